@@ -1,0 +1,7 @@
+"""glassbox: glass-box tabular models for healthcare."""
+
+from .gam import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
+
+__version__ = "0.1.0"
+
+__all__ = ["BoostedGAMClassifier", "BoostedGAMRegressor", "UnseenValueWarning", "__version__"]

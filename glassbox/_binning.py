@@ -1,0 +1,112 @@
+"""Raw columns -> integer bin codes.
+
+A `Bins` object is the binning of one feature as a fitted term sees it: quantile cut points for a
+continuous feature, the list of categories for a categorical one. Codes are laid out the same way for
+both: 0 is the missing bin, 1..k are the value bins, k + 1 is the unseen bin (a category never seen in
+training; always empty for a continuous feature).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+_MAX_QUANTILE_ROWS = 200_000
+
+
+@dataclass(eq=False)
+class Bins:
+    """The bins of one feature: `edges` (continuous) or `categories` (categorical)."""
+
+    kind: str
+    edges: np.ndarray = None
+    categories: list = None
+    _category_index: pd.Index = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        if self.kind == "continuous":
+            self.edges = np.asarray(self.edges, dtype=np.float64)
+        elif self.kind == "categorical":
+            self.categories = list(self.categories)
+            self._category_index = pd.Index(self.categories, dtype=object)
+        else:
+            raise ValueError(f"kind must be 'continuous' or 'categorical', got {self.kind!r}.")
+
+    @property
+    def n_values(self):
+        """Number of value bins (between the missing and the unseen bin)."""
+        if self.kind == "continuous":
+            return len(self.edges) + 1
+        return len(self.categories)
+
+    @property
+    def n_bins(self):
+        return self.n_values + 2
+
+    @property
+    def unseen_bin(self):
+        return self.n_values + 1
+
+    def codes(self, column):
+        """uint16 bin codes of a column prepared by `glassbox._tabular` (float64 or object)."""
+        if self.kind == "continuous":
+            codes = np.searchsorted(self.edges, column, side="right") + 1
+            codes[np.isnan(column)] = 0
+            return codes.astype(np.uint16)
+        missing = pd.isna(column)
+        index = self._category_index.get_indexer(column)
+        codes = np.where(index < 0, self.unseen_bin, index + 1)
+        codes[missing] = 0
+        return codes.astype(np.uint16)
+
+    def labels(self):
+        """A readable label per bin (interval or category), missing and unseen included."""
+        if self.kind == "categorical":
+            values = [str(c) for c in self.categories]
+        else:
+            bounds = np.concatenate([[-np.inf], self.edges, [np.inf]])
+            values = [f"[{lo:.4g}, {hi:.4g})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+        return ["missing", *values, "unseen"]
+
+
+def fit_bins(column, kind, max_bins, rng):
+    """Bins of one training column: at most `max_bins` quantile bins, or one bin per category."""
+    if kind == "categorical":
+        return Bins("categorical", categories=_observed_categories(column))
+    values = column[~np.isnan(column)]
+    if len(values) > _MAX_QUANTILE_ROWS:
+        values = rng.choice(values, _MAX_QUANTILE_ROWS, replace=False)
+    distinct = np.unique(values)
+    if len(distinct) <= max_bins:
+        edges = (distinct[:-1] + distinct[1:]) / 2
+    else:
+        quantiles = np.linspace(0, 100, max_bins + 1)[1:-1]
+        edges = np.unique(np.percentile(values, quantiles, method="midpoint"))
+    return Bins("continuous", edges=edges)
+
+
+def coarsen(bins, value_counts, max_bins):
+    """Coarser bins for a pair term whose cut points are a subset of `bins`' own.
+
+    Cuts are chosen where the cumulative training count crosses multiples of 1/max_bins, so each
+    coarse bin is a union of fine bins (a pair's marginals map exactly onto its main effects).
+    Categorical features keep their categories.
+    """
+    if bins.kind == "categorical" or bins.n_values <= max_bins:
+        return bins
+    cumulative = np.cumsum(value_counts)
+    targets = cumulative[-1] * np.arange(1, max_bins) / max_bins
+    positions = np.unique(np.searchsorted(cumulative, targets, side="left"))
+    positions = positions[positions < len(bins.edges)]
+    return Bins("continuous", edges=bins.edges[positions])
+
+
+def _observed_categories(column):
+    if isinstance(column, pd.Categorical):
+        present = set(pd.unique(column.dropna()))
+        return [c for c in column.categories if c in present]
+    values = pd.unique(pd.Series(column, dtype=object).dropna())
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=lambda v: (type(v).__name__, str(v)))

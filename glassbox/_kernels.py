@@ -1,0 +1,592 @@
+"""Numba kernels for boosting additive terms over integer bin codes.
+
+Every kernel is compiled lazily (nothing compiles at import), cached on disk and releases the GIL, so
+the bags of one fit can run on threads that share the read-only bin matrix. The Python code in
+`_boosting.py` prepares the flat arrays these kernels read and interprets what they return.
+
+Layout shared by all kernels
+----------------------------
+- `codes`: uint16 matrix (n_rows, n_terms) in column-major order; column t holds each row's flat bin
+  index in term t (for a pair: `bin_a * dims_b[t] + bin_b`).
+- `scores`, `counts`: flat float64 arrays; term t owns `offsets[t]:offsets[t + 1]`, laid out as
+  (dims_a[t], dims_b[t]) with dims_b = 1 for a main effect. Multiclass scores carry a trailing class
+  axis: shape (total_bins, n_classes).
+- Bin 0 of every feature is the missing bin and the last bin the unseen bin; main-effect updates
+  isolate the missing bin and never touch the unseen bin.
+- `state`: one float64 per row whose meaning depends on the loss, chosen so that a term update is a
+  product (or a sum) with a per-bin factor and no row needs an exp: for log-loss q = exp(-score),
+  for Poisson and Gamma mu = exp(score), for squared error the score itself.
+"""
+
+import numpy as np
+from numba import njit
+
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
+
+LOG_LOSS = 0
+SQUARED_ERROR = 1
+POISSON = 2
+GAMMA = 3
+MULTINOMIAL = 4
+
+
+# --------------------------------------------------------------------------------------------------
+# Per-row loss algebra
+# --------------------------------------------------------------------------------------------------
+
+@njit(inline="always", **_JIT)
+def _grad_hess(loss, v, y):
+    if loss == LOG_LOSS:
+        p = 1.0 / (1.0 + v)
+        return p - y, max(p * (1.0 - p), 1e-16)
+    if loss == SQUARED_ERROR:
+        return v - y, 1.0
+    if loss == POISSON:
+        return v - y, v
+    r = y / v  # GAMMA
+    return 1.0 - r, r
+
+
+@njit(inline="always", **_JIT)
+def _row_loss(loss, v, y):
+    if loss == LOG_LOSS:
+        return np.log1p(v) - (1.0 - y) * np.log(v) if y < 1.0 else np.log1p(v)
+    if loss == SQUARED_ERROR:
+        return 0.5 * (v - y) ** 2
+    if loss == POISSON:
+        return v - y * np.log(v)
+    return y / v + np.log(v)  # GAMMA
+
+
+@njit(**_JIT)
+def state_from_scores(loss, raw):
+    """The per-row state (see module docstring) of raw additive scores."""
+    out = np.empty_like(raw)
+    for i in range(raw.shape[0]):
+        if loss == LOG_LOSS:
+            out[i] = np.exp(-raw[i])
+        elif loss == SQUARED_ERROR:
+            out[i] = raw[i]
+        else:
+            out[i] = np.exp(raw[i])
+    return out
+
+
+@njit(**_JIT)
+def _factors(loss, update, out):
+    """Per-bin multiplier (or addend, for squared error) that applies `update` to the state."""
+    for b in range(update.shape[0]):
+        if loss == LOG_LOSS:
+            out[b] = np.exp(-update[b])
+        elif loss == SQUARED_ERROR:
+            out[b] = update[b]
+        else:
+            out[b] = np.exp(update[b])
+
+
+@njit(**_JIT)
+def histogram(loss, codes, state, y, weight, grad, hess):
+    """Gradient and hessian sums per bin of one term (rows with zero weight add nothing)."""
+    grad[:] = 0.0
+    hess[:] = 0.0
+    for i in range(codes.shape[0]):
+        g, h = _grad_hess(loss, state[i], y[i])
+        b = codes[i]
+        grad[b] += weight[i] * g
+        hess[b] += weight[i] * h
+
+
+@njit(**_JIT)
+def _apply_then_histogram(loss, apply_codes, factors, next_codes, state, y, weight, grad, hess):
+    """Apply one term's update to every row, then histogram the next term: one pass over the rows."""
+    grad[:] = 0.0
+    hess[:] = 0.0
+    additive = loss == SQUARED_ERROR
+    for i in range(apply_codes.shape[0]):
+        if additive:
+            v = state[i] + factors[apply_codes[i]]
+        else:
+            v = state[i] * factors[apply_codes[i]]
+        state[i] = v
+        g, h = _grad_hess(loss, v, y[i])
+        b = next_codes[i]
+        grad[b] += weight[i] * g
+        hess[b] += weight[i] * h
+
+
+@njit(**_JIT)
+def mean_loss(loss, state, y, weight, rows):
+    """Weighted mean loss over `rows` (the validation rows of a bag)."""
+    total = 0.0
+    wsum = 0.0
+    for r in rows:
+        total += weight[r] * _row_loss(loss, state[r], y[r])
+        wsum += weight[r]
+    return total / wsum if wsum > 0 else 0.0
+
+
+# --------------------------------------------------------------------------------------------------
+# Trees on histograms: the update of one term in one boosting step
+# --------------------------------------------------------------------------------------------------
+
+@njit(inline="always", **_JIT)
+def _leaf_value(g, h, l2, learning_rate, max_delta):
+    if h + l2 <= 0.0:
+        return 0.0
+    v = -learning_rate * g / (h + l2)
+    return min(max(v, -max_delta), max_delta)
+
+
+@njit(inline="always", **_JIT)
+def _gain(g, h, l2):
+    return g * g / (h + l2) if h + l2 > 0.0 else 0.0
+
+
+@njit(**_JIT)
+def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
+    """Best cut s in (lo, hi) of bins [lo, hi) into [lo, s) and [s, hi); (gain, s) or (-1, -1).
+
+    A non-zero `direction` admits only cuts whose right leaf value is not below (+1) or not above
+    (-1) the left one.
+    """
+    gt = 0.0
+    ht = 0.0
+    ct = 0.0
+    for b in range(lo, hi):
+        gt += grad[b]
+        ht += hess[b]
+        ct += count[b]
+    parent = _gain(gt, ht, l2)
+    best_gain = -1.0
+    best_s = -1
+    gl = 0.0
+    hl = 0.0
+    cl = 0.0
+    for s in range(lo + 1, hi):
+        gl += grad[s - 1]
+        hl += hess[s - 1]
+        cl += count[s - 1]
+        if cl < min_leaf or ct - cl < min_leaf:
+            continue
+        if direction != 0 and not _ordered(gl, hl, gt - gl, ht - hl, l2, direction):
+            continue
+        gain = _gain(gl, hl, l2) + _gain(gt - gl, ht - hl, l2) - parent
+        if gain > best_gain:
+            best_gain = gain
+            best_s = s
+    return best_gain, best_s
+
+
+@njit(inline="always", **_JIT)
+def _ordered(g_left, h_left, g_right, h_right, l2, direction):
+    """Whether the Newton values of two adjacent leaves run in `direction` (+1 or -1)."""
+    left = -g_left / (h_left + l2) if h_left + l2 > 0.0 else 0.0
+    right = -g_right / (h_right + l2) if h_right + l2 > 0.0 else 0.0
+    return direction * (right - left) >= 0.0
+
+
+@njit(**_JIT)
+def _leaf_sums(grad, hess, lo, hi):
+    g = 0.0
+    h = 0.0
+    for b in range(lo, hi):
+        g += grad[b]
+        h += hess[b]
+    return g, h
+
+
+@njit(**_JIT)
+def _random_cut(count, lo, hi, min_leaf, u):
+    """A cut drawn uniformly (by `u` in [0, 1)) among the cuts that respect `min_leaf`; -1 if none."""
+    ct = 0.0
+    for b in range(lo, hi):
+        ct += count[b]
+    first = -1
+    last = -1
+    cl = 0.0
+    for s in range(lo + 1, hi):
+        cl += count[s - 1]
+        if cl >= min_leaf and ct - cl >= min_leaf:
+            if first < 0:
+                first = s
+            last = s
+    if first < 0:
+        return -1
+    return first + int(u * (last - first + 1))
+
+
+@njit(**_JIT)
+def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
+    g, h = _leaf_sums(grad, hess, lo, hi)
+    v = _leaf_value(g, h, l2, learning_rate, max_delta)
+    for b in range(lo, hi):
+        out[order[b]] = v
+
+
+@njit(**_JIT)
+def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
+                max_delta, cut_draw, out):
+    """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
+    (categories ordered by gradient ratio), plus its own leaf for the missing bin.
+
+    A `cut_draw` in [0, 1) picks the first cut at random (a smoothing step); a negative one picks
+    the best cut. A non-zero `direction` keeps every update, hence the sum of all updates,
+    monotone over the value bins.
+    """
+    nb = grad.shape[0]
+    out[:] = 0.0
+    if count[0] >= min_leaf:
+        out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta)
+    lo = 1
+    hi = nb - 1
+    if hi - lo < 2:
+        return
+    order = np.arange(nb)
+    if categorical:
+        ratio = np.empty(hi - lo)
+        for b in range(lo, hi):
+            ratio[b - lo] = grad[b] / (hess[b] + 1.0) if count[b] > 0 else 0.0
+        order[lo:hi] = lo + np.argsort(ratio, kind="mergesort")
+    g = grad[order]
+    h = hess[order]
+    c = count[order]
+    if cut_draw >= 0.0:
+        s1 = _random_cut(c, lo, hi, min_leaf, cut_draw)
+        if s1 > 0 and direction != 0:
+            gl, hl = _leaf_sums(g, h, lo, s1)
+            gr, hr = _leaf_sums(g, h, s1, hi)
+            if not _ordered(gl, hl, gr, hr, l2, direction):
+                return
+    else:
+        s1 = _best_cut(g, h, c, lo, hi, min_leaf, l2, direction)[1]
+    if s1 < 0:
+        return
+    if max_leaves >= 3:
+        gain_left, s_left = _best_cut(g, h, c, lo, s1, min_leaf, l2, direction)
+        gain_right, s_right = _best_cut(g, h, c, s1, hi, min_leaf, l2, direction)
+        if direction != 0:
+            s_left, s_right = _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction)
+        if s_left > 0 and gain_left >= gain_right:
+            _fill_leaf(g, h, lo, s_left, l2, learning_rate, max_delta, order, out)
+            _fill_leaf(g, h, s_left, s1, l2, learning_rate, max_delta, order, out)
+            _fill_leaf(g, h, s1, hi, l2, learning_rate, max_delta, order, out)
+            return
+        if s_right > 0:
+            _fill_leaf(g, h, lo, s1, l2, learning_rate, max_delta, order, out)
+            _fill_leaf(g, h, s1, s_right, l2, learning_rate, max_delta, order, out)
+            _fill_leaf(g, h, s_right, hi, l2, learning_rate, max_delta, order, out)
+            return
+    _fill_leaf(g, h, lo, s1, l2, learning_rate, max_delta, order, out)
+    _fill_leaf(g, h, s1, hi, l2, learning_rate, max_delta, order, out)
+
+
+@njit(**_JIT)
+def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
+    """Drop a second cut (return -1 for it) whose three leaves would not run in `direction`."""
+    if s_left > 0:
+        g1, h1 = _leaf_sums(g, h, s_left, s1)
+        g2, h2 = _leaf_sums(g, h, s1, hi)
+        if not _ordered(g1, h1, g2, h2, l2, direction):
+            s_left = -1
+    if s_right > 0:
+        g1, h1 = _leaf_sums(g, h, lo, s1)
+        g2, h2 = _leaf_sums(g, h, s1, s_right)
+        if not _ordered(g1, h1, g2, h2, l2, direction):
+            s_right = -1
+    return s_left, s_right
+
+
+@njit(**_JIT)
+def _pair_profiles(grad, hess, count, na, nb, transpose):
+    """Row-major (first, second) views of a pair histogram; `transpose` swaps the two features."""
+    if not transpose:
+        return (np.ascontiguousarray(grad).reshape((na, nb)),
+                np.ascontiguousarray(hess).reshape((na, nb)),
+                np.ascontiguousarray(count).reshape((na, nb)))
+    return (np.ascontiguousarray(grad.reshape((na, nb)).T),
+            np.ascontiguousarray(hess.reshape((na, nb)).T),
+            np.ascontiguousarray(count.reshape((na, nb)).T))
+
+
+@njit(**_JIT)
+def _best_pair_tree(g2, h2, c2, min_leaf, l2):
+    """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
+
+    Returns (gain, i, j_low, j_high); gain is -1 when no tree respects `min_leaf`.
+    """
+    n1, n2 = g2.shape
+    total_g = g2.sum()
+    total_h = h2.sum()
+    parent = _gain(total_g, total_h, l2)
+    low_g = np.zeros(n2)
+    low_h = np.zeros(n2)
+    low_c = np.zeros(n2)
+    high_g = np.empty(n2)
+    high_h = np.empty(n2)
+    high_c = np.empty(n2)
+    col_g = np.zeros(n2)
+    col_h = np.zeros(n2)
+    col_c = np.zeros(n2)
+    for a in range(n1):
+        for b in range(n2):
+            col_g[b] += g2[a, b]
+            col_h[b] += h2[a, b]
+            col_c[b] += c2[a, b]
+    best = (-1.0, -1, -1, -1)
+    for i in range(1, n1):
+        for b in range(n2):
+            low_g[b] += g2[i - 1, b]
+            low_h[b] += h2[i - 1, b]
+            low_c[b] += c2[i - 1, b]
+            high_g[b] = col_g[b] - low_g[b]
+            high_h[b] = col_h[b] - low_h[b]
+            high_c[b] = col_c[b] - low_c[b]
+        gain_low, j_low = _best_cut(low_g, low_h, low_c, 0, n2, min_leaf, l2, 0)
+        if j_low < 0:
+            continue
+        gain_high, j_high = _best_cut(high_g, high_h, high_c, 0, n2, min_leaf, l2, 0)
+        if j_high < 0:
+            continue
+        gl = low_g.sum()
+        hl = low_h.sum()
+        gain = gain_low + gain_high + _gain(gl, hl, l2) + _gain(total_g - gl, total_h - hl, l2) - parent
+        if gain > best[0]:
+            best = (gain, i, j_low, j_high)
+    return best
+
+
+@njit(**_JIT)
+def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
+    """The per-cell update of a pair: the better of the two orientations of a four-leaf tree."""
+    out[:] = 0.0
+    best_gain = -1.0
+    best_tree = (-1, -1, -1)
+    best_transpose = False
+    for transpose in (False, True):
+        g2, h2, c2 = _pair_profiles(grad, hess, count, na, nb, transpose)
+        gain, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
+        if gain > best_gain:
+            best_gain = gain
+            best_tree = (i, j_low, j_high)
+            best_transpose = transpose
+    if best_gain < 0.0:
+        return
+    i, j_low, j_high = best_tree
+    n1, n2 = (nb, na) if best_transpose else (na, nb)
+    g2, h2, _ = _pair_profiles(grad, hess, count, na, nb, best_transpose)
+    for first_lo, first_hi, cut in ((0, i, j_low), (i, n1, j_high)):
+        for second_lo, second_hi in ((0, cut), (cut, n2)):
+            g = 0.0
+            h = 0.0
+            for a in range(first_lo, first_hi):
+                for b in range(second_lo, second_hi):
+                    g += g2[a, b]
+                    h += h2[a, b]
+            v = _leaf_value(g, h, l2, learning_rate, max_delta)
+            for a in range(first_lo, first_hi):
+                for b in range(second_lo, second_hi):
+                    if best_transpose:
+                        out[b * nb + a] = v
+                    else:
+                        out[a * nb + b] = v
+
+
+# --------------------------------------------------------------------------------------------------
+# One cyclic round over all terms of a stage
+# --------------------------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone, max_leaves,
+                 min_leaf, l2, learning_rate, max_delta, cut_draw, update):
+    lo = offsets[t]
+    size = offsets[t + 1] - lo
+    if dims_b[t] == 1:
+        main_update(grad[:size], hess[:size], counts[lo:lo + size], categorical[t], monotone[t],
+                    max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draw, update[:size])
+    else:
+        pair_update(grad[:size], hess[:size], counts[lo:lo + size], dims_a[t], dims_b[t], min_leaf,
+                    l2, learning_rate, max_delta, update[:size])
+
+
+@njit(**_JIT)
+def boost_round(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
+                y, weight, grad, hess, update, factors, cut_draws, max_leaves, min_leaf, l2,
+                learning_rate, max_delta):
+    """One cyclic round: every term in turn takes one boosting step.
+
+    On entry `grad`/`hess` hold the histogram of term 0; on exit they hold it again for the next
+    round, so consecutive rounds need no extra pass over the rows.
+    """
+    n_terms = codes.shape[1]
+    for t in range(n_terms):
+        lo = offsets[t]
+        size = offsets[t + 1] - lo
+        _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                     max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draws[t], update)
+        for b in range(size):
+            scores[lo + b] += update[b]
+        _factors(loss, update[:size], factors[:size])
+        nxt = t + 1 if t + 1 < n_terms else 0
+        _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state, y, weight,
+                              grad, hess)
+
+
+# --------------------------------------------------------------------------------------------------
+# Multiclass (softmax) variants: state holds raw scores, one column per class
+# --------------------------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def _softmax_row(scores_row, out):
+    m = scores_row.max()
+    total = 0.0
+    for k in range(scores_row.shape[0]):
+        out[k] = np.exp(scores_row[k] - m)
+        total += out[k]
+    for k in range(scores_row.shape[0]):
+        out[k] /= total
+
+
+@njit(**_JIT)
+def histogram_multiclass(codes, state, y, weight, grad, hess):
+    """Per-class gradient and hessian sums per bin; `y` holds class indices."""
+    grad[:] = 0.0
+    hess[:] = 0.0
+    p = np.empty(state.shape[1])
+    for i in range(codes.shape[0]):
+        _softmax_row(state[i], p)
+        b = codes[i]
+        for k in range(p.shape[0]):
+            target = 1.0 if y[i] == k else 0.0
+            grad[b, k] += weight[i] * (p[k] - target)
+            hess[b, k] += weight[i] * max(p[k] * (1.0 - p[k]), 1e-16)
+
+
+@njit(**_JIT)
+def mean_loss_multiclass(state, y, weight, rows):
+    total = 0.0
+    wsum = 0.0
+    p = np.empty(state.shape[1])
+    for r in rows:
+        _softmax_row(state[r], p)
+        total -= weight[r] * np.log(max(p[int(y[r])], 1e-300))
+        wsum += weight[r]
+    return total / wsum if wsum > 0 else 0.0
+
+
+@njit(**_JIT)
+def boost_round_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
+                           state, y, weight, grad, hess, update, cut_draws, max_leaves, min_leaf,
+                           l2, learning_rate, max_delta):
+    """`boost_round` for softmax: each class gets its own tree per step, scaled by (K - 1) / K."""
+    n_terms = codes.shape[1]
+    n_classes = state.shape[1]
+    rate = learning_rate * (n_classes - 1) / n_classes
+    for t in range(n_terms):
+        lo = offsets[t]
+        size = offsets[t + 1] - lo
+        for k in range(n_classes):
+            gk = np.ascontiguousarray(grad[:size, k])
+            hk = np.ascontiguousarray(hess[:size, k])
+            uk = np.zeros(size)
+            _term_update(t, gk, hk, counts, offsets, dims_a, dims_b, categorical, monotone,
+                         max_leaves, min_leaf, l2, rate, max_delta, cut_draws[t], uk)
+            update[:size, k] = uk
+        for b in range(size):
+            for k in range(n_classes):
+                scores[lo + b, k] += update[b, k]
+        column = codes[:, t]
+        for i in range(column.shape[0]):
+            for k in range(n_classes):
+                state[i, k] += update[column[i], k]
+        nxt = t + 1 if t + 1 < n_terms else 0
+        histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
+
+
+# --------------------------------------------------------------------------------------------------
+# Scoring, counting and pair ranking
+# --------------------------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def add_term_scores(codes, offsets, scores, out):
+    """out[i] += sum over terms t of scores[offsets[t] + codes[i, t]] (scores 1-D or (bins, K))."""
+    for t in range(codes.shape[1]):
+        lo = offsets[t]
+        column = codes[:, t]
+        for i in range(column.shape[0]):
+            out[i] += scores[lo + column[i]]
+
+
+@njit(**_JIT)
+def bin_sums(codes, offsets, weight, out):
+    """Per-bin sums of `weight` for every term (counts when weight is 0/1)."""
+    out[:] = 0.0
+    for t in range(codes.shape[1]):
+        lo = offsets[t]
+        column = codes[:, t]
+        for i in range(column.shape[0]):
+            out[lo + column[i]] += weight[i]
+
+
+@njit(**_JIT)
+def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
+    """FAST statistic of a pair (Lou et al., KDD 2013): the gain of the best 2 x 2 cut of its
+    residual gradient histogram, for rows weighted by `count` (0 outside the bag's training rows)."""
+    g2 = np.zeros((na, nb))
+    h2 = np.zeros((na, nb))
+    c2 = np.zeros((na, nb))
+    for i in range(codes_a.shape[0]):
+        a = codes_a[i]
+        b = codes_b[i]
+        g2[a, b] += grad[i]
+        h2[a, b] += hess[i]
+        c2[a, b] += count[i]
+    total_g = g2.sum()
+    total_h = h2.sum()
+    total_c = c2.sum()
+    parent = _gain(total_g, total_h, l2)
+    best = 0.0
+    lg = np.zeros(nb)
+    lh = np.zeros(nb)
+    lc = np.zeros(nb)
+    col_g = g2.sum(axis=0)
+    col_h = h2.sum(axis=0)
+    col_c = c2.sum(axis=0)
+    for i in range(1, na):
+        for b in range(nb):
+            lg[b] += g2[i - 1, b]
+            lh[b] += h2[i - 1, b]
+            lc[b] += c2[i - 1, b]
+        low_g = lg.sum()
+        low_h = lh.sum()
+        low_c = lc.sum()
+        q_g = 0.0
+        q_h = 0.0
+        q_c = 0.0
+        hq_g = 0.0
+        hq_h = 0.0
+        hq_c = 0.0
+        for j in range(1, nb):
+            q_g += lg[j - 1]
+            q_h += lh[j - 1]
+            q_c += lc[j - 1]
+            hq_g += col_g[j - 1] - lg[j - 1]
+            hq_h += col_h[j - 1] - lh[j - 1]
+            hq_c += col_c[j - 1] - lc[j - 1]
+            cells_c = (q_c, low_c - q_c, hq_c, total_c - low_c - hq_c)
+            if min(cells_c) < min_leaf:
+                continue
+            gain = (_gain(q_g, q_h, l2) + _gain(low_g - q_g, low_h - q_h, l2)
+                    + _gain(hq_g, hq_h, l2)
+                    + _gain(total_g - low_g - hq_g, total_h - low_h - hq_h, l2) - parent)
+            if gain > best:
+                best = gain
+    return best
+
+
+@njit(**_JIT)
+def gradients(loss, state, y, weight, grad, hess):
+    """Per-row weighted gradient and hessian."""
+    for i in range(state.shape[0]):
+        g, h = _grad_hess(loss, state[i], y[i])
+        grad[i] = weight[i] * g
+        hess[i] = weight[i] * h

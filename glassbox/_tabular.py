@@ -1,0 +1,121 @@
+"""Raw tables (pandas or array-like) -> one typed column per feature.
+
+A continuous column becomes a float64 array with NaN for missing values; a categorical column stays
+a pandas Categorical or an object array. Every error names the offending column.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array
+
+CONTINUOUS = "continuous"
+CATEGORICAL = "categorical"
+
+
+def table_columns(X):
+    """(column names or None, list of raw columns) of a DataFrame or a 2-D array-like."""
+    if isinstance(X, pd.DataFrame):
+        if X.shape[0] == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
+                             "of 1 is required.")
+        if X.shape[1] == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
+                             "of 1 is required.")
+        names = [str(c) for c in X.columns]
+        return names, [_frame_column(X.iloc[:, j]) for j in range(X.shape[1])]
+    array = check_array(X, dtype=None, ensure_all_finite=False)
+    if array.dtype.kind in "biuf":
+        array = array.astype(np.float64) if array.dtype.kind != "b" else array
+    return None, [array[:, j] for j in range(array.shape[1])]
+
+
+def _frame_column(series):
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return series.array
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return series.to_numpy(dtype=object, na_value=np.nan)
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def infer_kind(column):
+    """CONTINUOUS for numeric columns, CATEGORICAL for categories, strings and booleans."""
+    if isinstance(column, pd.Categorical):
+        return CATEGORICAL
+    if column.dtype.kind in "iuf":
+        return CONTINUOUS
+    if column.dtype.kind == "b":
+        return CATEGORICAL
+    values = pd.Series(column, dtype=object).dropna()
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+           for v in values):
+        return CONTINUOUS
+    return CATEGORICAL
+
+
+def as_kind(column, kind, name):
+    """The column converted for a feature of `kind`; a ValueError naming `name` if impossible."""
+    if kind == CATEGORICAL:
+        if isinstance(column, pd.Categorical):
+            return column
+        return np.asarray(column, dtype=object)
+    if isinstance(column, pd.Categorical):
+        column = np.asarray(column, dtype=object)
+    try:
+        values = np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"Column {name!r} is continuous but holds non-numeric values; declare it "
+                         "in categorical_features or convert it.") from None
+    if np.isinf(values).any():
+        raise ValueError(f"Column {name!r} contains inf; only finite values and NaN (missing) "
+                         "are accepted.")
+    return values
+
+
+def resolve_categorical(categorical_features, names, columns):
+    """The kind of every feature from the `categorical_features` parameter."""
+    n = len(columns)
+    inferred = [infer_kind(c) for c in columns]
+    if isinstance(categorical_features, str) and categorical_features == "auto":
+        return inferred
+    if categorical_features is None:
+        chosen = np.zeros(n, dtype=bool)
+    else:
+        spec = np.asarray(categorical_features)
+        if spec.dtype.kind == "b":
+            if spec.shape != (n,):
+                raise ValueError(f"categorical_features as a boolean mask must have length {n}, "
+                                 f"got shape {spec.shape}.")
+            chosen = spec
+        else:
+            chosen = np.zeros(n, dtype=bool)
+            for item in spec.tolist():
+                chosen[feature_index(item, names, n, "categorical_features")] = True
+    kinds = []
+    for j in range(n):
+        if chosen[j]:
+            kinds.append(CATEGORICAL)
+        elif inferred[j] == CATEGORICAL and not _numeric_booleans(columns[j]):
+            raise ValueError(f"Column {names[j]!r} holds categories or strings but is not listed "
+                             "in categorical_features.")
+        else:
+            kinds.append(CONTINUOUS)
+    return kinds
+
+
+def _numeric_booleans(column):
+    return not isinstance(column, pd.Categorical) and column.dtype.kind == "b"
+
+
+def feature_index(item, names, n, parameter):
+    """Position of a feature given by name or by index; errors name `parameter`."""
+    if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+        if not -n <= item < n:
+            raise ValueError(f"{parameter}: feature index {item} is out of range for {n} "
+                             "features.")
+        return int(item) % n
+    if isinstance(item, str):
+        if item not in names:
+            raise ValueError(f"{parameter}: unknown feature {item!r}.")
+        return names.index(item)
+    raise ValueError(f"{parameter}: features are given by name or index, got {item!r}.")

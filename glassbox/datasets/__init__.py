@@ -1,0 +1,5 @@
+"""Simulated cohorts with known generating models."""
+
+from ._simulated import make_risk_cohort
+
+__all__ = ["make_risk_cohort"]

@@ -1,0 +1,620 @@
+"""BoostedGAMClassifier and BoostedGAMRegressor: validation, bagging and the scikit-learn API.
+
+The algorithm (the model family of InterpretML's Explainable Boosting Machine):
+
+1. bin every feature (`_binning`);
+2. in each outer bag (its own stratified validation split), boost all main effects cyclically with
+   shallow per-feature trees and a small learning rate, keeping the round of best validation loss;
+3. rank every candidate pair with the FAST statistic on each bag's residuals, average the gains
+   over bags and keep the best pairs;
+4. in each bag, boost those pairs with the main effects frozen, again with early stopping;
+5. centre each bag's terms, average them over bags and keep the per-bin standard deviation.
+
+Bags run in parallel through joblib (threads over GIL-free kernels by default; any joblib backend,
+Dask included, also works) and each bag draws from its own seed, so the model does not depend on
+`n_jobs` or on the backend.
+"""
+
+import numbers
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from . import _kernels as K
+from ._binning import coarsen, fit_bins
+from ._boosting import Bag, Settings, Stage, boost_stage, pair_gains
+from ._tabular import CATEGORICAL, as_kind, feature_index, resolve_categorical, table_columns
+from .explain import explain_frame, importances
+from .terms import Feature, Term, center
+
+
+class UnseenValueWarning(UserWarning):
+    """Prediction data holds a category, or a missing value, that training never saw."""
+
+
+_EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "Each outer bag draws a random validation split over the rows, so repeating a row is not "
+        "the same as doubling its weight: the repeated copies can fall on both sides of a split. "
+        "Zero weights are exact (a zero-weight row is the same as a removed row; see "
+        "tests/test_gam.py)."),
+    "check_dataframe_column_names_consistency": (
+        "glassbox matches DataFrame columns by name, so reordered columns are reordered, not "
+        "rejected; a missing column raises a ValueError naming it (tested in tests/test_gam.py)."),
+}
+
+
+class _BoostedGAM(BaseEstimator):
+    """Shared fitting and scoring of the boosted GAM estimators."""
+
+    _parameter_constraints = {
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
+        "early_stopping_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
+        "outer_bags": [Interval(numbers.Integral, 1, None, closed="left")],
+        "interactions": [Interval(numbers.Integral, 0, None, closed="left"), str, "array-like"],
+        "max_bins": [Interval(numbers.Integral, 2, 65_000, closed="both")],
+        "max_interaction_bins": [Interval(numbers.Integral, 2, 250, closed="both")],
+        "min_samples_leaf": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_leaves": [Interval(numbers.Integral, 2, 3, closed="both")],
+        "smoothing_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
+        "l2_regularization": [Interval(numbers.Real, 0, None, closed="left")],
+        "monotonic_cst": ["array-like", dict, None],
+        "categorical_features": ["array-like", StrOptions({"auto"}), None],
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
+                 tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
+                 max_bins=255, max_interaction_bins=32, min_samples_leaf=4, max_leaves=3,
+                 smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 verbose=0):
+        self.learning_rate = learning_rate
+        self.max_rounds = max_rounds
+        self.early_stopping_rounds = early_stopping_rounds
+        self.tol = tol
+        self.validation_fraction = validation_fraction
+        self.outer_bags = outer_bags
+        self.interactions = interactions
+        self.max_bins = max_bins
+        self.max_interaction_bins = max_interaction_bins
+        self.min_samples_leaf = min_samples_leaf
+        self.max_leaves = max_leaves
+        self.smoothing_rounds = smoothing_rounds
+        self.l2_regularization = l2_regularization
+        self.monotonic_cst = monotonic_cst
+        self.categorical_features = categorical_features
+        self.max_time = max_time
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.non_deterministic = False
+        return tags
+
+    @classmethod
+    def _expected_failed_checks(cls):
+        """scikit-learn checks this estimator fails by design, each with its reason."""
+        return dict(_EXPECTED_FAILED_CHECKS)
+
+    # ----------------------------------------------------------------------------------------------
+    # fitting
+    # ----------------------------------------------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight, loss, n_classes):
+        """Fit on validated targets: `y` float (class index for classifiers), `loss` a kernel id."""
+        started = time.time()
+        deadline = started + self.max_time if self.max_time is not None else None
+        names, columns = self._training_columns(X)
+        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        kinds = resolve_categorical(self.categorical_features, names, columns)
+        columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
+        monotone = self._monotone_directions(names, kinds)
+
+        random_state = check_random_state(self.random_state)
+        seeds = random_state.randint(np.iinfo(np.int32).max, size=self.outer_bags + 1)
+        binning_rng = np.random.default_rng(seeds[-1])
+        present = sample_weight > 0
+        feature_bins = [fit_bins(c[present], kind, self.max_bins, binning_rng)
+                        for c, kind in zip(columns, kinds)]
+        main_codes = np.column_stack([b.codes(c) for b, c in zip(feature_bins, columns)])
+
+        init = _initial_score(loss, y, sample_weight, n_classes)
+        raw_init = np.tile(init, (len(y), 1)) if loss == K.MULTINOMIAL else np.full(len(y), init)
+        bags = [_make_bag(seed, y if n_classes else None, sample_weight,
+                          self.validation_fraction) for seed in seeds[:-1]]
+        settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
+                            int(self.early_stopping_rounds), float(self.tol),
+                            int(self.max_leaves), int(self.min_samples_leaf),
+                            float(self.l2_regularization), 20.0 * float(self.learning_rate),
+                            deadline)
+        mains = Stage.build(main_codes, [(b.n_bins, 1) for b in feature_bins],
+                            [k == CATEGORICAL for k in kinds], monotone)
+
+        pair_bins, pair_codes, candidates, n_pairs, explicit = self._pair_plan(
+            names, feature_bins, main_codes, columns, present, monotone)
+        pair_sizes = [b.n_bins for b in pair_bins]
+
+        parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
+        self._progress("main effects", started)
+        main_results = parallel(
+            delayed(_fit_bag_mains)(mains, raw_init, y, sample_weight, bag, settings,
+                                    self.smoothing_rounds, pair_codes, pair_sizes,
+                                    candidates if not explicit else [])
+            for bag in bags)
+        timed_out = any(r[0].timed_out for r in main_results)
+
+        pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs)
+        pair_results = [None] * len(bags)
+        if pairs and timed_out:
+            warnings.warn("max_time was reached while boosting main effects; the interaction "
+                          "stage was skipped.", ConvergenceWarning)
+            pairs = []
+        if pairs:
+            pair_stage = Stage.build(
+                np.column_stack([pair_codes[:, a].astype(np.int64) * pair_sizes[b]
+                                 + pair_codes[:, b] for a, b in pairs]),
+                [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
+                np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
+            self._progress("interactions", started)
+            pair_results = parallel(
+                delayed(_fit_bag_pairs)(pair_stage, mains, r[0].scores, raw_init, y,
+                                        sample_weight, bag, settings)
+                for r, bag in zip(main_results, bags))
+            timed_out = timed_out or any(r.timed_out for r in pair_results)
+        if timed_out:
+            warnings.warn(f"max_time={self.max_time} s was reached: the model is the best found "
+                          "so far in each bag.", ConvergenceWarning)
+
+        self.features_ = [Feature(name, kind, bins, bool((codes == 0)[present].any()))
+                          for name, kind, bins, codes in
+                          zip(names, kinds, feature_bins, main_codes.T)]
+        self.intercept_, self.terms_ = _average_bags(
+            init, mains, [r[0].scores for r in main_results], main_codes, names, feature_bins,
+            pairs, pair_bins, pair_results, sample_weight, present,
+            pair_stage if pairs else None)
+        self.bag_rounds_ = np.array([[r[0].rounds, p.rounds if p is not None else 0]
+                                     for r, p in zip(main_results, pair_results)])
+        self._progress("done", started, end=True)
+        return self
+
+    def _training_columns(self, X):
+        names, columns = table_columns(X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        if names is None:
+            names = [f"x{j}" for j in range(len(columns))]
+        return names, columns
+
+    def _monotone_directions(self, names, kinds):
+        n = len(names)
+        directions = np.zeros(n, dtype=np.int64)
+        if self.monotonic_cst is None:
+            return directions
+        if isinstance(self.monotonic_cst, dict):
+            for key, value in self.monotonic_cst.items():
+                directions[feature_index(key, names, n, "monotonic_cst")] = value
+        else:
+            given = np.asarray(self.monotonic_cst)
+            if given.shape != (n,):
+                raise ValueError(f"monotonic_cst has shape {given.shape} but the data has {n} "
+                                 "features.")
+            directions[:] = given
+        if not np.isin(directions, (-1, 0, 1)).all():
+            raise ValueError("monotonic_cst values must be -1, 0 or 1.")
+        for j in np.flatnonzero(directions):
+            if kinds[j] == CATEGORICAL:
+                raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical; a "
+                                 "monotone constraint needs an ordered (numeric) feature.")
+        return directions
+
+    def _pair_plan(self, names, feature_bins, main_codes, columns, present, monotone):
+        """Pair binning, pair-resolution codes, candidate pairs and how many to keep."""
+        n = len(names)
+        pair_bins = []
+        for j, bins in enumerate(feature_bins):
+            value_counts = np.bincount(main_codes[present, j], minlength=bins.n_bins)[1:-1]
+            pair_bins.append(coarsen(bins, value_counts, self.max_interaction_bins))
+        pair_codes = np.column_stack([b.codes(c) for b, c in zip(pair_bins, columns)])
+        explicit = _explicit_pairs(self.interactions, names, n)
+        if explicit is not None:
+            constrained = [p for p in explicit if monotone[p[0]] or monotone[p[1]]]
+            if constrained:
+                raise ValueError(f"interactions: pair {constrained[0]} involves a monotone "
+                                 "feature; its pair term could break the monotone constraint.")
+            return pair_bins, pair_codes, [], len(explicit), explicit
+        free = [j for j in range(n) if monotone[j] == 0]
+        candidates = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]]
+        return pair_bins, pair_codes, candidates, _pair_count(self.interactions, n), None
+
+    def _progress(self, stage, started, end=False):
+        if self.verbose:
+            print(f"[glassbox] {stage:<14} {time.time() - started:8.2f} s", file=sys.stderr,
+                  flush=True)
+
+    # ----------------------------------------------------------------------------------------------
+    # scoring
+    # ----------------------------------------------------------------------------------------------
+
+    def _prediction_columns(self, X):
+        """Columns in the fitted order and kinds; warns about values training never saw."""
+        check_is_fitted(self)
+        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            missing = [c for c in self.feature_names_in_ if c not in X.columns]
+            if missing:
+                raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")
+            X = X[list(self.feature_names_in_)]
+        names, columns = table_columns(X)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        prepared = [as_kind(c, f.kind, f.name) for c, f in zip(columns, self.features_)]
+        self._warn_unseen(prepared)
+        return prepared
+
+    def _warn_unseen(self, columns):
+        notes = []
+        for feature, column in zip(self.features_, columns):
+            codes = feature.bins.codes(column)
+            unseen = codes == feature.bins.unseen_bin
+            if unseen.any():
+                values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})[:5]
+                notes.append(f"{feature.name!r}: unseen categories {values}")
+            if not feature.has_missing and (codes == 0).any():
+                notes.append(f"{feature.name!r}: missing values (none in training)")
+        if notes:
+            warnings.warn("Prediction data holds values training never saw; their terms score 0 "
+                          "(the feature's average effect): " + "; ".join(notes),
+                          UnseenValueWarning, stacklevel=3)
+
+    def _raw(self, X):
+        columns = self._prediction_columns(X)
+        cache = {}
+        raw = np.zeros((len(columns[0]),) + np.shape(self.intercept_))
+        raw += self.intercept_
+        for term in self.terms_:
+            raw += term.contributions(columns, cache)
+        return raw
+
+    def explain(self, X):
+        """Per-row contributions of every term (link scale) as a DataFrame.
+
+        The contributions of a row plus `intercept_` equal the model's raw score for that row
+        (`decision_function` of a classifier, the link-scale prediction of a regressor).
+        Multiclass models give one column per (class, term).
+        """
+        columns = self._prediction_columns(X)
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        return explain_frame(self.terms_, columns, getattr(self, "classes_", None), index)
+
+    def term_importances(self):
+        """Mean absolute contribution of each term over the training data, largest first."""
+        check_is_fitted(self)
+        return importances(self.terms_)
+
+
+class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
+    """Boosted generalised additive model for classification (binary and multiclass).
+
+    The log-odds (softmax logits for more than two classes) are an intercept plus one shape
+    function per feature plus a few automatically found pairwise interactions, each learned by
+    cyclic gradient boosting and averaged over outer bags.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.04
+        Shrinkage of every boosting step.
+    max_rounds : int, default=5000
+        Maximum cyclic rounds per stage and bag (a round updates every term once).
+    early_stopping_rounds : int, default=50
+        Stop a stage when the validation loss has not improved by a relative `tol` for this many
+        rounds; the best round is kept.
+    tol : float, default=1e-5
+        Relative improvement of the validation loss that counts as progress.
+    validation_fraction : float or None, default=0.15
+        Share of rows held out per bag (stratified) for early stopping; None or 0 trains on all
+        rows for exactly `max_rounds` rounds.
+    outer_bags : int, default=8
+        Number of bags; the term scores are their average and `stds` their spread.
+    interactions : int, str or list of pairs, default="3x"
+        Number of pairs to add, a multiple of the feature count such as "3x", an explicit list of
+        pairs (names or indices), or 0 for a purely additive model.
+    max_bins : int, default=255
+        Maximum quantile bins per continuous feature (missing and unseen bins come on top).
+    max_interaction_bins : int, default=32
+        Maximum bins per continuous feature inside a pair; their cuts are a subset of the
+        feature's own cuts.
+    min_samples_leaf : int, default=4
+        Minimum training rows in every leaf of a boosting step.
+    max_leaves : {2, 3}, default=3
+        Leaves of each main-effect step (pairs always take four-leaf steps).
+    smoothing_rounds : int, default=50
+        Initial rounds whose main-effect cuts are drawn at random, which smooths the shapes.
+    l2_regularization : float, default=0.0
+        L2 penalty on leaf values.
+    monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
+        Monotone constraints per feature (+1 increasing, -1 decreasing), as in scikit-learn's
+        HistGradientBoosting. Constrained features take no part in interactions, so the model is
+        monotone in them.
+    categorical_features : "auto", array-like or None, default="auto"
+        "auto" treats pandas categories, strings and booleans as categorical; or a list of names
+        or indices, or a boolean mask.
+    max_time : float or None, default=None
+        Wall-clock budget in seconds; when reached every bag keeps its best model so far and a
+        ConvergenceWarning says so.
+    n_jobs : int or None, default=None
+        Bags fitted in parallel (joblib semantics: -1 uses every core). Under
+        `joblib.parallel_config(backend="dask")` the bags run on a Dask cluster.
+    random_state : int, RandomState or None, default=None
+        Seeds the bags; the same seed gives the same model whatever `n_jobs` is.
+    verbose : int, default=0
+        Print the progress of the stages to stderr.
+
+    Attributes
+    ----------
+    terms_ : list of Term
+        Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
+    intercept_ : float or ndarray of shape (n_classes,)
+    classes_ : ndarray
+    features_ : list of Feature
+        Name, kind, main binning and whether training had missing values, per feature.
+    bag_rounds_ : ndarray of shape (outer_bags, 2)
+        Rounds kept per bag in the main-effect and interaction stages.
+    n_features_in_, feature_names_in_
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to X (DataFrame or array) and the class labels y."""
+        self._validate_params()
+        y = _target_array(y)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        n_classes = len(self.classes_)
+        if n_classes < 2:
+            raise ValueError(f"The target needs at least two classes; got {n_classes}.")
+        loss = K.LOG_LOSS if n_classes == 2 else K.MULTINOMIAL
+        return self._fit(X, _checked_length(X, encoded.astype(np.float64)), sample_weight,
+                         loss, n_classes)
+
+    def decision_function(self, X):
+        """Raw scores: log-odds of the positive class, or one logit per class."""
+        return self._raw(X)
+
+    def predict_proba(self, X):
+        raw = self._raw(X)
+        if raw.ndim == 1:
+            p = 1.0 / (1.0 + np.exp(-raw))
+            return np.column_stack([1.0 - p, p])
+        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        raw = self._raw(X)
+        index = (raw > 0).astype(np.intp) if raw.ndim == 1 else raw.argmax(axis=1)
+        return self.classes_[index]
+
+
+class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
+    """Boosted generalised additive model for regression.
+
+    The link-scale prediction (identity for squared error, log for Poisson and Gamma) is an
+    intercept plus one shape function per feature plus a few pairwise interactions. Parameters are
+    those of `BoostedGAMClassifier` with, first, the loss:
+
+    Parameters
+    ----------
+    loss : {"squared_error", "poisson", "gamma"}, default="squared_error"
+        Poisson needs y >= 0 with a positive sum, Gamma needs y > 0.
+    """
+
+    _parameter_constraints = {
+        **_BoostedGAM._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson", "gamma"})],
+    }
+
+    def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
+                 early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
+                 interactions="3x", max_bins=255, max_interaction_bins=32, min_samples_leaf=4,
+                 max_leaves=3, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 verbose=0):
+        super().__init__(
+            learning_rate=learning_rate, max_rounds=max_rounds,
+            early_stopping_rounds=early_stopping_rounds, tol=tol,
+            validation_fraction=validation_fraction, outer_bags=outer_bags,
+            interactions=interactions, max_bins=max_bins,
+            max_interaction_bins=max_interaction_bins, min_samples_leaf=min_samples_leaf,
+            max_leaves=max_leaves, smoothing_rounds=smoothing_rounds,
+            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            categorical_features=categorical_features, max_time=max_time, n_jobs=n_jobs,
+            random_state=random_state, verbose=verbose)
+        self.loss = loss
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to X (DataFrame or array) and the numeric target y."""
+        self._validate_params()
+        y = _target_array(y)
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("y must be numeric for a regressor.") from None
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or inf; every target value must be finite.")
+        loss = {"squared_error": K.SQUARED_ERROR, "poisson": K.POISSON, "gamma": K.GAMMA}[self.loss]
+        if loss == K.POISSON and ((y < 0).any() or y.sum() <= 0):
+            raise ValueError("loss='poisson' needs y >= 0 with a positive sum.")
+        if loss == K.GAMMA and (y <= 0).any():
+            raise ValueError("loss='gamma' needs y > 0.")
+        return self._fit(X, _checked_length(X, y), sample_weight, loss, 0)
+
+    def predict(self, X):
+        raw = self._raw(X)
+        return raw if self.loss == "squared_error" else np.exp(raw)
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers of fit
+# --------------------------------------------------------------------------------------------------
+
+def _target_array(y):
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None.")
+    y = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected.",
+                      DataConversionWarning)
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
+    if pd.isna(y).any():
+        raise ValueError("y contains NaN; every target value must be known.")
+    return y
+
+
+def _checked_length(X, y):
+    n = X.shape[0] if hasattr(X, "shape") else len(X)
+    if n != len(y):
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
+                         f"[{n}, {len(y)}].")
+    return y
+
+
+def _initial_score(loss, y, weight, n_classes):
+    """The constant raw score that best fits y: the intercept every bag starts from."""
+    if loss == K.MULTINOMIAL:
+        prior = np.bincount(y.astype(np.intp), weights=weight, minlength=n_classes) / weight.sum()
+        return np.log(np.clip(prior, 1e-12, None))
+    mean = np.average(y, weights=weight)
+    if loss == K.LOG_LOSS:
+        mean = np.clip(mean, 1e-12, 1 - 1e-12)
+        return float(np.log(mean / (1 - mean)))
+    if loss == K.SQUARED_ERROR:
+        return float(mean)
+    return float(np.log(mean))
+
+
+def _make_bag(seed, classes, weight, validation_fraction):
+    """A bag: a validation split of the positive-weight rows, stratified by class if given.
+
+    Rows of zero weight take no part, so they change nothing (the same as removing them).
+    """
+    rng = np.random.default_rng(seed)
+    present = np.flatnonzero(weight > 0)
+    groups = [present] if classes is None else [present[classes[present] == c]
+                                                for c in np.unique(classes[present])]
+    validation = []
+    if validation_fraction:
+        for rows in groups:
+            n_val = min(int(round(validation_fraction * len(rows))), len(rows) - 1)
+            validation.append(rng.permutation(rows)[:n_val])
+    validation = np.sort(np.concatenate(validation)) if validation else np.zeros(0, np.intp)
+    train_weight = weight.astype(np.float64).copy()
+    train_weight[validation] = 0.0
+    return Bag(int(seed), train_weight, validation.astype(np.intp))
+
+
+def _fit_bag_mains(mains, raw_init, y, weight, bag, settings, smoothing_rounds, pair_codes,
+                   pair_sizes, candidates):
+    """Boost a bag's main effects, then rank the candidate pairs on its residuals."""
+    rng = np.random.default_rng(bag.seed)
+    result = boost_stage(mains, raw_init, y, weight, bag, settings, smoothing_rounds, rng)
+    gains = None
+    if candidates:
+        raw = mains.raw_scores(result.scores, raw_init.copy())
+        gains = pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, settings.loss,
+                           settings.min_samples_leaf, settings.l2)
+    return result, gains
+
+
+def _fit_bag_pairs(pairs, mains, main_scores, raw_init, y, weight, bag, settings):
+    """Boost a bag's pairs on top of its frozen main effects."""
+    raw = mains.raw_scores(main_scores, raw_init.copy())
+    rng = np.random.default_rng(bag.seed + 1)
+    return boost_stage(pairs, raw, y, weight, bag, settings, 0, rng)
+
+
+def _pair_count(interactions, n_features):
+    if isinstance(interactions, str):
+        if not (interactions.endswith("x") and _is_number(interactions[:-1])):
+            raise ValueError(f"interactions={interactions!r}: use a count, a multiple of the "
+                             "feature count such as '3x', or a list of pairs.")
+        return int(round(float(interactions[:-1]) * n_features))
+    return int(interactions)
+
+
+def _is_number(text):
+    try:
+        return float(text) >= 0
+    except ValueError:
+        return False
+
+
+def _explicit_pairs(interactions, names, n):
+    """The pairs of an explicit `interactions` list as index tuples, or None for a count."""
+    if isinstance(interactions, (str, numbers.Integral)):
+        return None
+    pairs = []
+    for pair in interactions:
+        if len(pair) != 2:
+            raise ValueError(f"interactions: {pair!r} is not a pair of features.")
+        a, b = (feature_index(item, names, n, "interactions") for item in pair)
+        if a == b:
+            raise ValueError(f"interactions: {pair!r} pairs a feature with itself.")
+        pairs.append((min(a, b), max(a, b)))
+    return list(dict.fromkeys(pairs))
+
+
+def _top_pairs(candidates, main_results, n_pairs):
+    """The `n_pairs` candidates of largest FAST gain averaged over bags (positive gains only)."""
+    if not candidates or n_pairs == 0:
+        return []
+    gains = np.mean([r[1] for r in main_results], axis=0)
+    order = np.argsort(-gains, kind="stable")[:n_pairs]
+    return [candidates[i] for i in order if gains[i] > 0]
+
+
+def _average_bags(init, mains, main_scores, main_codes, names, feature_bins, pairs, pair_bins,
+                  pair_results, weight, present, pair_stage):
+    """Centre each bag's terms, average them over bags; the intercept absorbs the means."""
+    stages = [(mains, main_scores, [(j,) for j in range(len(names))], feature_bins)]
+    if pairs:
+        stages.append((pair_stage, [r.scores for r in pair_results], pairs, pair_bins))
+    intercepts = np.zeros((len(main_scores),) + np.shape(init))
+    terms = []
+    for stage, bag_scores, features, bins_of in stages:
+        weights = stage.bin_sums(weight)
+        counts = stage.bin_sums(present.astype(np.float64))
+        for t, feats in enumerate(features):
+            w = stage.term_scores(weights, t)
+            centred = []
+            for b, flat in enumerate(bag_scores):
+                scores, mean = center(stage.term_scores(flat, t), w)
+                centred.append(scores)
+                intercepts[b] += mean
+            centred = np.array(centred)
+            terms.append(Term(" & ".join(names[f] for f in feats), tuple(feats),
+                              tuple(bins_of[f] for f in feats), centred.mean(axis=0),
+                              centred.std(axis=0), stage.term_scores(counts, t).copy(),
+                              w.copy()))
+    intercept = init + intercepts.mean(axis=0)
+    return (float(intercept) if np.ndim(intercept) == 0 else intercept), terms

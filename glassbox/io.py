@@ -1,0 +1,112 @@
+"""The JSON model format: a fitted model as data, never as a pickle.
+
+The file holds the estimator's class and parameters, its features and its terms (bins, scores,
+standard deviations, counts, weights) and its intercept: everything prediction needs and nothing
+that runs. `load_model(save_model(m))` predicts exactly as `m`.
+"""
+
+import json
+
+import numpy as np
+
+from ._binning import Bins
+from .gam import BoostedGAMClassifier, BoostedGAMRegressor
+from .terms import Feature, Term
+
+FORMAT = "glassbox-model"
+VERSION = 1
+_ESTIMATORS = {cls.__name__: cls for cls in (BoostedGAMClassifier, BoostedGAMRegressor)}
+
+
+def save_model(model, path):
+    """Write a fitted model to `path` as JSON."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(model_to_dict(model), handle, indent=1)
+
+
+def load_model(path):
+    """Read a model written by `save_model`."""
+    with open(path, encoding="utf-8") as handle:
+        return model_from_dict(json.load(handle))
+
+
+def model_to_dict(model):
+    params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"
+              or isinstance(v, (int, type(None)))}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "estimator": type(model).__name__,
+        "params": params,
+        "intercept": _plain(model.intercept_),
+        "features": [{"name": f.name, "kind": f.kind, "bins": _bins_to_dict(f.bins),
+                      "has_missing": f.has_missing} for f in model.features_],
+        "terms": [{"name": t.name, "features": list(t.features),
+                   "bins": [_bins_to_dict(b) for b in t.bins], "scores": _plain(t.scores),
+                   "stds": _plain(t.stds), "counts": _plain(t.counts),
+                   "weights": _plain(t.weights)} for t in model.terms_],
+        "bag_rounds": _plain(model.bag_rounds_),
+        "feature_names_in": (list(model.feature_names_in_)
+                             if hasattr(model, "feature_names_in_") else None),
+    }
+    if hasattr(model, "classes_"):
+        data["classes"] = _plain(model.classes_)
+    return data
+
+
+def model_from_dict(data):
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ValueError(f"Not a {FORMAT} file of version {VERSION}.")
+    if data["estimator"] not in _ESTIMATORS:
+        raise ValueError(f"Unknown estimator {data['estimator']!r}.")
+    model = _ESTIMATORS[data["estimator"]](**_params(data["params"]))
+    model.features_ = [Feature(f["name"], f["kind"], _bins_from_dict(f["bins"]),
+                               f["has_missing"]) for f in data["features"]]
+    model.terms_ = [Term(t["name"], tuple(t["features"]),
+                         tuple(_bins_from_dict(b) for b in t["bins"]),
+                         np.asarray(t["scores"], dtype=float), np.asarray(t["stds"], dtype=float),
+                         np.asarray(t["counts"], dtype=float),
+                         np.asarray(t["weights"], dtype=float)) for t in data["terms"]]
+    intercept = data["intercept"]
+    model.intercept_ = float(intercept) if np.ndim(intercept) == 0 else np.asarray(intercept)
+    model.bag_rounds_ = np.asarray(data["bag_rounds"], dtype=np.int64)
+    model.n_features_in_ = len(model.features_)
+    if data["feature_names_in"] is not None:
+        model.feature_names_in_ = np.asarray(data["feature_names_in"], dtype=object)
+    if "classes" in data:
+        model.classes_ = np.asarray(data["classes"])
+    return model
+
+
+def _bins_to_dict(bins):
+    if bins.kind == "continuous":
+        return {"kind": bins.kind, "edges": bins.edges.tolist()}
+    return {"kind": bins.kind, "categories": _plain(bins.categories)}
+
+
+def _bins_from_dict(data):
+    if data["kind"] == "continuous":
+        return Bins("continuous", edges=data["edges"])
+    return Bins("categorical", categories=data["categories"])
+
+
+def _params(params):
+    restored = dict(params)
+    for key in ("interactions", "monotonic_cst", "categorical_features"):
+        value = restored.get(key)
+        if isinstance(value, list):
+            restored[key] = [tuple(v) if isinstance(v, list) else v for v in value]
+    return restored
+
+
+def _plain(value):
+    """JSON-ready Python values from numpy scalars and arrays."""
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
