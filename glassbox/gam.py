@@ -48,9 +48,6 @@ _EXPECTED_FAILED_CHECKS = {
         "the same as doubling its weight: the repeated copies can fall on both sides of a split. "
         "Zero weights are exact (a zero-weight row is the same as a removed row; see "
         "tests/test_gam.py)."),
-    "check_dataframe_column_names_consistency": (
-        "glassbox matches DataFrame columns by name, so reordered columns are reordered, not "
-        "rejected; a missing column raises a ValueError naming it (tested in tests/test_gam.py)."),
 }
 
 
@@ -127,6 +124,9 @@ class _BoostedGAM(BaseEstimator):
         started = time.time()
         deadline = started + self.max_time if self.max_time is not None else None
         names, columns = self._training_columns(X)
+        if len(columns[0]) != len(y):
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(columns[0])}, {len(y)}].")
         sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
         if not sample_weight.sum() > 0:
             raise ValueError("sample_weight must have a positive sum.")
@@ -391,10 +391,9 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
         self.classes_, encoded = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
         if n_classes < 2:
-            raise ValueError(f"The target needs at least two classes; got {n_classes}.")
+            raise ValueError(f"The target needs at least two classes; got {n_classes} class(es).")
         loss = K.LOG_LOSS if n_classes == 2 else K.MULTINOMIAL
-        return self._fit(X, _checked_length(X, encoded.astype(np.float64)), sample_weight,
-                         loss, n_classes)
+        return self._fit(X, encoded.astype(np.float64), sample_weight, loss, n_classes)
 
     def decision_function(self, X):
         """Raw scores: log-odds of the positive class, or one logit per class."""
@@ -465,7 +464,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
             raise ValueError("loss='poisson' needs y >= 0 with a positive sum.")
         if loss == K.GAMMA and (y <= 0).any():
             raise ValueError("loss='gamma' needs y > 0.")
-        return self._fit(X, _checked_length(X, y), sample_weight, loss, 0)
+        return self._fit(X, y, sample_weight, loss, 0)
 
     def predict(self, X):
         raw = self._raw(X)
@@ -488,14 +487,6 @@ def _target_array(y):
         raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
     if pd.isna(y).any():
         raise ValueError("y contains NaN; every target value must be known.")
-    return y
-
-
-def _checked_length(X, y):
-    n = X.shape[0] if hasattr(X, "shape") else len(X)
-    if n != len(y):
-        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
-                         f"[{n}, {len(y)}].")
     return y
 
 

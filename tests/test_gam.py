@@ -1,0 +1,388 @@
+"""Behaviour of the boosted GAM estimators: exactness, invariants, inputs, parameters."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import roc_auc_score
+
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
+from glassbox.datasets import make_risk_cohort
+from glassbox.io import load_model, save_model
+
+SMALL = dict(outer_bags=3, max_rounds=300, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    X, y, truth = make_risk_cohort(n_samples=8000, n_features=12, random_state=1)
+    return X, y, truth
+
+
+@pytest.fixture(scope="module")
+def fitted(cohort):
+    X, y, _ = cohort
+    return BoostedGAMClassifier(interactions=4, **SMALL).fit(X, y)
+
+
+# --- exactness --------------------------------------------------------------------------------
+
+
+def test_contributions_add_up_to_the_decision_function(cohort, fitted):
+    X, _, _ = cohort
+    contributions = fitted.explain(X)
+    total = contributions.sum(axis=1).to_numpy() + fitted.intercept_
+    np.testing.assert_allclose(total, fitted.decision_function(X), rtol=0, atol=1e-9)
+    assert list(contributions.columns) == [t.name for t in fitted.terms_]
+
+
+def test_multiclass_contributions_add_up_per_class():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=900), "b": rng.normal(size=900),
+                      "c": rng.choice(["x", "y", "z"], 900)})
+    y = np.where(X["a"] > 0.5, "high", np.where(X["b"] > 0, "mid", "low"))
+    model = BoostedGAMClassifier(interactions=1, **SMALL).fit(X, y)
+    raw = model.decision_function(X)
+    contributions = model.explain(X)
+    for k, label in enumerate(model.classes_):
+        total = contributions[label].sum(axis=1).to_numpy() + model.intercept_[k]
+        np.testing.assert_allclose(total, raw[:, k], rtol=0, atol=1e-9)
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (model.predict(X) == y).mean() > 0.9
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson", "gamma"])
+def test_regressor_contributions_and_link(loss):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(-2, 2, 2000), "b": rng.uniform(-2, 2, 2000)})
+    mean = np.exp(0.5 * np.sin(2 * X["a"]) + 0.3 * X["b"])
+    y = {"squared_error": mean + rng.normal(0, 0.1, 2000), "poisson": rng.poisson(mean * 3),
+         "gamma": rng.gamma(5.0, mean / 5.0)}[loss]
+    model = BoostedGAMRegressor(loss=loss, interactions=0, **SMALL).fit(X, y)
+    link_scale = model.explain(X).sum(axis=1).to_numpy() + model.intercept_
+    prediction = model.predict(X)
+    expected = link_scale if loss == "squared_error" else np.exp(link_scale)
+    np.testing.assert_allclose(prediction, expected, rtol=1e-12)
+    shape = model.explain(X)["a"].to_numpy()
+    assert np.corrcoef(shape, 0.5 * np.sin(2 * X["a"]))[0, 1] > 0.9
+
+
+def test_recovers_the_true_main_effects(cohort, fitted):
+    X, _, truth = cohort
+    contributions = fitted.explain(X)
+    for name in ["age", "sbp", "heart_rate", "creatinine", "admission_type"]:
+        assert np.corrcoef(contributions[name], truth[name])[0, 1] > 0.85, name
+
+
+def test_term_structure(cohort, fitted):
+    X, _, _ = cohort
+    mains = [t for t in fitted.terms_ if not t.is_pair]
+    pairs = [t for t in fitted.terms_ if t.is_pair]
+    assert [t.name for t in mains] == list(X.columns)
+    assert len(pairs) == 4
+    for term in fitted.terms_:
+        assert term.scores.shape == term.bin_shape == term.stds.shape == term.counts.shape
+        assert term.counts.sum() == len(X)
+        assert (term.stds >= 0).all()
+        mean = (term.scores * term.weights).sum() / term.weights.sum()
+        assert abs(mean) < 1e-9
+    for pair in pairs:
+        for feature, bins in zip(pair.features, pair.bins):
+            main_bins = fitted.terms_[feature].bins[0]
+            if bins.kind == "continuous":
+                assert set(bins.edges) <= set(main_bins.edges)
+    assert fitted.bag_rounds_.shape == (3, 2)
+    assert (fitted.bag_rounds_ > 0).all()
+    importances = fitted.term_importances()
+    assert importances.is_monotonic_decreasing and len(importances) == len(fitted.terms_)
+
+
+# --- monotone constraints ---------------------------------------------------------------------
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), direction=st.sampled_from([-1, 1]),
+       slope=st.floats(-1.0, 1.0))
+def test_monotone_constraint_gives_a_monotone_shape_and_model(seed, direction, slope):
+    rng = np.random.default_rng(seed)
+    n = 600
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                      "c": rng.normal(size=n)})
+    logit = slope * X["a"] + np.sin(3 * X["a"]) + X["b"] * X["c"]
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    model = BoostedGAMClassifier(monotonic_cst={"a": direction}, outer_bags=2, max_rounds=150,
+                                 interactions=3, random_state=seed).fit(X, y)
+    shape = model.terms_[0].scores[1:-1]
+    assert (direction * np.diff(shape) >= -1e-12).all()
+    assert all(0 not in t.features for t in model.terms_ if t.is_pair)
+    grid = pd.DataFrame({"a": np.linspace(-4, 4, 200), "b": rng.normal(size=200).mean(),
+                         "c": 0.3})
+    assert (direction * np.diff(model.decision_function(grid)) >= -1e-12).all()
+
+
+def test_monotone_constraint_on_a_category_is_an_error():
+    X = pd.DataFrame({"a": ["x", "y"] * 20, "b": np.arange(40.0)})
+    with pytest.raises(ValueError, match="'a' is categorical"):
+        BoostedGAMClassifier(monotonic_cst={"a": 1}).fit(X, np.arange(40) % 2)
+
+
+# --- determinism, weights, parallelism ----------------------------------------------------------
+
+
+def _same_model(a, b):
+    assert len(a.terms_) == len(b.terms_)
+    np.testing.assert_array_equal(a.intercept_, b.intercept_)
+    for ta, tb in zip(a.terms_, b.terms_):
+        assert ta.name == tb.name
+        np.testing.assert_array_equal(ta.scores, tb.scores)
+        np.testing.assert_array_equal(ta.stds, tb.stds)
+
+
+def test_same_random_state_same_model_whatever_n_jobs(cohort):
+    X, y, _ = cohort
+    serial = BoostedGAMClassifier(interactions=3, n_jobs=1, **SMALL).fit(X, y)
+    parallel = BoostedGAMClassifier(interactions=3, n_jobs=2, **SMALL).fit(X, y)
+    _same_model(serial, parallel)
+
+
+def test_zero_weight_rows_are_the_same_as_removed_rows(cohort):
+    X, y, _ = cohort
+    weight = np.ones(len(y))
+    weight[::7] = 0.0
+    keep = weight > 0
+    weighted = BoostedGAMClassifier(interactions=2, **SMALL).fit(X, y, sample_weight=weight)
+    removed = BoostedGAMClassifier(interactions=2, **SMALL).fit(X[keep], y[keep])
+    np.testing.assert_allclose(weighted.decision_function(X), removed.decision_function(X),
+                               rtol=0, atol=1e-12)
+
+
+def test_sample_weight_changes_the_fit(cohort):
+    X, y, _ = cohort
+    weight = np.where(X["age"] > 70, 5.0, 1.0)
+    plain = BoostedGAMClassifier(interactions=0, **SMALL).fit(X, y)
+    weighted = BoostedGAMClassifier(interactions=0, **SMALL).fit(X, y, sample_weight=weight)
+    assert not np.allclose(plain.decision_function(X), weighted.decision_function(X))
+
+
+# --- stopping -------------------------------------------------------------------------------------
+
+
+def test_max_rounds_without_validation_runs_exactly_max_rounds():
+    X, y, _ = make_risk_cohort(n_samples=500, n_features=4, random_state=0)
+    model = BoostedGAMClassifier(validation_fraction=None, max_rounds=17, outer_bags=2,
+                                 interactions=1, random_state=0).fit(X, y)
+    assert (model.bag_rounds_ == 17).all()
+
+
+def test_early_stopping_ends_every_stage(cohort):
+    X, y, _ = cohort
+    model = BoostedGAMClassifier(interactions=3, outer_bags=2, max_rounds=100_000,
+                                 random_state=0).fit(X, y)
+    assert (model.bag_rounds_ < 100_000).all()
+
+
+def test_max_time_is_honoured():
+    X, y, _ = make_risk_cohort(n_samples=20_000, n_features=10, random_state=0)
+    budget = dict(outer_bags=1, validation_fraction=None, max_rounds=3000, interactions=0,
+                  random_state=0)
+    unbounded = BoostedGAMClassifier(**budget).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="max_time"):
+        bounded = BoostedGAMClassifier(max_time=0.2, **budget).fit(X, y)
+    assert unbounded.bag_rounds_[0, 0] == 3000
+    assert bounded.bag_rounds_[0, 0] < 3000
+
+
+# --- interactions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interactions, expected", [(0, 0), (2, 2), ("0.5x", 6),
+                                                    ([("age", "sbp"), (3, 1)], 2)])
+def test_interactions_parameter(cohort, interactions, expected):
+    X, y, _ = cohort
+    model = BoostedGAMClassifier(interactions=interactions, outer_bags=2, max_rounds=50,
+                                 random_state=0).fit(X, y)
+    pairs = [t for t in model.terms_ if t.is_pair]
+    assert len(pairs) == expected
+    if isinstance(interactions, list):
+        assert [p.name for p in pairs] == ["age & sbp", "bmi & heart_rate"]
+
+
+def test_fast_ranking_finds_the_planted_pairs():
+    X, y, truth = make_risk_cohort(n_samples=20_000, n_features=12, n_interactions=2,
+                                   random_state=3)
+    planted = {c for c in truth.columns if " & " in c}
+    model = BoostedGAMClassifier(interactions=2, outer_bags=2, random_state=0).fit(X, y)
+    assert {t.name for t in model.terms_ if t.is_pair} == planted
+
+
+@pytest.mark.parametrize("interactions, message", [("3y", "interactions='3y'"),
+                                                   ([("age", "age")], "with itself"),
+                                                   ([("age", "nope")], "unknown feature")])
+def test_bad_interactions_are_errors(cohort, interactions, message):
+    X, y, _ = cohort
+    with pytest.raises(ValueError, match=message):
+        BoostedGAMClassifier(interactions=interactions).fit(X, y)
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def _mixed_frame(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({
+        "num": rng.normal(size=n),
+        "cat": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+        "text": rng.choice(["low", "high"], n).astype(object),
+        "flag": rng.random(n) < 0.5,
+        "count": pd.array(rng.integers(0, 5, n), dtype="Int64"),
+        "level": pd.array(rng.normal(size=n), dtype="Float64"),
+    })
+    frame.loc[::9, "count"] = pd.NA
+    frame.loc[::11, "level"] = pd.NA
+    frame.loc[::13, "num"] = np.nan
+    frame.loc[::17, "text"] = None
+    y = ((frame["num"].fillna(0) > 0) ^ (frame["text"] == "high")).astype(int).to_numpy()
+    return frame, y
+
+
+def test_mixed_pandas_inputs():
+    X, y = _mixed_frame()
+    model = BoostedGAMClassifier(**SMALL).fit(X, y)
+    kinds = {f.name: f.kind for f in model.features_}
+    assert kinds == {"num": "continuous", "cat": "categorical", "text": "categorical",
+                     "flag": "categorical", "count": "continuous", "level": "continuous"}
+    assert {f.name for f in model.features_ if f.has_missing} == {"num", "text", "count",
+                                                                   "level"}
+    assert model.terms_[2].bins[0].categories == ["high", "low"]
+    assert roc_auc_score(y, model.predict_proba(X)[:, 1]) > 0.95
+
+
+def test_numpy_and_pandas_give_the_same_model():
+    rng = np.random.default_rng(0)
+    array = rng.normal(size=(500, 3))
+    array[::10, 1] = np.nan
+    y = (array[:, 0] > 0).astype(int)
+    from_numpy = BoostedGAMClassifier(**SMALL).fit(array, y)
+    from_pandas = BoostedGAMClassifier(**SMALL).fit(pd.DataFrame(array), y)
+    np.testing.assert_array_equal(from_numpy.decision_function(array),
+                                  from_pandas.decision_function(pd.DataFrame(array)))
+    assert [t.name for t in from_numpy.terms_[:3]] == ["x0", "x1", "x2"]
+
+
+def test_inf_is_an_error_naming_the_column():
+    X, y = _mixed_frame()
+    X.loc[3, "num"] = np.inf
+    with pytest.raises(ValueError, match="'num' contains inf"):
+        BoostedGAMClassifier().fit(X, y)
+
+
+def test_nan_in_y_is_an_error():
+    X, y = _mixed_frame()
+    with pytest.raises(ValueError, match="y contains NaN"):
+        BoostedGAMClassifier().fit(X, np.where(np.arange(len(y)) == 5, np.nan, y))
+    with pytest.raises(ValueError, match="y contains NaN"):
+        BoostedGAMRegressor().fit(X, np.where(np.arange(len(y)) == 5, np.nan, 1.0))
+
+
+def test_unseen_category_and_new_missing_values_warn_and_score_zero():
+    X, y = _mixed_frame()
+    model = BoostedGAMClassifier(**SMALL).fit(X, y)
+    new = X.head(3).copy()
+    new["cat"] = pd.Categorical(["a", "zzz", "b"])
+    new["flag"] = [True, None, False]
+    with pytest.warns(UnseenValueWarning, match=r"'cat': unseen categories \['zzz'\]") as record:
+        contributions = model.explain(new)
+    assert "'flag': missing values (none in training)" in str(record[0].message)
+    assert contributions.loc[1, "cat"] == 0.0 and contributions.loc[1, "flag"] == 0.0
+
+
+def test_columns_are_matched_by_name_and_missing_ones_are_errors():
+    X, y = _mixed_frame()
+    model = BoostedGAMClassifier(**SMALL).fit(X, y)
+    shuffled = X[X.columns[::-1]].assign(extra=1.0)
+    np.testing.assert_array_equal(model.predict_proba(shuffled), model.predict_proba(X))
+    with pytest.raises(ValueError, match=r"missing the column\(s\) \['flag'\]"):
+        model.predict(X.drop(columns="flag"))
+
+
+def test_strings_in_a_continuous_column_are_an_error_naming_it():
+    X, y = _mixed_frame()
+    with pytest.raises(ValueError, match="'text' holds categories or strings"):
+        BoostedGAMClassifier(categorical_features=["cat"]).fit(X, y)
+
+
+def test_explicit_categorical_features():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"code": rng.integers(0, 4, 400).astype(float), "x": rng.normal(size=400)})
+    y = (X["code"].isin([1, 3])).astype(int)
+    model = BoostedGAMClassifier(categorical_features=["code"], **SMALL).fit(X, y)
+    assert model.features_[0].kind == "categorical"
+    assert model.terms_[0].bins[0].categories == [0.0, 1.0, 2.0, 3.0]
+
+
+# --- scikit-learn composition -------------------------------------------------------------------
+
+
+def test_pipeline_column_transformer_set_output_grid_search_clone():
+    from sklearn.base import clone
+    from sklearn.compose import ColumnTransformer
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = make_risk_cohort(n_samples=1200, n_features=10, random_state=0)
+    numeric = [c for c in X.columns if X[c].dtype == float]
+    prep = ColumnTransformer([("scale", StandardScaler(), numeric)], remainder="passthrough",
+                             verbose_feature_names_out=False).set_output(transform="pandas")
+    pipe = make_pipeline(prep, BoostedGAMClassifier(outer_bags=2, max_rounds=100,
+                                                    random_state=0))
+    pipe.fit(X, y)
+    model = pipe[-1]
+    assert list(model.feature_names_in_) == numeric + ["smoker", "admission_type"]
+    assert model.features_[-1].kind == "categorical"
+    scores = cross_val_score(clone(pipe), X, y, cv=3, scoring="roc_auc")
+    assert scores.mean() > 0.6
+    search = GridSearchCV(pipe, {"boostedgamclassifier__learning_rate": [0.02, 0.08]}, cv=2)
+    search.fit(X, y)
+    assert search.best_params_["boostedgamclassifier__learning_rate"] in (0.02, 0.08)
+
+
+# --- files and import ---------------------------------------------------------------------------
+
+
+def test_json_round_trip_predicts_identically(tmp_path, cohort, fitted):
+    X, _, _ = cohort
+    path = tmp_path / "model.json"
+    save_model(fitted, path)
+    assert path.read_text().lstrip().startswith("{")
+    loaded = load_model(path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(loaded.explain(X).to_numpy(), fitted.explain(X).to_numpy())
+    assert loaded.get_params() == fitted.get_params()
+
+
+def test_import_compiles_nothing():
+    code = ("import glassbox, glassbox._kernels as k\n"
+            "from numba.core.registry import CPUDispatcher\n"
+            "compiled = [n for n, f in vars(k).items() if isinstance(f, CPUDispatcher) and "
+            "f.signatures]\n"
+            "print(compiled)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_verbose_reports_progress(cohort, capsys):
+    X, y, _ = cohort
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BoostedGAMClassifier(verbose=1, outer_bags=2, max_rounds=30, interactions=1,
+                             random_state=0).fit(X, y)
+    err = capsys.readouterr().err
+    assert "main effects" in err and "interactions" in err and "done" in err
