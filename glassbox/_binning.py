@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._kernels import bin_continuous
+
 _MAX_QUANTILE_ROWS = 200_000
 
 
@@ -21,14 +23,14 @@ class Bins:
     kind: str
     edges: np.ndarray = None
     categories: list = None
-    _category_index: pd.Index = field(default=None, init=False, repr=False)
+    _category_bins: dict = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         if self.kind == "continuous":
             self.edges = np.asarray(self.edges, dtype=np.float64)
         elif self.kind == "categorical":
             self.categories = list(self.categories)
-            self._category_index = pd.Index(self.categories, dtype=object)
+            self._category_bins = {c: i + 1 for i, c in enumerate(self.categories)}
         else:
             raise ValueError(f"kind must be 'continuous' or 'categorical', got {self.kind!r}.")
 
@@ -50,14 +52,12 @@ class Bins:
     def codes(self, column):
         """uint16 bin codes of a column prepared by `glassbox._tabular` (float64 or object)."""
         if self.kind == "continuous":
-            codes = np.searchsorted(self.edges, column, side="right") + 1
-            codes[np.isnan(column)] = 0
-            return codes.astype(np.uint16)
-        missing = pd.isna(column)
-        index = self._category_index.get_indexer(column)
-        codes = np.where(index < 0, self.unseen_bin, index + 1)
-        codes[missing] = 0
-        return codes.astype(np.uint16)
+            return bin_continuous(column, self.edges)
+        # Hash the column once, then place its few distinct values: -1 from factorize is missing.
+        positions, distinct = pd.factorize(column, use_na_sentinel=True)
+        value_bins = np.array([self._category_bins.get(v, self.unseen_bin) for v in distinct],
+                              dtype=np.uint16)
+        return np.where(positions < 0, 0, value_bins[positions]).astype(np.uint16)
 
     def labels(self):
         """A readable label per bin (interval or category), missing and unseen included."""

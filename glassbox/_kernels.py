@@ -503,8 +503,30 @@ def boost_round_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone
 
 
 # --------------------------------------------------------------------------------------------------
-# Scoring, counting and pair ranking
+# Binning, scoring, counting and pair ranking
 # --------------------------------------------------------------------------------------------------
+
+@njit(**_JIT)
+def bin_continuous(values, edges):
+    """Bin code of every value: 0 for NaN, else 1 + the number of edges <= value."""
+    out = np.empty(values.shape[0], dtype=np.uint16)
+    n_edges = edges.shape[0]
+    for i in range(values.shape[0]):
+        v = values[i]
+        if np.isnan(v):
+            out[i] = 0
+            continue
+        lo = 0
+        hi = n_edges
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if edges[mid] <= v:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo + 1
+    return out
+
 
 @njit(**_JIT)
 def add_term_scores(codes, offsets, scores, out):

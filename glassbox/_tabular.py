@@ -12,9 +12,12 @@ CONTINUOUS = "continuous"
 CATEGORICAL = "categorical"
 
 
-def table_columns(X):
-    """(column names or None, list of raw columns) of a DataFrame or a 2-D array-like."""
+def table_columns(X, select=None):
+    """(column names or None, list of raw columns) of a DataFrame or a 2-D array-like;
+    `select` takes the named columns of a DataFrame, in that order, without copying it."""
     if isinstance(X, pd.DataFrame):
+        if select is not None:
+            return list(select), [_frame_column(X[name]) for name in select]
         if X.shape[0] == 0:
             raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
                              "of 1 is required.")
@@ -34,7 +37,7 @@ def _frame_column(series):
     if isinstance(dtype, pd.CategoricalDtype):
         return series.array
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        return series.to_numpy(dtype=object, na_value=np.nan)
+        return series.to_numpy(dtype=object)
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
 

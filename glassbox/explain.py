@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 
 
-def explain_frame(terms, columns, classes=None, index=None):
+def explain_frame(terms, columns, classes=None, index=None, cache=None):
     """Per-row contribution of every term as a DataFrame (columns: term names, or (class, term)
-    pairs for a multiclass model). Adding the intercept to a row's sum gives its raw score."""
-    cache = {}
+    pairs for a multiclass model). Adding the intercept to a row's sum gives its raw score.
+    `cache` holds bin codes already computed (see `Term.codes`)."""
+    cache = {} if cache is None else cache
     values = [term.contributions(columns, cache) for term in terms]
     names = [term.name for term in terms]
     n_rows = len(columns[0]) if columns else 0

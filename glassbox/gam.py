@@ -66,6 +66,7 @@ class _BoostedGAM(BaseEstimator):
         "max_interaction_bins": [Interval(numbers.Integral, 2, 250, closed="both")],
         "min_samples_leaf": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_leaves": [Interval(numbers.Integral, 2, 3, closed="both")],
+        "min_interaction_gain_ratio": [Interval(numbers.Real, 0, None, closed="left")],
         "smoothing_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
         "l2_regularization": [Interval(numbers.Real, 0, None, closed="left")],
         "monotonic_cst": ["array-like", dict, None],
@@ -78,8 +79,8 @@ class _BoostedGAM(BaseEstimator):
 
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
-                 max_bins=255, max_interaction_bins=32, min_samples_leaf=4, max_leaves=3,
-                 smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 min_interaction_gain_ratio=3.0, max_bins=255, max_interaction_bins=32,
+                 min_samples_leaf=4, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0):
         self.learning_rate = learning_rate
@@ -89,6 +90,7 @@ class _BoostedGAM(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.outer_bags = outer_bags
         self.interactions = interactions
+        self.min_interaction_gain_ratio = min_interaction_gain_ratio
         self.max_bins = max_bins
         self.max_interaction_bins = max_interaction_bins
         self.min_samples_leaf = min_samples_leaf
@@ -167,7 +169,8 @@ class _BoostedGAM(BaseEstimator):
             for bag in bags)
         timed_out = any(r[0].timed_out for r in main_results)
 
-        pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs)
+        pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs,
+                                                            self.min_interaction_gain_ratio)
         pair_results = [None] * len(bags)
         if pairs and timed_out:
             warnings.warn("max_time was reached while boosting main effects; the interaction "
@@ -259,23 +262,27 @@ class _BoostedGAM(BaseEstimator):
     # ----------------------------------------------------------------------------------------------
 
     def _prediction_columns(self, X):
-        """Columns in the fitted order and kinds; warns about values training never saw."""
+        """Columns in the fitted order and kinds, and a cache of their main-effect bin codes
+        (see `Term.codes`); warns about values training never saw."""
         check_is_fitted(self)
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             missing = [c for c in self.feature_names_in_ if c not in X.columns]
             if missing:
                 raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")
-            X = X[list(self.feature_names_in_)]
-        names, columns = table_columns(X)
-        validate_data(self, X, skip_check_array=True, reset=False)
+            _, columns = table_columns(X, select=self.feature_names_in_)
+        else:
+            _, columns = table_columns(X)
+            validate_data(self, X, skip_check_array=True, reset=False)
         prepared = [as_kind(c, f.kind, f.name) for c, f in zip(columns, self.features_)]
-        self._warn_unseen(prepared)
-        return prepared
+        cache = {(j, id(f.bins)): f.bins.codes(c)
+                 for j, (f, c) in enumerate(zip(self.features_, prepared))}
+        self._warn_unseen(prepared, cache)
+        return prepared, cache
 
-    def _warn_unseen(self, columns):
+    def _warn_unseen(self, columns, cache):
         notes = []
-        for feature, column in zip(self.features_, columns):
-            codes = feature.bins.codes(column)
+        for j, (feature, column) in enumerate(zip(self.features_, columns)):
+            codes = cache[(j, id(feature.bins))]
             unseen = codes == feature.bins.unseen_bin
             if unseen.any():
                 values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})[:5]
@@ -288,8 +295,7 @@ class _BoostedGAM(BaseEstimator):
                           UnseenValueWarning, stacklevel=3)
 
     def _raw(self, X):
-        columns = self._prediction_columns(X)
-        cache = {}
+        columns, cache = self._prediction_columns(X)
         raw = np.zeros((len(columns[0]),) + np.shape(self.intercept_))
         raw += self.intercept_
         for term in self.terms_:
@@ -303,9 +309,9 @@ class _BoostedGAM(BaseEstimator):
         (`decision_function` of a classifier, the link-scale prediction of a regressor).
         Multiclass models give one column per (class, term).
         """
-        columns = self._prediction_columns(X)
+        columns, cache = self._prediction_columns(X)
         index = X.index if isinstance(X, pd.DataFrame) else None
-        return explain_frame(self.terms_, columns, getattr(self, "classes_", None), index)
+        return explain_frame(self.terms_, columns, getattr(self, "classes_", None), index, cache)
 
     def term_importances(self):
         """Mean absolute contribution of each term over the training data, largest first."""
@@ -337,8 +343,13 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
     outer_bags : int, default=8
         Number of bags; the term scores are their average and `stds` their spread.
     interactions : int, str or list of pairs, default="3x"
-        Number of pairs to add, a multiple of the feature count such as "3x", an explicit list of
-        pairs (names or indices), or 0 for a purely additive model.
+        Maximum number of pairs to add, a multiple of the feature count such as "3x", an explicit
+        list of pairs (names or indices), or 0 for a purely additive model.
+    min_interaction_gain_ratio : float, default=3.0
+        A ranked pair is kept only if its FAST gain (averaged over bags) is at least this multiple
+        of the median gain over all candidate pairs: most candidates carry no interaction, so the
+        median is the level reached by chance, and boosting such pairs fits noise. 0 keeps the top
+        `interactions` pairs whatever their gain; explicit lists of pairs are always kept.
     max_bins : int, default=255
         Maximum quantile bins per continuous feature (missing and unseen bins come on top).
     max_interaction_bins : int, default=32
@@ -346,7 +357,7 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
         feature's own cuts.
     min_samples_leaf : int, default=4
         Minimum training rows in every leaf of a boosting step.
-    max_leaves : {2, 3}, default=3
+    max_leaves : {2, 3}, default=2
         Leaves of each main-effect step (pairs always take four-leaf steps).
     smoothing_rounds : int, default=50
         Initial rounds whose main-effect cuts are drawn at random, which smooths the shapes.
@@ -433,15 +444,16 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 
     def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
-                 interactions="3x", max_bins=255, max_interaction_bins=32, min_samples_leaf=4,
-                 max_leaves=3, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 interactions="3x", min_interaction_gain_ratio=3.0, max_bins=255,
+                 max_interaction_bins=32, min_samples_leaf=4, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
             validation_fraction=validation_fraction, outer_bags=outer_bags,
-            interactions=interactions, max_bins=max_bins,
+            interactions=interactions,
+            min_interaction_gain_ratio=min_interaction_gain_ratio, max_bins=max_bins,
             max_interaction_bins=max_interaction_bins, min_samples_leaf=min_samples_leaf,
             max_leaves=max_leaves, smoothing_rounds=smoothing_rounds,
             l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
@@ -575,13 +587,19 @@ def _explicit_pairs(interactions, names, n):
     return list(dict.fromkeys(pairs))
 
 
-def _top_pairs(candidates, main_results, n_pairs):
-    """The `n_pairs` candidates of largest FAST gain averaged over bags (positive gains only)."""
+def _top_pairs(candidates, main_results, n_pairs, min_gain_ratio):
+    """At most `n_pairs` candidates of largest FAST gain averaged over bags, keeping only those
+    whose gain is positive and at least `min_gain_ratio` times the median candidate's gain.
+
+    Most candidate pairs carry no interaction, so the median gain measures the level a pair
+    reaches by chance; boosting such pairs fits noise.
+    """
     if not candidates or n_pairs == 0:
         return []
     gains = np.mean([r[1] for r in main_results], axis=0)
+    threshold = min_gain_ratio * np.median(gains)
     order = np.argsort(-gains, kind="stable")[:n_pairs]
-    return [candidates[i] for i in order if gains[i] > 0]
+    return [candidates[i] for i in order if gains[i] > 0 and gains[i] >= threshold]
 
 
 def _average_bags(init, mains, main_scores, main_codes, names, feature_bins, pairs, pair_bins,

@@ -63,7 +63,8 @@ def model_from_dict(data):
     model.features_ = [Feature(f["name"], f["kind"], _bins_from_dict(f["bins"]),
                                f["has_missing"]) for f in data["features"]]
     model.terms_ = [Term(t["name"], tuple(t["features"]),
-                         tuple(_bins_from_dict(b) for b in t["bins"]),
+                         tuple(_shared_bins(model.features_, f, b)
+                               for f, b in zip(t["features"], t["bins"])),
                          np.asarray(t["scores"], dtype=float), np.asarray(t["stds"], dtype=float),
                          np.asarray(t["counts"], dtype=float),
                          np.asarray(t["weights"], dtype=float)) for t in data["terms"]]
@@ -88,6 +89,15 @@ def _bins_from_dict(data):
     if data["kind"] == "continuous":
         return Bins("continuous", edges=data["edges"])
     return Bins("categorical", categories=data["categories"])
+
+
+def _shared_bins(features, index, data):
+    """A term's bins, as the very object of its feature when they are the same binning, so that
+    prediction bins each column once for all terms that share it."""
+    bins = _bins_from_dict(data)
+    if _bins_to_dict(features[index].bins) == _bins_to_dict(bins):
+        return features[index].bins
+    return bins
 
 
 def _params(params):

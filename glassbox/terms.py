@@ -76,7 +76,7 @@ class Term:
                 codes = bins.codes(columns[feature])
                 if cache is not None:
                     cache[key] = codes
-            flat = codes.astype(np.intp) if flat is None else flat * bins.n_bins + codes
+            flat = codes if flat is None else flat.astype(np.intp) * bins.n_bins + codes
         return flat
 
     def contributions(self, columns, cache=None):

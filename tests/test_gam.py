@@ -28,7 +28,7 @@ def cohort():
 @pytest.fixture(scope="module")
 def fitted(cohort):
     X, y, _ = cohort
-    return BoostedGAMClassifier(interactions=4, **SMALL).fit(X, y)
+    return BoostedGAMClassifier(interactions=4, min_interaction_gain_ratio=0, **SMALL).fit(X, y)
 
 
 # --- exactness --------------------------------------------------------------------------------
@@ -177,7 +177,8 @@ def test_sample_weight_changes_the_fit(cohort):
 def test_max_rounds_without_validation_runs_exactly_max_rounds():
     X, y, _ = make_risk_cohort(n_samples=500, n_features=4, random_state=0)
     model = BoostedGAMClassifier(validation_fraction=None, max_rounds=17, outer_bags=2,
-                                 interactions=1, random_state=0).fit(X, y)
+                                 interactions=1, min_interaction_gain_ratio=0,
+                                 random_state=0).fit(X, y)
     assert (model.bag_rounds_ == 17).all()
 
 
@@ -206,8 +207,8 @@ def test_max_time_is_honoured():
                                                     ([("age", "sbp"), (3, 1)], 2)])
 def test_interactions_parameter(cohort, interactions, expected):
     X, y, _ = cohort
-    model = BoostedGAMClassifier(interactions=interactions, outer_bags=2, max_rounds=50,
-                                 random_state=0).fit(X, y)
+    model = BoostedGAMClassifier(interactions=interactions, min_interaction_gain_ratio=0,
+                                 outer_bags=2, max_rounds=50, random_state=0).fit(X, y)
     pairs = [t for t in model.terms_ if t.is_pair]
     assert len(pairs) == expected
     if isinstance(interactions, list):
@@ -220,6 +221,18 @@ def test_fast_ranking_finds_the_planted_pairs():
     planted = {c for c in truth.columns if " & " in c}
     model = BoostedGAMClassifier(interactions=2, outer_bags=2, random_state=0).fit(X, y)
     assert {t.name for t in model.terms_ if t.is_pair} == planted
+
+
+def test_gain_ratio_keeps_only_pairs_that_stand_out_from_chance():
+    X, y, truth = make_risk_cohort(n_samples=20_000, n_features=12, n_interactions=2,
+                                   random_state=3)
+    planted = {c for c in truth.columns if " & " in c}
+    model = BoostedGAMClassifier(interactions="3x", outer_bags=2, random_state=0).fit(X, y)
+    kept = {t.name for t in model.terms_ if t.is_pair}
+    assert planted <= kept and len(kept) <= len(planted) + 1, kept
+    unfiltered = BoostedGAMClassifier(interactions="3x", min_interaction_gain_ratio=0,
+                                      outer_bags=2, max_rounds=20, random_state=0).fit(X, y)
+    assert sum(t.is_pair for t in unfiltered.terms_) == 36
 
 
 @pytest.mark.parametrize("interactions, message", [("3y", "interactions='3y'"),
