@@ -24,6 +24,7 @@ class Bins:
     edges: np.ndarray = None
     categories: list = None
     _category_bins: dict = field(default=None, init=False, repr=False)
+    _grid: tuple = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         if self.kind == "continuous":
@@ -52,12 +53,42 @@ class Bins:
     def codes(self, column):
         """uint16 bin codes of a column prepared by `glassbox._tabular` (float64 or object)."""
         if self.kind == "continuous":
-            return bin_continuous(column, self.edges)
+            return bin_continuous(column, self.edges, *self._search_grid())
         # Hash the column once, then place its few distinct values: -1 from factorize is missing.
         positions, distinct = pd.factorize(column, use_na_sentinel=True)
         value_bins = np.array([self._category_bins.get(v, self.unseen_bin) for v in distinct],
                               dtype=np.uint16)
         return np.where(positions < 0, 0, value_bins[positions]).astype(np.uint16)
+
+    def lookup_from(self, finer):
+        """Table mapping `finer`'s codes to this binning's codes when every cut of this binning
+        is a cut of `finer` (so each finer bin lies inside one of ours); None otherwise."""
+        if self.kind != "continuous" or finer.kind != "continuous":
+            return None
+        at = np.searchsorted(finer.edges, self.edges)
+        if (at >= len(finer.edges)).any() or (finer.edges[at] != self.edges).any():
+            return None
+        lower_edges = np.concatenate([[-np.inf], finer.edges])  # a value inside each finer bin
+        table = np.empty(finer.n_bins, dtype=np.uint16)
+        table[0] = 0
+        table[1:-1] = self.codes(lower_edges)
+        table[-1] = self.unseen_bin
+        return table
+
+    def _search_grid(self):
+        """(start, cells per unit, edges at or below each cell start) of a uniform grid with
+        eight cells per edge over the edges' range: the index `bin_continuous` searches from."""
+        if self._grid is None:
+            n_cells = max(8 * len(self.edges), 1)
+            start = self.edges[0] if len(self.edges) else 0.0
+            span = self.edges[-1] - start if len(self.edges) else 0.0
+            scale = n_cells / span if span > 0 else 0.0
+            cell_starts = start + np.arange(n_cells) / scale if scale > 0 else np.full(n_cells,
+                                                                                        start)
+            first = np.searchsorted(self.edges, cell_starts, side="right")
+            self._grid = (float(start), float(scale),
+                          np.append(first, len(self.edges)).astype(np.int64))
+        return self._grid
 
     def labels(self):
         """A readable label per bin (interval or category), missing and unseen included."""

@@ -4,14 +4,13 @@ import numpy as np
 import pandas as pd
 
 
-def explain_frame(terms, columns, classes=None, index=None, cache=None):
+def explain_frame(terms, binned, classes=None, index=None):
     """Per-row contribution of every term as a DataFrame (columns: term names, or (class, term)
-    pairs for a multiclass model). Adding the intercept to a row's sum gives its raw score.
-    `cache` holds bin codes already computed (see `Term.codes`)."""
-    cache = {} if cache is None else cache
-    values = [term.contributions(columns, cache) for term in terms]
+    pairs for a multiclass model), from a `terms.BinnedColumns`. Adding the intercept to a row's
+    sum gives its raw score."""
+    values = [term.contributions(binned) for term in terms]
     names = [term.name for term in terms]
-    n_rows = len(columns[0]) if columns else 0
+    n_rows = len(binned.columns[0])
     if values and values[0].ndim == 2:
         stacked = np.stack(values, axis=1)  # rows, terms, classes
         frame = stacked.transpose(0, 2, 1).reshape(n_rows, -1)

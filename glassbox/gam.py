@@ -35,7 +35,7 @@ from ._binning import coarsen, fit_bins
 from ._boosting import Bag, Settings, Stage, boost_stage, pair_gains
 from ._tabular import CATEGORICAL, as_kind, feature_index, resolve_categorical, table_columns
 from .explain import explain_frame, importances
-from .terms import Feature, Term, center
+from .terms import BinnedColumns, Feature, Term, center
 
 
 class UnseenValueWarning(UserWarning):
@@ -160,13 +160,11 @@ class _BoostedGAM(BaseEstimator):
             names, feature_bins, main_codes, columns, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
-        parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
-        self._progress("main effects", started)
-        main_results = parallel(
-            delayed(_fit_bag_mains)(mains, raw_init, y, sample_weight, bag, settings,
-                                    self.smoothing_rounds, pair_codes, pair_sizes,
-                                    candidates if not explicit else [])
-            for bag in bags)
+        main_results = self._run_bags(
+            "main effects", started,
+            (delayed(_fit_bag_mains)(mains, raw_init, y, sample_weight, bag, settings,
+                                     self.smoothing_rounds, pair_codes, pair_sizes,
+                                     candidates if not explicit else []) for bag in bags))
         timed_out = any(r[0].timed_out for r in main_results)
 
         pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs,
@@ -182,11 +180,11 @@ class _BoostedGAM(BaseEstimator):
                                  + pair_codes[:, b] for a, b in pairs]),
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
-            self._progress("interactions", started)
-            pair_results = parallel(
-                delayed(_fit_bag_pairs)(pair_stage, mains, r[0].scores, raw_init, y,
-                                        sample_weight, bag, settings)
-                for r, bag in zip(main_results, bags))
+            pair_results = self._run_bags(
+                "interactions", started,
+                (delayed(_fit_bag_pairs)(pair_stage, mains, r[0].scores, raw_init, y,
+                                         sample_weight, bag, settings)
+                 for r, bag in zip(main_results, bags)))
             timed_out = timed_out or any(r.timed_out for r in pair_results)
         if timed_out:
             warnings.warn(f"max_time={self.max_time} s was reached: the model is the best found "
@@ -196,12 +194,11 @@ class _BoostedGAM(BaseEstimator):
                           for name, kind, bins, codes in
                           zip(names, kinds, feature_bins, main_codes.T)]
         self.intercept_, self.terms_ = _average_bags(
-            init, mains, [r[0].scores for r in main_results], main_codes, names, feature_bins,
+            init, mains, [r[0].scores for r in main_results], names, feature_bins,
             pairs, pair_bins, pair_results, sample_weight, present,
             pair_stage if pairs else None)
         self.bag_rounds_ = np.array([[r[0].rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
-        self._progress("done", started, end=True)
         return self
 
     def _training_columns(self, X):
@@ -252,18 +249,27 @@ class _BoostedGAM(BaseEstimator):
         candidates = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]]
         return pair_bins, pair_codes, candidates, _pair_count(self.interactions, n), None
 
-    def _progress(self, stage, started, end=False):
+    def _run_bags(self, stage, started, tasks):
+        """Run one stage's bag tasks through joblib, drawing a progress bar under `verbose`."""
+        results = []
+        for result in Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(tasks):
+            results.append(result)
+            if self.verbose:
+                done = len(results)
+                bar = "#" * done + "." * (self.outer_bags - done)
+                print(f"\r[glassbox] {stage:<12} [{bar}] {done}/{self.outer_bags} bags "
+                      f"{time.time() - started:7.1f} s", end="", file=sys.stderr, flush=True)
         if self.verbose:
-            print(f"[glassbox] {stage:<14} {time.time() - started:8.2f} s", file=sys.stderr,
-                  flush=True)
+            print(file=sys.stderr, flush=True)
+        return results
 
     # ----------------------------------------------------------------------------------------------
     # scoring
     # ----------------------------------------------------------------------------------------------
 
-    def _prediction_columns(self, X):
-        """Columns in the fitted order and kinds, and a cache of their main-effect bin codes
-        (see `Term.codes`); warns about values training never saw."""
+    def _binned(self, X):
+        """The prediction data binned for the terms (`BinnedColumns`); warns about values
+        training never saw."""
         check_is_fitted(self)
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             missing = [c for c in self.feature_names_in_ if c not in X.columns]
@@ -274,17 +280,16 @@ class _BoostedGAM(BaseEstimator):
             _, columns = table_columns(X)
             validate_data(self, X, skip_check_array=True, reset=False)
         prepared = [as_kind(c, f.kind, f.name) for c, f in zip(columns, self.features_)]
-        cache = {(j, id(f.bins)): f.bins.codes(c)
-                 for j, (f, c) in enumerate(zip(self.features_, prepared))}
-        self._warn_unseen(prepared, cache)
-        return prepared, cache
+        binned = BinnedColumns(prepared, self.features_)
+        self._warn_unseen(binned)
+        return binned
 
-    def _warn_unseen(self, columns, cache):
+    def _warn_unseen(self, binned):
         notes = []
-        for j, (feature, column) in enumerate(zip(self.features_, columns)):
-            codes = cache[(j, id(feature.bins))]
-            unseen = codes == feature.bins.unseen_bin
-            if unseen.any():
+        for j, (feature, column) in enumerate(zip(self.features_, binned.columns)):
+            codes = binned.codes(j, feature.bins)
+            unseen = codes == feature.bins.unseen_bin if feature.kind == CATEGORICAL else None
+            if unseen is not None and unseen.any():
                 values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})[:5]
                 notes.append(f"{feature.name!r}: unseen categories {values}")
             if not feature.has_missing and (codes == 0).any():
@@ -295,11 +300,11 @@ class _BoostedGAM(BaseEstimator):
                           UnseenValueWarning, stacklevel=3)
 
     def _raw(self, X):
-        columns, cache = self._prediction_columns(X)
-        raw = np.zeros((len(columns[0]),) + np.shape(self.intercept_))
+        binned = self._binned(X)
+        raw = np.zeros((len(binned.columns[0]),) + np.shape(self.intercept_))
         raw += self.intercept_
         for term in self.terms_:
-            raw += term.contributions(columns, cache)
+            term.add_to(binned, raw)
         return raw
 
     def explain(self, X):
@@ -309,9 +314,9 @@ class _BoostedGAM(BaseEstimator):
         (`decision_function` of a classifier, the link-scale prediction of a regressor).
         Multiclass models give one column per (class, term).
         """
-        columns, cache = self._prediction_columns(X)
+        binned = self._binned(X)
         index = X.index if isinstance(X, pd.DataFrame) else None
-        return explain_frame(self.terms_, columns, getattr(self, "classes_", None), index, cache)
+        return explain_frame(self.terms_, binned, getattr(self, "classes_", None), index)
 
     def term_importances(self):
         """Mean absolute contribution of each term over the training data, largest first."""
@@ -602,8 +607,8 @@ def _top_pairs(candidates, main_results, n_pairs, min_gain_ratio):
     return [candidates[i] for i in order if gains[i] > 0 and gains[i] >= threshold]
 
 
-def _average_bags(init, mains, main_scores, main_codes, names, feature_bins, pairs, pair_bins,
-                  pair_results, weight, present, pair_stage):
+def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,
+                  weight, present, pair_stage):
     """Centre each bag's terms, average them over bags; the intercept absorbs the means."""
     stages = [(mains, main_scores, [(j,) for j in range(len(names))], feature_bins)]
     if pairs:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._binning import Bins
+from ._kernels import add_scores
 
 
 @dataclass(eq=False)
@@ -62,27 +63,30 @@ class Term:
     def is_pair(self):
         return len(self.features) == 2
 
-    def codes(self, columns, cache=None):
-        """Flat bin index per row of this term, from prepared columns (one per model feature).
-
-        `cache` maps (feature, Bins) to codes already computed, so terms sharing a binning bin a
-        column once.
-        """
+    def codes(self, binned):
+        """Flat bin index per row of this term, from a `BinnedColumns`."""
         flat = None
         for feature, bins in zip(self.features, self.bins):
-            key = (feature, id(bins))
-            codes = cache.get(key) if cache is not None else None
-            if codes is None:
-                codes = bins.codes(columns[feature])
-                if cache is not None:
-                    cache[key] = codes
+            codes = binned.codes(feature, bins)
             flat = codes if flat is None else flat.astype(np.intp) * bins.n_bins + codes
         return flat
 
-    def contributions(self, columns, cache=None):
+    def contributions(self, binned):
         """This term's score for every row: shape (n_rows,) or (n_rows, n_classes)."""
         flat_scores = self.scores.reshape((-1,) + self.scores.shape[len(self.bins):])
-        return flat_scores[self.codes(columns, cache)]
+        return flat_scores[self.codes(binned)]
+
+    def add_to(self, binned, out):
+        """Add this term's score to `out` row by row (a compiled pass for one-output models)."""
+        if self.scores.ndim > len(self.bins):
+            out += self.contributions(binned)
+            return
+        first = binned.codes(self.features[0], self.bins[0])
+        if self.is_pair:
+            add_scores(first, binned.codes(self.features[1], self.bins[1]), self.bin_shape[1],
+                       self.scores.ravel(), out)
+        else:
+            add_scores(first, first, 0, self.scores, out)
 
     def importance(self):
         """Mean absolute score over the training data (averaged over classes for multiclass)."""
@@ -91,6 +95,30 @@ class Term:
             magnitude = magnitude.mean(axis=-1)
         total = self.weights.sum()
         return float((magnitude * self.weights).sum() / total) if total > 0 else 0.0
+
+
+class BinnedColumns:
+    """Bin codes of prepared columns, computed once per (feature, binning) and shared by terms.
+
+    A binning whose cuts are a subset of its feature's main-effect cuts (a pair's coarse bins) is
+    read off the main codes through a lookup table instead of binning the column again.
+    """
+
+    def __init__(self, columns, features):
+        self.columns = columns
+        self.features = features
+        self._codes = {}
+
+    def codes(self, feature, bins):
+        key = (feature, id(bins))
+        if key not in self._codes:
+            main = self.features[feature].bins
+            lookup = bins.lookup_from(main) if bins is not main else None
+            if lookup is not None:
+                self._codes[key] = lookup[self.codes(feature, main)]
+            else:
+                self._codes[key] = bins.codes(self.columns[feature])
+        return self._codes[key]
 
 
 def center(scores, weights):

@@ -398,4 +398,4 @@ def test_verbose_reports_progress(cohort, capsys):
         BoostedGAMClassifier(verbose=1, outer_bags=2, max_rounds=30, interactions=1,
                              random_state=0).fit(X, y)
     err = capsys.readouterr().err
-    assert "main effects" in err and "interactions" in err and "done" in err
+    assert "main effects [##] 2/2 bags" in err and "interactions [##] 2/2 bags" in err

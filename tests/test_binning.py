@@ -1,0 +1,53 @@
+"""Binning: codes agree with a plain search, pair bins nest in main bins."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from glassbox._binning import Bins, coarsen, fit_bins
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges=arrays(np.float64, st.integers(0, 300), elements=finite, unique=True),
+       values=arrays(np.float64, st.integers(1, 200),
+                     elements=st.one_of(finite, st.just(np.nan))))
+def test_continuous_codes_equal_a_plain_search(edges, values):
+    edges = np.sort(edges)
+    values = np.concatenate([values, edges, np.nextafter(edges, -np.inf)])
+    expected = np.searchsorted(edges, values, side="right") + 1
+    expected[np.isnan(values)] = 0
+    np.testing.assert_array_equal(Bins("continuous", edges=edges).codes(values), expected)
+
+
+def test_codes_on_heavy_tailed_quantile_edges():
+    rng = np.random.default_rng(0)
+    x = np.exp(rng.normal(0, 3, 50_000))
+    bins = fit_bins(x, "continuous", 255, rng)
+    expected = np.searchsorted(bins.edges, x, side="right") + 1
+    np.testing.assert_array_equal(bins.codes(x), expected)
+
+
+def test_pair_bins_are_a_coarsening_with_an_exact_lookup():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=5000)
+    x[::50] = np.nan
+    fine = fit_bins(x, "continuous", 255, rng)
+    counts = np.bincount(fine.codes(x), minlength=fine.n_bins)[1:-1]
+    coarse = coarsen(fine, counts, 16)
+    assert coarse.n_values <= 16 and set(coarse.edges) <= set(fine.edges)
+    lookup = coarse.lookup_from(fine)
+    np.testing.assert_array_equal(lookup[fine.codes(x)], coarse.codes(x))
+    assert Bins("continuous", edges=[0.123]).lookup_from(fine) is None
+
+
+def test_categorical_codes_missing_and_unseen():
+    bins = fit_bins(pd.Series(["b", "a", None, "b"], dtype=object).to_numpy(), "categorical",
+                    255, None)
+    assert bins.categories == ["a", "b"]
+    codes = bins.codes(np.array(["a", "b", None, "zzz", np.nan], dtype=object))
+    np.testing.assert_array_equal(codes, [1, 2, 0, bins.unseen_bin, 0])
+    assert bins.labels() == ["missing", "a", "b", "unseen"]
