@@ -199,6 +199,7 @@ class _BoostedGAM(BaseEstimator):
             pair_stage if pairs else None)
         self.bag_rounds_ = np.array([[r[0].rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
+        self.edit_log_ = []
         return self
 
     def _training_columns(self, X):
@@ -396,6 +397,8 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
         Name, kind, main binning and whether training had missing values, per feature.
     bag_rounds_ : ndarray of shape (outer_bags, 2)
         Rounds kept per bag in the main-effect and interaction stages.
+    edit_log_ : list of dict
+        Edits made with `glassbox.edit` (what, which term, why, when); empty after `fit`.
     n_features_in_, feature_names_in_
     """
 

@@ -46,6 +46,7 @@ def model_to_dict(model):
                    "stds": _plain(t.stds), "counts": _plain(t.counts),
                    "weights": _plain(t.weights)} for t in model.terms_],
         "bag_rounds": _plain(model.bag_rounds_),
+        "edit_log": _plain(getattr(model, "edit_log_", [])),
         "feature_names_in": (list(model.feature_names_in_)
                              if hasattr(model, "feature_names_in_") else None),
     }
@@ -71,6 +72,7 @@ def model_from_dict(data):
     intercept = data["intercept"]
     model.intercept_ = float(intercept) if np.ndim(intercept) == 0 else np.asarray(intercept)
     model.bag_rounds_ = np.asarray(data["bag_rounds"], dtype=np.int64)
+    model.edit_log_ = list(data.get("edit_log", []))
     model.n_features_in_ = len(model.features_)
     if data["feature_names_in"] is not None:
         model.feature_names_in_ = np.asarray(data["feature_names_in"], dtype=object)

@@ -121,13 +121,18 @@ class BinnedColumns:
         return self._codes[key]
 
 
+def weighted_mean(scores, weights):
+    """Mean of a term's scores over the training data (per class for multiclass scores)."""
+    w = weights.reshape(weights.shape + (1,) * (scores.ndim - weights.ndim))
+    total = weights.sum()
+    axes = tuple(range(weights.ndim))
+    return (scores * w).sum(axis=axes) / total if total > 0 else np.zeros(scores.shape[weights.ndim:])
+
+
 def center(scores, weights):
     """Scores with zero weighted mean (per class), and the removed mean; bins of zero weight in
     the missing or unseen position of a feature are set to exactly zero (no data, no effect)."""
-    extra = scores.ndim - weights.ndim
-    w = weights.reshape(weights.shape + (1,) * extra)
-    total = weights.sum()
-    mean = (scores * w).sum(axis=tuple(range(weights.ndim))) / total if total > 0 else 0.0 * scores.sum()
+    mean = weighted_mean(scores, weights)
     centred = scores - mean
     centred[_empty_edge_bins(weights)] = 0.0
     return centred, mean

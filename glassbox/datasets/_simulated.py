@@ -113,3 +113,48 @@ def _intercept_for_rate(logit, rate):
         else:
             hi = mid
     return (lo + hi) / 2
+
+
+def make_threshold_cohort(n_samples=30_000, random_state=None):
+    """A simulated cohort with planted treatment-threshold artefacts and known smooth effects.
+
+    Planted, in log-odds: steps at round-number cutoffs (age >= 65: +0.7, systolic BP < 90:
+    +0.9, respiratory rate >= 30: +0.6, BUN >= 40: +0.6) and a counter-causal drop (creatinine
+    raises risk up to 5 mg/dL, then risk falls by 0.7 between 5 and 5.5 mg/dL and stays lower,
+    as when severe values trigger dialysis; the shape reported for pneumonia mortality). heart_rate, sodium and glucose have smooth effects and
+    lab_1 .. lab_4 none.
+
+    Returns
+    -------
+    X : DataFrame
+    y : ndarray of 0/1
+    planted : DataFrame with columns feature, kind ("step" or "decline"), location, size
+        (log-odds; for a decline, where it starts).
+    """
+    rng = np.random.default_rng(random_state)
+    n = n_samples
+    X = pd.DataFrame({
+        "age": np.clip(rng.normal(62, 15, n), 18, 100).round(),
+        "sbp": np.clip(rng.normal(125, 22, n), 60, 220).round(),
+        "resp_rate": np.clip(rng.normal(22, 6, n), 8, 50).round(),
+        "bun": np.clip(rng.lognormal(np.log(22), 0.6, n), 3, 150),
+        "creatinine": np.clip(rng.lognormal(np.log(1.6), 0.7, n), 0.3, 12),
+        "heart_rate": np.clip(rng.normal(90, 18, n), 35, 180).round(),
+        "sodium": np.clip(rng.normal(138, 5, n), 115, 160).round(),
+        "glucose": np.clip(rng.lognormal(np.log(120), 0.35, n), 40, 600),
+        **{f"lab_{k}": rng.normal(size=n) for k in range(1, 5)},
+    })
+    creatinine = X["creatinine"].to_numpy()
+    logit = (0.7 * (X["age"] >= 65) + 0.9 * (X["sbp"] < 90) + 0.6 * (X["resp_rate"] >= 30)
+             + 0.6 * (X["bun"] >= 40)
+             + 0.3 * np.minimum(creatinine, 5) - 0.7 * np.clip((creatinine - 5) / 0.5, 0, 1)
+             + 0.6 / (1 + np.exp(-(X["heart_rate"] - 110) / 10))
+             + 0.01 * (X["sodium"] - 138) ** 2 / 2 + 0.3 * np.log(X["glucose"] / 120)).to_numpy()
+    logit = logit + _intercept_for_rate(logit, 0.15)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    planted = pd.DataFrame([
+        ("age", "step", 65.0, 0.7), ("sbp", "step", 90.0, -0.9),
+        ("resp_rate", "step", 30.0, 0.6), ("bun", "step", 40.0, 0.6),
+        ("creatinine", "decline", 5.0, -0.7),
+    ], columns=["feature", "kind", "location", "size"])
+    return X, y, planted

@@ -1,0 +1,81 @@
+"""The anomaly finder on cohorts with planted threshold artefacts: it finds each planted effect
+within one bin and reports no more than one spurious effect per ten terms."""
+
+import numpy as np
+import pytest
+
+from glassbox import BoostedGAMClassifier
+from glassbox.datasets import make_threshold_cohort
+from glassbox.inspect import find_discontinuities, find_non_monotone
+
+EXPECTED = {"age": 1, "sbp": -1, "resp_rate": 1, "bun": 1, "creatinine": 1, "heart_rate": 1,
+            "glucose": 1}
+SEEDS = range(5)
+DROP_WIDTH = 0.5  # the planted creatinine drop runs from 5 to 5.5 mg/dL
+
+
+def _bin(term, value):
+    return int(np.searchsorted(term.bins[0].edges, value, side="right"))
+
+
+def _matches(term, value, planted):
+    """Within one bin of the planted effect (its whole extent, for the creatinine drop)."""
+    end = planted.location + (DROP_WIDTH if planted.kind == "decline" else 0.0)
+    return _bin(term, planted.location) - 1 <= _bin(term, value) <= _bin(term, end) + 1
+
+
+@pytest.fixture(scope="module")
+def findings():
+    results = []
+    for seed in SEEDS:
+        X, y, planted = make_threshold_cohort(n_samples=30_000, random_state=seed)
+        model = BoostedGAMClassifier(n_jobs=-1, random_state=0).fit(X, y)
+        terms = {t.name: t for t in model.terms_}
+        found, spurious = set(), []
+        steps = find_discontinuities(model)
+        runs = find_non_monotone(model, EXPECTED)
+        for kind, rows, where in (("step", steps, "location"), ("run", runs, "start")):
+            for _, row in rows.iterrows():
+                hits = {p.feature for p in planted.itertuples() if p.feature == row.term
+                        and (kind == "step" or p.kind == "decline")
+                        and _matches(terms[row.term], row[where], p)}
+                found |= hits
+                if not hits:
+                    spurious.append((kind, row.term, row[where]))
+        results.append((seed, planted, found, spurious, len(model.terms_), steps, runs))
+    return results
+
+
+def test_every_planted_effect_is_found(findings):
+    for seed, planted, found, _, _, _, _ in findings:
+        assert set(planted.feature) <= found, (seed, set(planted.feature) - found)
+
+
+def test_no_more_than_one_spurious_effect_per_ten_terms(findings):
+    spurious = sum(len(f[3]) for f in findings)
+    terms = sum(f[4] for f in findings)
+    assert spurious <= terms / 10, [f[3] for f in findings]
+
+
+def test_round_number_steps_are_flagged(findings):
+    for _, _, _, _, _, steps, _ in findings:
+        for feature, threshold in [("age", 65), ("resp_rate", 30), ("bun", 40)]:
+            row = steps[steps.term == feature].iloc[0]
+            assert row.round_number == threshold
+            assert row.multiple_of_10 == (threshold % 10 == 0)
+        assert steps.loc[steps.term == "sbp", "jump"].iloc[0] < 0  # risk falls above 90
+
+
+def test_non_monotone_reports_the_counter_causal_drop_as_falling_odds(findings):
+    for _, _, _, _, _, _, runs in findings:
+        drop = runs[runs.term == "creatinine"].iloc[0]
+        assert drop["drop"] > 0 and drop.odds_ratio < 1 and drop.start < drop.end
+
+
+def test_bad_expectations_are_errors():
+    X, y, _ = make_threshold_cohort(n_samples=2000, random_state=0)
+    model = BoostedGAMClassifier(outer_bags=2, max_rounds=50, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="no term 'nope'"):
+        find_non_monotone(model, {"nope": 1})
+    with pytest.raises(ValueError, match=r"expected\['age'\] must be \+1 or -1"):
+        find_non_monotone(model, {"age": 2})
