@@ -26,6 +26,7 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils import check_random_state
+from sklearn.utils import estimator_html_repr
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -34,6 +35,7 @@ from . import _kernels as K
 from ._binning import coarsen, fit_bins
 from ._boosting import Bag, Settings, Stage, boost_stage, pair_gains
 from ._tabular import CATEGORICAL, as_kind, feature_index, resolve_categorical, table_columns
+from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, Term, center
 
@@ -323,6 +325,19 @@ class _BoostedGAM(BaseEstimator):
         """Mean absolute contribution of each term over the training data, largest first."""
         check_is_fitted(self)
         return importances(self.terms_)
+
+    def summary(self):
+        """One row per term, most important first (kind, types, bins, importance, score
+        range, whether missing values are scored): the script-side view of `_repr_html_`."""
+        check_is_fitted(self)
+        return summary_frame(self)
+
+    def _html_repr(self):
+        """In a notebook, a fitted model shows its terms, importances and small inline shapes;
+        an unfitted one shows scikit-learn's estimator diagram."""
+        if hasattr(self, "terms_"):
+            return html_summary(self)
+        return estimator_html_repr(self)
 
 
 class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import warnings
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -399,3 +400,18 @@ def test_verbose_reports_progress(cohort, capsys):
                              random_state=0).fit(X, y)
     err = capsys.readouterr().err
     assert "main effects [##] 2/2 bags" in err and "interactions [##] 2/2 bags" in err
+
+
+def test_summary_and_notebook_view(cohort, fitted):
+    summary = fitted.summary()
+    assert list(summary.index) == list(fitted.term_importances().index)
+    assert summary.loc["admission_type", "type"] == "categorical"
+    assert summary.loc["bmi", "missing_scored"] and not summary.loc["age", "missing_scored"]
+    pair = next(t for t in fitted.terms_ if t.is_pair)
+    assert summary.loc[pair.name, "kind"] == "pair"
+    assert np.isclose(summary.loc["age", "max_score"], fitted.terms_[0].scores[1:-1].max())
+    html = fitted._repr_html_()
+    assert html.count("<svg") == len(fitted.terms_) and "BoostedGAMClassifier" in html
+    assert all(escape(t.name) in html for t in fitted.terms_)
+    unfitted = BoostedGAMClassifier()._repr_html_()
+    assert "<svg" not in unfitted
