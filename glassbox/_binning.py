@@ -54,11 +54,12 @@ class Bins:
         """uint16 bin codes of a column prepared by `glassbox._tabular` (float64 or object)."""
         if self.kind == "continuous":
             return bin_continuous(column, self.edges, *self._search_grid())
-        # Hash the column once, then place its few distinct values: -1 from factorize is missing.
+        # Hash the column once, then place its few distinct values; factorize marks a missing
+        # value -1, which indexes the missing bin appended last.
         positions, distinct = pd.factorize(column, use_na_sentinel=True)
-        value_bins = np.array([self._category_bins.get(v, self.unseen_bin) for v in distinct],
-                              dtype=np.uint16)
-        return np.where(positions < 0, 0, value_bins[positions]).astype(np.uint16)
+        value_bins = np.array([self._category_bins.get(v, self.unseen_bin) for v in distinct]
+                              + [0], dtype=np.uint16)
+        return value_bins[positions]
 
     def lookup_from(self, finer):
         """Table mapping `finer`'s codes to this binning's codes when every cut of this binning

@@ -51,3 +51,9 @@ def test_categorical_codes_missing_and_unseen():
     codes = bins.codes(np.array(["a", "b", None, "zzz", np.nan], dtype=object))
     np.testing.assert_array_equal(codes, [1, 2, 0, bins.unseen_bin, 0])
     assert bins.labels() == ["missing", "a", "b", "unseen"]
+
+
+def test_categorical_codes_of_an_all_missing_batch():
+    bins = Bins("categorical", categories=["a", "b"])
+    np.testing.assert_array_equal(bins.codes(np.array([None], dtype=object)), [0])
+    np.testing.assert_array_equal(bins.codes(pd.Categorical([np.nan, np.nan])), [0, 0])

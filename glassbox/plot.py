@@ -1,0 +1,499 @@
+"""Plots of a fitted additive model: shape functions, interactions, importances and the
+contributions behind one patient's prediction.
+
+Every function draws with plain matplotlib on the `ax` (or `fig`) it is given, or on a new figure,
+and returns it; nothing calls `plt.show`, so any backend works. Only the public terms structure is
+read (`terms_`, `intercept_`, `features_`, `classes_` for classifiers, `explain`,
+`term_importances`), so any model exposing it can be plotted.
+
+Artists carry a `gid` naming what they show, with ":<class>" appended for one class of a
+multiclass model:
+
+* `plot_shape`: "shape" (step curve, a StepPatch), "band" (its ± interval × std band, a StepPatch
+  whose baseline is the lower bound), "bars" (category bars), "interval" (vertical error segments
+  of bars and points), "missing" / "unseen" (points of the bins drawn apart, on a side panel),
+  "density" (training counts on a strip beneath), "reference" (the line at 0 or 1);
+* `plot_interaction`: "heatmap"; `plot_importances`: "importance";
+* `plot_contributions`: "intercept", "contributions", "prediction", "probability" (the text).
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import LogNorm, Normalize
+from matplotlib.ticker import FuncFormatter, Locator, NullLocator
+from mpl_toolkits.axes_grid1 import make_axes_locatable
+
+SCALES = ("logit", "odds")
+_RISK_UP, _RISK_DOWN = "#c0392b", "#2e86c1"
+_MAX_EDGE_LABELS = 8
+
+
+# --------------------------------------------------------------------------------------------------
+# public plots
+# --------------------------------------------------------------------------------------------------
+
+def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=True, class_=None):
+    """Draw a main effect: a step curve (continuous) or bars (categorical) with a band of
+    ± `interval` × the bag standard deviation, the training data's density on a strip beneath,
+    and the missing bin (when training had missing values) and the unseen category bin on a
+    side panel.
+
+    `scale="odds"` (classifiers) draws exp(score), the odds ratio against the average patient,
+    on a log axis; `scale="logit"` draws raw scores. A multiclass model draws one curve per class,
+    or only `class_`.
+    """
+    term = _term(model, term)
+    if term.is_pair:
+        raise ValueError(f"{term.name!r} is a pair; draw it with plot_interaction.")
+    _check_scale(model, scale)
+    ax = _axes(ax, (6.4, 4.2))
+    bins = term.bins[0]
+    outputs = _outputs(model, term, class_)
+    if scale == "odds":
+        ax.set_yscale("log")
+        _ratio_ticks(ax.yaxis)
+    divider = make_axes_locatable(ax)
+    values = slice(1, bins.unseen_bin)
+    if bins.kind == "continuous":
+        x = _finite_edges(bins)
+        for label, mid, low, high, color in _bands(outputs, values, scale, interval):
+            _steps(ax, x, mid, low, high, color, label)
+        ax.set_xlim(x[0], x[-1])
+        density_at = (x[:-1], np.diff(x), term.counts[values] / np.diff(x), "edge")
+    else:
+        positions = np.arange(bins.n_values)
+        _bars(ax, positions, _bands(outputs, values, scale, interval), _reference(scale))
+        ax.set_xlim(-0.6, bins.n_values - 0.4)
+        density_at = (positions, 0.6, term.counts[values], "center")
+    ax.axhline(_reference(scale), color="0.4", lw=0.8, zorder=0, gid="reference")
+    special = _special_bins(term, bins)
+    if special:
+        _special_panel(divider, ax, term, outputs, special, scale, interval)
+    bottom = _density_strip(divider, ax, *density_at) if density else ax
+    if bins.kind == "categorical":
+        _set_ticks(bottom.xaxis, positions, [str(c) for c in bins.categories])
+    bottom.set_xlabel(model.features_[term.features[0]].name)
+    ax.set_ylabel(_value_label(model, scale))
+    ax.set_title(term.name if class_ is None else f"{term.name} (class {class_})")
+    if len(outputs) > 1:
+        ax.legend(title="class", fontsize="small", title_fontsize="small")
+    return ax
+
+
+def plot_interaction(model, pair, *, ax=None, scale="logit", class_=None):
+    """Draw a pair term as a heatmap with a diverging colormap centred at no effect.
+
+    Each of the pair's bins is one equal-sized cell (the pair's bins are quantile bins, so cells
+    hold similar numbers of patients); ticks give the bin edges or categories. The missing bin
+    appears as the first row/column, set apart by a white line, when training had missing values;
+    the unseen bin is left out (no training data, so it scores 0). A multiclass model needs
+    `class_`.
+    """
+    term = _term(model, pair)
+    if not term.is_pair:
+        raise ValueError(f"{term.name!r} is a main effect; draw it with plot_shape.")
+    _check_scale(model, scale)
+    outputs = _outputs(model, term, class_)
+    if len(outputs) > 1:
+        raise ValueError("A multiclass pair is drawn one class at a time: pass class_, one of "
+                         f"{list(model.classes_)}.")
+    ax = _axes(ax, (5.6, 4.4))
+    shown = [_heatmap_bins(term, axis) for axis in (0, 1)]
+    scores = outputs[0][1][np.ix_(*shown)]
+    limit = float(np.abs(scores).max()) or 1.0
+    norm = (LogNorm(np.exp(-limit), np.exp(limit)) if scale == "odds"
+            else Normalize(-limit, limit))
+    mesh = ax.pcolormesh(_transform(scores, scale).T, cmap="RdBu_r", norm=norm, gid="heatmap")
+    colorbar = ax.figure.colorbar(mesh, ax=ax, label=_value_label(model, scale))
+    if scale == "odds":
+        _ratio_ticks(colorbar.ax.yaxis)
+    names = [model.features_[f].name for f in term.features]
+    for axis, bins, bins_shown, name in zip((ax.xaxis, ax.yaxis), term.bins, shown, names):
+        _cell_ticks(axis, bins, bins_shown)
+        axis.set_label_text(name)
+    ax.set_title(term.name if class_ is None else f"{term.name} (class {class_})")
+    return ax
+
+
+def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval=1.0,
+                density=True, class_=None):
+    """A grid of terms (all, or the chosen names/indices) in order of importance: main effects
+    by `plot_shape`, pairs by `plot_interaction`, with the given keyword arguments."""
+    chosen = model.terms_ if terms is None else [_term(model, t) for t in terms]
+    rank = {name: i for i, name in enumerate(_importances(model).index)}
+    chosen = sorted(chosen, key=lambda t: rank[t.name])
+    ncols = max(1, min(ncols, len(chosen)))
+    nrows = math.ceil(len(chosen) / ncols)
+    fig = fig if fig is not None else plt.figure(figsize=(4.6 * ncols, 3.5 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, term in zip(axes, chosen):
+        if term.is_pair:
+            plot_interaction(model, term.name, ax=ax, scale=scale, class_=class_)
+        else:
+            plot_shape(model, term.name, ax=ax, scale=scale, interval=interval, density=density,
+                       class_=class_)
+    for ax in axes[len(chosen):]:
+        ax.remove()
+    fig.tight_layout()
+    return fig
+
+
+def plot_importances(model, *, ax=None, top=None):
+    """Horizontal bars of the terms' importances (mean |contribution|), largest at the top."""
+    importances = _importances(model).iloc[:top]
+    ax = _axes(ax, (6.4, 0.8 + 0.32 * len(importances)))
+    positions = np.arange(len(importances))
+    bars = ax.barh(positions, importances.to_numpy(), color="C0", gid="importance")
+    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize="small")
+    ax.set_yticks(positions, importances.index)
+    ax.set_ylim(len(importances) - 0.4, -0.6)
+    ax.margins(x=0.12)
+    ax.set_xlabel(f"mean |{_value_label(model, 'logit')}|")
+    ax.set_title("Term importance")
+    return ax
+
+
+def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
+    """A waterfall for one patient: from the intercept, add each term's contribution (largest
+    |contribution| first, the rest grouped as "other terms") to reach the raw score; classifiers
+    also show the predicted probability. A multiclass model shows `class_`, by default the
+    predicted class."""
+    given, row = _one_row(model, x_row)
+    base, contributions, raw, probability, label = _explained_row(model, given, class_)
+    order = contributions.abs().sort_values(ascending=False, kind="stable").index
+    steps = contributions[order[:top]]
+    names = [_term_label(model, _term(model, name), row) for name in steps.index]
+    if len(order) > top:
+        steps = pd.concat([steps, pd.Series({"other": contributions[order[top:]].sum()})])
+        names.append(f"other terms ({len(order) - top})")
+    ax = _axes(ax, (7.0, 1.4 + 0.36 * (len(steps) + 2)))
+    path = base + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
+    positions = np.arange(1, len(steps) + 1)
+    ax.barh(positions, steps.to_numpy(), left=path[:-1], gid="contributions",
+            color=[_RISK_UP if c > 0 else _RISK_DOWN for c in steps])
+    for position, change, right in zip(positions, steps, np.maximum(path[:-1], path[1:])):
+        ax.annotate(f"{change:+.2f}", (right, position), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize="small")
+    for position, value, kind, shade in ((0, base, "intercept", "0.5"),
+                                         (len(steps) + 1, raw, "prediction", "0.1")):
+        ax.plot(value, position, "D", color=shade, ms=7, gid=kind)
+        ax.axvline(value, color=shade, ls=":", lw=1, zorder=0)
+    ax.set_yticks(np.arange(len(steps) + 2),
+                  [f"intercept ({base:.2f})", *names, f"prediction ({raw:.2f})"])
+    ax.set_ylim(len(steps) + 1.6, -0.6)
+    span = np.ptp(path) or 1.0
+    ax.set_xlim(path.min() - 0.08 * span, path.max() + 0.2 * span)
+    ax.set_xlabel(_value_label(model, "logit").replace("contribution", "score")
+                  + " (red raises it, blue lowers it)")
+    summary = f"raw score {raw:.2f}"
+    if probability is not None:
+        target = "probability" if label is None else f"P({label}) ="
+        summary += f"  →  {target} {probability:.1%}"
+    ax.set_title(summary, fontsize="medium", gid="probability")
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------
+# reading the model
+# --------------------------------------------------------------------------------------------------
+
+def _term(model, term):
+    """The model's Term given by name or index."""
+    terms = model.terms_
+    if isinstance(term, str):
+        for candidate in terms:
+            if candidate.name == term:
+                return candidate
+        raise ValueError(f"Unknown term {term!r}; the model's terms are "
+                         f"{[t.name for t in terms]}.")
+    if isinstance(term, (int, np.integer)) and not isinstance(term, bool):
+        if -len(terms) <= term < len(terms):
+            return terms[term]
+        raise ValueError(f"Term index {term} is out of range for {len(terms)} terms.")
+    raise ValueError(f"Terms are given by name or index, got {term!r}.")
+
+
+def _importances(model):
+    return model.term_importances().sort_values(ascending=False, kind="stable")
+
+
+def _is_classifier(model):
+    return hasattr(model, "classes_")
+
+
+def _class_index(model, class_):
+    classes = list(model.classes_)
+    for k, candidate in enumerate(classes):
+        if candidate == class_:
+            return k
+    raise ValueError(f"Unknown class {class_!r}; the classes are {classes}.")
+
+
+def _outputs(model, term, class_):
+    """(class label or None, scores, stds) of every output to draw: the single output of a
+    binary classifier or regressor, else each class of a multiclass model (or only `class_`)."""
+    if term.scores.ndim == len(term.bins):
+        if class_ is not None:
+            raise ValueError("class_ selects a class of a multiclass model; this model has a "
+                             "single output.")
+        return [(None, term.scores, term.stds)]
+    classes = list(model.classes_) if class_ is None else [class_]
+    return [(c, term.scores[..., k], term.stds[..., k])
+            for c, k in ((c, _class_index(model, c)) for c in classes)]
+
+
+def _special_bins(term, bins):
+    """(bin, name) of the bins drawn apart: missing when training had missing values or it
+    scores, unseen for a categorical feature (where a new category can appear) or when it scores."""
+    def in_use(b):
+        return term.weights[b] > 0 or bool(np.any(term.scores[b] != 0))
+    special = [(0, "missing")] if in_use(0) else []
+    if bins.kind == "categorical" or in_use(bins.unseen_bin):
+        special.append((bins.unseen_bin, "unseen"))
+    return special
+
+
+def _heatmap_bins(term, axis):
+    """Bins of a pair's axis drawn in the heatmap: missing (if it has training weight), then the
+    value bins."""
+    bins = term.bins[axis]
+    has_missing = np.take(term.weights, 0, axis=axis).sum() > 0
+    return np.arange(0 if has_missing else 1, bins.unseen_bin)
+
+
+def _one_row(model, x_row):
+    """(the row as `explain` takes it, the row as a DataFrame named by the model's features) of a
+    one-row DataFrame, a Series, or a 1-D array in the order of `features_` (named for a model
+    fitted on named columns)."""
+    if isinstance(x_row, pd.DataFrame):
+        if len(x_row) != 1:
+            raise ValueError(f"x_row must hold one row, got {len(x_row)}.")
+        return x_row, x_row
+    if isinstance(x_row, pd.Series):
+        frame = pd.DataFrame([x_row.to_dict()])
+        return frame, frame
+    values = np.asarray(x_row).ravel()
+    names = [f.name for f in model.features_]
+    if len(values) != len(names):
+        raise ValueError(f"x_row has {len(values)} values but the model has {len(names)} "
+                         "features.")
+    frame = pd.DataFrame([dict(zip(names, values))])
+    return (frame if hasattr(model, "feature_names_in_") else values.reshape(1, -1)), frame
+
+
+def _explained_row(model, row, class_):
+    """(intercept, contributions Series, raw score, probability or None, class label or None)
+    of one row, for `class_` (default: the predicted class) of a multiclass model."""
+    explained = model.explain(row)
+    if not isinstance(explained.columns, pd.MultiIndex):
+        if class_ is not None:
+            raise ValueError("class_ selects a class of a multiclass model; this model has a "
+                             "single output.")
+        contributions = explained.iloc[0]
+        base = float(np.asarray(model.intercept_))
+        raw = base + contributions.sum()
+        probability = 1 / (1 + np.exp(-raw)) if _is_classifier(model) else None
+        return base, contributions, raw, probability, None
+    classes = list(model.classes_)
+    raws = np.array([model.intercept_[k] + explained[c].iloc[0].sum()
+                     for k, c in enumerate(classes)])
+    k = int(np.argmax(raws)) if class_ is None else _class_index(model, class_)
+    probabilities = np.exp(raws - raws.max())
+    probabilities /= probabilities.sum()
+    return (float(model.intercept_[k]), explained[classes[k]].iloc[0], float(raws[k]),
+            float(probabilities[k]), classes[k])
+
+
+def _term_label(model, term, row):
+    """'name = value' for each feature of a term, from the patient's row."""
+    parts = []
+    for f in term.features:
+        name = model.features_[f].name
+        parts.append(f"{name} = {_format_value(row[name].iloc[0])}")
+    return " & ".join(parts)
+
+
+def _format_value(value):
+    if pd.isna(value):
+        return "missing"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.3g}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# scales
+# --------------------------------------------------------------------------------------------------
+
+def _check_scale(model, scale):
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}.")
+    if scale == "odds" and not _is_classifier(model):
+        raise ValueError("scale='odds' needs a classifier; a regressor's contributions are on "
+                         "its link scale (scale='logit').")
+
+
+def _transform(scores, scale):
+    return np.exp(scores) if scale == "odds" else scores
+
+
+def _reference(scale):
+    """The value of no effect: 0 on the log-odds scale, an odds ratio of 1."""
+    return 1.0 if scale == "odds" else 0.0
+
+
+def _value_label(model, scale):
+    if scale == "odds":
+        return "odds ratio"
+    return "log-odds contribution" if _is_classifier(model) else "contribution (link scale)"
+
+
+def _ratio_ticks(axis):
+    """Readable ratio ticks (0.5, 1, 2, ...) on a log axis, without minor ticks."""
+    axis.set_major_locator(_OddsLocator())
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(NullLocator())
+
+
+class _OddsLocator(Locator):
+    """Ticks of a log axis at readable ratios (…, 0.5, 1, 2, 5, …), denser on narrow ranges."""
+
+    _MANTISSAS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7),
+                  (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.5, 3, 4, 5, 6, 7, 8, 9))
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((max(vmin, 1e-300), max(vmax, 1e-300)))
+        decades = range(math.floor(math.log10(vmin)), math.ceil(math.log10(vmax)) + 1)
+        for mantissas in self._MANTISSAS:
+            ticks = [m * 10.0 ** d for d in decades for m in mantissas if vmin <= m * 10.0 ** d
+                     <= vmax]
+            if len(ticks) >= 3:
+                break
+        return np.array(ticks)
+
+
+# --------------------------------------------------------------------------------------------------
+# drawing helpers
+# --------------------------------------------------------------------------------------------------
+
+def _axes(ax, figsize):
+    return ax if ax is not None else plt.subplots(figsize=figsize, layout="tight")[1]
+
+
+def _gid(kind, label):
+    return kind if label is None else f"{kind}:{label}"
+
+
+def _bands(outputs, bins, scale, interval):
+    """(label, value, lower, upper, colour) per output on the chosen bins and scale."""
+    return [(label, _transform(s[bins], scale), _transform(s[bins] - interval * sd[bins], scale),
+             _transform(s[bins] + interval * sd[bins], scale), f"C{i}")
+            for i, (label, s, sd) in enumerate(outputs)]
+
+
+def _offsets(n, width=0.8):
+    """Positions of n side-by-side marks within a slot of `width`, and the width of each."""
+    each = width / n
+    return (np.arange(n) - (n - 1) / 2) * each, each
+
+
+def _finite_edges(bins):
+    """The value bins' boundaries with the open outer bins closed one typical bin width out."""
+    edges = bins.edges
+    if len(edges) == 0:
+        return np.array([-0.5, 0.5])
+    width = (edges[-1] - edges[0]) / (len(edges) - 1) if len(edges) > 1 else 1.0
+    return np.concatenate([[edges[0] - width], edges, [edges[-1] + width]])
+
+
+def _steps(ax, x, mid, low, high, color, label):
+    """A step curve over bin boundaries `x` with its uncertainty band."""
+    ax.stairs(high, x, baseline=low, fill=True, color=color, alpha=0.25, lw=0,
+              gid=_gid("band", label))
+    ax.stairs(mid, x, baseline=None, color=color, lw=1.8, gid=_gid("shape", label),
+              label=label if label is not None else "_shape")
+
+
+def _intervals(ax, positions, low, high, color, label):
+    """Vertical segments from each lower to each upper bound."""
+    ax.vlines(positions, low, high, color="0.15" if label is None else color, lw=1.2,
+              gid=_gid("interval", label))
+
+
+def _bars(ax, positions, bands, reference):
+    """Bars from the reference line to each value, one group per position, with intervals."""
+    offsets, width = _offsets(len(bands))
+    for offset, (label, mid, low, high, color) in zip(offsets, bands):
+        ax.bar(positions + offset, mid - reference, width, bottom=reference, color=color,
+               alpha=0.8, gid=_gid("bars", label), label=label if label is not None else "_bars")
+        _intervals(ax, positions + offset, low, high, color, label)
+
+
+def _special_panel(divider, ax, term, outputs, special, scale, interval):
+    """The missing/unseen bins as points with intervals on a panel right of the shape."""
+    side = divider.append_axes("right", size=0.25 + 0.5 * len(special), pad=0.12, sharey=ax)
+    bins = [b for b, _ in special]
+    offsets, _ = _offsets(len(outputs), width=0.5)
+    for offset, (label, mid, low, high, color) in zip(offsets, _bands(outputs, bins, scale,
+                                                                      interval)):
+        for position, (_, name) in enumerate(special):
+            side.plot(position + offset, mid[position], "o", color=color, ms=5,
+                      gid=_gid(name, label))
+        _intervals(side, np.arange(len(special)) + offset, low, high, color, label)
+    side.axhline(_reference(scale), color="0.4", lw=0.8, zorder=0, gid="reference")
+    side.set_xticks(range(len(special)),
+                    [f"{name}\n(n={term.counts[b]:.0f})" for b, name in special],
+                    fontsize="small")
+    side.set_xlim(-0.6, len(special) - 0.4)
+    side.tick_params(labelleft=False)
+
+
+def _density_strip(divider, ax, left, width, heights, align):
+    """Training counts per bin as a thin bar strip beneath the shape; returns the strip (which
+    carries the x tick labels)."""
+    strip = divider.append_axes("bottom", size="14%", pad=0.05, sharex=ax)
+    strip.bar(left, heights, width, align=align, color="0.55", lw=0, gid="density")
+    strip.set_yticks([])
+    strip.set_ylabel("data", rotation=0, ha="right", va="center", fontsize="small")
+    ax.tick_params(labelbottom=False)
+    return strip
+
+
+def _set_ticks(axis, positions, labels):
+    """Small tick labels, slanted on an x axis when they would not fit side by side."""
+    slant = axis is axis.axes.xaxis and sum(len(label) for label in labels) > 40
+    axis.set_ticks(positions, labels, fontsize="small",
+                   **({"rotation": 30, "ha": "right"} if slant else {}))
+
+
+def _edge_labels(edges):
+    """Edges printed with the decimals their spacing needs (one significant digit of it)."""
+    if len(edges) < 2:
+        return [f"{e:.3g}" for e in edges]
+    decimals = int(np.clip(1 - math.floor(math.log10(np.diff(edges).min())), 0, 6))
+    return [f"{e:.{decimals}f}" for e in edges]
+
+
+def _cell_ticks(axis, bins, shown):
+    """Ticks of a heatmap axis with one unit cell per bin: categories (and "missing") at cell
+    centres, the edges of continuous bins at cell boundaries (thinned to a readable number)."""
+    offset = int(shown[0] == 0)
+    positions, labels = ([0.5], ["missing"]) if offset else ([], [])
+    if bins.kind == "categorical":
+        positions += list(offset + np.arange(bins.n_values) + 0.5)
+        labels += [str(c) for c in bins.categories]
+    else:
+        step = max(1, math.ceil(len(bins.edges) / _MAX_EDGE_LABELS))
+        at = np.arange((1 + offset) * step - 1, len(bins.edges), step)  # clear of "missing"
+        positions += list(offset + 1 + at)
+        labels += _edge_labels(bins.edges[at])
+    _set_ticks(axis, positions, labels)
+    if offset:
+        line = axis.axes.axvline if axis is axis.axes.xaxis else axis.axes.axhline
+        line(1, color="white", lw=1.5)
