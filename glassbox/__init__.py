@@ -1,6 +1,7 @@
 """glassbox: glass-box tabular models for healthcare."""
 
-from .gam import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
+from ._additive import UnseenValueWarning
+from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 
 __version__ = "0.1.0"
 

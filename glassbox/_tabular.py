@@ -4,8 +4,11 @@ A continuous column becomes a float64 array with NaN for missing values; a categ
 a pandas Categorical or an object array. Every error names the offending column.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_array
 
 CONTINUOUS = "continuous"
@@ -122,3 +125,44 @@ def feature_index(item, names, n, parameter):
             raise ValueError(f"{parameter}: unknown feature {item!r}.")
         return names.index(item)
     raise ValueError(f"{parameter}: features are given by name or index, got {item!r}.")
+
+
+def monotone_directions(monotonic_cst, names, kinds):
+    """-1/0/+1 per feature from `monotonic_cst` (an array, or a {name or index: direction}
+    dict, as scikit-learn's HistGradientBoosting); constraints on categories are errors."""
+    n = len(names)
+    directions = np.zeros(n, dtype=np.int64)
+    if monotonic_cst is None:
+        return directions
+    if isinstance(monotonic_cst, dict):
+        for key, value in monotonic_cst.items():
+            directions[feature_index(key, names, n, "monotonic_cst")] = value
+    else:
+        given = np.asarray(monotonic_cst)
+        if given.shape != (n,):
+            raise ValueError(f"monotonic_cst has shape {given.shape} but the data has {n} "
+                             "features.")
+        directions[:] = given
+    if not np.isin(directions, (-1, 0, 1)).all():
+        raise ValueError("monotonic_cst values must be -1, 0 or 1.")
+    for j in np.flatnonzero(directions):
+        if kinds[j] == CATEGORICAL:
+            raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical; a "
+                             "monotone constraint needs an ordered (numeric) feature.")
+    return directions
+
+
+def target_array(y):
+    """y as a 1-d array; NaN (or None) in it is an error."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None.")
+    y = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected.",
+                      DataConversionWarning)
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
+    if pd.isna(y).any():
+        raise ValueError("y contains NaN; every target value must be known.")
+    return y

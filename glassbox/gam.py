@@ -16,32 +16,25 @@ Dask included, also works) and each bag draws from its own seed, so the model do
 """
 
 import numbers
-import sys
 import time
 import warnings
 
 import numpy as np
-import pandas as pd
-from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from joblib import delayed
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils import estimator_html_repr
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight
 
 from . import _kernels as K
+from ._additive import AdditiveModel
 from ._binning import coarsen, fit_bins
 from ._boosting import Bag, Settings, Stage, boost_stage, pair_gains
-from ._tabular import CATEGORICAL, as_kind, feature_index, resolve_categorical, table_columns
-from .display import html_summary, summary_frame
-from .explain import explain_frame, importances
-from .terms import BinnedColumns, Feature, Term, center
-
-
-class UnseenValueWarning(UserWarning):
-    """Prediction data holds a category, or a missing value, that training never saw."""
+from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
+                       resolve_categorical, target_array)
+from .terms import Feature, Term, center
 
 
 _EXPECTED_FAILED_CHECKS = {
@@ -53,7 +46,7 @@ _EXPECTED_FAILED_CHECKS = {
 }
 
 
-class _BoostedGAM(BaseEstimator):
+class _BoostedGAM(AdditiveModel):
     """Shared fitting and scoring of the boosted GAM estimators."""
 
     _parameter_constraints = {
@@ -106,14 +99,6 @@ class _BoostedGAM(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        tags.input_tags.string = True
-        tags.non_deterministic = False
-        return tags
-
     @classmethod
     def _expected_failed_checks(cls):
         """scikit-learn checks this estimator fails by design, each with its reason."""
@@ -136,7 +121,7 @@ class _BoostedGAM(BaseEstimator):
             raise ValueError("sample_weight must have a positive sum.")
         kinds = resolve_categorical(self.categorical_features, names, columns)
         columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
-        monotone = self._monotone_directions(names, kinds)
+        monotone = monotone_directions(self.monotonic_cst, names, kinds)
 
         random_state = check_random_state(self.random_state)
         seeds = random_state.randint(np.iinfo(np.int32).max, size=self.outer_bags + 1)
@@ -162,11 +147,12 @@ class _BoostedGAM(BaseEstimator):
             names, feature_bins, main_codes, columns, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
-        main_results = self._run_bags(
+        main_results = self._run_parallel(
             "main effects", started,
             (delayed(_fit_bag_mains)(mains, raw_init, y, sample_weight, bag, settings,
                                      self.smoothing_rounds, pair_codes, pair_sizes,
-                                     candidates if not explicit else []) for bag in bags))
+                                     candidates if not explicit else []) for bag in bags),
+            len(bags), "bags")
         timed_out = any(r[0].timed_out for r in main_results)
 
         pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs,
@@ -182,11 +168,11 @@ class _BoostedGAM(BaseEstimator):
                                  + pair_codes[:, b] for a, b in pairs]),
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
-            pair_results = self._run_bags(
+            pair_results = self._run_parallel(
                 "interactions", started,
                 (delayed(_fit_bag_pairs)(pair_stage, mains, r[0].scores, raw_init, y,
                                          sample_weight, bag, settings)
-                 for r, bag in zip(main_results, bags)))
+                 for r, bag in zip(main_results, bags)), len(bags), "bags")
             timed_out = timed_out or any(r.timed_out for r in pair_results)
         if timed_out:
             warnings.warn(f"max_time={self.max_time} s was reached: the model is the best found "
@@ -203,35 +189,6 @@ class _BoostedGAM(BaseEstimator):
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
         return self
-
-    def _training_columns(self, X):
-        names, columns = table_columns(X)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        if names is None:
-            names = [f"x{j}" for j in range(len(columns))]
-        return names, columns
-
-    def _monotone_directions(self, names, kinds):
-        n = len(names)
-        directions = np.zeros(n, dtype=np.int64)
-        if self.monotonic_cst is None:
-            return directions
-        if isinstance(self.monotonic_cst, dict):
-            for key, value in self.monotonic_cst.items():
-                directions[feature_index(key, names, n, "monotonic_cst")] = value
-        else:
-            given = np.asarray(self.monotonic_cst)
-            if given.shape != (n,):
-                raise ValueError(f"monotonic_cst has shape {given.shape} but the data has {n} "
-                                 "features.")
-            directions[:] = given
-        if not np.isin(directions, (-1, 0, 1)).all():
-            raise ValueError("monotonic_cst values must be -1, 0 or 1.")
-        for j in np.flatnonzero(directions):
-            if kinds[j] == CATEGORICAL:
-                raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical; a "
-                                 "monotone constraint needs an ordered (numeric) feature.")
-        return directions
 
     def _pair_plan(self, names, feature_bins, main_codes, columns, present, monotone):
         """Pair binning, pair-resolution codes, candidate pairs and how many to keep."""
@@ -251,93 +208,6 @@ class _BoostedGAM(BaseEstimator):
         free = [j for j in range(n) if monotone[j] == 0]
         candidates = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]]
         return pair_bins, pair_codes, candidates, _pair_count(self.interactions, n), None
-
-    def _run_bags(self, stage, started, tasks):
-        """Run one stage's bag tasks through joblib, drawing a progress bar under `verbose`."""
-        results = []
-        for result in Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(tasks):
-            results.append(result)
-            if self.verbose:
-                done = len(results)
-                bar = "#" * done + "." * (self.outer_bags - done)
-                print(f"\r[glassbox] {stage:<12} [{bar}] {done}/{self.outer_bags} bags "
-                      f"{time.time() - started:7.1f} s", end="", file=sys.stderr, flush=True)
-        if self.verbose:
-            print(file=sys.stderr, flush=True)
-        return results
-
-    # ----------------------------------------------------------------------------------------------
-    # scoring
-    # ----------------------------------------------------------------------------------------------
-
-    def _binned(self, X):
-        """The prediction data binned for the terms (`BinnedColumns`); warns about values
-        training never saw."""
-        check_is_fitted(self)
-        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
-            missing = [c for c in self.feature_names_in_ if c not in X.columns]
-            if missing:
-                raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")
-            _, columns = table_columns(X, select=self.feature_names_in_)
-        else:
-            _, columns = table_columns(X)
-            validate_data(self, X, skip_check_array=True, reset=False)
-        prepared = [as_kind(c, f.kind, f.name) for c, f in zip(columns, self.features_)]
-        binned = BinnedColumns(prepared, self.features_)
-        self._warn_unseen(binned)
-        return binned
-
-    def _warn_unseen(self, binned):
-        notes = []
-        for j, (feature, column) in enumerate(zip(self.features_, binned.columns)):
-            codes = binned.codes(j, feature.bins)
-            unseen = codes == feature.bins.unseen_bin if feature.kind == CATEGORICAL else None
-            if unseen is not None and unseen.any():
-                values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})[:5]
-                notes.append(f"{feature.name!r}: unseen categories {values}")
-            if not feature.has_missing and (codes == 0).any():
-                notes.append(f"{feature.name!r}: missing values (none in training)")
-        if notes:
-            warnings.warn("Prediction data holds values training never saw; their terms score 0 "
-                          "(the feature's average effect): " + "; ".join(notes),
-                          UnseenValueWarning, stacklevel=3)
-
-    def _raw(self, X):
-        binned = self._binned(X)
-        raw = np.zeros((len(binned.columns[0]),) + np.shape(self.intercept_))
-        raw += self.intercept_
-        for term in self.terms_:
-            term.add_to(binned, raw)
-        return raw
-
-    def explain(self, X):
-        """Per-row contributions of every term (link scale) as a DataFrame.
-
-        The contributions of a row plus `intercept_` equal the model's raw score for that row
-        (`decision_function` of a classifier, the link-scale prediction of a regressor).
-        Multiclass models give one column per (class, term).
-        """
-        binned = self._binned(X)
-        index = X.index if isinstance(X, pd.DataFrame) else None
-        return explain_frame(self.terms_, binned, getattr(self, "classes_", None), index)
-
-    def term_importances(self):
-        """Mean absolute contribution of each term over the training data, largest first."""
-        check_is_fitted(self)
-        return importances(self.terms_)
-
-    def summary(self):
-        """One row per term, most important first (kind, types, bins, importance, score
-        range, whether missing values are scored): the script-side view of `_repr_html_`."""
-        check_is_fitted(self)
-        return summary_frame(self)
-
-    def _html_repr(self):
-        """In a notebook, a fitted model shows its terms, importances and small inline shapes;
-        an unfitted one shows scikit-learn's estimator diagram."""
-        if hasattr(self, "terms_"):
-            return html_summary(self)
-        return estimator_html_repr(self)
 
 
 class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
@@ -420,7 +290,7 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (DataFrame or array) and the class labels y."""
         self._validate_params()
-        y = _target_array(y)
+        y = target_array(y)
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
@@ -487,7 +357,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (DataFrame or array) and the numeric target y."""
         self._validate_params()
-        y = _target_array(y)
+        y = target_array(y)
         try:
             y = y.astype(np.float64)
         except (TypeError, ValueError):
@@ -509,21 +379,6 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 # --------------------------------------------------------------------------------------------------
 # helpers of fit
 # --------------------------------------------------------------------------------------------------
-
-def _target_array(y):
-    if y is None:
-        raise ValueError("requires y to be passed, but the target y is None.")
-    y = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn("A column-vector y was passed when a 1d array was expected.",
-                      DataConversionWarning)
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
-    if pd.isna(y).any():
-        raise ValueError("y contains NaN; every target value must be known.")
-    return y
-
 
 def _initial_score(loss, y, weight, n_classes):
     """The constant raw score that best fits y: the intercept every bag starts from."""

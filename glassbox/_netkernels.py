@@ -1,0 +1,188 @@
+"""Numba kernels for monotone-by-construction networks: forward, backward, Adam.
+
+A network is a stack of dense layers over one flat parameter vector. Layer l maps n_in inputs to
+n_out units: z = W' a + b, where each input column j has a mode: 0 (free: W'[:, j] = W[:, j]) or
+1 (monotone: W'[:, j] = |W[:, j]|). A unit's activation is one of
+
+- IDENTITY (output units), RELU (free block and convex units), CONCAVE: min(z, 0) (the
+  reflection of the ReLU), SATURATED: clip(z, -1, 1).
+
+Every activation is non-decreasing and every monotone weight non-negative, so the output is
+non-decreasing in every input reached only through monotone columns (the constrained monotonic
+network of Runje & Shankaranarayana, ICML 2023, with ReLU-based activations). Mixing convex,
+concave and saturated units keeps such networks universal approximators of monotone functions.
+
+Layout: `params` holds, layer after layer, W (n_out x n_in, row-major) then b (n_out);
+`shapes[l] = (n_in, n_out, params offset)`; `mask` (aligned with `params`) is 1 where a weight
+exists and 0 where a unit does not see an input (how a free block sits beside the monotone
+inputs in one layer); `modes` concatenates every layer's input modes (`mode_offsets[l]`),
+`activations` every layer's unit activations (`unit_offsets[l]`).
+"""
+
+import numpy as np
+from numba import njit
+
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
+
+IDENTITY = 0
+RELU = 1
+CONCAVE = 2
+SATURATED = 3
+
+SQUARED_ERROR = 0
+LOG_LOSS = 1
+SOFTMAX = 2
+
+
+@njit(inline="always", **_JIT)
+def _activate(kind, z):
+    if kind == RELU:
+        return max(z, 0.0)
+    if kind == CONCAVE:
+        return min(z, 0.0)
+    if kind == SATURATED:
+        return min(max(z, -1.0), 1.0)
+    return z
+
+
+@njit(inline="always", **_JIT)
+def _slope(kind, z):
+    if kind == RELU:
+        return 1.0 if z > 0.0 else 0.0
+    if kind == CONCAVE:
+        return 1.0 if z < 0.0 else 0.0
+    if kind == SATURATED:
+        return 1.0 if -1.0 < z < 1.0 else 0.0
+    return 1.0
+
+
+@njit(**_JIT)
+def effective_weights(params, mask, shapes, modes, mode_offsets, layer):
+    """W' of one layer: |W| on monotone input columns, W elsewhere, zero where masked."""
+    n_in, n_out, offset = shapes[layer, 0], shapes[layer, 1], shapes[layer, 2]
+    w = params[offset:offset + n_in * n_out].reshape((n_out, n_in)).copy()
+    m = mask[offset:offset + n_in * n_out].reshape((n_out, n_in))
+    for j in range(n_in):
+        monotone = modes[mode_offsets[layer] + j] == 1
+        for i in range(n_out):
+            w[i, j] = (abs(w[i, j]) if monotone else w[i, j]) * m[i, j]
+    return w
+
+
+@njit(**_JIT)
+def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, x, pre, post):
+    """Run the network on rows `x`; `pre`/`post` (rows x total units) receive every layer's
+    pre-activations and activations. Returns the output layer's values (rows x n_out)."""
+    a = x
+    for layer in range(shapes.shape[0]):
+        n_in, n_out, offset = shapes[layer, 0], shapes[layer, 1], shapes[layer, 2]
+        w = effective_weights(params, mask, shapes, modes, mode_offsets, layer)
+        b = params[offset + n_in * n_out:offset + n_in * n_out + n_out]
+        z = np.ascontiguousarray(a) @ np.ascontiguousarray(w.T)
+        u = unit_offsets[layer]
+        for r in range(z.shape[0]):
+            for i in range(n_out):
+                zi = z[r, i] + b[i]
+                pre[r, u + i] = zi
+                post[r, u + i] = _activate(activations[u + i], zi)
+        a = post[:, u:u + n_out]
+    return np.ascontiguousarray(a)
+
+
+@njit(**_JIT)
+def loss_and_output_gradient(loss, out, y, weight):
+    """Weighted mean loss of outputs `out` and its gradient with respect to them.
+
+    `y` holds targets (squared error), 0/1 labels (log-loss on one logit) or class indices
+    (softmax over the output units)."""
+    n, k = out.shape
+    grad = np.zeros_like(out)
+    total = 0.0
+    wsum = weight.sum()
+    if wsum <= 0.0:
+        return 0.0, grad
+    for r in range(n):
+        w = weight[r] / wsum
+        if loss == SQUARED_ERROR:
+            d = out[r, 0] - y[r]
+            total += w * 0.5 * d * d
+            grad[r, 0] = w * d
+        elif loss == LOG_LOSS:
+            z = out[r, 0]
+            total += w * (max(z, 0.0) - z * y[r] + np.log1p(np.exp(-abs(z))))
+            grad[r, 0] = w * (1.0 / (1.0 + np.exp(-z)) - y[r])
+        else:
+            m = out[r].max()
+            s = 0.0
+            for c in range(k):
+                s += np.exp(out[r, c] - m)
+            target = int(y[r])
+            total += w * (m + np.log(s) - out[r, target])
+            for c in range(k):
+                grad[r, c] = w * (np.exp(out[r, c] - m) / s - (1.0 if c == target else 0.0))
+    return total, grad
+
+
+@njit(**_JIT)
+def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, x, pre, post,
+             out_grad, grad):
+    """Gradient of the loss with respect to `params` (into `grad`), given d loss / d output."""
+    grad[:] = 0.0
+    delta = out_grad
+    for layer in range(shapes.shape[0] - 1, -1, -1):
+        n_in, n_out, offset = shapes[layer, 0], shapes[layer, 1], shapes[layer, 2]
+        u = unit_offsets[layer]
+        dz = np.empty_like(delta)
+        for r in range(delta.shape[0]):
+            for i in range(n_out):
+                dz[r, i] = delta[r, i] * _slope(activations[u + i], pre[r, u + i])
+        a_in = x if layer == 0 else post[:, unit_offsets[layer - 1]:unit_offsets[layer - 1]
+                                          + n_in]
+        dw = dz.T @ np.ascontiguousarray(a_in)
+        raw = params[offset:offset + n_in * n_out].reshape((n_out, n_in))
+        m = mask[offset:offset + n_in * n_out].reshape((n_out, n_in))
+        g = grad[offset:offset + n_in * n_out].reshape((n_out, n_in))
+        for i in range(n_out):
+            for j in range(n_in):
+                if modes[mode_offsets[layer] + j] == 1:
+                    g[i, j] = dw[i, j] * m[i, j] * (1.0 if raw[i, j] >= 0.0 else -1.0)
+                else:
+                    g[i, j] = dw[i, j] * m[i, j]
+        for i in range(n_out):
+            s = 0.0
+            for r in range(dz.shape[0]):
+                s += dz[r, i]
+            grad[offset + n_in * n_out + i] = s
+        if layer > 0:
+            w = effective_weights(params, mask, shapes, modes, mode_offsets, layer)
+            delta = dz @ w
+
+
+@njit(**_JIT)
+def adam_step(params, grad, m, v, step, learning_rate, l2, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam update (Kingma & Ba, 2015) with L2 weight decay added to the gradient."""
+    c1 = 1.0 - beta1 ** step
+    c2 = 1.0 - beta2 ** step
+    for i in range(params.shape[0]):
+        g = grad[i] + l2 * params[i]
+        m[i] = beta1 * m[i] + (1.0 - beta1) * g
+        v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+        params[i] -= learning_rate * (m[i] / c1) / (np.sqrt(v[i] / c2) + eps)
+
+
+@njit(**_JIT)
+def train_epoch(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, loss, x, y,
+                weight, order, batch_size, m, v, step, learning_rate, l2, pre, post, grad):
+    """One pass over the rows in `order`, one Adam step per minibatch; returns the step count."""
+    n = order.shape[0]
+    for start in range(0, n, batch_size):
+        rows = order[start:min(start + batch_size, n)]
+        xb = x[rows]
+        out = forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, xb,
+                      pre[:rows.shape[0]], post[:rows.shape[0]])
+        _, out_grad = loss_and_output_gradient(loss, out, y[rows], weight[rows])
+        backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, xb,
+                 pre[:rows.shape[0]], post[:rows.shape[0]], out_grad, grad)
+        step += 1
+        adam_step(params, grad, m, v, step, learning_rate, l2)
+    return step
