@@ -82,6 +82,26 @@ class Bag:
         return (self.train_weight > 0).astype(np.float64)
 
 
+def make_bag(seed, classes, weight, validation_fraction):
+    """A bag: a validation split of the positive-weight rows, stratified by class if given.
+
+    Rows of zero weight take no part, so they change nothing (the same as removing them).
+    """
+    rng = np.random.default_rng(seed)
+    present = np.flatnonzero(weight > 0)
+    groups = [present] if classes is None else [present[classes[present] == c]
+                                                for c in np.unique(classes[present])]
+    validation = []
+    if validation_fraction:
+        for rows in groups:
+            n_val = min(int(round(validation_fraction * len(rows))), len(rows) - 1)
+            validation.append(rng.permutation(rows)[:n_val])
+    validation = np.sort(np.concatenate(validation)) if validation else np.zeros(0, np.intp)
+    train_weight = weight.astype(np.float64).copy()
+    train_weight[validation] = 0.0
+    return Bag(int(seed), train_weight, validation.astype(np.intp))
+
+
 @dataclass
 class StageResult:
     scores: np.ndarray

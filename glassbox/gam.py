@@ -31,7 +31,7 @@ from sklearn.utils.validation import _check_sample_weight
 from . import _kernels as K
 from ._additive import AdditiveModel
 from ._binning import coarsen, fit_bins
-from ._boosting import Bag, Settings, Stage, boost_stage, pair_gains
+from ._boosting import Settings, Stage, boost_stage, make_bag, pair_gains
 from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
                        resolve_categorical, target_array)
 from .terms import Feature, Term, center
@@ -133,7 +133,7 @@ class _BoostedGAM(AdditiveModel):
 
         init = _initial_score(loss, y, sample_weight, n_classes)
         raw_init = np.tile(init, (len(y), 1)) if loss == K.MULTINOMIAL else np.full(len(y), init)
-        bags = [_make_bag(seed, y if n_classes else None, sample_weight,
+        bags = [make_bag(seed, y if n_classes else None, sample_weight,
                           self.validation_fraction) for seed in seeds[:-1]]
         settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
                             int(self.early_stopping_rounds), float(self.tol),
@@ -392,26 +392,6 @@ def _initial_score(loss, y, weight, n_classes):
     if loss == K.SQUARED_ERROR:
         return float(mean)
     return float(np.log(mean))
-
-
-def _make_bag(seed, classes, weight, validation_fraction):
-    """A bag: a validation split of the positive-weight rows, stratified by class if given.
-
-    Rows of zero weight take no part, so they change nothing (the same as removing them).
-    """
-    rng = np.random.default_rng(seed)
-    present = np.flatnonzero(weight > 0)
-    groups = [present] if classes is None else [present[classes[present] == c]
-                                                for c in np.unique(classes[present])]
-    validation = []
-    if validation_fraction:
-        for rows in groups:
-            n_val = min(int(round(validation_fraction * len(rows))), len(rows) - 1)
-            validation.append(rng.permutation(rows)[:n_val])
-    validation = np.sort(np.concatenate(validation)) if validation else np.zeros(0, np.intp)
-    train_weight = weight.astype(np.float64).copy()
-    train_weight[validation] = 0.0
-    return Bag(int(seed), train_weight, validation.astype(np.intp))
 
 
 def _fit_bag_mains(mains, raw_init, y, weight, bag, settings, smoothing_rounds, pair_codes,

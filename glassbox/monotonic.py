@@ -1,0 +1,555 @@
+"""MonotonicNetClassifier and MonotonicNetRegressor: neural networks monotone by construction.
+
+The output is non-decreasing (or non-increasing) in every feature of `monotonic_cst`, for every
+input, because every path from a constrained input goes through non-negative weights and
+non-decreasing activations (see `_netkernels`). Unconstrained features go through a free ReLU
+block whose outputs join the monotone block with free weights. `additive=True` gives a glass-box
+variant: one monotone (or free) piecewise-linear function per feature, summed, exposed as the
+same terms structure as a boosted GAM, so it explains and plots the same way.
+
+Training is compiled with Numba: minibatch Adam, an internal validation split with early
+stopping that restores the best weights, and optional averaging over seeds (an average of
+monotone models is monotone).
+"""
+
+import numbers
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from joblib import delayed
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight
+
+from . import _netkernels as N
+from ._additive import AdditiveModel
+from ._binning import fit_bins
+from ._boosting import make_bag
+from ._tabular import CATEGORICAL, as_kind, monotone_directions, resolve_categorical, target_array
+from .terms import Feature, Term, center
+
+_INIT_ROWS = 1024
+_SPLIT = (N.RELU, N.CONCAVE, N.SATURATED)
+
+
+# --------------------------------------------------------------------------------------------------
+# inputs -> network inputs
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Encoder:
+    """Network inputs from prepared columns: continuous features median-imputed, standardised and
+    sign-flipped so every constraint is increasing (expanded into ramps between quantile knots
+    in additive mode), plus a free missing indicator where training had missing values;
+    categorical features one-hot (an unseen category is all zeros)."""
+
+    kinds: list
+    directions: np.ndarray
+    bins: list
+    centres: list
+    scales: list
+    knots: list
+    missing: list
+    column_feature: np.ndarray = None
+    modes: np.ndarray = None
+
+    @classmethod
+    def fit(cls, columns, kinds, directions, bins, present, additive, n_knots):
+        centres, scales, knots, missing = [], [], [], []
+        for column, kind, direction in zip(columns, kinds, directions):
+            if kind == CATEGORICAL:
+                centres.append(None), scales.append(None), knots.append(None)
+                missing.append(bool(np.asarray(pd.isna(column))[present].any()))
+                continue
+            values = column[present]
+            observed = values[~np.isnan(values)]
+            median = float(np.median(observed)) if len(observed) else 0.0
+            filled = np.where(np.isnan(values), median, values)
+            scale = float(filled.std()) or 1.0
+            centres.append((median, float(filled.mean())))
+            scales.append(scale * (direction if direction else 1))
+            missing.append(bool(np.isnan(values).any()))
+            z = (filled - filled.mean()) / scales[-1]
+            knots.append(np.unique(np.quantile(z, np.linspace(0, 1, n_knots)))
+                         if additive else None)
+        encoder = cls(kinds, directions, bins, centres, scales, knots, missing)
+        encoder._layout()
+        return encoder
+
+    def _layout(self):
+        feature, modes = [], []
+        for j, kind in enumerate(self.kinds):
+            if kind == CATEGORICAL:
+                width, mode = self.bins[j].n_values, 0
+            else:
+                width = 1 if self.knots[j] is None else max(len(self.knots[j]) - 1, 0)
+                mode = int(self.directions[j] != 0)
+            feature += [j] * width
+            modes += [mode] * width
+            if self.missing[j]:
+                feature.append(j)
+                modes.append(0)
+        self.column_feature = np.array(feature, dtype=np.int64)
+        self.modes = np.array(modes, dtype=np.int64)
+
+    def transform(self, columns):
+        blocks = []
+        for j, column in enumerate(columns):
+            if self.kinds[j] == CATEGORICAL:
+                codes = self.bins[j].codes(column)
+                onehot = (codes[:, None] == np.arange(1, self.bins[j].n_values + 1)).astype(float)
+                blocks.append(onehot)
+                is_missing = codes == 0
+            else:
+                is_missing = np.isnan(column)
+                median, mean = self.centres[j]
+                z = (np.where(is_missing, median, column) - mean) / self.scales[j]
+                knots = self.knots[j]
+                if knots is None:
+                    blocks.append(z[:, None])
+                else:
+                    width = np.diff(knots)
+                    blocks.append(np.clip((z[:, None] - knots[:-1]) / width, 0.0, 1.0))
+            if self.missing[j]:
+                blocks.append(is_missing[:, None].astype(float))
+        return np.ascontiguousarray(np.hstack(blocks)) if blocks else np.zeros((len(columns[0]), 0))
+
+
+# --------------------------------------------------------------------------------------------------
+# architecture
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Network:
+    """Layer layout of a network in the flat form the kernels read."""
+
+    shapes: np.ndarray
+    mask: np.ndarray
+    modes: np.ndarray
+    mode_offsets: np.ndarray
+    activations: np.ndarray
+    unit_offsets: np.ndarray
+
+    @classmethod
+    def build(cls, layers):
+        """`layers`: (input modes, unit activations, mask (n_out x n_in) or None) per layer."""
+        shapes, masks, offset = [], [], 0
+        for modes, activations, mask in layers:
+            n_in, n_out = len(modes), len(activations)
+            shapes.append((n_in, n_out, offset))
+            masks += [np.ones(n_in * n_out) if mask is None else mask.ravel(), np.ones(n_out)]
+            offset += n_in * n_out + n_out
+        return cls(np.array(shapes, dtype=np.int64), np.concatenate(masks),
+                   np.concatenate([l[0] for l in layers]).astype(np.int64),
+                   np.cumsum([0] + [len(l[0]) for l in layers])[:-1].astype(np.int64),
+                   np.concatenate([l[1] for l in layers]).astype(np.int64),
+                   np.cumsum([0] + [len(l[1]) for l in layers]).astype(np.int64))
+
+    @property
+    def n_params(self):
+        return int(self.mask.shape[0])
+
+    def args(self):
+        return (self.mask, self.shapes, self.modes, self.mode_offsets, self.activations,
+                self.unit_offsets)
+
+    def forward(self, params, x):
+        units = int(self.unit_offsets[-1])
+        pre = np.empty((len(x), units))
+        post = np.empty((len(x), units))
+        return N.forward(params, *self.args(), np.ascontiguousarray(x, dtype=np.float64),
+                         pre, post)
+
+
+def _architecture(modes, hidden, n_out, additive):
+    """Layers of the network over inputs with `modes` (1 monotone, 0 free)."""
+    d = len(modes)
+    monotone = np.flatnonzero(modes == 1)
+    free = np.flatnonzero(modes == 0)
+    if additive or not hidden:
+        return _Network.build([(modes, np.full(n_out, N.IDENTITY), None)])
+    if len(monotone) == 0:
+        sizes = [d, *hidden]
+        layers = [(np.zeros(sizes[i]), np.full(sizes[i + 1], N.RELU), None)
+                  for i in range(len(hidden))]
+        return _Network.build(layers + [(np.zeros(hidden[-1]), np.full(n_out, N.IDENTITY),
+                                         None)])
+    layers = []
+    inputs = modes
+    if len(free):
+        n_pass, n_free = len(monotone), hidden[0]
+        mask = np.zeros((n_pass + n_free, d))
+        mask[np.arange(n_pass), monotone] = 1.0
+        mask[n_pass:, free] = 1.0
+        layers.append((modes, np.r_[np.full(n_pass, N.IDENTITY), np.full(n_free, N.RELU)], mask))
+        inputs = np.r_[np.ones(n_pass), np.zeros(n_free)]
+    for size in hidden:
+        layers.append((inputs, np.resize(_SPLIT, size), None))
+        inputs = np.ones(size)
+    layers.append((inputs, np.full(n_out, N.IDENTITY), None))
+    return _Network.build(layers)
+
+
+def _initial_params(network, x, base, rng):
+    """Random weights rescaled layer by layer on a sample of rows so every unit's
+    pre-activation has mean 0 and standard deviation 1 (0.1 for the outputs, centred on
+    `base`). Scaling a unit's weights by a positive factor keeps every sign constraint, and
+    |W| with standard init would otherwise inflate pre-activations layer by layer."""
+    params = np.empty(network.n_params)
+    for n_in, n_out, offset in network.shapes:
+        mask = network.mask[offset:offset + n_in * n_out].reshape(n_out, n_in)
+        fan_in = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        params[offset:offset + n_in * n_out] = (rng.normal(size=(n_out, n_in))
+                                                / np.sqrt(fan_in)).ravel()
+        params[offset + n_in * n_out:offset + n_in * n_out + n_out] = 0.0
+    sample = x[rng.permutation(len(x))[:_INIT_ROWS]]
+    units = int(network.unit_offsets[-1])
+    for layer, (n_in, n_out, offset) in enumerate(network.shapes):
+        pre = np.empty((len(sample), units))
+        post = np.empty((len(sample), units))
+        N.forward(params, *network.args(), sample, pre, post)
+        z = pre[:, network.unit_offsets[layer]:network.unit_offsets[layer] + n_out]
+        last = layer == len(network.shapes) - 1
+        target = 0.1 if last else 1.0
+        scale = target / np.where(z.std(axis=0) > 1e-8, z.std(axis=0), 1.0)
+        weights = params[offset:offset + n_in * n_out].reshape(n_out, n_in)
+        weights *= scale[:, None]
+        bias = params[offset + n_in * n_out:offset + n_in * n_out + n_out]
+        bias[:] = (bias - z.mean(axis=0)) * scale + (base if last else 0.0)
+    return params
+
+
+# --------------------------------------------------------------------------------------------------
+# one seed's training
+# --------------------------------------------------------------------------------------------------
+
+def _train(network, x, y, weight, bag, loss, base, settings):
+    """Train from one seed; the weights of the epoch of best validation loss, and that epoch."""
+    rng = np.random.default_rng(bag.seed)
+    train_rows = np.flatnonzero(bag.train_weight > 0)
+    params = _initial_params(network, x[train_rows], base, rng)
+    m = np.zeros_like(params)
+    v = np.zeros_like(params)
+    grad = np.zeros_like(params)
+    batch = min(settings["batch_size"], len(train_rows))
+    units = int(network.unit_offsets[-1])
+    pre = np.empty((batch, units))
+    post = np.empty((batch, units))
+    validate = len(bag.validation_rows) > 0
+    x_val, y_val, w_val = x[bag.validation_rows], y[bag.validation_rows], weight[bag.validation_rows]
+    best, best_params, best_epoch, step = np.inf, params.copy(), 0, 0
+    for epoch in range(1, settings["max_iter"] + 1):
+        order = rng.permutation(train_rows)
+        step = N.train_epoch(params, *network.args(), loss, x, y, bag.train_weight, order, batch,
+                             m, v, step, settings["learning_rate"], settings["alpha"], pre, post,
+                             grad)
+        if not validate:
+            best_params, best_epoch = params, epoch
+            continue
+        current = N.loss_and_output_gradient(loss, network.forward(params, x_val), y_val,
+                                             w_val)[0]
+        if epoch == 1 or current < best - settings["tol"] * abs(best):
+            best, best_params, best_epoch = current, params.copy(), epoch
+        elif epoch - best_epoch >= settings["n_iter_no_change"]:
+            break
+    return best_params, best_epoch
+
+
+# --------------------------------------------------------------------------------------------------
+# estimators
+# --------------------------------------------------------------------------------------------------
+
+_EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "Each seed draws a random validation split and random minibatches over the rows, so "
+        "repeating a row is not the same as doubling its weight. Zero weights are exact (a "
+        "zero-weight row is the same as a removed row; tests/test_monotonic.py)."),
+}
+
+
+class _MonotonicNet(AdditiveModel):
+    """Shared fitting of the monotonic network estimators."""
+
+    _parameter_constraints = {
+        "monotonic_cst": ["array-like", dict, None],
+        "additive": ["boolean"],
+        "hidden_layer_sizes": ["array-like"],
+        "n_knots": [Interval(numbers.Integral, 2, 1000, closed="both")],
+        "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_seeds": [Interval(numbers.Integral, 1, None, closed="left")],
+        "categorical_features": ["array-like", str, None],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, monotonic_cst=None, additive=False, hidden_layer_sizes=(32, 32),
+                 n_knots=8, learning_rate_init=0.003, alpha=1e-5, batch_size=128,
+                 max_iter=300, validation_fraction=0.15, n_iter_no_change=20, tol=1e-4,
+                 n_seeds=1, categorical_features="auto", n_jobs=None, random_state=None,
+                 verbose=0):
+        self.monotonic_cst = monotonic_cst
+        self.additive = additive
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.n_knots = n_knots
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.n_seeds = n_seeds
+        self.categorical_features = categorical_features
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @classmethod
+    def _expected_failed_checks(cls):
+        """scikit-learn checks this estimator fails by design, each with its reason."""
+        return dict(_EXPECTED_FAILED_CHECKS)
+
+    def _fit(self, X, y, sample_weight, loss, n_out, classes):
+        started = time.time()
+        names, columns = self._training_columns(X)
+        if len(columns[0]) != len(y):
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(columns[0])}, {len(y)}].")
+        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        y, base = self._prepare_target(y, sample_weight)
+        hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)]
+        if any(h < 1 for h in hidden):
+            raise ValueError(f"hidden_layer_sizes must be positive, got {self.hidden_layer_sizes}.")
+        kinds = resolve_categorical(self.categorical_features, names, columns)
+        columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
+        directions = monotone_directions(self.monotonic_cst, names, kinds)
+        present = sample_weight > 0
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
+                                                              size=self.n_seeds + 1)
+        bins = [fit_bins(c[present], kind, 255, np.random.default_rng(seeds[-1]))
+                for c, kind in zip(columns, kinds)]
+        self.features_ = [Feature(name, kind, b, bool(np.asarray((b.codes(c) == 0)[present]).any()))
+                          for name, kind, b, c in zip(names, kinds, bins, columns)]
+        self.encoder_ = _Encoder.fit(columns, kinds, directions, bins, present, self.additive,
+                                     self.n_knots)
+        x = self.encoder_.transform(columns)
+        self.network_ = _architecture(self.encoder_.modes, hidden, n_out, self.additive)
+        settings = {"batch_size": int(self.batch_size), "max_iter": int(self.max_iter),
+                    "learning_rate": float(self.learning_rate_init), "alpha": float(self.alpha),
+                    "tol": float(self.tol), "n_iter_no_change": int(self.n_iter_no_change)}
+        bags = [make_bag(seed, y if classes is not None else None, sample_weight,
+                         self.validation_fraction) for seed in seeds[:-1]]
+        results = self._run_parallel(
+            "training", started,
+            (delayed(_train)(self.network_, x, y, sample_weight, bag, loss, base, settings)
+             for bag in bags), len(bags), "seeds")
+        self.params_ = [r[0] for r in results]
+        self.n_iter_ = np.array([r[1] for r in results])
+        if self.additive:
+            self.intercept_, self.terms_ = self._additive_terms(columns, sample_weight, present)
+        return self
+
+    def _network_output(self, columns):
+        """Seed-averaged network outputs (model units; see `_to_target`), (n, n_out)."""
+        x = self.encoder_.transform(columns)
+        return np.mean([self.network_.forward(p, x) for p in self.params_], axis=0)
+
+    def _additive_terms(self, columns, weight, present):
+        """Each feature's function on its bins, centred, as terms (mean and spread over
+        seeds); the intercept takes the output bias and the means."""
+        n_out = int(self.network_.shapes[-1, 1])
+        intercepts = np.array([p[-n_out:] for p in self.params_], dtype=float)
+        terms = []
+        for j, feature in enumerate(self.features_):
+            codes = feature.bins.codes(columns[j])
+            counts = np.bincount(codes[present], minlength=feature.bins.n_bins).astype(float)
+            weights = np.bincount(codes, weights=weight, minlength=feature.bins.n_bins)
+            points = self.encoder_.transform(
+                [_bin_points(feature, columns[j], codes) if k == j
+                 else _neutral(self.features_[k], feature.bins.n_bins)
+                 for k in range(len(self.features_))])
+            per_seed = []
+            for s, params in enumerate(self.params_):
+                w = N.effective_weights(params, *self.network_.args()[:4], 0)
+                own = self.encoder_.column_feature == j
+                scores = points[:, own] @ w[:, own].T
+                scores[-1] = 0.0  # the unseen bin: no data, no effect
+                scores, mean = center(scores, weights)
+                intercepts[s] += mean
+                per_seed.append(self._to_target(scores, shift=False))
+            per_seed = np.array(per_seed)
+            squeeze = (lambda a: a[..., 0]) if n_out == 1 else (lambda a: a)
+            terms.append(Term(feature.name, (j,), (feature.bins,), squeeze(per_seed.mean(axis=0)),
+                              squeeze(per_seed.std(axis=0)), counts, weights))
+        intercept = self._to_target(intercepts.mean(axis=0), shift=True)
+        return (float(intercept[0]) if n_out == 1 else intercept), terms
+
+    def _prepare_target(self, y, weight):
+        """The target in model units and the output bias that fits it best as a constant."""
+        raise NotImplementedError
+
+    def _to_target(self, values, shift):
+        """Model units to the estimator's link scale (regressors undo the target scaling)."""
+        return values
+
+    def _link_scores(self, X):
+        if self.additive:
+            return self._raw(X)
+        binned = self._binned(X)
+        out = self._to_target(self._network_output(binned.columns), shift=True)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def explain(self, X):
+        """Per-row contributions of each feature (additive mode only; see `additive`)."""
+        self._require_additive("explain")
+        return super().explain(X)
+
+    def term_importances(self):
+        self._require_additive("term_importances")
+        return super().term_importances()
+
+    def summary(self):
+        self._require_additive("summary")
+        return super().summary()
+
+    def _require_additive(self, what):
+        if not self.additive:
+            raise ValueError(f"{what} needs additive=True: a full monotonic network has no "
+                             "per-feature terms.")
+
+
+def _bin_points(feature, column, codes):
+    """A value inside each bin of a feature (its training mean, or the bin's middle), with
+    missing for the missing bin and an unseen category for the unseen bin."""
+    bins = feature.bins
+    if bins.kind == CATEGORICAL:
+        return np.array([None, *bins.categories, object()], dtype=object)
+    values = np.where(np.isnan(column), 0.0, column)
+    sums = np.bincount(codes, weights=values, minlength=bins.n_bins)
+    counts = np.bincount(codes, minlength=bins.n_bins)
+    bounds = np.concatenate([[bins.edges[0] - 1.0] if len(bins.edges) else [0.0], bins.edges,
+                             [bins.edges[-1] + 1.0] if len(bins.edges) else [0.0]])
+    middles = (bounds[:-1] + bounds[1:]) / 2
+    points = np.where(counts[1:-1] > 0, sums[1:-1] / np.maximum(counts[1:-1], 1), middles)
+    return np.concatenate([[np.nan], points, [np.nan]])
+
+
+def _neutral(feature, n):
+    """A placeholder column for the other features while one feature's terms are evaluated."""
+    if feature.kind == CATEGORICAL:
+        return np.full(n, None, dtype=object)
+    return np.zeros(n)
+
+
+class MonotonicNetClassifier(ClassifierMixin, _MonotonicNet):
+    """A neural-network classifier whose log-odds (every class's logit, for more than two
+    classes) are monotone by construction in the features of `monotonic_cst`.
+
+    Parameters
+    ----------
+    monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
+        +1: the output never decreases as the feature rises (all else fixed); -1: never
+        increases. A constraint on a categorical feature is an error.
+    additive : bool, default=False
+        A glass-box variant: one piecewise-linear function per feature (monotone where
+        constrained) over `n_knots` quantile knots, summed; exposes `terms_` like a boosted GAM.
+    hidden_layer_sizes : tuple of int, default=(32, 32)
+        Units of the monotone block's hidden layers (the free block has hidden_layer_sizes[0]).
+    n_knots : int, default=8
+        Knots per continuous feature in additive mode.
+    learning_rate_init, alpha, batch_size, max_iter : Adam step size, L2 penalty, minibatch
+        size and maximum epochs (scikit-learn's MLP names).
+    validation_fraction : float or None, default=0.15
+        Rows held out (stratified) for early stopping; the best epoch's weights are kept.
+    n_iter_no_change, tol : early-stopping patience (epochs) and relative improvement.
+    n_seeds : int, default=1
+        Independent trainings averaged (on the logit scale, which keeps monotonicity).
+    categorical_features : "auto", array-like or None, default="auto"
+        As for the boosted GAM; categorical features are one-hot encoded (unconstrained).
+    n_jobs, random_state, verbose : seeds in parallel, reproducibility, progress bar.
+
+    Missing values: a continuous feature's NaN is replaced by its training median and a free
+    missing indicator is added (when training had NaN); a categorical NaN has its own column.
+
+    Attributes
+    ----------
+    classes_, features_, n_iter_ (epochs kept per seed), params_ (weights per seed),
+    terms_ and intercept_ (additive mode), n_features_in_, feature_names_in_
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        self._validate_params()
+        y = target_array(y)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"The target needs at least two classes; got {len(self.classes_)} "
+                             "class(es).")
+        binary = len(self.classes_) == 2
+        return self._fit(X, encoded.astype(np.float64), sample_weight,
+                         N.LOG_LOSS if binary else N.SOFTMAX, 1 if binary else len(self.classes_),
+                         self.classes_)
+
+    def _prepare_target(self, y, weight):
+        prior = np.clip(np.bincount(y.astype(np.intp), weights=weight,
+                                    minlength=len(self.classes_)) / weight.sum(), 1e-12, None)
+        base = np.log(prior[1] / prior[0]) if len(prior) == 2 else np.log(prior)
+        return y, base
+
+    def decision_function(self, X):
+        """Log-odds of the positive class, or one logit per class."""
+        return self._link_scores(X)
+
+    def predict_proba(self, X):
+        raw = self._link_scores(X)
+        if raw.ndim == 1:
+            p = 1.0 / (1.0 + np.exp(-raw))
+            return np.column_stack([1.0 - p, p])
+        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        raw = self._link_scores(X)
+        index = (raw > 0).astype(np.intp) if raw.ndim == 1 else raw.argmax(axis=1)
+        return self.classes_[index]
+
+
+class MonotonicNetRegressor(RegressorMixin, _MonotonicNet):
+    """A neural-network regressor (squared error) monotone by construction in the features of
+    `monotonic_cst`. Parameters as for `MonotonicNetClassifier`; the target is standardised
+    internally and predictions are returned in its units."""
+
+    def fit(self, X, y, sample_weight=None):
+        self._validate_params()
+        y = target_array(y)
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("y must be numeric for a regressor.") from None
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or inf; every target value must be finite.")
+        return self._fit(X, y, sample_weight, N.SQUARED_ERROR, 1, None)
+
+    def _prepare_target(self, y, weight):
+        self.y_mean_ = float(np.average(y, weights=weight))
+        self.y_scale_ = float(np.sqrt(np.average((y - self.y_mean_) ** 2, weights=weight))) or 1.0
+        return (y - self.y_mean_) / self.y_scale_, 0.0
+
+    def _to_target(self, values, shift):
+        return values * self.y_scale_ + (self.y_mean_ if shift else 0.0)
+
+    def predict(self, X):
+        return self._link_scores(X)
