@@ -383,10 +383,10 @@ def test_json_round_trip_predicts_identically(tmp_path, cohort, fitted):
 
 
 def test_import_compiles_nothing():
-    code = ("import glassbox, glassbox._kernels as k\n"
+    code = ("import glassbox, glassbox._kernels as k, glassbox._netkernels as n\n"
             "from numba.core.registry import CPUDispatcher\n"
-            "compiled = [n for n, f in vars(k).items() if isinstance(f, CPUDispatcher) and "
-            "f.signatures]\n"
+            "compiled = [name for m in (k, n) for name, f in vars(m).items()\n"
+            "            if isinstance(f, CPUDispatcher) and f.signatures]\n"
             "print(compiled)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

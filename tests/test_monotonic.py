@@ -114,6 +114,26 @@ def test_additive_mode_explains_exactly_and_recovers_shapes(cohort):
     assert model.term_importances().index[0] in X.columns
 
 
+def test_plots_work_on_the_additive_mode(cohort):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from glassbox import plot
+
+    X, y, _ = cohort
+    model = MonotonicNetClassifier(additive=True, monotonic_cst={"age": 1},
+                                   random_state=0).fit(X, y)
+    ax = plot.plot_shape(model, "age", scale="odds")
+    drawn = next(p for p in ax.patches if p.get_gid() == "shape")
+    heights = drawn.get_data().values
+    np.testing.assert_allclose(heights, np.exp(model.terms_[0].scores[1:-1]))
+    assert (np.diff(heights) >= -1e-12).all()  # the monotone shape, drawn as odds ratios
+    plot.plot_contributions(model, X.iloc[[0]])
+    plt.close("all")
+
+
 def test_full_mode_has_no_terms():
     X, y, _ = make_risk_cohort(n_samples=500, n_features=4, random_state=0)
     model = MonotonicNetClassifier(max_iter=5, random_state=0).fit(X, y)
