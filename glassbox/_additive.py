@@ -12,11 +12,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from joblib import Parallel
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import estimator_html_repr
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._tabular import CATEGORICAL, as_kind, table_columns
+from ._tabular import CATEGORICAL, as_kind, table_columns, target_array
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns
@@ -130,3 +131,31 @@ class AdditiveModel(BaseEstimator):
         if self.verbose:
             print(file=sys.stderr, flush=True)
         return results
+
+
+class LogitClassifierMixin(ClassifierMixin):
+    """Class encoding at fit, and probabilities and labels from `decision_function` (the
+    log-odds of the positive class, or one logit per class)."""
+
+    def _encode_classes(self, y):
+        """Set `classes_`; y as float class indices."""
+        y = target_array(y)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"The target needs at least two classes; got {len(self.classes_)} "
+                             "class(es).")
+        return encoded.astype(np.float64)
+
+    def predict_proba(self, X):
+        raw = self.decision_function(X)
+        if raw.ndim == 1:
+            p = 1.0 / (1.0 + np.exp(-raw))
+            return np.column_stack([1.0 - p, p])
+        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        raw = self.decision_function(X)
+        index = (raw > 0).astype(np.intp) if raw.ndim == 1 else raw.argmax(axis=1)
+        return self.classes_[index]

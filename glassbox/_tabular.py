@@ -166,3 +166,15 @@ def target_array(y):
     if pd.isna(y).any():
         raise ValueError("y contains NaN; every target value must be known.")
     return y
+
+
+def numeric_target(y):
+    """A regression target as finite float64; clear errors otherwise."""
+    y = target_array(y)
+    try:
+        y = y.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("y must be numeric for a regressor.") from None
+    if not np.isfinite(y).all():
+        raise ValueError("y contains NaN or inf; every target value must be finite.")
+    return y

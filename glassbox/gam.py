@@ -21,19 +21,18 @@ import warnings
 
 import numpy as np
 from joblib import delayed
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight
 
 from . import _kernels as K
-from ._additive import AdditiveModel
+from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen, fit_bins
 from ._boosting import Settings, Stage, boost_stage, make_bag, pair_gains
 from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
-                       resolve_categorical, target_array)
+                       numeric_target, resolve_categorical)
 from .terms import Feature, Term, center
 
 
@@ -210,7 +209,7 @@ class _BoostedGAM(AdditiveModel):
         return pair_bins, pair_codes, candidates, _pair_count(self.interactions, n), None
 
 
-class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
+class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     """Boosted generalised additive model for classification (binary and multiclass).
 
     The log-odds (softmax logits for more than two classes) are an intercept plus one shape
@@ -290,31 +289,14 @@ class BoostedGAMClassifier(ClassifierMixin, _BoostedGAM):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (DataFrame or array) and the class labels y."""
         self._validate_params()
-        y = target_array(y)
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
+        y = self._encode_classes(y)
         n_classes = len(self.classes_)
-        if n_classes < 2:
-            raise ValueError(f"The target needs at least two classes; got {n_classes} class(es).")
         loss = K.LOG_LOSS if n_classes == 2 else K.MULTINOMIAL
-        return self._fit(X, encoded.astype(np.float64), sample_weight, loss, n_classes)
+        return self._fit(X, y, sample_weight, loss, n_classes)
 
     def decision_function(self, X):
         """Raw scores: log-odds of the positive class, or one logit per class."""
         return self._raw(X)
-
-    def predict_proba(self, X):
-        raw = self._raw(X)
-        if raw.ndim == 1:
-            p = 1.0 / (1.0 + np.exp(-raw))
-            return np.column_stack([1.0 - p, p])
-        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        raw = self._raw(X)
-        index = (raw > 0).astype(np.intp) if raw.ndim == 1 else raw.argmax(axis=1)
-        return self.classes_[index]
 
 
 class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
@@ -357,13 +339,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (DataFrame or array) and the numeric target y."""
         self._validate_params()
-        y = target_array(y)
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError("y must be numeric for a regressor.") from None
-        if not np.isfinite(y).all():
-            raise ValueError("y contains NaN or inf; every target value must be finite.")
+        y = numeric_target(y)
         loss = {"squared_error": K.SQUARED_ERROR, "poisson": K.POISSON, "gamma": K.GAMMA}[self.loss]
         if loss == K.POISSON and ((y < 0).any() or y.sum() <= 0):
             raise ValueError("loss='poisson' needs y >= 0 with a positive sum.")

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from joblib import delayed
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight
 
 from . import _netkernels as N
-from ._additive import AdditiveModel
+from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import fit_bins
 from ._boosting import make_bag
-from ._tabular import CATEGORICAL, as_kind, monotone_directions, resolve_categorical, target_array
+from ._tabular import (CATEGORICAL, as_kind, monotone_directions, numeric_target,
+                       resolve_categorical)
 from .terms import Feature, Term, center
 
 _INIT_ROWS = 1024
@@ -454,7 +454,7 @@ def _neutral(feature, n):
     return np.zeros(n)
 
 
-class MonotonicNetClassifier(ClassifierMixin, _MonotonicNet):
+class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     """A neural-network classifier whose log-odds (every class's logit, for more than two
     classes) are monotone by construction in the features of `monotonic_cst`.
 
@@ -492,16 +492,10 @@ class MonotonicNetClassifier(ClassifierMixin, _MonotonicNet):
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
-        y = target_array(y)
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"The target needs at least two classes; got {len(self.classes_)} "
-                             "class(es).")
+        y = self._encode_classes(y)
         binary = len(self.classes_) == 2
-        return self._fit(X, encoded.astype(np.float64), sample_weight,
-                         N.LOG_LOSS if binary else N.SOFTMAX, 1 if binary else len(self.classes_),
-                         self.classes_)
+        return self._fit(X, y, sample_weight, N.LOG_LOSS if binary else N.SOFTMAX,
+                         1 if binary else len(self.classes_), self.classes_)
 
     def _prepare_target(self, y, weight):
         prior = np.clip(np.bincount(y.astype(np.intp), weights=weight,
@@ -513,19 +507,6 @@ class MonotonicNetClassifier(ClassifierMixin, _MonotonicNet):
         """Log-odds of the positive class, or one logit per class."""
         return self._link_scores(X)
 
-    def predict_proba(self, X):
-        raw = self._link_scores(X)
-        if raw.ndim == 1:
-            p = 1.0 / (1.0 + np.exp(-raw))
-            return np.column_stack([1.0 - p, p])
-        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        raw = self._link_scores(X)
-        index = (raw > 0).astype(np.intp) if raw.ndim == 1 else raw.argmax(axis=1)
-        return self.classes_[index]
-
 
 class MonotonicNetRegressor(RegressorMixin, _MonotonicNet):
     """A neural-network regressor (squared error) monotone by construction in the features of
@@ -534,14 +515,7 @@ class MonotonicNetRegressor(RegressorMixin, _MonotonicNet):
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
-        y = target_array(y)
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError("y must be numeric for a regressor.") from None
-        if not np.isfinite(y).all():
-            raise ValueError("y contains NaN or inf; every target value must be finite.")
-        return self._fit(X, y, sample_weight, N.SQUARED_ERROR, 1, None)
+        return self._fit(X, numeric_target(y), sample_weight, N.SQUARED_ERROR, 1, None)
 
     def _prepare_target(self, y, weight):
         self.y_mean_ = float(np.average(y, weights=weight))
