@@ -15,7 +15,7 @@ from joblib import Parallel
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import estimator_html_repr
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._tabular import CATEGORICAL, as_kind, table_columns, target_array
 from .display import html_summary, summary_frame
@@ -38,12 +38,26 @@ class AdditiveModel(BaseEstimator):
         tags.non_deterministic = False
         return tags
 
-    def _training_columns(self, X):
+    _expected_failures = {}  # scikit-learn check -> why this estimator fails it by design
+
+    @classmethod
+    def _expected_failed_checks(cls):
+        """scikit-learn checks this estimator fails by design, each with its reason."""
+        return dict(cls._expected_failures)
+
+    def _training_data(self, X, y, sample_weight):
+        """Feature names and raw columns of X, and validated sample weights."""
         names, columns = table_columns(X)
         validate_data(self, X, skip_check_array=True, reset=True)
         if names is None:
             names = [f"x{j}" for j in range(len(columns))]
-        return names, columns
+        if len(columns[0]) != len(y):
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(columns[0])}, {len(y)}].")
+        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        return names, columns, sample_weight
 
     def _prediction_columns(self, X):
         """X's columns in the fitted order and kinds (matched by name for a DataFrame)."""

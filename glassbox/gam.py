@@ -25,7 +25,6 @@ from sklearn.base import RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight
 
 from . import _kernels as K
 from ._additive import AdditiveModel, LogitClassifierMixin
@@ -47,6 +46,8 @@ _EXPECTED_FAILED_CHECKS = {
 
 class _BoostedGAM(AdditiveModel):
     """Shared fitting and scoring of the boosted GAM estimators."""
+
+    _expected_failures = _EXPECTED_FAILED_CHECKS
 
     _parameter_constraints = {
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -98,11 +99,6 @@ class _BoostedGAM(AdditiveModel):
         self.random_state = random_state
         self.verbose = verbose
 
-    @classmethod
-    def _expected_failed_checks(cls):
-        """scikit-learn checks this estimator fails by design, each with its reason."""
-        return dict(_EXPECTED_FAILED_CHECKS)
-
     # ----------------------------------------------------------------------------------------------
     # fitting
     # ----------------------------------------------------------------------------------------------
@@ -111,13 +107,7 @@ class _BoostedGAM(AdditiveModel):
         """Fit on validated targets: `y` float (class index for classifiers), `loss` a kernel id."""
         started = time.time()
         deadline = started + self.max_time if self.max_time is not None else None
-        names, columns = self._training_columns(X)
-        if len(columns[0]) != len(y):
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{len(columns[0])}, {len(y)}].")
-        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
-        if not sample_weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum.")
+        names, columns, sample_weight = self._training_data(X, y, sample_weight)
         kinds = resolve_categorical(self.categorical_features, names, columns)
         columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
         monotone = monotone_directions(self.monotonic_cst, names, kinds)

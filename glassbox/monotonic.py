@@ -22,7 +22,6 @@ from joblib import delayed
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _check_sample_weight
 
 from . import _netkernels as N
 from ._additive import AdditiveModel, LogitClassifierMixin
@@ -62,7 +61,9 @@ class _Encoder:
         centres, scales, knots, missing = [], [], [], []
         for column, kind, direction in zip(columns, kinds, directions):
             if kind == CATEGORICAL:
-                centres.append(None), scales.append(None), knots.append(None)
+                centres.append(None)
+                scales.append(None)
+                knots.append(None)
                 missing.append(bool(np.asarray(pd.isna(column))[present].any()))
                 continue
             values = column[present]
@@ -274,6 +275,8 @@ _EXPECTED_FAILED_CHECKS = {
 class _MonotonicNet(AdditiveModel):
     """Shared fitting of the monotonic network estimators."""
 
+    _expected_failures = _EXPECTED_FAILED_CHECKS
+
     _parameter_constraints = {
         "monotonic_cst": ["array-like", dict, None],
         "additive": ["boolean"],
@@ -315,20 +318,9 @@ class _MonotonicNet(AdditiveModel):
         self.random_state = random_state
         self.verbose = verbose
 
-    @classmethod
-    def _expected_failed_checks(cls):
-        """scikit-learn checks this estimator fails by design, each with its reason."""
-        return dict(_EXPECTED_FAILED_CHECKS)
-
     def _fit(self, X, y, sample_weight, loss, n_out, classes):
         started = time.time()
-        names, columns = self._training_columns(X)
-        if len(columns[0]) != len(y):
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{len(columns[0])}, {len(y)}].")
-        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
-        if not sample_weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum.")
+        names, columns, sample_weight = self._training_data(X, y, sample_weight)
         y, base = self._prepare_target(y, sample_weight)
         hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)]
         if any(h < 1 for h in hidden):
