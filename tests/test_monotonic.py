@@ -196,3 +196,20 @@ FAST = dict(random_state=0)
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator", [MonotonicNetClassifier, MonotonicNetRegressor])
+@pytest.mark.parametrize("additive", [False, True])
+def test_json_round_trip_predicts_identically(tmp_path, estimator, additive):
+    from glassbox.io import load_model, save_model
+
+    X, y, truth = make_risk_cohort(n_samples=800, n_features=10, random_state=2)
+    target = y if estimator is MonotonicNetClassifier else truth.sum(axis=1).to_numpy()
+    model = estimator(monotonic_cst={"age": 1}, additive=additive, n_seeds=2, max_iter=20,
+                      random_state=0).fit(X, target)
+    save_model(model, tmp_path / "net.json")
+    loaded = load_model(tmp_path / "net.json")
+    predict = "decision_function" if estimator is MonotonicNetClassifier else "predict"
+    np.testing.assert_array_equal(getattr(loaded, predict)(X), getattr(model, predict)(X))
+    if additive:
+        np.testing.assert_array_equal(loaded.explain(X).to_numpy(), model.explain(X).to_numpy())
