@@ -62,8 +62,12 @@ class Bins:
         return value_bins[positions]
 
     def lookup_from(self, finer):
-        """Table mapping `finer`'s codes to this binning's codes when every cut of this binning
-        is a cut of `finer` (so each finer bin lies inside one of ours); None otherwise."""
+        """Table mapping `finer`'s codes to this binning's codes when every bin of `finer` lies
+        inside one of ours (every cut of ours is a cut of `finer`, or the same categories);
+        None otherwise."""
+        if self is finer or (self.kind == finer.kind == "categorical"
+                             and self.categories == finer.categories):
+            return np.arange(finer.n_bins, dtype=np.uint16)
         if self.kind != "continuous" or finer.kind != "continuous":
             return None
         at = np.searchsorted(finer.edges, self.edges)

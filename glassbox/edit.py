@@ -174,10 +174,7 @@ def _measure(pair, measure):
 
 
 def _pair_bins_lookup(pair_bins, main_bins):
-    """Main-effect bin -> pair bin, for bins that nest (the same object, or a coarsening)."""
-    if pair_bins is main_bins or (pair_bins.kind == "categorical"
-                                  and pair_bins.categories == main_bins.categories):
-        return np.arange(main_bins.n_bins)
+    """Main-effect bin -> pair bin; an error if the pair's bins do not nest in the main ones."""
     lookup = pair_bins.lookup_from(main_bins)
     if lookup is None:
         raise ValueError("A pair's bins do not nest inside its feature's main-effect bins, so "

@@ -133,7 +133,7 @@ class _BoostedGAM(AdditiveModel):
                             [k == CATEGORICAL for k in kinds], monotone)
 
         pair_bins, pair_codes, candidates, n_pairs, explicit = self._pair_plan(
-            names, feature_bins, main_codes, columns, present, monotone)
+            names, feature_bins, main_codes, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
         main_results = self._run_parallel(
@@ -179,14 +179,16 @@ class _BoostedGAM(AdditiveModel):
         self.edit_log_ = []
         return self
 
-    def _pair_plan(self, names, feature_bins, main_codes, columns, present, monotone):
+    def _pair_plan(self, names, feature_bins, main_codes, present, monotone):
         """Pair binning, pair-resolution codes, candidate pairs and how many to keep."""
         n = len(names)
         pair_bins = []
         for j, bins in enumerate(feature_bins):
             value_counts = np.bincount(main_codes[present, j], minlength=bins.n_bins)[1:-1]
             pair_bins.append(coarsen(bins, value_counts, self.max_interaction_bins))
-        pair_codes = np.column_stack([b.codes(c) for b, c in zip(pair_bins, columns)])
+        pair_codes = np.column_stack([coarse.lookup_from(fine)[main_codes[:, j]]
+                                      for j, (coarse, fine) in enumerate(zip(pair_bins,
+                                                                             feature_bins))])
         explicit = _explicit_pairs(self.interactions, names, n)
         if explicit is not None:
             constrained = [p for p in explicit if monotone[p[0]] or monotone[p[1]]]
