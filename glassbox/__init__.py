@@ -1,10 +1,13 @@
 """glassbox: glass-box tabular models for healthcare."""
 
 from ._additive import UnseenValueWarning
+from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .monotonic import MonotonicNetClassifier, MonotonicNetRegressor
+from .terms import validate_model
 
 __version__ = "0.1.0"
 
-__all__ = ["BoostedGAMClassifier", "BoostedGAMRegressor", "MonotonicNetClassifier",
-           "MonotonicNetRegressor", "UnseenValueWarning", "__version__"]
+__all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
+           "BoostedGAMRegressor", "MonotonicNetClassifier", "MonotonicNetRegressor",
+           "UnseenValueWarning", "build_model", "validate_model", "__version__"]

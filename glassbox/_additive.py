@@ -1,8 +1,15 @@
-"""What every additive glassbox model shares once fitted: preparing prediction data, scoring
-through its terms, explanations, importances and how it presents itself.
+"""What glassbox estimators share once fitted, in two layers.
 
-A subclass sets `features_` (`terms.Feature` per input column), `terms_` and `intercept_`; the
-estimators add their own `fit` and output link.
+`TabularModel` is the plumbing of every glassbox estimator: training and prediction columns,
+warnings about values training never saw, scikit-learn tags, the parallel runner, the link and
+provenance, and the per-family hook of the JSON format. `AdditiveModel` adds what a model made of
+terms does (the contract of `glassbox.terms`): scoring through its terms, explanations,
+importances and the summary. A subclass sets `features_` (`terms.Feature` per input column),
+`terms_` and `intercept_`; the estimators add their own `fit` and output link.
+
+The functions `raw_scores`, `explain`, `term_importances` and `summary` are that terms-based
+behaviour for any model carrying the contract, so an estimator that is additive only in some
+configurations (a monotonic network with `additive=True`) uses them without inheriting them.
 """
 
 import sys
@@ -17,18 +24,35 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import estimator_html_repr
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._losses import LOSSES, class_probabilities, link_of
 from ._tabular import CATEGORICAL, as_kind, table_columns, target_array
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
-from .terms import BinnedColumns
+from .terms import BinnedColumns, require_terms
+
+_FAMILIES = {}
 
 
 class UnseenValueWarning(UserWarning):
     """Prediction data holds a category, or a missing value, that training never saw."""
 
 
-class AdditiveModel(BaseEstimator):
-    """Base of the glassbox estimators whose fitted state is the terms structure."""
+def model_class(name):
+    """The glassbox estimator class of a given name (how the JSON format finds a family)."""
+    if name not in _FAMILIES:
+        raise ValueError(f"Unknown estimator {name!r}; known: {sorted(_FAMILIES)}.")
+    return _FAMILIES[name]
+
+
+class TabularModel(BaseEstimator):
+    """Base of every glassbox estimator: prediction plumbing shared by all model families."""
+
+    _saved_attributes = ()  # fitted numbers or arrays beyond the contract that the format keeps
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_") and cls.__module__.startswith("glassbox."):
+            _FAMILIES[cls.__name__] = cls
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -94,39 +118,46 @@ class AdditiveModel(BaseEstimator):
                           "(the feature's average effect): " + "; ".join(notes),
                           UnseenValueWarning, stacklevel=3)
 
-    def _raw(self, X):
-        binned = self._binned(X)
-        raw = np.zeros((len(binned.columns[0]),) + np.shape(self.intercept_))
-        raw += self.intercept_
-        for term in self.terms_:
-            term.add_to(binned, raw)
-        return raw
-
-    def explain(self, X):
-        """Per-row contributions of every term (link scale) as a DataFrame.
-
-        The contributions of a row plus `intercept_` equal the model's raw score for that row
-        (`decision_function` of a classifier, the link-scale prediction of a regressor).
-        Multiclass models give one column per (class, term).
-        """
-        binned = self._binned(X)
-        index = X.index if isinstance(X, pd.DataFrame) else None
-        return explain_frame(self.terms_, binned, getattr(self, "classes_", None), index)
-
-    def term_importances(self):
-        """Mean absolute contribution of each term over the training data, largest first."""
+    @property
+    def link_(self):
+        """The scale the raw score lives on: "logit" or "softmax" for a classifier (by its
+        number of classes), the link of the `loss` parameter for a regressor ("identity" for
+        squared error, "log" for Poisson and Gamma)."""
         check_is_fitted(self)
-        return importances(self.terms_)
+        if hasattr(self, "classes_"):
+            return "logit" if len(self.classes_) == 2 else "softmax"
+        return link_of(LOSSES[getattr(self, "loss", "squared_error")])
 
-    def summary(self):
-        """One row per term, most important first (kind, types, bins, importance, score
-        range, whether missing values are scored): the script-side view of `_repr_html_`."""
+    @property
+    def provenance_(self):
+        """Where the model came from: a dict with at least the library, its version and the
+        estimator; models built or loaded from elsewhere say so (see `glassbox.build_model`)."""
         check_is_fitted(self)
-        return summary_frame(self)
+        if "_provenance" in vars(self):
+            return self._provenance
+        from . import __version__
+        return {"library": "glassbox", "version": __version__, "estimator": type(self).__name__}
+
+    @provenance_.setter
+    def provenance_(self, value):
+        self._provenance = dict(value)
+
+    def _family_state(self):
+        """What this family needs to predict beyond the contract, as JSON-ready data (the JSON
+        format's per-family hook): by default the attributes named in `_saved_attributes`."""
+        return {name: np.asarray(getattr(self, name)).tolist() for name in self._saved_attributes
+                if hasattr(self, name)}
+
+    def _restore_family_state(self, state):
+        """Set what `_family_state` wrote (after the contract's attributes are set)."""
+        for name in self._saved_attributes:
+            if name in state:
+                value = np.asarray(state[name])
+                setattr(self, name, value if value.ndim else value.item())
 
     def _html_repr(self):
-        """In a notebook, a fitted model shows its terms, importances and small inline shapes;
-        an unfitted one shows scikit-learn's estimator diagram."""
+        """In a notebook, a fitted model made of terms shows its terms, importances and small
+        inline shapes; any other shows scikit-learn's estimator diagram."""
         if hasattr(self, "terms_"):
             return html_summary(self)
         return estimator_html_repr(self)
@@ -147,6 +178,64 @@ class AdditiveModel(BaseEstimator):
         return results
 
 
+# --------------------------------------------------------------------------------------------------
+# terms-based behaviour, for any model carrying the contract of `glassbox.terms`
+# --------------------------------------------------------------------------------------------------
+
+def raw_scores(model, binned):
+    """The intercept plus every term's score, per row of a `terms.BinnedColumns` (link scale)."""
+    raw = np.zeros((len(binned.columns[0]),) + np.shape(model.intercept_))
+    raw += model.intercept_
+    for term in model.terms_:
+        term.add_to(binned, raw)
+    return raw
+
+
+def explain(model, X):
+    """Per-row contributions of every term of `model` (link scale) as a DataFrame."""
+    require_terms(model, "explain")
+    binned = model._binned(X)
+    index = X.index if isinstance(X, pd.DataFrame) else None
+    return explain_frame(model.terms_, binned, getattr(model, "classes_", None), index)
+
+
+def term_importances(model):
+    """Mean absolute contribution of each term of `model` over the training data."""
+    require_terms(model, "term_importances")
+    return importances(model.terms_)
+
+
+def summary(model):
+    """One row per term of `model`, most important first."""
+    require_terms(model, "summary")
+    return summary_frame(model)
+
+
+class AdditiveModel(TabularModel):
+    """Base of the glassbox estimators whose fitted state is the terms structure."""
+
+    def _raw(self, X):
+        return raw_scores(self, self._binned(X))
+
+    def explain(self, X):
+        """Per-row contributions of every term (link scale) as a DataFrame.
+
+        The contributions of a row plus `intercept_` equal the model's raw score for that row
+        (`decision_function` of a classifier, the link-scale prediction of a regressor).
+        Multiclass models give one column per (class, term).
+        """
+        return explain(self, X)
+
+    def term_importances(self):
+        """Mean absolute contribution of each term over the training data, largest first."""
+        return term_importances(self)
+
+    def summary(self):
+        """One row per term, most important first (kind, types, bins, importance, score
+        range, whether missing values are scored): the script-side view of `_repr_html_`."""
+        return summary(self)
+
+
 class LogitClassifierMixin(ClassifierMixin):
     """Class encoding at fit, and probabilities and labels from `decision_function` (the
     log-odds of the positive class, or one logit per class)."""
@@ -162,12 +251,7 @@ class LogitClassifierMixin(ClassifierMixin):
         return encoded.astype(np.float64)
 
     def predict_proba(self, X):
-        raw = self.decision_function(X)
-        if raw.ndim == 1:
-            p = 1.0 / (1.0 + np.exp(-raw))
-            return np.column_stack([1.0 - p, p])
-        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+        return class_probabilities(self.link_, self.decision_function(X))
 
     def predict(self, X):
         raw = self.decision_function(X)

@@ -22,16 +22,14 @@ inputs in one layer); `modes` concatenates every layer's input modes (`mode_offs
 import numpy as np
 from numba import njit
 
+from ._losses import MULTINOMIAL, gradient_hessian, multinomial_row, row_loss
+
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 IDENTITY = 0
 RELU = 1
 CONCAVE = 2
 SATURATED = 3
-
-SQUARED_ERROR = 0
-LOG_LOSS = 1
-SOFTMAX = 2
 
 
 @njit(inline="always", **_JIT)
@@ -93,9 +91,9 @@ def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets
 def loss_and_output_gradient(loss, out, y, weight):
     """Weighted mean loss of outputs `out` and its gradient with respect to them.
 
-    `y` holds targets (squared error), 0/1 labels (log-loss on one logit) or class indices
-    (softmax over the output units)."""
-    n, k = out.shape
+    `loss` is a `_losses` id: one output unit for the single-output losses (`y` holds targets
+    or 0/1 labels), one per class for MULTINOMIAL (`y` holds class indices)."""
+    n = out.shape[0]
     grad = np.zeros_like(out)
     total = 0.0
     wsum = weight.sum()
@@ -103,23 +101,13 @@ def loss_and_output_gradient(loss, out, y, weight):
         return 0.0, grad
     for r in range(n):
         w = weight[r] / wsum
-        if loss == SQUARED_ERROR:
-            d = out[r, 0] - y[r]
-            total += w * 0.5 * d * d
-            grad[r, 0] = w * d
-        elif loss == LOG_LOSS:
-            z = out[r, 0]
-            total += w * (max(z, 0.0) - z * y[r] + np.log1p(np.exp(-abs(z))))
-            grad[r, 0] = w * (1.0 / (1.0 + np.exp(-z)) - y[r])
+        if loss == MULTINOMIAL:
+            total += w * multinomial_row(out[r], int(y[r]), grad[r])
+            for c in range(out.shape[1]):
+                grad[r, c] *= w
         else:
-            m = out[r].max()
-            s = 0.0
-            for c in range(k):
-                s += np.exp(out[r, c] - m)
-            target = int(y[r])
-            total += w * (m + np.log(s) - out[r, target])
-            for c in range(k):
-                grad[r, c] = w * (np.exp(out[r, c] - m) / s - (1.0 if c == target else 0.0))
+            total += w * row_loss(loss, out[r, 0], y[r])
+            grad[r, 0] = w * gradient_hessian(loss, out[r, 0], y[r])[0]
     return total, grad
 
 

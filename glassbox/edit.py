@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import numpy as np
 from sklearn.isotonic import isotonic_regression
 
-from .terms import weighted_mean
+from .terms import find_term, main_term_of, require_terms, weighted_mean
 
 
 def monotonize(model, feature, direction, *, reason=""):
@@ -25,8 +25,7 @@ def monotonize(model, feature, direction, *, reason=""):
     if direction not in (1, -1):
         raise ValueError(f"direction must be +1 or -1, got {direction!r}.")
     edited = _copy(model)
-    index = _main_term_index(edited, feature)
-    term = edited.terms_[index]
+    term = edited.terms_[find_term(edited, feature, what="monotonize", main=True)]
     values = slice(1, term.bin_shape[0] - 1)
     weights = term.weights[values]
     scores = term.scores[values]
@@ -49,7 +48,7 @@ def purify(model, *, measure="training", reason=""):
     edited = _copy(model)
     pairs = [t for t in edited.terms_ if t.is_pair]
     for pair in pairs:
-        mains = [edited.terms_[_main_term_index(edited, f)] for f in pair.features]
+        mains = [edited.terms_[_main_of(edited, f, pair)] for f in pair.features]
         lookups = [_pair_bins_lookup(pair.bins[axis], mains[axis].bins[0]) for axis in (0, 1)]
         _purify_pair(pair, _measure(pair, measure), mains, lookups)
     for term in (t for t in edited.terms_ if not t.is_pair):
@@ -65,7 +64,7 @@ def purify(model, *, measure="training", reason=""):
 def remove_terms(model, terms, *, reason=""):
     """Drop terms (names or indices). Terms are centred, so the average prediction is kept."""
     edited = _copy(model)
-    indices = sorted({_term_index(edited, t) for t in _as_list(terms)})
+    indices = sorted({find_term(edited, t) for t in _as_list(terms)})
     names = [edited.terms_[i].name for i in indices]
     edited.terms_ = [t for i, t in enumerate(edited.terms_) if i not in indices]
     return _logged(edited, "remove_terms", names, reason, {})
@@ -74,7 +73,7 @@ def remove_terms(model, terms, *, reason=""):
 def scale_term(model, term, factor, *, reason=""):
     """Multiply a term's scores (and its standard deviations, by |factor|)."""
     edited = _copy(model)
-    target = edited.terms_[_term_index(edited, term)]
+    target = edited.terms_[find_term(edited, term)]
     target.scores = target.scores * factor
     target.stds = target.stds * abs(factor)
     return _logged(edited, "scale_term", target.name, reason, {"factor": float(factor)})
@@ -89,7 +88,7 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
     re-centred, so the values set are exactly the values used.
     """
     edited = _copy(model)
-    target = edited.terms_[_term_index(edited, term)]
+    target = edited.terms_[find_term(edited, term)]
     if bins is not None and between is not None:
         raise ValueError("Give bins or between, not both.")
     if between is not None:
@@ -109,8 +108,7 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
 
 
 def _copy(model):
-    if not hasattr(model, "terms_"):
-        raise ValueError("The model is not fitted: it has no terms_.")
+    require_terms(model, "Editing")
     edited = copy.deepcopy(model)
     edited.edit_log_ = list(getattr(model, "edit_log_", []))
     return edited
@@ -127,21 +125,11 @@ def _as_list(items):
     return [items] if isinstance(items, (str, int, np.integer)) else list(items)
 
 
-def _term_index(model, term):
-    names = [t.name for t in model.terms_]
-    if isinstance(term, (int, np.integer)) and not isinstance(term, bool):
-        if not 0 <= term < len(names):
-            raise ValueError(f"Term index {term} is out of range for {len(names)} terms.")
-        return int(term)
-    if term not in names:
-        raise ValueError(f"Unknown term {term!r}; the model's terms are {names}.")
-    return names.index(term)
-
-
-def _main_term_index(model, feature):
-    index = _term_index(model, feature)
-    if model.terms_[index].is_pair:
-        raise ValueError(f"{feature!r} is a pair; this edit needs a main effect.")
+def _main_of(model, feature, pair):
+    index = main_term_of(model, feature)
+    if index is None:
+        raise ValueError(f"purify moves the pair {pair.name!r} into its main effects, but "
+                         f"{model.features_[feature].name!r} has none.")
     return index
 
 
@@ -200,6 +188,8 @@ def _purify_pair(pair, weights, mains, lookups, tol=1e-12, max_sweeps=1000):
 
 
 def _bins_between(term, low, high):
+    """The value bins of a continuous main effect lying inside [low, high]; when none does, an
+    error naming the bins that straddle a bound and the edges to use instead."""
     if term.is_pair or term.bins[0].kind != "continuous":
         raise ValueError("between= selects value bins of a continuous main effect.")
     edges = term.bins[0].edges
@@ -209,5 +199,20 @@ def _bins_between(term, low, high):
     high = np.inf if high is None else high
     inside = np.flatnonzero((lower >= low) & (upper <= high)) + 1
     if len(inside) == 0:
-        raise ValueError(f"No value bin lies inside [{low}, {high}].")
+        notes = []
+        for bound, at in ((low, 0), (high, 1)):
+            straddles = np.flatnonzero((lower < bound) & (bound < upper))
+            if len(straddles):
+                a, b = lower[straddles[0]], upper[straddles[0]]
+                options = [(a, high), (b, high)] if at == 0 else [(low, a), (low, b)]
+                options = [o for o in options if o[0] < o[1]]
+                notes.append(f"the bin [{a:.6g}, {b:.6g}) straddles {bound:.6g}"
+                             + ("; use between=" + " or ".join(_between(o) for o in options)
+                                if options else ""))
+        raise ValueError(f"No value bin lies inside [{low:.6g}, {high:.6g}]"
+                         + (": " + "; ".join(notes) if notes else "") + ".")
     return inside
+
+
+def _between(bounds):
+    return "(" + ", ".join("None" if np.isinf(v) else f"{v:.6g}" for v in bounds) + ")"

@@ -11,6 +11,9 @@ import numpy as np
 import pandas as pd
 from sklearn.isotonic import isotonic_regression
 
+from ._losses import CLASSIFIER_LINKS
+from .terms import find_term, model_link, require_terms
+
 ROUND_MULTIPLES = (5, 10)
 
 
@@ -33,8 +36,9 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     classifier, NaN otherwise), support (training rows on the thinner side), z, round_number
     (NaN when none) and multiple_of_10, sorted by |jump|.
     """
+    require_terms(model, "find_discontinuities")
     rows = []
-    for term, bins, label, scores, stds, counts in _continuous_shapes(model):
+    for term, bins, label, scores, stds, counts in _continuous_shapes(model, model.terms_):
         needed = _min_samples(min_samples, term)
         steps = [_step(scores, stds, counts, e, needed) for e in range(len(scores) - 1)]
         for e in _step_cuts(steps, min_jump, needed, min_z, sharpness):
@@ -52,9 +56,9 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
 def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     """Regions where a shape runs against its clinically expected direction.
 
-    `expected` maps feature names to +1 (risk should not fall as the value rises) or -1. The
-    candidate regions are the blocks that a weighted isotonic fit in the expected direction
-    pools. In each block, the peak and trough bins of the largest counter-directional run are
+    `expected` maps main effects (by name or index, or their feature's name) to +1 (risk should
+    not fall as the value rises) or -1. The candidate regions are the blocks that a weighted
+    isotonic fit in the expected direction pools. In each block, the peak and trough bins of the largest counter-directional run are
     widened (the peak backwards, the trough forwards) until each holds `min_samples` training
     rows (default: 1 % of them, at least 30). The drop is the difference of their weighted mean
     scores; it is reported when it reaches `min_drop` (link scale).
@@ -64,27 +68,25 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     (positive), odds_ratio (trough over peak for a classifier, NaN otherwise) and support
     (training rows from peak to trough), sorted by drop.
     """
-    names = {t.name for t in model.terms_}
-    for feature, direction in expected.items():
-        if feature not in names:
-            raise ValueError(f"expected: the model has no term {feature!r}.")
+    directions = {}
+    for key, direction in expected.items():
         if direction not in (1, -1):
-            raise ValueError(f"expected[{feature!r}] must be +1 or -1, got {direction!r}.")
+            raise ValueError(f"expected[{key!r}] must be +1 or -1, got {direction!r}.")
+        directions[find_term(model, key, what="find_non_monotone", main=True)] = direction
     rows = []
-    for term, bins, label, scores, _, counts in _continuous_shapes(model):
-        if term.name not in expected:
-            continue
-        direction = expected[term.name]
-        needed = _min_samples(min_samples, term)
-        bounds = np.concatenate([[-np.inf], bins.edges, [np.inf]])
-        for peak, trough in _wrong_way_runs(scores, counts, direction):
-            drop = _sustained_drop(direction * scores, counts, peak, trough, needed)
-            if drop < min_drop:
-                continue
-            rows.append({"term": term.name, "class": label, "start": float(bounds[peak + 1]),
-                         "end": float(bounds[trough]), "drop": drop,
-                         "odds_ratio": _odds(model, -direction * drop),
-                         "support": float(counts[peak:trough + 1].sum())})
+    for index, direction in sorted(directions.items()):
+        shapes = _continuous_shapes(model, [model.terms_[index]])
+        for term, bins, label, scores, _, counts in shapes:
+            needed = _min_samples(min_samples, term)
+            bounds = np.concatenate([[-np.inf], bins.edges, [np.inf]])
+            for peak, trough in _wrong_way_runs(scores, counts, direction):
+                drop = _sustained_drop(direction * scores, counts, peak, trough, needed)
+                if drop < min_drop:
+                    continue
+                rows.append({"term": term.name, "class": label, "start": float(bounds[peak + 1]),
+                             "end": float(bounds[trough]), "drop": drop,
+                             "odds_ratio": _odds(model, -direction * drop),
+                             "support": float(counts[peak:trough + 1].sum())})
     return _frame(rows, ["term", "class", "start", "end", "drop", "odds_ratio", "support"],
                   "drop")
 
@@ -92,11 +94,11 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
 # --------------------------------------------------------------------------------------------------
 
 
-def _continuous_shapes(model):
-    """(term, bins, class label, value-bin scores, stds, counts) of each continuous main effect,
-    once per class for a multiclass model."""
+def _continuous_shapes(model, terms):
+    """(term, bins, class label, value-bin scores, stds, counts) of each continuous main effect
+    among `terms`, once per class for a multiclass model."""
     classes = getattr(model, "classes_", None)
-    for term in model.terms_:
+    for term in terms:
         if term.is_pair or term.bins[0].kind != "continuous":
             continue
         values = slice(1, term.bin_shape[0] - 1)
@@ -214,7 +216,7 @@ def _grow(counts, centre, needed, outward, limit):
 
 
 def _odds(model, change):
-    return float(np.exp(change)) if hasattr(model, "classes_") else np.nan
+    return float(np.exp(change)) if model_link(model) in CLASSIFIER_LINKS else np.nan
 
 
 def _frame(rows, columns, size_column):

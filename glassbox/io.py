@@ -1,25 +1,25 @@
 """The JSON model format: a fitted model as data, never as a pickle.
 
-The file holds the estimator's class and parameters, its features, its terms (bins, scores,
-standard deviations, counts, weights) and intercept when it has them, its edit log, and what
-else its family needs to predict (a monotonic network's layer layout, weights per seed and input
-encoding): data only, nothing that runs. `load_model(save_model(m))` predicts exactly as `m`.
+A file holds the contract every glassbox model exposes (see `glassbox.terms`): the estimator and
+its parameters, provenance, link, classes, features, terms (bins, scores, standard deviations,
+counts, weights), intercept and edit log, plus what the model's family needs beyond that to
+predict (`_family_state`: a monotonic network's layers, weights and input encoding). Data only,
+nothing that runs; `load_model(save_model(m))` predicts exactly as `m`. docs/model-format.md
+documents every field. Version-1 files (written before the format carried link and provenance)
+still load.
 """
 
 import json
 
 import numpy as np
 
+from ._additive import model_class
 from ._binning import Bins
-from .gam import BoostedGAMClassifier, BoostedGAMRegressor
-from .monotonic import MonotonicNetClassifier, MonotonicNetRegressor, _Encoder, _Network
-from .terms import Feature, Term
+from ._losses import LOSSES, link_of
+from .terms import Feature, Term, model_link, validate_model
 
 FORMAT = "glassbox-model"
-VERSION = 1
-_ESTIMATORS = {cls.__name__: cls for cls in (BoostedGAMClassifier, BoostedGAMRegressor,
-                                             MonotonicNetClassifier, MonotonicNetRegressor)}
-_NETWORK_FIELDS = ("shapes", "mask", "modes", "mode_offsets", "activations", "unit_offsets")
+VERSION = 2
 
 
 def save_model(model, path):
@@ -29,103 +29,110 @@ def save_model(model, path):
 
 
 def load_model(path):
-    """Read a model written by `save_model`."""
+    """Read a model written by `save_model` (format version 1 or 2)."""
     with open(path, encoding="utf-8") as handle:
         return model_from_dict(json.load(handle))
 
 
 def model_to_dict(model):
+    """The JSON-ready dict of a fitted glassbox model."""
     params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"
               or isinstance(v, (int, type(None)))}
-    data = {
+    features = model.features_
+    terms = getattr(model, "terms_", None)
+    names = getattr(model, "feature_names_in_", None)
+    return {
         "format": FORMAT,
         "version": VERSION,
         "estimator": type(model).__name__,
         "params": params,
-        "intercept": _plain(getattr(model, "intercept_", None)),
+        "provenance": _plain(model.provenance_),
+        "link": model_link(model),
+        "classes": _plain(model.classes_) if hasattr(model, "classes_") else None,
+        "feature_names_in": None if names is None else [str(n) for n in names],
         "features": [{"name": f.name, "kind": f.kind, "bins": _bins_to_dict(f.bins),
-                      "has_missing": f.has_missing} for f in model.features_],
-        "terms": [{"name": t.name, "features": list(t.features),
-                   "bins": [_bins_to_dict(b) for b in t.bins], "scores": _plain(t.scores),
-                   "stds": _plain(t.stds), "counts": _plain(t.counts),
-                   "weights": _plain(t.weights)} for t in getattr(model, "terms_", [])],
+                      "has_missing": bool(f.has_missing)} for f in features],
+        "intercept": None if terms is None else _plain(model.intercept_),
+        "terms": None if terms is None else [_term_to_dict(t, features) for t in terms],
         "edit_log": _plain(getattr(model, "edit_log_", [])),
-        "state": _family_state(model),
-        "feature_names_in": (list(model.feature_names_in_)
-                             if hasattr(model, "feature_names_in_") else None),
+        "family_state": _plain(model._family_state()),
     }
-    if hasattr(model, "classes_"):
-        data["classes"] = _plain(model.classes_)
-    return data
 
 
 def model_from_dict(data):
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise ValueError(f"Not a {FORMAT} file of version {VERSION}.")
-    if data["estimator"] not in _ESTIMATORS:
-        raise ValueError(f"Unknown estimator {data['estimator']!r}.")
-    model = _ESTIMATORS[data["estimator"]](**_params(data["params"]))
+    """The model of a dict written by `model_to_dict` (format version 1 or 2)."""
+    if data.get("format") != FORMAT or data.get("version") not in (1, VERSION):
+        raise ValueError(f"Not a {FORMAT} file of version 1 or {VERSION} (got format "
+                         f"{data.get('format')!r}, version {data.get('version')!r}).")
+    if data["version"] == 1:
+        data = _from_version_1(data)
+    model = model_class(data["estimator"])(**_params(data["params"]))
     model.features_ = [Feature(f["name"], f["kind"], _bins_from_dict(f["bins"]),
                                f["has_missing"]) for f in data["features"]]
-    if data["intercept"] is not None:
-        model.terms_ = [Term(t["name"], tuple(t["features"]),
-                             tuple(_shared_bins(model.features_, f, b)
-                                   for f, b in zip(t["features"], t["bins"])),
-                             np.asarray(t["scores"], dtype=float),
-                             np.asarray(t["stds"], dtype=float),
-                             np.asarray(t["counts"], dtype=float),
-                             np.asarray(t["weights"], dtype=float)) for t in data["terms"]]
-        intercept = data["intercept"]
-        model.intercept_ = float(intercept) if np.ndim(intercept) == 0 else np.asarray(intercept)
-    model.edit_log_ = list(data.get("edit_log", []))
-    _restore_family_state(model, data["state"])
     model.n_features_in_ = len(model.features_)
     if data["feature_names_in"] is not None:
         model.feature_names_in_ = np.asarray(data["feature_names_in"], dtype=object)
-    if "classes" in data:
+    if data["classes"] is not None:
         model.classes_ = np.asarray(data["classes"])
+    if data["terms"] is not None:
+        model.terms_ = [_term_from_dict(t, model.features_) for t in data["terms"]]
+        intercept = data["intercept"]
+        model.intercept_ = (float(intercept) if np.ndim(intercept) == 0
+                            else np.asarray(intercept, dtype=float))
+    model.edit_log_ = list(data["edit_log"])
+    if data["provenance"] is not None:
+        model.provenance_ = data["provenance"]
+    model._restore_family_state(data["family_state"])
+    if model_link(model) != data["link"]:
+        raise ValueError(f"The file's link {data['link']!r} disagrees with the "
+                         f"{data['estimator']} it describes (link {model_link(model)!r}).")
+    if data["terms"] is not None:
+        validate_model(model)
     return model
 
 
-def _family_state(model):
-    """What a model family needs beyond features and terms to predict."""
-    if isinstance(model, (BoostedGAMClassifier, BoostedGAMRegressor)):
-        return {"bag_rounds": _plain(model.bag_rounds_)}
-    encoder = model.encoder_
-    state = {
-        "network": {name: _plain(getattr(model.network_, name)) for name in _NETWORK_FIELDS},
-        "weights": [_plain(p) for p in model.params_],
-        "n_iter": _plain(model.n_iter_),
-        "encoder": {"kinds": list(encoder.kinds), "directions": _plain(encoder.directions),
-                    "centres": _plain(encoder.centres), "scales": _plain(encoder.scales),
-                    "knots": [None if k is None else _plain(k) for k in encoder.knots],
-                    "missing": list(encoder.missing)},
-    }
-    if hasattr(model, "y_mean_"):
-        state["target"] = {"mean": model.y_mean_, "scale": model.y_scale_}
-    return state
+def _term_to_dict(term, features):
+    """A term; a bins entry is null where the term uses its feature's own binning."""
+    return {"name": term.name, "features": [int(f) for f in term.features],
+            "bins": [None if bins is features[f].bins else _bins_to_dict(bins)
+                     for f, bins in zip(term.features, term.bins)],
+            "scores": _plain(term.scores), "stds": _plain(term.stds),
+            "counts": _plain(term.counts), "weights": _plain(term.weights)}
 
 
-def _restore_family_state(model, state):
-    if isinstance(model, (BoostedGAMClassifier, BoostedGAMRegressor)):
-        model.bag_rounds_ = np.asarray(state["bag_rounds"], dtype=np.int64)
-        return
-    network = state["network"]
-    model.network_ = _Network(**{name: np.asarray(network[name],
-                                                  dtype=float if name == "mask" else np.int64)
-                                 for name in _NETWORK_FIELDS})
-    model.params_ = [np.asarray(p, dtype=float) for p in state["weights"]]
-    model.n_iter_ = np.asarray(state["n_iter"], dtype=np.int64)
-    encoder = state["encoder"]
-    model.encoder_ = _Encoder(encoder["kinds"], np.asarray(encoder["directions"], dtype=np.int64),
-                              [f.bins for f in model.features_], encoder["centres"],
-                              encoder["scales"],
-                              [None if k is None else np.asarray(k) for k in encoder["knots"]],
-                              encoder["missing"])
-    model.encoder_._layout()
-    if "target" in state:
-        model.y_mean_ = state["target"]["mean"]
-        model.y_scale_ = state["target"]["scale"]
+def _term_from_dict(data, features):
+    bins = tuple(_shared_bins(features[f], b) for f, b in zip(data["features"], data["bins"]))
+    return Term(data["name"], tuple(data["features"]), bins,
+                *(np.asarray(data[k], dtype=float) for k in ("scores", "stds", "counts",
+                                                              "weights")))
+
+
+def _shared_bins(feature, data):
+    """A term's bins, as the very object of its feature when they are the same binning, so that
+    prediction bins each column once for all terms that share it."""
+    if data is None:
+        return feature.bins
+    bins = _bins_from_dict(data)
+    return feature.bins if _bins_to_dict(feature.bins) == _bins_to_dict(bins) else bins
+
+
+def _from_version_1(data):
+    """A version-1 dict in the layout of version 2. Version 1 held the same features, terms and
+    parameters, no link or provenance, and the family state under "state" (a boosted GAM's
+    "bag_rounds" is now the attribute name "bag_rounds_")."""
+    estimator = data["estimator"]
+    classes = data.get("classes")
+    if classes is not None:
+        link = "logit" if len(classes) == 2 else "softmax"
+    else:
+        link = link_of(LOSSES[data["params"].get("loss", "squared_error")])
+    state = data["state"]
+    if "bag_rounds" in state:
+        state = {"bag_rounds_": state["bag_rounds"]}
+    return {**data, "version": VERSION, "link": link, "classes": classes,
+            "provenance": {"library": "glassbox", "estimator": estimator, "format_version": 1},
+            "terms": data["terms"] if data["intercept"] is not None else None,
+            "edit_log": data.get("edit_log", []), "family_state": state}
 
 
 def _bins_to_dict(bins):
@@ -138,15 +145,6 @@ def _bins_from_dict(data):
     if data["kind"] == "continuous":
         return Bins("continuous", edges=data["edges"])
     return Bins("categorical", categories=data["categories"])
-
-
-def _shared_bins(features, index, data):
-    """A term's bins, as the very object of its feature when they are the same binning, so that
-    prediction bins each column once for all terms that share it."""
-    bins = _bins_from_dict(data)
-    if _bins_to_dict(features[index].bins) == _bins_to_dict(bins):
-        return features[index].bins
-    return bins
 
 
 def _params(params):

@@ -23,8 +23,10 @@ from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from . import _additive as A
+from . import _losses as L
 from . import _netkernels as N
-from ._additive import AdditiveModel, LogitClassifierMixin
+from ._additive import LogitClassifierMixin, TabularModel
 from ._binning import fit_bins
 from ._boosting import make_bag
 from ._tabular import (CATEGORICAL, as_kind, monotone_directions, numeric_target,
@@ -272,8 +274,10 @@ _EXPECTED_FAILED_CHECKS = {
 }
 
 
-class _MonotonicNet(AdditiveModel):
-    """Shared fitting of the monotonic network estimators."""
+class _MonotonicNet(TabularModel):
+    """Shared fitting of the monotonic network estimators. A full network has no terms; with
+    `additive=True` the fitted model carries the terms contract (`glassbox.terms`) and explains,
+    summarises and plots through it."""
 
     _expected_failures = _EXPECTED_FAILED_CHECKS
 
@@ -398,29 +402,62 @@ class _MonotonicNet(AdditiveModel):
         return values
 
     def _link_scores(self, X):
-        if self.additive:
-            return self._raw(X)
         binned = self._binned(X)
+        if self.additive:
+            return A.raw_scores(self, binned)
         out = self._to_target(self._network_output(binned.columns), shift=True)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def explain(self, X):
-        """Per-row contributions of each feature (additive mode only; see `additive`)."""
-        self._require_additive("explain")
-        return super().explain(X)
+        """Per-row contributions of each feature (link scale) as a DataFrame; needs
+        `additive=True` (a full network has no per-feature terms)."""
+        return A.explain(self, X)
 
     def term_importances(self):
-        self._require_additive("term_importances")
-        return super().term_importances()
+        """Mean absolute contribution of each feature's term; needs `additive=True`."""
+        return A.term_importances(self)
 
     def summary(self):
-        self._require_additive("summary")
-        return super().summary()
+        """One row per term, most important first; needs `additive=True`."""
+        return A.summary(self)
 
-    def _require_additive(self, what):
-        if not self.additive:
-            raise ValueError(f"{what} needs additive=True: a full monotonic network has no "
-                             "per-feature terms.")
+    def _family_state(self):
+        """The layer layout, weights per seed and input encoding (the JSON format's hook)."""
+        encoder = self.encoder_
+        state = {
+            "network": {name: getattr(self.network_, name).tolist() for name in _NETWORK_FIELDS},
+            "weights": [p.tolist() for p in self.params_],
+            "n_iter": self.n_iter_.tolist(),
+            "encoder": {"kinds": list(encoder.kinds), "directions": encoder.directions.tolist(),
+                        "centres": encoder.centres, "scales": encoder.scales,
+                        "knots": [None if k is None else k.tolist() for k in encoder.knots],
+                        "missing": list(encoder.missing)},
+        }
+        if hasattr(self, "y_mean_"):
+            state["target"] = {"mean": self.y_mean_, "scale": self.y_scale_}
+        return state
+
+    def _restore_family_state(self, state):
+        network = state["network"]
+        self.network_ = _Network(**{name: np.asarray(network[name],
+                                                     dtype=float if name == "mask" else np.int64)
+                                    for name in _NETWORK_FIELDS})
+        self.params_ = [np.asarray(p, dtype=float) for p in state["weights"]]
+        self.n_iter_ = np.asarray(state["n_iter"], dtype=np.int64)
+        encoder = state["encoder"]
+        self.encoder_ = _Encoder(
+            encoder["kinds"], np.asarray(encoder["directions"], dtype=np.int64),
+            [f.bins for f in self.features_], [None if c is None else tuple(c)
+                                               for c in encoder["centres"]],
+            encoder["scales"], [None if k is None else np.asarray(k) for k in encoder["knots"]],
+            encoder["missing"])
+        self.encoder_._layout()
+        if "target" in state:
+            self.y_mean_ = state["target"]["mean"]
+            self.y_scale_ = state["target"]["scale"]
+
+
+_NETWORK_FIELDS = ("shapes", "mask", "modes", "mode_offsets", "activations", "unit_offsets")
 
 
 def _bin_points(feature, column, codes):
@@ -486,14 +523,13 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
         self._validate_params()
         y = self._encode_classes(y)
         binary = len(self.classes_) == 2
-        return self._fit(X, y, sample_weight, N.LOG_LOSS if binary else N.SOFTMAX,
+        return self._fit(X, y, sample_weight, L.LOG_LOSS if binary else L.MULTINOMIAL,
                          1 if binary else len(self.classes_), self.classes_)
 
     def _prepare_target(self, y, weight):
-        prior = np.clip(np.bincount(y.astype(np.intp), weights=weight,
-                                    minlength=len(self.classes_)) / weight.sum(), 1e-12, None)
-        base = np.log(prior[1] / prior[0]) if len(prior) == 2 else np.log(prior)
-        return y, base
+        binary = len(self.classes_) == 2
+        return y, L.initial_score(L.LOG_LOSS if binary else L.MULTINOMIAL, y, weight,
+                                  len(self.classes_))
 
     def decision_function(self, X):
         """Log-odds of the positive class, or one logit per class."""
@@ -507,7 +543,7 @@ class MonotonicNetRegressor(RegressorMixin, _MonotonicNet):
 
     def fit(self, X, y, sample_weight=None):
         self._validate_params()
-        return self._fit(X, numeric_target(y), sample_weight, N.SQUARED_ERROR, 1, None)
+        return self._fit(X, numeric_target(y), sample_weight, L.SQUARED_ERROR, 1, None)
 
     def _prepare_target(self, y, weight):
         self.y_mean_ = float(np.average(y, weights=weight))

@@ -3,8 +3,9 @@ contributions behind one patient's prediction.
 
 Every function draws with plain matplotlib on the `ax` (or `fig`) it is given, or on a new figure,
 and returns it; nothing calls `plt.show`, so any backend works. Only the public terms structure is
-read (`terms_`, `intercept_`, `features_`, `classes_` for classifiers, `explain`,
-`term_importances`), so any model exposing it can be plotted.
+read (the contract of `glassbox.terms`: `terms_`, `intercept_`, `features_`, `link_`,
+`classes_` for classifiers, `explain`, `term_importances`), so any model exposing it can be
+plotted; a model without terms (a full monotonic network) is a TypeError that says so.
 
 Artists carry a `gid` naming what they show, with ":<class>" appended for one class of a
 multiclass model:
@@ -26,6 +27,9 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.ticker import FuncFormatter, Locator, NullLocator
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
+from ._losses import CLASSIFIER_LINKS, class_probabilities, inverse_link
+from .terms import find_term, model_link, require_terms
+
 SCALES = ("logit", "odds")
 _RISK_UP, _RISK_DOWN = "#c0392b", "#2e86c1"
 _MAX_EDGE_LABELS = 8
@@ -45,7 +49,7 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     on a log axis; `scale="logit"` draws raw scores. A multiclass model draws one curve per class,
     or only `class_`.
     """
-    term = _term(model, term)
+    term = _term(model, term, "plot_shape")
     if term.is_pair:
         raise ValueError(f"{term.name!r} is a pair; draw it with plot_interaction.")
     _check_scale(model, scale)
@@ -92,7 +96,7 @@ def plot_interaction(model, pair, *, ax=None, scale="logit", class_=None):
     the unseen bin is left out (no training data, so it scores 0). A multiclass model needs
     `class_`.
     """
-    term = _term(model, pair)
+    term = _term(model, pair, "plot_interaction")
     if not term.is_pair:
         raise ValueError(f"{term.name!r} is a main effect; draw it with plot_shape.")
     _check_scale(model, scale)
@@ -122,7 +126,8 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
                 density=True, class_=None):
     """A grid of terms (all, or the chosen names/indices) in order of importance: main effects
     by `plot_shape`, pairs by `plot_interaction`, with the given keyword arguments."""
-    chosen = model.terms_ if terms is None else [_term(model, t) for t in terms]
+    require_terms(model, "plot_shapes")
+    chosen = model.terms_ if terms is None else [_term(model, t, "plot_shapes") for t in terms]
     rank = {name: i for i, name in enumerate(_importances(model).index)}
     chosen = sorted(chosen, key=lambda t: rank[t.name])
     ncols = max(1, min(ncols, len(chosen)))
@@ -143,6 +148,7 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
 
 def plot_importances(model, *, ax=None, top=None):
     """Horizontal bars of the terms' importances (mean |contribution|), largest at the top."""
+    require_terms(model, "plot_importances")
     importances = _importances(model).iloc[:top]
     ax = _axes(ax, (6.4, 0.8 + 0.32 * len(importances)))
     positions = np.arange(len(importances))
@@ -161,11 +167,13 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
     |contribution| first, the rest grouped as "other terms") to reach the raw score; classifiers
     also show the predicted probability. A multiclass model shows `class_`, by default the
     predicted class."""
+    require_terms(model, "plot_contributions")
     given, row = _one_row(model, x_row)
     base, contributions, raw, probability, label = _explained_row(model, given, class_)
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
     steps = contributions[order[:top]]
-    names = [_term_label(model, _term(model, name), row) for name in steps.index]
+    names = [_term_label(model, _term(model, name, "plot_contributions"), row)
+             for name in steps.index]
     if len(order) > top:
         steps = pd.concat([steps, pd.Series({"other": contributions[order[top:]].sum()})])
         names.append(f"other terms ({len(order) - top})")
@@ -200,20 +208,9 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
 # reading the model
 # --------------------------------------------------------------------------------------------------
 
-def _term(model, term):
-    """The model's Term given by name or index."""
-    terms = model.terms_
-    if isinstance(term, str):
-        for candidate in terms:
-            if candidate.name == term:
-                return candidate
-        raise ValueError(f"Unknown term {term!r}; the model's terms are "
-                         f"{[t.name for t in terms]}.")
-    if isinstance(term, (int, np.integer)) and not isinstance(term, bool):
-        if -len(terms) <= term < len(terms):
-            return terms[term]
-        raise ValueError(f"Term index {term} is out of range for {len(terms)} terms.")
-    raise ValueError(f"Terms are given by name or index, got {term!r}.")
+def _term(model, term, what):
+    """The model's Term given by name, index or feature name (`terms.find_term`)."""
+    return model.terms_[find_term(model, term, what=what)]
 
 
 def _importances(model):
@@ -221,7 +218,7 @@ def _importances(model):
 
 
 def _is_classifier(model):
-    return hasattr(model, "classes_")
+    return model_link(model) in CLASSIFIER_LINKS
 
 
 def _class_index(model, class_):
@@ -295,14 +292,14 @@ def _explained_row(model, row, class_):
         contributions = explained.iloc[0]
         base = float(np.asarray(model.intercept_))
         raw = base + contributions.sum()
-        probability = 1 / (1 + np.exp(-raw)) if _is_classifier(model) else None
+        link = model_link(model)
+        probability = float(inverse_link(link, raw)) if link == "logit" else None
         return base, contributions, raw, probability, None
     classes = list(model.classes_)
     raws = np.array([model.intercept_[k] + explained[c].iloc[0].sum()
                      for k, c in enumerate(classes)])
     k = int(np.argmax(raws)) if class_ is None else _class_index(model, class_)
-    probabilities = np.exp(raws - raws.max())
-    probabilities /= probabilities.sum()
+    probabilities = class_probabilities(model_link(model), raws)
     return (float(model.intercept_[k]), explained[classes[k]].iloc[0], float(raws[k]),
             float(probabilities[k]), classes[k])
 

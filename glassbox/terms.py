@@ -1,19 +1,35 @@
-"""The vocabulary of a fitted additive model: an intercept plus a list of terms.
+"""The vocabulary of a fitted additive model, and the contract every consumer reads.
 
-A `Term` maps one feature (a main effect) or two (a pair) to scores on the term's own bins.
-Explanations, plots, edits, the JSON format and reports read and write this structure only, so none
-of them needs to know how a model was trained.
+An additive model is an intercept plus a list of terms on a link scale. A `Term` maps one feature
+(a main effect) or two (a pair) to scores on the term's own bins. A fitted additive model exposes:
+
+- `features_`: one `Feature` per input column (name, kind, main-effect `Bins`, has_missing);
+- `terms_`: the `Term`s, main effects usually first;
+- `intercept_`: a float, or one value per class for a "softmax" model;
+- `link_`: the scale the terms add up on: "logit" (binary classifier, log-odds), "softmax"
+  (multiclass, one logit per class), "identity" or "log" (regressors; the prediction is the raw
+  score or its exponential);
+- `classes_` (classifiers only), `edit_log_` (edits made with `glassbox.edit`), `provenance_`
+  (a dict: where the model came from), `n_features_in_` and, when fitted on named columns,
+  `feature_names_in_`.
+
+Explanations, plots, edits, the anomaly finder and the JSON format read (and edits write) this
+structure only, so none of them needs to know how a model was trained; `glassbox.build_model`
+makes a predicting model from these pieces alone. `find_term` is the one way every consumer looks
+a term up, and `validate_model` checks that the pieces fit together.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from ._binning import Bins
 from ._kernels import add_scores
+from ._losses import CLASSIFIER_LINKS, check_link
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Feature:
     """One input feature of a model: its name, kind, main-effect binning, and whether training
     saw missing values (a missing value at prediction time is then expected, not a surprise)."""
@@ -23,8 +39,12 @@ class Feature:
     bins: Bins
     has_missing: bool
 
+    def __repr__(self):
+        return (f"Feature({self.name!r}, {self.kind!r}, bins={describe_bins(self.bins)}, "
+                f"has_missing={self.has_missing})")
 
-@dataclass(eq=False)
+
+@dataclass(eq=False, repr=False)
 class Term:
     """One additive term.
 
@@ -88,6 +108,15 @@ class Term:
         else:
             add_scores(first, first, 0, self.scores, out)
 
+    def __repr__(self):
+        shape = tuple(b.n_bins for b in self.bins)
+        classes = (f", classes={self.scores.shape[-1]}"
+                   if np.ndim(self.scores) > len(self.bins) else "")
+        scores = (f"scores {np.min(self.scores):.4g}..{np.max(self.scores):.4g}"
+                  if np.size(self.scores) else "no scores")
+        return (f"Term({self.name!r}, features={tuple(self.features)}, bins={shape}{classes}, "
+                f"{scores})")
+
     def importance(self):
         """Mean absolute score over the training data (averaged over classes for multiclass)."""
         magnitude = np.abs(self.scores)
@@ -149,3 +178,159 @@ def _empty_edge_bins(weights):
             if weights[index].sum() == 0:
                 mask[index] = True
     return mask
+
+
+def describe_bins(bins):
+    """A one-line description of a `Bins`: its kind, value bins and range or first categories."""
+    if bins.kind == "continuous":
+        if len(bins.edges) == 0:
+            return "Bins(continuous, 1 value bin)"
+        return (f"Bins(continuous, {bins.n_values} value bins, edges "
+                f"{bins.edges[0]:.4g}..{bins.edges[-1]:.4g})")
+    shown = ", ".join(repr(c) for c in bins.categories[:4])
+    more = ", ..." if len(bins.categories) > 4 else ""
+    return f"Bins(categorical, {bins.n_values} categories: {shown}{more})"
+
+
+# --------------------------------------------------------------------------------------------------
+# the contract: looking terms up, checking a model
+# --------------------------------------------------------------------------------------------------
+
+def require_terms(model, what):
+    """Raise a clear TypeError unless `model` is an additive model (has `terms_`)."""
+    if hasattr(model, "terms_"):
+        return
+    if hasattr(model, "fit") and hasattr(model, "get_params"):
+        check_is_fitted(model)
+    hint = (" (fit it with additive=True for one)"
+            if "additive" in getattr(model, "get_params", dict)() else "")
+    raise TypeError(f"{what} needs an additive model, made of terms; this "
+                    f"{type(model).__name__} has no terms_{hint}.")
+
+
+def find_term(model, key, *, what="this", main=False):
+    """Index in `model.terms_` of the term given by name, by index (negative indices count from
+    the end, as for a list) or, for a main effect, by its feature's name.
+
+    `main=True` requires a main effect (a pair is an error naming `what` needs it).
+    """
+    require_terms(model, what)
+    terms = model.terms_
+    names = [t.name for t in terms]
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if not -len(terms) <= key < len(terms):
+            raise ValueError(f"Term index {key} is out of range for {len(terms)} terms.")
+        index = int(key) % len(terms)
+    elif isinstance(key, str):
+        if key in names:
+            index = names.index(key)
+        else:
+            features = [f.name for f in getattr(model, "features_", [])]
+            index = main_term_of(model, features.index(key)) if key in features else None
+            if index is None:
+                raise ValueError(f"Unknown term {key!r}; the model's terms are {names}.")
+    else:
+        raise ValueError(f"Terms are given by name or index, got {key!r}.")
+    if main and terms[index].is_pair:
+        raise ValueError(f"{terms[index].name!r} is a pair; {what} needs a main effect.")
+    return index
+
+
+def main_term_of(model, feature):
+    """Index of the main effect of feature index `feature` in `model.terms_`, or None."""
+    for index, term in enumerate(model.terms_):
+        if tuple(term.features) == (feature,):
+            return index
+    return None
+
+
+def model_link(model):
+    """The link of a model's raw score: its `link_`, else (for a plain object carrying the
+    terms) "logit"/"softmax" for one with `classes_` and "identity" otherwise."""
+    link = getattr(model, "link_", None)
+    if link is not None:
+        return link
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        return "identity"
+    return "logit" if len(classes) == 2 else "softmax"
+
+
+def validate_model(model):
+    """Check that a model's features, terms, intercept, link and classes fit together; raise a
+    ValueError naming the first term (or part) that does not. Returns the model.
+
+    Checked: every term reads 1 or 2 distinct features in range, with one `Bins` per feature of
+    that feature's kind whose bins are the feature's own or a coarsening of them (every cut a
+    cut of the feature, the same categories), scores and stds of shape `bin_shape` (+ classes
+    for "softmax"), counts and weights of shape `bin_shape` and non-negative, every number
+    finite; the intercept a finite float, or one per class for "softmax"; classes as many as the
+    link needs (2 for "logit", at least 3 for "softmax", none for a regressor).
+    """
+    features, terms = list(model.features_), list(model.terms_)
+    link = check_link(model_link(model))
+    classes = getattr(model, "classes_", None)
+    if link in CLASSIFIER_LINKS:
+        if classes is None:
+            raise ValueError(f"A {link!r} model needs classes_.")
+        needed_ok = len(classes) == 2 if link == "logit" else len(classes) >= 3
+        if not needed_ok:
+            raise ValueError(f"link {link!r} needs {'2' if link == 'logit' else 'at least 3'} "
+                             f"classes, got {len(classes)}.")
+        if len(set(np.asarray(classes).tolist())) != len(classes):
+            raise ValueError(f"classes must be distinct, got {list(classes)}.")
+    elif classes is not None:
+        raise ValueError(f"A regressor (link {link!r}) has no classes, got {list(classes)}.")
+    outputs = (len(classes),) if link == "softmax" else ()
+    intercept = np.asarray(model.intercept_, dtype=float)
+    if intercept.shape != outputs or not np.isfinite(intercept).all():
+        raise ValueError(f"intercept_ must be finite of shape {outputs} for link {link!r}, got "
+                         f"{model.intercept_!r}.")
+    for j, feature in enumerate(features):
+        if feature.kind != feature.bins.kind:
+            raise ValueError(f"Feature {j} ({feature.name!r}) is {feature.kind} but its bins "
+                             f"are {feature.bins.kind}.")
+        if feature.kind == "continuous" and not _strictly_increasing(feature.bins.edges):
+            raise ValueError(f"Feature {j} ({feature.name!r}): bin edges must be finite and "
+                             "strictly increasing.")
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None and len(names) != len(features):
+        raise ValueError(f"feature_names_in_ names {len(names)} columns for {len(features)} "
+                         "features.")
+    for t, term in enumerate(terms):
+        _validate_term(term, features, outputs, f"Term {t} ({term.name!r})")
+    return model
+
+
+def _validate_term(term, features, outputs, label):
+    feats = tuple(term.features)
+    if len(feats) not in (1, 2) or len(set(feats)) != len(feats):
+        raise ValueError(f"{label}: features must be one feature or two distinct ones, got "
+                         f"{feats}.")
+    for f in feats:
+        if not isinstance(f, (int, np.integer)) or not 0 <= f < len(features):
+            raise ValueError(f"{label}: feature index {f!r} is out of range for "
+                             f"{len(features)} features.")
+    if len(term.bins) != len(feats):
+        raise ValueError(f"{label}: {len(term.bins)} bins for {len(feats)} features.")
+    for f, bins in zip(feats, term.bins):
+        feature = features[f]
+        if bins.kind != feature.kind or bins.lookup_from(feature.bins) is None:
+            raise ValueError(f"{label}: its bins on {feature.name!r} are not the feature's bins "
+                             "nor a coarsening of them (every cut a cut of the feature's, the "
+                             "same categories).")
+    shape = tuple(b.n_bins for b in term.bins)
+    for field, expected in (("scores", shape + outputs), ("stds", shape + outputs),
+                            ("counts", shape), ("weights", shape)):
+        value = np.asarray(getattr(term, field), dtype=float)
+        if value.shape != expected:
+            raise ValueError(f"{label}: {field} has shape {value.shape}, expected {expected} "
+                             f"(bins {shape}{' x classes' if outputs else ''}).")
+        if not np.isfinite(value).all():
+            raise ValueError(f"{label}: {field} holds values that are not finite.")
+        if field in ("stds", "counts", "weights") and (value < 0).any():
+            raise ValueError(f"{label}: {field} holds negative values.")
+
+
+def _strictly_increasing(edges):
+    return bool(np.isfinite(edges).all() and (np.diff(edges) > 0).all())

@@ -137,7 +137,7 @@ def test_plots_work_on_the_additive_mode(cohort):
 def test_full_mode_has_no_terms():
     X, y, _ = make_risk_cohort(n_samples=500, n_features=4, random_state=0)
     model = MonotonicNetClassifier(max_iter=5, random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="explain needs additive=True"):
+    with pytest.raises(TypeError, match="explain needs an additive model.*additive=True"):
         model.explain(X)
 
 

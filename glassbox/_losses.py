@@ -1,0 +1,120 @@
+"""The losses glassbox models train with, numbered once for every kernel, and their links.
+
+A model's raw score is additive on its link scale: log-odds ("logit"), one logit per class
+("softmax"), the mean itself ("identity") or the log of the mean ("log"). `inverse_link` turns raw
+scores into predictions, `initial_score` gives the constant raw score that fits a target best, and
+`gradient_hessian` / `row_loss` / `multinomial_row` are the per-row algebra on the raw-score scale,
+inlined into the Numba kernels that train.
+"""
+
+import numpy as np
+from numba import njit
+
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
+
+LOG_LOSS = 0
+SQUARED_ERROR = 1
+POISSON = 2
+GAMMA = 3
+MULTINOMIAL = 4
+
+LOSSES = {"log_loss": LOG_LOSS, "squared_error": SQUARED_ERROR, "poisson": POISSON,
+          "gamma": GAMMA, "multinomial": MULTINOMIAL}
+"""Loss id by its scikit-learn name."""
+
+LINK_OF_LOSS = {LOG_LOSS: "logit", SQUARED_ERROR: "identity", POISSON: "log", GAMMA: "log",
+                MULTINOMIAL: "softmax"}
+
+CLASSIFIER_LINKS = ("logit", "softmax")
+REGRESSOR_LINKS = ("identity", "log")
+LINKS = CLASSIFIER_LINKS + REGRESSOR_LINKS
+
+
+def link_of(loss):
+    """The link name of a loss, given by id or by name."""
+    return LINK_OF_LOSS[LOSSES[loss] if isinstance(loss, str) else loss]
+
+
+def check_link(link):
+    if link not in LINKS:
+        raise ValueError(f"link must be one of {LINKS}, got {link!r}.")
+    return link
+
+
+def inverse_link(link, raw):
+    """Predictions from raw scores: the positive class's probability (logit), class
+    probabilities per row (softmax), or the mean (identity, log)."""
+    raw = np.asarray(raw, dtype=np.float64)
+    if link == "logit":
+        return 1.0 / (1.0 + np.exp(-raw))
+    if link == "softmax":
+        shifted = np.exp(raw - raw.max(axis=-1, keepdims=True))
+        return shifted / shifted.sum(axis=-1, keepdims=True)
+    if link == "log":
+        return np.exp(raw)
+    check_link(link)
+    return raw
+
+
+def class_probabilities(link, raw):
+    """(n_rows, n_classes) probabilities of a classifier's raw scores (one column of log-odds
+    for "logit", one logit per class for "softmax")."""
+    p = inverse_link(link, raw)
+    return np.column_stack([1.0 - p, p]) if link == "logit" else p
+
+
+def initial_score(loss, y, weight, n_classes=0):
+    """The constant raw score that best fits y under `loss` (y holds class indices for
+    multinomial, 0/1 for log-loss): the intercept training starts from."""
+    if loss == MULTINOMIAL:
+        prior = np.bincount(y.astype(np.intp), weights=weight, minlength=n_classes) / weight.sum()
+        return np.log(np.clip(prior, 1e-12, None))
+    mean = np.average(y, weights=weight)
+    if loss == LOG_LOSS:
+        mean = np.clip(mean, 1e-12, 1 - 1e-12)
+        return float(np.log(mean / (1 - mean)))
+    if loss == SQUARED_ERROR:
+        return float(mean)
+    return float(np.log(mean))
+
+
+@njit(inline="always", **_JIT)
+def gradient_hessian(loss, raw, y):
+    """First and second derivative of one row's loss with respect to its raw score (every
+    loss but multinomial)."""
+    if loss == LOG_LOSS:
+        p = 1.0 / (1.0 + np.exp(-raw))
+        return p - y, max(p * (1.0 - p), 1e-16)
+    if loss == SQUARED_ERROR:
+        return raw - y, 1.0
+    mu = np.exp(raw)
+    if loss == POISSON:
+        return mu - y, mu
+    r = y / mu  # GAMMA
+    return 1.0 - r, r
+
+
+@njit(inline="always", **_JIT)
+def row_loss(loss, raw, y):
+    """One row's loss at raw score `raw` (every loss but multinomial); half the squared error,
+    and the negative log-likelihoods up to terms free of `raw`."""
+    if loss == LOG_LOSS:
+        return max(raw, 0.0) - raw * y + np.log1p(np.exp(-abs(raw)))
+    if loss == SQUARED_ERROR:
+        return 0.5 * (raw - y) ** 2
+    if loss == POISSON:
+        return np.exp(raw) - y * raw
+    return y * np.exp(-raw) + raw  # GAMMA
+
+
+@njit(inline="always", **_JIT)
+def multinomial_row(raw, target, grad):
+    """One row's multinomial loss over its per-class raw scores `raw`, with its gradient
+    (probability minus indicator of the `target` class) written into `grad`."""
+    m = raw.max()
+    s = 0.0
+    for c in range(raw.shape[0]):
+        s += np.exp(raw[c] - m)
+    for c in range(raw.shape[0]):
+        grad[c] = np.exp(raw[c] - m) / s - (1.0 if c == target else 0.0)
+    return m + np.log(s) - raw[target]
