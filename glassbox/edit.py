@@ -199,19 +199,27 @@ def _bins_between(term, low, high):
     high = np.inf if high is None else high
     inside = np.flatnonzero((lower >= low) & (upper <= high)) + 1
     if len(inside) == 0:
-        notes = []
-        for bound, at in ((low, 0), (high, 1)):
-            straddles = np.flatnonzero((lower < bound) & (bound < upper))
-            if len(straddles):
-                a, b = lower[straddles[0]], upper[straddles[0]]
-                options = [(a, high), (b, high)] if at == 0 else [(low, a), (low, b)]
-                options = [o for o in options if o[0] < o[1]]
-                notes.append(f"the bin [{a:.6g}, {b:.6g}) straddles {bound:.6g}"
-                             + ("; use between=" + " or ".join(_between(o) for o in options)
-                                if options else ""))
         raise ValueError(f"No value bin lies inside [{low:.6g}, {high:.6g}]"
-                         + (": " + "; ".join(notes) if notes else "") + ".")
+                         + _straddling(lower, upper, low, high) + ".")
     return inside
+
+
+def _straddling(lower, upper, low, high):
+    """Which bins straddle the bounds of `between`, and the bounds on bin edges to use instead."""
+    notes, choices = [], []
+    for bound in (low, high):
+        at = np.flatnonzero((lower < bound) & (bound < upper))
+        if len(at):
+            a, b = lower[at[0]], upper[at[0]]
+            notes.append(f"the bin [{a:.6g}, {b:.6g}) straddles {bound:.6g}")
+            choices.append((a, b))
+        else:
+            choices.append((bound,))
+    usable = [(lo, hi) for lo in choices[0] for hi in choices[1]
+              if ((lower >= lo) & (upper <= hi)).any()]
+    if usable:
+        notes.append("use between=" + " or ".join(_between(option) for option in usable))
+    return ": " + "; ".join(notes) if notes else ""
 
 
 def _between(bounds):

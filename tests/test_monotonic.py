@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from glassbox import _losses as L
 from glassbox import _netkernels as N
 from glassbox.datasets import make_risk_cohort
 from glassbox.monotonic import (MonotonicNetClassifier, MonotonicNetRegressor, _architecture,
@@ -22,12 +23,13 @@ def _random_network(rng, n_inputs, monotone, hidden, n_out=1, additive=False):
         scale=0.3, size=network.n_params)
 
 
-@pytest.mark.parametrize("loss, n_out", [(N.SQUARED_ERROR, 1), (N.LOG_LOSS, 1), (N.SOFTMAX, 3)])
+@pytest.mark.parametrize("loss, n_out", [(L.SQUARED_ERROR, 1), (L.LOG_LOSS, 1), (L.MULTINOMIAL, 3),
+                                         (L.POISSON, 1), (L.GAMMA, 1)])
 def test_backward_pass_matches_finite_differences(loss, n_out):
     rng = np.random.default_rng(0)
     network, params = _random_network(rng, 5, [0, 2], [6, 4], n_out=n_out)
     x = rng.normal(size=(9, 5))
-    y = rng.integers(0, 3 if n_out == 3 else 2, 9).astype(float)
+    y = rng.integers(0, 3 if n_out == 3 else 2, 9).astype(float) + (loss == L.GAMMA)
     weight = rng.random(9)
     units = int(network.unit_offsets[-1])
 
