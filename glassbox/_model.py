@@ -96,6 +96,9 @@ def build_model(features, terms, intercept, *, link, classes=None, edit_log=(), 
             raise ValueError(f"link {link!r} makes a classifier: give its classes.")
         model = AdditiveClassifier()
         model.classes_ = np.asarray(classes)
+        if model.link_ != link:  # a classifier's link follows from its number of classes
+            raise ValueError(f"link {link!r} needs {'2' if link == 'logit' else 'at least 3'} "
+                             f"classes, got {len(classes)}.")
     else:
         if classes is not None:
             raise ValueError(f"link {link!r} makes a regressor, which has no classes.")

@@ -210,7 +210,8 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
 
 def _term(model, term, what):
     """The model's Term given by name, index or feature name (`terms.find_term`)."""
-    return model.terms_[find_term(model, term, what=what)]
+    index = find_term(model, term, what=what)
+    return model.terms_[index]
 
 
 def _importances(model):

@@ -187,7 +187,8 @@ def describe_bins(bins):
             return "Bins(continuous, 1 value bin)"
         return (f"Bins(continuous, {bins.n_values} value bins, edges "
                 f"{bins.edges[0]:.4g}..{bins.edges[-1]:.4g})")
-    shown = ", ".join(repr(c) for c in bins.categories[:4])
+    shown = ", ".join(repr(c.item() if isinstance(c, np.generic) else c)
+                      for c in bins.categories[:4])
     more = ", ..." if len(bins.categories) > 4 else ""
     return f"Bins(categorical, {bins.n_values} categories: {shown}{more})"
 

@@ -127,7 +127,9 @@ def _broken(model, change):
     (lambda m: setattr(m.terms_[0], "bins", (Bins("continuous", edges=[0.123456]),)),
      r"Term 0 \('age'\): its bins on 'age' are not the feature's bins nor a coarsening"),
     (lambda m: setattr(m, "intercept_", np.array([0.1, 0.2])), r"intercept_ must be finite"),
-    (lambda m: setattr(m, "classes_", np.array([0, 1, 2])), r"'logit' needs 2 classes"),
+    (lambda m: setattr(m, "classes_", np.array([0, 1, 2])),
+     r"intercept_ must be finite of shape \(3,\) for link 'softmax'"),
+    (lambda m: setattr(m, "classes_", np.array([0])), r"'softmax' needs at least 3 classes"),
     (lambda m: setattr(m.features_[0], "kind", "categorical"), r"Feature 0 \('age'\)"),
 ])
 def test_validation_names_what_is_inconsistent(binary, change, message):
