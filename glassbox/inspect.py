@@ -58,10 +58,11 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
 
     `expected` maps main effects (by name or index, or their feature's name) to +1 (risk should
     not fall as the value rises) or -1. The candidate regions are the blocks that a weighted
-    isotonic fit in the expected direction pools. In each block, the peak and trough bins of the largest counter-directional run are
-    widened (the peak backwards, the trough forwards) until each holds `min_samples` training
-    rows (default: 1 % of them, at least 30). The drop is the difference of their weighted mean
-    scores; it is reported when it reaches `min_drop` (link scale).
+    isotonic fit in the expected direction pools. In each block, the peak and trough bins of the
+    largest counter-directional run are widened (the peak backwards, the trough forwards) until
+    each holds `min_samples` training rows (default: 1 % of them, at least 30). The drop is the
+    difference of their weighted mean scores; it is reported when it reaches `min_drop` (link
+    scale).
 
     Returns a DataFrame with columns term, class, start (the value where the wrong-way run
     begins: the upper bound of the peak bin), end (the lower bound of the trough bin), drop
