@@ -21,13 +21,9 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
-_JIT = dict(cache=True, nogil=True, error_model="numpy")
+from ._losses import GAMMA, LOG_LOSS, MULTINOMIAL, POISSON, SQUARED_ERROR  # noqa: F401
 
-LOG_LOSS = 0
-SQUARED_ERROR = 1
-POISSON = 2
-GAMMA = 3
-MULTINOMIAL = 4
+_JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -221,6 +217,7 @@ def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
     v = _leaf_value(g, h, l2, learning_rate, max_delta)
     for b in range(lo, hi):
         out[order[b]] = v
+    return g, h
 
 
 @njit(**_JIT)
@@ -231,16 +228,23 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
 
     A `cut_draw` in [0, 1) picks the first cut at random (a smoothing step); a negative one picks
     the best cut. A non-zero `direction` keeps every update, hence the sum of all updates,
-    monotone over the value bins.
+    monotone over the value bins. Returns the step's gain: the Newton loss reduction of its leaves
+    over one leaf for the same bins (0 when the step changes nothing but a constant).
     """
     nb = grad.shape[0]
     out[:] = 0.0
+    leaves = 0.0
+    cover_g = 0.0
+    cover_h = 0.0
     if count[0] >= min_leaf:
         out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta)
+        leaves += _gain(grad[0], hess[0], l2)
+        cover_g += grad[0]
+        cover_h += hess[0]
     lo = 1
     hi = nb - 1
     if hi - lo < 2:
-        return
+        return 0.0
     order = np.arange(nb)
     if categorical:
         ratio = np.empty(hi - lo)
@@ -256,28 +260,29 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
             gl, hl = _leaf_sums(g, h, lo, s1)
             gr, hr = _leaf_sums(g, h, s1, hi)
             if not _ordered(gl, hl, gr, hr, l2, direction):
-                return
+                s1 = -1
     else:
         s1 = _best_cut(g, h, c, lo, hi, min_leaf, l2, direction)[1]
     if s1 < 0:
-        return
+        return 0.0
+    cuts = np.array([lo, s1, hi, -1])
     if max_leaves >= 3:
         gain_left, s_left = _best_cut(g, h, c, lo, s1, min_leaf, l2, direction)
         gain_right, s_right = _best_cut(g, h, c, s1, hi, min_leaf, l2, direction)
         if direction != 0:
             s_left, s_right = _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction)
         if s_left > 0 and gain_left >= gain_right:
-            _fill_leaf(g, h, lo, s_left, l2, learning_rate, max_delta, order, out)
-            _fill_leaf(g, h, s_left, s1, l2, learning_rate, max_delta, order, out)
-            _fill_leaf(g, h, s1, hi, l2, learning_rate, max_delta, order, out)
-            return
-        if s_right > 0:
-            _fill_leaf(g, h, lo, s1, l2, learning_rate, max_delta, order, out)
-            _fill_leaf(g, h, s1, s_right, l2, learning_rate, max_delta, order, out)
-            _fill_leaf(g, h, s_right, hi, l2, learning_rate, max_delta, order, out)
-            return
-    _fill_leaf(g, h, lo, s1, l2, learning_rate, max_delta, order, out)
-    _fill_leaf(g, h, s1, hi, l2, learning_rate, max_delta, order, out)
+            cuts[:] = (lo, s_left, s1, hi)
+        elif s_right > 0:
+            cuts[:] = (lo, s1, s_right, hi)
+    for k in range(3):
+        if cuts[k + 1] < 0:
+            break
+        gk, hk = _fill_leaf(g, h, cuts[k], cuts[k + 1], l2, learning_rate, max_delta, order, out)
+        leaves += _gain(gk, hk, l2)
+        cover_g += gk
+        cover_h += hk
+    return leaves - _gain(cover_g, cover_h, l2)
 
 
 @njit(**_JIT)
@@ -357,7 +362,8 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
 
 @njit(**_JIT)
 def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
-    """The per-cell update of a pair: the better of the two orientations of a four-leaf tree."""
+    """The per-cell update of a pair: the better of the two orientations of a four-leaf tree;
+    returns its gain over one leaf for the whole pair."""
     out[:] = 0.0
     best_gain = -1.0
     best_tree = (-1, -1, -1)
@@ -370,7 +376,7 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
             best_tree = (i, j_low, j_high)
             best_transpose = transpose
     if best_gain < 0.0:
-        return
+        return 0.0
     i, j_low, j_high = best_tree
     n1, n2 = (nb, na) if best_transpose else (na, nb)
     g2, h2, _ = _pair_profiles(grad, hess, count, na, nb, best_transpose)
@@ -389,10 +395,11 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
                         out[b * nb + a] = v
                     else:
                         out[a * nb + b] = v
+    return best_gain
 
 
 # --------------------------------------------------------------------------------------------------
-# One cyclic round over all terms of a stage
+# Greedy boosting steps over the terms of a stage
 # --------------------------------------------------------------------------------------------------
 
 @njit(**_JIT)
@@ -401,34 +408,84 @@ def _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, mo
     lo = offsets[t]
     size = offsets[t + 1] - lo
     if dims_b[t] == 1:
-        main_update(grad[:size], hess[:size], counts[lo:lo + size], categorical[t], monotone[t],
-                    max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draw, update[:size])
-    else:
-        pair_update(grad[:size], hess[:size], counts[lo:lo + size], dims_a[t], dims_b[t], min_leaf,
-                    l2, learning_rate, max_delta, update[:size])
+        return main_update(grad[:size], hess[:size], counts[lo:lo + size], categorical[t],
+                           monotone[t], max_leaves, min_leaf, l2, learning_rate, max_delta,
+                           cut_draw, update[:size])
+    return pair_update(grad[:size], hess[:size], counts[lo:lo + size], dims_a[t], dims_b[t],
+                       min_leaf, l2, learning_rate, max_delta, update[:size])
 
 
 @njit(**_JIT)
-def boost_round(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
-                y, weight, grad, hess, update, factors, cut_draws, max_leaves, min_leaf, l2,
-                learning_rate, max_delta):
-    """One cyclic round: every term in turn takes one boosting step.
+def _best_other(gains, t):
+    """The largest gain among the terms other than t (-1 when t is the only term)."""
+    best = -1.0
+    for u in range(gains.shape[0]):
+        if u != t and gains[u] > best:
+            best = gains[u]
+    return best
 
-    On entry `grad`/`hess` hold the histogram of term 0; on exit they hold it again for the next
-    round, so consecutive rounds need no extra pass over the rows.
+
+@njit(**_JIT)
+def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
+                 y, weight, grad, hess, update, factors, gains, current, cut_draws, max_leaves,
+                 min_leaf, l2, learning_rate, max_delta):
+    """Up to `len(cut_draws)` greedy steps, one pass over the rows each; returns the term whose histogram
+    `grad`/`hess` hold on exit (on entry they hold that of `current`, the leader of `gains`).
+
+    A step recomputes the gain of the leading term from its fresh histogram. If it still leads
+    every other term's (stale) gain, its update is applied and its gain decays by the
+    (1 - learning_rate)^2 a shrunk Newton step predicts; otherwise the pass only measured it. So
+    the steps that change the model go to the terms of best gain, and a term without signal
+    rarely moves. A step's `cut_draws` entry in [0, 1) applies a random cut instead of the best
+    one (a smoothing step; the term is still chosen by its best cut's gain). Stops early when no
+    term has a positive gain.
     """
-    n_terms = codes.shape[1]
-    for t in range(n_terms):
+    decay = (1.0 - learning_rate) ** 2
+    t = current
+    for step in range(cut_draws.shape[0]):
         lo = offsets[t]
         size = offsets[t + 1] - lo
-        _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                     max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draws[t], update)
-        for b in range(size):
-            scores[lo + b] += update[b]
-        _factors(loss, update[:size], factors[:size])
-        nxt = t + 1 if t + 1 < n_terms else 0
-        _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state, y, weight,
-                              grad, hess)
+        gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                            max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update)
+        gains[t] = gain
+        applied = gain > 0.0 and gain >= _best_other(gains, t)
+        if applied and cut_draws[step] >= 0.0:
+            _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                         max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draws[step],
+                         update)
+        if applied:
+            for b in range(size):
+                scores[lo + b] += update[b]
+            gains[t] = gain * decay
+            _factors(loss, update[:size], factors[:size])
+        nxt = np.argmax(gains)
+        if gains[nxt] <= 0.0:
+            break
+        if applied:
+            _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state, y,
+                                  weight, grad, hess)
+        else:
+            histogram(loss, codes[:, nxt], state, y, weight, grad, hess)
+        t = nxt
+    return t
+
+
+@njit(**_JIT)
+def measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts, state, y,
+                  weight, grad, hess, update, gains, max_leaves, min_leaf, l2, learning_rate,
+                  max_delta):
+    """Every term's current gain, one histogram pass each, without changing the model; leaves the
+    leader's histogram in `grad`/`hess` and returns the leader."""
+    n_terms = codes.shape[1]
+    for t in range(n_terms):
+        histogram(loss, codes[:, t], state, y, weight, grad, hess)
+        gains[t] = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                                monotone, max_leaves, min_leaf, l2, learning_rate, max_delta,
+                                -1.0, update)
+    leader = np.argmax(gains)
+    if leader != n_terms - 1:
+        histogram(loss, codes[:, leader], state, y, weight, grad, hess)
+    return leader
 
 
 # --------------------------------------------------------------------------------------------------
@@ -474,32 +531,82 @@ def mean_loss_multiclass(state, y, weight, rows):
 
 
 @njit(**_JIT)
-def boost_round_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
-                           state, y, weight, grad, hess, update, cut_draws, max_leaves, min_leaf,
-                           l2, learning_rate, max_delta):
-    """`boost_round` for softmax: each class gets its own tree per step, scaled by (K - 1) / K."""
+def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                       max_leaves, min_leaf, l2, rate, max_delta, cut_draw, update):
+    """Term t's update per class (one tree each) into `update`; returns the summed gain."""
+    size = offsets[t + 1] - offsets[t]
+    total = 0.0
+    uk = np.zeros(size)
+    for k in range(grad.shape[1]):
+        gk = np.ascontiguousarray(grad[:size, k])
+        hk = np.ascontiguousarray(hess[:size, k])
+        total += _term_update(t, gk, hk, counts, offsets, dims_a, dims_b, categorical, monotone,
+                              max_leaves, min_leaf, l2, rate, max_delta, cut_draw, uk)
+        update[:size, k] = uk
+    return total
+
+
+@njit(**_JIT)
+def _apply_multiclass(t, codes, offsets, scores, update, state):
+    lo = offsets[t]
+    size = offsets[t + 1] - lo
+    n_classes = state.shape[1]
+    for b in range(size):
+        for k in range(n_classes):
+            scores[lo + b, k] += update[b, k]
+    column = codes[:, t]
+    for i in range(column.shape[0]):
+        for k in range(n_classes):
+            state[i, k] += update[column[i], k]
+
+
+@njit(**_JIT)
+def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
+                            state, y, weight, grad, hess, update, gains, current, cut_draws,
+                            max_leaves, min_leaf, l2, learning_rate, max_delta):
+    """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
+    n_classes = state.shape[1]
+    rate = learning_rate * (n_classes - 1) / n_classes
+    decay = (1.0 - rate) ** 2
+    t = current
+    for step in range(cut_draws.shape[0]):
+        gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                                  monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
+                                  update)
+        gains[t] = gain
+        applied = gain > 0.0 and gain >= _best_other(gains, t)
+        if applied and cut_draws[step] >= 0.0:
+            _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                               monotone, max_leaves, min_leaf, l2, rate, max_delta,
+                               cut_draws[step], update)
+        if applied:
+            _apply_multiclass(t, codes, offsets, scores, update, state)
+            gains[t] = gain * decay
+        nxt = np.argmax(gains)
+        if gains[nxt] <= 0.0:
+            break
+        histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
+        t = nxt
+    return t
+
+
+@njit(**_JIT)
+def measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, counts, state,
+                             y, weight, grad, hess, update, gains, max_leaves, min_leaf, l2,
+                             learning_rate, max_delta):
+    """`measure_gains` for softmax."""
     n_terms = codes.shape[1]
     n_classes = state.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
     for t in range(n_terms):
-        lo = offsets[t]
-        size = offsets[t + 1] - lo
-        for k in range(n_classes):
-            gk = np.ascontiguousarray(grad[:size, k])
-            hk = np.ascontiguousarray(hess[:size, k])
-            uk = np.zeros(size)
-            _term_update(t, gk, hk, counts, offsets, dims_a, dims_b, categorical, monotone,
-                         max_leaves, min_leaf, l2, rate, max_delta, cut_draws[t], uk)
-            update[:size, k] = uk
-        for b in range(size):
-            for k in range(n_classes):
-                scores[lo + b, k] += update[b, k]
-        column = codes[:, t]
-        for i in range(column.shape[0]):
-            for k in range(n_classes):
-                state[i, k] += update[column[i], k]
-        nxt = t + 1 if t + 1 < n_terms else 0
-        histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
+        histogram_multiclass(codes[:, t], state, y, weight, grad, hess)
+        gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
+                                      categorical, monotone, max_leaves, min_leaf, l2, rate,
+                                      max_delta, -1.0, update)
+    leader = np.argmax(gains)
+    if leader != n_terms - 1:
+        histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
+    return leader
 
 
 # --------------------------------------------------------------------------------------------------
