@@ -8,6 +8,7 @@ validation loss, on `max_rounds`, or on the wall-clock deadline.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,7 @@ class Stage:
 
 @dataclass
 class Settings:
-    """What a bag's boosting needs beyond the data; `deadline` is a time.time() value or None."""
+    """What a bag's boosting needs beyond the data."""
 
     loss: int
     learning_rate: float
@@ -75,7 +76,6 @@ class Settings:
     min_samples_leaf: int
     l2: float
     max_delta: float
-    deadline: float = None
 
 
 @dataclass
@@ -118,77 +118,127 @@ class StageResult:
     timed_out: bool
 
 
-def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
-    """Boost the terms of `stage` on top of the frozen raw scores `raw`; return the best scores."""
-    multiclass = settings.loss == K.MULTINOMIAL
-    n_terms = stage.n_terms
-    counts = stage.bin_sums(bag.train_indicator)
-    class_shape = raw.shape[1:]
-    scores = np.zeros((stage.offsets[-1],) + class_shape)
-    largest = int((stage.dims_a * stage.dims_b).max())
-    grad = np.zeros((largest,) + class_shape)
-    hess = np.zeros_like(grad)
-    update = np.zeros_like(grad)
-    if multiclass:
-        state = raw.copy()
-    else:
-        state = K.state_from_scores(settings.loss, raw)
-        factors = np.zeros(largest)
+class StageBooster:
+    """One bag's boosting of one stage, advanced a round at a time by `step`.
 
-    validate = len(bag.validation_rows) > 0
-    best_loss = _validation_loss(settings.loss, state, y, weight, bag) if validate else np.inf
-    best_scores = scores.copy()
-    best_round = 0
-    rounds = 0
-    timed_out = False
-    gains = np.zeros(n_terms)
-    leader = 0
-    common = (stage.codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
-              stage.monotone)
-    tail = (settings.max_leaves, settings.min_samples_leaf, settings.l2, settings.learning_rate,
-            settings.max_delta)
-    best_cuts = np.full(n_terms, -1.0)
-    for rounds in range(1, settings.max_rounds + 1):
-        if (rounds - 1) % REFRESH_ROUNDS == 0:
-            if multiclass:
-                leader = K.measure_gains_multiclass(*common, counts, state, y, bag.train_weight,
-                                                    grad, hess, update, gains, *tail)
+    Running `step` until it returns False is a whole stage (`boost_stage`); a time-budgeted fit
+    advances all bags in lockstep instead (`boost_lockstep`), so the bags it keeps have done
+    the same number of rounds.
+    """
+
+    def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
+        self.stage, self.y, self.weight, self.bag = stage, y, weight, bag
+        self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
+        self.multiclass = settings.loss == K.MULTINOMIAL
+        n_terms = stage.n_terms
+        self.counts = stage.bin_sums(bag.train_indicator)
+        class_shape = raw.shape[1:]
+        self.scores = np.zeros((stage.offsets[-1],) + class_shape)
+        largest = int((stage.dims_a * stage.dims_b).max())
+        self.grad = np.zeros((largest,) + class_shape)
+        self.hess = np.zeros_like(self.grad)
+        self.update = np.zeros_like(self.grad)
+        self.factors = np.zeros(largest)
+        self.state = raw.copy() if self.multiclass else K.state_from_scores(settings.loss, raw)
+        self.gains = np.zeros(n_terms)
+        self.leader = 0
+        self.best_cuts = np.full(n_terms, -1.0)
+        self.validate = len(bag.validation_rows) > 0
+        self.best_loss = self._validation_loss() if self.validate else np.inf
+        self.best_scores = self.scores.copy()
+        self.best_round = 0
+        self.rounds = 0
+        self.finished = False
+        self.timed_out = False
+
+    def step(self):
+        """One round (as many greedy steps as terms); False once the stage has finished."""
+        st, stage = self.settings, self.stage
+        common = (stage.codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                  stage.monotone)
+        tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
+        rows = (self.state, self.y, self.bag.train_weight, self.grad, self.hess, self.update)
+        self.rounds += 1
+        if (self.rounds - 1) % REFRESH_ROUNDS == 0:
+            if self.multiclass:
+                self.leader = K.measure_gains_multiclass(*common, self.counts, *rows, self.gains,
+                                                         *tail)
             else:
-                leader = K.measure_gains(settings.loss, *common, counts, state, y,
-                                         bag.train_weight, grad, hess, update, gains, *tail)
-        draws = rng.random(n_terms) if rounds <= smoothing_rounds else best_cuts
-        if multiclass:
-            leader = K.boost_greedy_multiclass(*common, scores, counts, state, y,
-                                               bag.train_weight, grad, hess, update, gains,
-                                               leader, draws, *tail)
+                self.leader = K.measure_gains(st.loss, *common, self.counts, *rows, self.gains,
+                                              *tail)
+        draws = (self.rng.random(stage.n_terms) if self.rounds <= self.smoothing_rounds
+                 else self.best_cuts)
+        if self.multiclass:
+            self.leader = K.boost_greedy_multiclass(*common, self.scores, self.counts, *rows,
+                                                    self.gains, self.leader, draws, *tail)
         else:
-            leader = K.boost_greedy(settings.loss, *common, scores, counts, state, y,
-                                    bag.train_weight, grad, hess, update, factors, gains, leader,
-                                    draws, *tail)
-        if validate:
-            loss = _validation_loss(settings.loss, state, y, weight, bag)
-            if loss < best_loss - settings.tol * abs(best_loss):
-                best_loss = loss
-                best_round = rounds
-                best_scores[:] = scores
-            elif rounds - best_round >= settings.early_stopping_rounds:
+            self.leader = K.boost_greedy(st.loss, *common, self.scores, self.counts, *rows,
+                                         self.factors, self.gains, self.leader, draws, *tail)
+        if self.validate:
+            loss = self._validation_loss()
+            if loss < self.best_loss - st.tol * abs(self.best_loss):
+                self.best_loss = loss
+                self.best_round = self.rounds
+                self.best_scores[:] = self.scores
+            elif self.rounds - self.best_round >= st.early_stopping_rounds:
+                self.finished = True
+        if self.rounds >= st.max_rounds:
+            self.finished = True
+        return not self.finished
+
+    def result(self):
+        if not self.validate:
+            return StageResult(self.scores, self.rounds, self.timed_out)
+        return StageResult(self.best_scores, self.best_round, self.timed_out)
+
+    def _validation_loss(self):
+        bag = self.bag
+        if self.multiclass:
+            return K.mean_loss_multiclass(self.state, self.y, self.weight, bag.validation_rows)
+        return K.mean_loss(self.settings.loss, self.state, self.y, self.weight,
+                           bag.validation_rows)
+
+
+def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
+    """Boost the terms of `stage` on top of the frozen raw scores `raw` until the stage stops;
+    return the best scores."""
+    booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng)
+    while booster.step():
+        pass
+    return booster.result()
+
+
+def boost_lockstep(boosters, deadline, n_jobs):
+    """Advance every booster one round at a time, all together, on `n_jobs` threads, until all
+    have finished or the wall clock passes `deadline` (the unfinished ones are then marked
+    timed out). Returns the results in order."""
+    active = list(boosters)
+    with ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(active)))) as pool:
+        while active:
+            list(pool.map(lambda b: b.step(), active))
+            active = [b for b in active if not b.finished]
+            if active and time.time() > deadline:
+                for b in active:
+                    b.timed_out = True
                 break
-        if settings.deadline is not None and time.time() > settings.deadline:
-            timed_out = True
-            break
-    if not validate:
-        best_scores, best_round = scores, rounds
-    return StageResult(best_scores, best_round, timed_out)
+    return [b.result() for b in boosters]
 
 
-def _validation_loss(loss, state, y, weight, bag):
-    if loss == K.MULTINOMIAL:
-        return K.mean_loss_multiclass(state, y, weight, bag.validation_rows)
-    return K.mean_loss(loss, state, y, weight, bag.validation_rows)
+def bag_pair_gains(mains, main_scores, raw_init, pair_codes, pair_sizes, candidates, y, bag,
+                   settings):
+    """FAST gain of every candidate pair on a bag's residuals after its main effects."""
+    raw = mains.raw_scores(main_scores, raw_init.copy())
+    return pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, settings.loss,
+                      settings.min_samples_leaf, settings.l2)
 
 
 def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2):
-    """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`."""
+    """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`,
+    and its chance level: the same pair's gain with the second feature's values shuffled over
+    the rows, which keeps both features' distributions and removes any interaction.
+
+    Returns an array (2, n_candidates): gains, then chance gains.
+    """
     if loss == K.MULTINOMIAL:
         shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
         p = shifted / shifted.sum(axis=1, keepdims=True)
@@ -202,10 +252,13 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
         K.gradients(loss, K.state_from_scores(loss, raw), y, bag.train_weight, g, h)
         grads, hesses = g[None], h[None]
     indicator = bag.train_indicator
-    gains = np.zeros(len(candidates))
+    shuffle = np.random.default_rng(bag.seed + 2).permutation(len(y))
+    gains = np.zeros((2, len(candidates)))
     for i, (a, b) in enumerate(candidates):
-        for g, h in zip(grads, hesses):
-            gains[i] += K.fast_pair_gain(pair_codes[:, a], pair_codes[:, b], pair_sizes[a],
-                                         pair_sizes[b], np.ascontiguousarray(g),
-                                         np.ascontiguousarray(h), indicator, min_samples_leaf, l2)
+        for second, out in ((pair_codes[:, b], gains[0]), (pair_codes[shuffle, b], gains[1])):
+            for g, h in zip(grads, hesses):
+                out[i] += K.fast_pair_gain(pair_codes[:, a], second, pair_sizes[a],
+                                           pair_sizes[b], np.ascontiguousarray(g),
+                                           np.ascontiguousarray(h), indicator, min_samples_leaf,
+                                           l2)
     return gains

@@ -16,24 +16,32 @@ Dask included, also works) and each bag draws from its own seed, so the model do
 """
 
 import numbers
+import sys
+from datetime import datetime, timezone
 import time
 import warnings
 
 import numpy as np
-from joblib import delayed
+from joblib import delayed, effective_n_jobs
 from sklearn.base import RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _kernels as K
+from . import _losses as L
 from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen, fit_bins
-from ._boosting import Settings, Stage, boost_stage, make_bag, pair_gains
+from ._boosting import (Settings, Stage, StageBooster, bag_pair_gains, boost_lockstep,
+                        boost_stage, make_bag)
 from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
                        numeric_target, resolve_categorical)
 from .terms import Feature, Term, center
 
+
+MAX_NEWTON_STEP = 20.0
+"""Largest Newton value of one leaf, in raw-score units, before the learning rate shrinks it. A
+leaf whose rows nearly all share one class has a vanishing log-loss hessian and an unbounded
+Newton value; the cap keeps such a step at 20 x learning_rate (e.g. 0.8 log-odds at 0.04)."""
 
 _EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
@@ -48,6 +56,7 @@ class _BoostedGAM(AdditiveModel):
     """Shared fitting and scoring of the boosted GAM estimators."""
 
     _expected_failures = _EXPECTED_FAILED_CHECKS
+    _saved_attributes = ("bag_rounds_",)
 
     _parameter_constraints = {
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -75,7 +84,7 @@ class _BoostedGAM(AdditiveModel):
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
                  min_interaction_gain_ratio=3.0, max_bins=255, max_interaction_bins=32,
-                 min_samples_leaf=4, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 min_samples_leaf=20, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0):
         self.learning_rate = learning_rate
@@ -120,15 +129,15 @@ class _BoostedGAM(AdditiveModel):
                         for c, kind in zip(columns, kinds)]
         main_codes = np.column_stack([b.codes(c) for b, c in zip(feature_bins, columns)])
 
-        init = _initial_score(loss, y, sample_weight, n_classes)
-        raw_init = np.tile(init, (len(y), 1)) if loss == K.MULTINOMIAL else np.full(len(y), init)
+        init = L.initial_score(loss, y, sample_weight, n_classes)
+        raw_init = np.tile(init, (len(y), 1)) if loss == L.MULTINOMIAL else np.full(len(y), init)
         bags = [make_bag(seed, y if n_classes else None, sample_weight,
                           self.validation_fraction) for seed in seeds[:-1]]
         settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
                             int(self.early_stopping_rounds), float(self.tol),
                             int(self.max_leaves), int(self.min_samples_leaf),
-                            float(self.l2_regularization), 20.0 * float(self.learning_rate),
-                            deadline)
+                            float(self.l2_regularization),
+                            MAX_NEWTON_STEP * float(self.learning_rate))
         mains = Stage.build(main_codes, [(b.n_bins, 1) for b in feature_bins],
                             [k == CATEGORICAL for k in kinds], monotone)
 
@@ -136,48 +145,94 @@ class _BoostedGAM(AdditiveModel):
             names, feature_bins, main_codes, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
-        main_results = self._run_parallel(
-            "main effects", started,
-            (delayed(_fit_bag_mains)(mains, raw_init, y, sample_weight, bag, settings,
-                                     self.smoothing_rounds, pair_codes, pair_sizes,
-                                     candidates if not explicit else []) for bag in bags),
-            len(bags), "bags")
-        timed_out = any(r[0].timed_out for r in main_results)
-
-        pairs = list(explicit) if explicit else _top_pairs(candidates, main_results, n_pairs,
-                                                            self.min_interaction_gain_ratio)
+        main_results = self._boost_bags("main effects", started, deadline, mains,
+                                         [raw_init] * len(bags), y, sample_weight, bags, settings,
+                                         self.smoothing_rounds, 0)
+        cut = "main effects" if any(r.timed_out for r in main_results) else None
+        if not explicit and candidates and n_pairs and cut is None:
+            gains = self._run_parallel(
+                "pair ranking", started,
+                (delayed(bag_pair_gains)(mains, r.scores, raw_init, pair_codes, pair_sizes,
+                                         candidates, y, bag, settings)
+                 for r, bag in zip(main_results, bags)), len(bags), "bags")
+            pairs = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
+                               self.min_interaction_gain_ratio)
+        else:
+            pairs = list(explicit) if explicit and cut is None else []
         pair_results = [None] * len(bags)
-        if pairs and timed_out:
-            warnings.warn("max_time was reached while boosting main effects; the interaction "
-                          "stage was skipped.", ConvergenceWarning)
-            pairs = []
+        pair_stage = None
         if pairs:
             pair_stage = Stage.build(
                 np.column_stack([pair_codes[:, a].astype(np.int64) * pair_sizes[b]
                                  + pair_codes[:, b] for a, b in pairs]),
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
-            pair_results = self._run_parallel(
-                "interactions", started,
-                (delayed(_fit_bag_pairs)(pair_stage, mains, r[0].scores, raw_init, y,
-                                         sample_weight, bag, settings)
-                 for r, bag in zip(main_results, bags)), len(bags), "bags")
-            timed_out = timed_out or any(r.timed_out for r in pair_results)
-        if timed_out:
-            warnings.warn(f"max_time={self.max_time} s was reached: the model is the best found "
-                          "so far in each bag.", ConvergenceWarning)
+            pair_raws = [mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
+            pair_results = self._boost_bags("interactions", started, deadline, pair_stage,
+                                            pair_raws, y, sample_weight, bags, settings, 0, 1)
+            if any(r.timed_out for r in pair_results):
+                cut = "interactions"
+        self.fit_report_ = self._report(started, cut, n_pairs, pairs, explicit, main_results,
+                                        pair_results, names)
 
         self.features_ = [Feature(name, kind, bins, bool((codes == 0)[present].any()))
                           for name, kind, bins, codes in
                           zip(names, kinds, feature_bins, main_codes.T)]
         self.intercept_, self.terms_ = _average_bags(
-            init, mains, [r[0].scores for r in main_results], names, feature_bins,
-            pairs, pair_bins, pair_results, sample_weight, present,
-            pair_stage if pairs else None)
-        self.bag_rounds_ = np.array([[r[0].rounds, p.rounds if p is not None else 0]
+            init, mains, [r.scores for r in main_results], names, feature_bins,
+            pairs, pair_bins, pair_results, sample_weight, present, pair_stage)
+        self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
+        from . import __version__
+        self.provenance_ = {"library": "glassbox", "version": __version__,
+                            "estimator": type(self).__name__,
+                            "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return self
+
+    def _boost_bags(self, what, started, deadline, stage, raws, y, weight, bags, settings,
+                    smoothing_rounds, seed_offset):
+        """Boost one stage in every bag: bag by bag through joblib, or, under a time budget, all
+        bags in lockstep so that those cut by the deadline have done the same rounds."""
+        args = [(stage, raw, y, weight, bag, settings, smoothing_rounds,
+                 np.random.default_rng(bag.seed + seed_offset)) for raw, bag in zip(raws, bags)]
+        if deadline is None:
+            return self._run_parallel(what, started, (delayed(boost_stage)(*a) for a in args),
+                                      len(bags), "bags")
+        if self.verbose:
+            print(f"[glassbox] {what}: {len(bags)} bags in lockstep until {self.max_time} s",
+                  file=sys.stderr, flush=True)
+        return boost_lockstep([StageBooster(*a) for a in args], deadline,
+                              effective_n_jobs(self.n_jobs))
+
+    def _report(self, started, cut, n_pairs, pairs, explicit, main_results, pair_results, names):
+        """What the fit did, for `fit_report_`, with a warning where it fell short."""
+        report = {
+            "elapsed_s": time.time() - started,
+            "max_time": self.max_time,
+            "cut_stage": cut,
+            "rounds_main": [r.rounds for r in main_results],
+            "rounds_pairs": [r.rounds if r is not None else 0 for r in pair_results],
+            "pairs_requested": n_pairs,
+            "pairs_kept": [" & ".join(names[f] for f in p) for p in pairs],
+        }
+        if cut is not None:
+            skipped = (" and the interaction stage was skipped" if cut == "main effects"
+                       and n_pairs else "")
+            rounds = report["rounds_main" if cut == "main effects" else "rounds_pairs"]
+            warnings.warn(
+                f"max_time={self.max_time} s was reached while boosting {cut}{skipped}: every "
+                f"bag stopped after {min(rounds)}-{max(rounds)} rounds of that stage, before "
+                "early stopping; shapes may be shrunk towards zero. Raise max_time for a "
+                "converged model (see fit_report_).", ConvergenceWarning)
+        elif not explicit and len(pairs) < n_pairs:
+            message = (f"{len(pairs)} of the {n_pairs} requested interactions were kept: the "
+                       "other candidate pairs' gains did not stand out from chance "
+                       "(min_interaction_gain_ratio).")
+            report["note"] = message
+            if self.verbose:
+                print(f"[glassbox] {message}", file=sys.stderr, flush=True)
+        return report
 
     def _pair_plan(self, names, feature_bins, main_codes, present, monotone):
         """Pair binning, pair-resolution codes, candidate pairs and how many to keep."""
@@ -229,9 +284,11 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         list of pairs (names or indices), or 0 for a purely additive model.
     min_interaction_gain_ratio : float, default=3.0
         A ranked pair is kept only if its FAST gain (averaged over bags) is at least this multiple
-        of the median gain over all candidate pairs: most candidates carry no interaction, so the
-        median is the level reached by chance, and boosting such pairs fits noise. 0 keeps the top
-        `interactions` pairs whatever their gain; explicit lists of pairs are always kept.
+        of its chance level: the same pair's gain with one feature's values shuffled over the
+        rows, which keeps the features' distributions and removes any interaction. Boosting pairs
+        at chance level fits noise. 0 keeps the top `interactions` pairs whatever their gain;
+        explicit lists of pairs are always kept. `fit_report_` says when fewer pairs than
+        `interactions` were kept.
     max_bins : int, default=255
         Maximum quantile bins per continuous feature (missing and unseen bins come on top).
     max_interaction_bins : int, default=32
@@ -253,8 +310,12 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         "auto" treats pandas categories, strings and booleans as categorical; or a list of names
         or indices, or a boolean mask.
     max_time : float or None, default=None
-        Wall-clock budget in seconds; when reached every bag keeps its best model so far and a
-        ConvergenceWarning says so.
+        Wall-clock budget in seconds. Under a budget all bags advance in lockstep, one round at
+        a time, so when the budget runs out every bag has done the same rounds; each keeps its
+        best round so far, the interaction stage is skipped if the main effects were cut, and a
+        ConvergenceWarning says which stage was cut after how many rounds. The fit overruns the
+        budget by at most one round per bag plus binning and averaging. `fit_report_` records
+        what happened.
     n_jobs : int or None, default=None
         Bags fitted in parallel (joblib semantics: -1 uses every core). Under
         `joblib.parallel_config(backend="dask")` the bags run on a Dask cluster.
@@ -283,7 +344,7 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         self._validate_params()
         y = self._encode_classes(y)
         n_classes = len(self.classes_)
-        loss = K.LOG_LOSS if n_classes == 2 else K.MULTINOMIAL
+        loss = L.LOG_LOSS if n_classes == 2 else L.MULTINOMIAL
         return self._fit(X, y, sample_weight, loss, n_classes)
 
     def decision_function(self, X):
@@ -312,7 +373,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
     def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
                  interactions="3x", min_interaction_gain_ratio=3.0, max_bins=255,
-                 max_interaction_bins=32, min_samples_leaf=4, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 max_interaction_bins=32, min_samples_leaf=20, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0):
         super().__init__(
@@ -332,55 +393,20 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
         """Fit the model to X (DataFrame or array) and the numeric target y."""
         self._validate_params()
         y = numeric_target(y)
-        loss = {"squared_error": K.SQUARED_ERROR, "poisson": K.POISSON, "gamma": K.GAMMA}[self.loss]
-        if loss == K.POISSON and ((y < 0).any() or y.sum() <= 0):
+        loss = {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON, "gamma": L.GAMMA}[self.loss]
+        if loss == L.POISSON and ((y < 0).any() or y.sum() <= 0):
             raise ValueError("loss='poisson' needs y >= 0 with a positive sum.")
-        if loss == K.GAMMA and (y <= 0).any():
+        if loss == L.GAMMA and (y <= 0).any():
             raise ValueError("loss='gamma' needs y > 0.")
         return self._fit(X, y, sample_weight, loss, 0)
 
     def predict(self, X):
-        raw = self._raw(X)
-        return raw if self.loss == "squared_error" else np.exp(raw)
+        return L.inverse_link(self.link_, self._raw(X))
 
 
 # --------------------------------------------------------------------------------------------------
 # helpers of fit
 # --------------------------------------------------------------------------------------------------
-
-def _initial_score(loss, y, weight, n_classes):
-    """The constant raw score that best fits y: the intercept every bag starts from."""
-    if loss == K.MULTINOMIAL:
-        prior = np.bincount(y.astype(np.intp), weights=weight, minlength=n_classes) / weight.sum()
-        return np.log(np.clip(prior, 1e-12, None))
-    mean = np.average(y, weights=weight)
-    if loss == K.LOG_LOSS:
-        mean = np.clip(mean, 1e-12, 1 - 1e-12)
-        return float(np.log(mean / (1 - mean)))
-    if loss == K.SQUARED_ERROR:
-        return float(mean)
-    return float(np.log(mean))
-
-
-def _fit_bag_mains(mains, raw_init, y, weight, bag, settings, smoothing_rounds, pair_codes,
-                   pair_sizes, candidates):
-    """Boost a bag's main effects, then rank the candidate pairs on its residuals."""
-    rng = np.random.default_rng(bag.seed)
-    result = boost_stage(mains, raw_init, y, weight, bag, settings, smoothing_rounds, rng)
-    gains = None
-    if candidates:
-        raw = mains.raw_scores(result.scores, raw_init.copy())
-        gains = pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, settings.loss,
-                           settings.min_samples_leaf, settings.l2)
-    return result, gains
-
-
-def _fit_bag_pairs(pairs, mains, main_scores, raw_init, y, weight, bag, settings):
-    """Boost a bag's pairs on top of its frozen main effects."""
-    raw = mains.raw_scores(main_scores, raw_init.copy())
-    rng = np.random.default_rng(bag.seed + 1)
-    return boost_stage(pairs, raw, y, weight, bag, settings, 0, rng)
-
 
 def _pair_count(interactions, n_features):
     if isinstance(interactions, str):
@@ -413,19 +439,19 @@ def _explicit_pairs(interactions, names, n):
     return list(dict.fromkeys(pairs))
 
 
-def _top_pairs(candidates, main_results, n_pairs, min_gain_ratio):
-    """At most `n_pairs` candidates of largest FAST gain averaged over bags, keeping only those
-    whose gain is positive and at least `min_gain_ratio` times the median candidate's gain.
+def _top_pairs(candidates, gains, n_pairs, min_gain_ratio):
+    """At most `n_pairs` candidates of largest FAST gain, keeping only those whose gain is
+    positive and at least `min_gain_ratio` times its chance level; `gains` is (2, n_candidates):
+    gains and chance gains (the pair's gain with one feature shuffled), averaged over bags.
 
-    Most candidate pairs carry no interaction, so the median gain measures the level a pair
-    reaches by chance; boosting such pairs fits noise.
+    A chance level measured per pair, rather than taken from the other candidates, keeps a real
+    pair among few features even when most candidates are real.
     """
     if not candidates or n_pairs == 0:
         return []
-    gains = np.mean([r[1] for r in main_results], axis=0)
-    threshold = min_gain_ratio * np.median(gains)
-    order = np.argsort(-gains, kind="stable")[:n_pairs]
-    return [candidates[i] for i in order if gains[i] > 0 and gains[i] >= threshold]
+    gain, chance = gains
+    order = np.argsort(-gain, kind="stable")[:n_pairs]
+    return [candidates[i] for i in order if gain[i] > 0 and gain[i] >= min_gain_ratio * chance[i]]
 
 
 def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,

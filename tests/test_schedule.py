@@ -1,0 +1,105 @@
+"""The boosting schedule: time budgets that keep shapes honest, and the pair filter."""
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from glassbox import BoostedGAMClassifier
+
+
+def _linear_slope(model, X, feature=0):
+    """Least-squares slope of a main effect's contributions against its feature."""
+    contributions = model.explain(X).iloc[:, feature].to_numpy()
+    return np.polyfit(X[:, feature], contributions, 1)[0]
+
+
+def _linear_data(n, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6))
+    logit = X[:, 0] + 0.5 * np.sin(2 * X[:, 1]) + 0.3 * X[:, 2] - 1.0
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y
+
+
+def test_budget_of_a_third_keeps_the_slope():
+    X, y = _linear_data(60_000)
+    params = dict(interactions=0, outer_bags=4, n_jobs=2, random_state=0)
+    BoostedGAMClassifier(**params, max_rounds=5).fit(X[:2000], y[:2000])  # compile first
+    started = time.perf_counter()
+    full = BoostedGAMClassifier(**params).fit(X, y)
+    elapsed = time.perf_counter() - started
+    assert full.fit_report_["cut_stage"] is None
+    with pytest.warns(ConvergenceWarning, match="main effects"):
+        budget = BoostedGAMClassifier(**params, max_time=elapsed / 3).fit(X, y)
+    rounds = budget.fit_report_["rounds_main"]
+    assert budget.fit_report_["cut_stage"] == "main effects"
+    assert max(rounds) - min(rounds) <= 1 or budget.bag_rounds_[:, 0].std() < 2, rounds
+    assert np.mean(rounds) < np.mean(full.fit_report_["rounds_main"])
+    assert _linear_slope(budget, X) == pytest.approx(_linear_slope(full, X), rel=0.15)
+
+
+def test_budgeted_bags_advance_together():
+    X, y = _linear_data(20_000, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = BoostedGAMClassifier(interactions=0, outer_bags=6, n_jobs=2, random_state=0,
+                                     max_time=0.3).fit(X, y)
+    report = model.fit_report_
+    if report["cut_stage"] is not None:
+        # every bag ran the same number of rounds; each keeps its best round within them
+        assert (model.bag_rounds_[:, 0] <= min(report["rounds_main"]) + 1).all()
+
+
+def _pair_data(n_features, pairs, n=8000, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features))
+    logit = 0.3 * X[:, -1] - 1.0
+    for a, b in pairs:
+        logit = logit + 1.2 * X[:, a] * X[:, b]
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("n_features, pairs", [
+    (3, [(0, 1)]),
+    (3, [(0, 1), (1, 2)]),       # most candidates are real: a median-based filter drops them
+    (5, [(0, 1), (2, 3)]),
+])
+def test_real_pairs_among_few_features_are_kept(n_features, pairs):
+    X, y = _pair_data(n_features, pairs)
+    model = BoostedGAMClassifier(outer_bags=3, random_state=0).fit(X, y)
+    kept = {t.features for t in model.terms_ if t.is_pair}
+    assert set(pairs) <= kept, model.fit_report_
+
+
+def test_fewer_pairs_than_asked_are_reported(capsys):
+    X, y = _pair_data(5, [(0, 1)])
+    model = BoostedGAMClassifier(outer_bags=3, interactions=4, random_state=0, verbose=1).fit(X, y)
+    report = model.fit_report_
+    assert report["pairs_requested"] == 4
+    assert "x0 & x1" in report["pairs_kept"]
+    assert len(report["pairs_kept"]) < 4
+    assert "requested interactions were kept" in report["note"]
+    assert "requested interactions were kept" in capsys.readouterr().err
+
+
+def test_multiclass_models_find_pairs():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(9000, 4))
+    logits = np.column_stack([np.zeros(9000), 1.5 * X[:, 0] * X[:, 1], 0.8 * X[:, 2]])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(3, p=row) for row in p])
+    model = BoostedGAMClassifier(outer_bags=3, random_state=0).fit(X, y)
+    assert (0, 1) in {t.features for t in model.terms_ if t.is_pair}
+
+
+def test_null_features_barely_move():
+    """Steps go to the terms of best gain: a feature without effect keeps a flat shape, much
+    flatter than a real effect of modest size."""
+    X, y = _linear_data(20_000, seed=2)
+    model = BoostedGAMClassifier(interactions=0, outer_bags=4, random_state=0).fit(X, y)
+    spread = {t.name: np.average(np.abs(t.scores), weights=t.weights) for t in model.terms_}
+    assert max(spread["x3"], spread["x4"], spread["x5"]) < 0.25 * spread["x2"]
