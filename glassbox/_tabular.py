@@ -150,7 +150,8 @@ def resolve_categorical(categorical_features, names, columns):
 
 def warn_uninformative(names, columns):
     """A `ConstantFeatureWarning` naming the training columns that are entirely missing or
-    hold a single value and no missing one (a value plus missing ones still tells them apart)."""
+    hold a single value and no missing one (one value with some missing ones is informative:
+    missing is a level of its own)."""
     notes = []
     for name, column in zip(names, columns):
         if column.dtype.kind == "f":
