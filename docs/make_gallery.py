@@ -29,7 +29,7 @@ def save(figure, name):
 def main():
     IMAGES.mkdir(exist_ok=True)
     X, y, _ = make_risk_cohort(n_samples=20_000, random_state=0)
-    model = BoostedGAMClassifier(random_state=0).fit(X, y)
+    model = BoostedGAMClassifier(n_jobs=-1, random_state=0).fit(X, y)
     importances = model.term_importances()
     top_pair = next(name for name in importances.index if " & " in name)
 

@@ -4,6 +4,7 @@ A continuous column becomes a float64 array with NaN for missing values; a categ
 a pandas Categorical or an object array. Every error names the offending column.
 """
 
+import datetime
 import warnings
 
 import numpy as np
@@ -15,24 +16,60 @@ CONTINUOUS = "continuous"
 CATEGORICAL = "categorical"
 
 
+class ConstantFeatureWarning(UserWarning):
+    """A training column is constant or entirely missing: no effect can be learnt from it."""
+
+
 def table_columns(X, select=None):
     """(column names or None, list of raw columns) of a DataFrame or a 2-D array-like;
-    `select` takes the named columns of a DataFrame, in that order, without copying it."""
+    `select` takes the named columns of a DataFrame, in that order, without copying it.
+    Date, time and period columns are errors naming the column."""
     if isinstance(X, pd.DataFrame):
-        if select is not None:
-            return list(select), [_frame_column(X[name]) for name in select]
         if X.shape[0] == 0:
             raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
                              "of 1 is required.")
         if X.shape[1] == 0:
             raise ValueError(f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
                              "of 1 is required.")
-        names = [str(c) for c in X.columns]
-        return names, [_frame_column(X.iloc[:, j]) for j in range(X.shape[1])]
+        if select is not None:
+            names, series = list(select), [X[name] for name in select]
+        else:
+            names, series = [str(c) for c in X.columns], [X.iloc[:, j] for j in range(X.shape[1])]
+        for name, s in zip(names, series):
+            _reject_temporal(s.array, name)
+        return names, [_frame_column(s) for s in series]
     array = check_array(X, dtype=None, ensure_all_finite=False)
     if array.dtype.kind in "biuf":
         array = array.astype(np.float64) if array.dtype.kind != "b" else array
-    return None, [array[:, j] for j in range(array.shape[1])]
+    columns = [array[:, j] for j in range(array.shape[1])]
+    for j, column in enumerate(columns):
+        _reject_temporal(column, f"x{j}")
+    return None, columns
+
+
+_TEMPORAL_TYPES = (datetime.date, datetime.time, datetime.timedelta, np.datetime64,
+                   np.timedelta64, pd.Period)
+
+
+def _reject_temporal(values, name):
+    """A ValueError naming the column if it holds dates, times, durations or periods: binning
+    them as categories (one per timestamp) or as raw nanoseconds would be silently wrong."""
+    if isinstance(values, pd.Categorical):
+        values = values.categories
+    dtype = values.dtype
+    if dtype.kind in "Mm" or isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)):
+        temporal = True
+    elif dtype.kind == "O":
+        present = np.asarray(values, dtype=object)[~pd.isna(values)]
+        temporal = len(present) > 0 and isinstance(present[0], _TEMPORAL_TYPES)
+    else:
+        temporal = False
+    if temporal:
+        raise ValueError(
+            f"Column {name!r} holds dates, times or durations ({dtype}); glassbox takes numbers "
+            "and categories. Convert it to a number first, for instance days since a reference "
+            f"date: (X[{name!r}] - pd.Timestamp(\"2020-01-01\")).dt.days, the year: "
+            f"X[{name!r}].dt.year, or a duration in hours: X[{name!r}].dt.total_seconds() / 3600.")
 
 
 def _frame_column(series):
@@ -79,7 +116,9 @@ def as_kind(column, kind, name):
 
 
 def resolve_categorical(categorical_features, names, columns):
-    """The kind of every feature from the `categorical_features` parameter."""
+    """The kind of every feature from the `categorical_features` parameter. Called once per
+    fit, it also warns about columns that carry no information (`warn_uninformative`)."""
+    warn_uninformative(names, columns)
     n = len(columns)
     inferred = [infer_kind(c) for c in columns]
     if isinstance(categorical_features, str) and categorical_features == "auto":
@@ -107,6 +146,29 @@ def resolve_categorical(categorical_features, names, columns):
         else:
             kinds.append(CONTINUOUS)
     return kinds
+
+
+def warn_uninformative(names, columns):
+    """A `ConstantFeatureWarning` naming the training columns that are entirely missing or
+    hold a single value and no missing one (one value with some missing ones is informative:
+    missing is a level of its own)."""
+    notes = []
+    for name, column in zip(names, columns):
+        if column.dtype.kind == "f":
+            missing = np.isnan(column)
+            observed = column[~missing]
+            n_values = 0 if len(observed) == 0 else 1 + int(observed.min() < observed.max())
+        else:
+            missing = pd.isna(column)
+            n_values = pd.Series(column).nunique(dropna=True)
+        if n_values == 0:
+            notes.append(f"{name!r} (all values missing)")
+        elif n_values == 1 and not missing.any():
+            notes.append(f"{name!r} (constant)")
+    if notes:
+        warnings.warn("These training columns carry no information, so the model learns no "
+                      "effect from them: " + ", ".join(notes) + ". Drop them, or check how the "
+                      "data was loaded.", ConstantFeatureWarning, stacklevel=5)
 
 
 def _numeric_booleans(column):

@@ -1,0 +1,162 @@
+"""Input handling at the edges: date and time columns, uninformative columns, empty data."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
+from glassbox._tabular import ConstantFeatureWarning, warn_uninformative
+from glassbox.datasets import make_risk_cohort
+
+MODELS = {
+    "gam": lambda: BoostedGAMClassifier(max_rounds=30, outer_bags=2, interactions=0,
+                                        random_state=0),
+    "net": lambda: MonotonicNetClassifier(additive=True, max_iter=5, n_seeds=2, random_state=0),
+}
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    X, y, _ = make_risk_cohort(n_samples=400, n_features=4, random_state=0)
+    return X, y
+
+
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def fitted_with_uninformative(request, cohort):
+    """A model fitted with a constant and an all-missing column, and the warnings of its fit."""
+    X, y = cohort
+    X = X.assign(constant=7.0, all_missing=np.nan, site="north")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = MODELS[request.param]().fit(X, y)
+    return model, X, caught
+
+
+# --------------------------------------------------------------------------------------------
+# dates, times, durations and periods
+# --------------------------------------------------------------------------------------------
+
+_STAMPS = pd.to_datetime(["2020-01-03", "2021-06-30"] * 200)
+TEMPORAL = {
+    "datetime64": _STAMPS,
+    "datetime64 with time zone": _STAMPS.tz_localize("Europe/Paris"),
+    "timedelta64": _STAMPS - _STAMPS.min(),
+    "period": _STAMPS.to_period("M"),
+    "python dates": list(_STAMPS.date),
+    "categorical of dates": pd.Categorical(_STAMPS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("kind", sorted(TEMPORAL))
+def test_a_date_column_is_an_error_naming_it(cohort, name, kind):
+    X, y = cohort
+    X = X.assign(admitted=TEMPORAL[kind])
+    with pytest.raises(ValueError, match=r"Column 'admitted' holds dates.*days since a reference"):
+        MODELS[name]().fit(X, y)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("unit", ["datetime64[D]", "timedelta64[s]"])
+def test_a_numpy_date_array_is_an_error_naming_the_column(cohort, name, unit):
+    X, y = cohort
+    X = X.to_numpy(dtype=np.float64)
+    dates = np.arange(len(X)).astype(unit).astype(object)
+    mixed = np.column_stack([X.astype(object), dates])
+    with pytest.raises(ValueError, match=r"Column 'x4' holds dates"):
+        MODELS[name]().fit(mixed, y)
+    with pytest.raises(ValueError, match=r"Column 'x0' holds dates"):
+        MODELS[name]().fit(np.arange(len(X)).astype(unit).reshape(-1, 1), y)
+
+
+def test_a_date_column_at_prediction_is_an_error(fitted_with_uninformative):
+    model, X, _ = fitted_with_uninformative
+    with pytest.raises(ValueError, match=r"Column 'age' holds dates"):
+        model.predict_proba(X.assign(age=_STAMPS))
+
+
+def test_year_as_a_number_is_accepted(cohort):
+    """The documented conversion gives a continuous feature."""
+    X, y = cohort
+    X = X.assign(admitted=_STAMPS.year)
+    model = MODELS["gam"]().fit(X, y)
+    assert model.features_[-1].name == "admitted"
+    assert model.features_[-1].kind == "continuous"
+
+
+# --------------------------------------------------------------------------------------------
+# constant and all-missing columns
+# --------------------------------------------------------------------------------------------
+
+def test_constant_and_all_missing_columns_warn_at_fit(fitted_with_uninformative):
+    model, _, caught = fitted_with_uninformative
+    uninformative = [w for w in caught if issubclass(w.category, ConstantFeatureWarning)]
+    assert len(uninformative) == 1
+    message = str(uninformative[0].message)
+    assert "'constant' (constant)" in message
+    assert "'all_missing' (all values missing)" in message
+    assert "'site' (constant)" in message
+    assert "'age'" not in message
+    assert issubclass(ConstantFeatureWarning, UserWarning)
+    assert uninformative[0].filename == __file__  # points at the caller's fit
+
+
+def test_uninformative_columns_contribute_nothing(fitted_with_uninformative):
+    model, X, _ = fitted_with_uninformative
+    contributions = model.explain(X)
+    for column in ("constant", "all_missing", "site"):
+        np.testing.assert_allclose(contributions[column].to_numpy(), 0.0, atol=1e-12)
+
+
+def test_prediction_does_not_repeat_the_warning(fitted_with_uninformative):
+    model, X, _ = fitted_with_uninformative
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConstantFeatureWarning)
+        model.predict_proba(X.iloc[[0]])  # one row: every column is constant
+
+
+def test_which_columns_count_as_uninformative():
+    n = 6
+    informative = {
+        "varied": np.linspace(0, 1, n),
+        "one value and missing": np.array([1.0, np.nan] * 3),
+        "two categories": pd.Categorical(["a", "b"] * 3),
+        "bools": np.array([True, False] * 3, dtype=object),
+        "strings with a missing one": np.array(["x"] * 5 + [None], dtype=object),
+    }
+    uninformative = {
+        "zeros": np.zeros(n),
+        "nans": np.full(n, np.nan),
+        "one category": pd.Categorical(["a"] * n, categories=["a", "b"]),
+        "all None": np.array([None] * n, dtype=object),
+        "one string": np.array(["x"] * n, dtype=object),
+        "all True": np.ones(n, dtype=bool),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_uninformative(list(informative), list(informative.values()))
+    with pytest.warns(ConstantFeatureWarning) as record:
+        warn_uninformative(list(uninformative), list(uninformative.values()))
+    message = str(record[0].message)
+    for name in uninformative:
+        assert repr(name) in message
+    assert "'nans' (all values missing)" in message and "'all None' (all values missing)" in message
+
+
+# --------------------------------------------------------------------------------------------
+# empty prediction data
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["predict_proba", "predict", "decision_function", "explain"])
+def test_empty_prediction_data_is_an_error(fitted_with_uninformative, method):
+    model, X, _ = fitted_with_uninformative
+    if not hasattr(model, method):
+        pytest.skip(f"{type(model).__name__} has no {method}")
+    expected = r"Found array with 0 sample\(s\) .* while a minimum of 1 is required"
+    with pytest.raises(ValueError, match=expected):
+        getattr(model, method)(X.iloc[:0])
+    with pytest.raises(ValueError, match=expected):
+        getattr(model, method)(X.iloc[:0, ::-1])  # reordered, matched by name
+
