@@ -1,5 +1,5 @@
 """Simulated cohorts with known generating models."""
 
-from ._simulated import make_risk_cohort, make_threshold_cohort
+from ._simulated import make_null_cohort, make_risk_cohort, make_threshold_cohort
 
-__all__ = ["make_risk_cohort", "make_threshold_cohort"]
+__all__ = ["make_null_cohort", "make_risk_cohort", "make_threshold_cohort"]

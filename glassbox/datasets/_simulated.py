@@ -44,8 +44,11 @@ def make_risk_cohort(n_samples=10_000, n_features=20, n_interactions=3, missing_
 
     The first ten columns carry clinical names (age, vitals, labs, a bool smoker flag, a string
     admission type); columns beyond ten are `lab_k` draws with smooth or step effects, and every
-    fifth of them has no effect. `missing_rate` of the values of `bmi`, `creatinine` and `lab_*`
-    columns are missing (not at random: the effect of missingness is +0.3 on the log-odds).
+    fifth of them (`lab_14`, `lab_19`, ...) has no effect of its value. `missing_rate` of the
+    values of `bmi`, `creatinine` and `lab_*` columns are missing (not at random: the effect of
+    missingness is +0.3 on the log-odds), so a null lab's truth column is constant wherever the
+    lab is observed and differs only on its missing rows. The pairs are drawn by `random_state`:
+    rows for checking a fit must come from the same call (e.g. a held-out block), not a new seed.
 
     Returns
     -------
@@ -115,21 +118,23 @@ def _intercept_for_rate(logit, rate):
     return (lo + hi) / 2
 
 
-def make_threshold_cohort(n_samples=30_000, random_state=None):
+def make_threshold_cohort(n_samples=30_000, random_state=None, return_truth=False):
     """A simulated cohort with planted treatment-threshold artefacts and known smooth effects.
 
     Planted, in log-odds: steps at round-number cutoffs (age >= 65: +0.7, systolic BP < 90:
     +0.9, respiratory rate >= 30: +0.6, BUN >= 40: +0.6) and a counter-causal drop (creatinine
     raises risk up to 5 mg/dL, then risk falls by 0.7 between 5 and 5.5 mg/dL and stays lower,
-    as when severe values trigger dialysis; the shape reported for pneumonia mortality). heart_rate, sodium and glucose have smooth effects and
-    lab_1 .. lab_4 none.
+    as when severe values trigger dialysis; the shape reported for pneumonia mortality).
+    heart_rate, sodium and glucose have smooth effects and lab_1 .. lab_4 none.
 
     Returns
     -------
     X : DataFrame
     y : ndarray of 0/1
     planted : DataFrame with columns feature, kind ("step" or "decline"), location, size
-        (log-odds; for a decline, where it starts).
+        (log-odds; for a decline, where it starts). With `return_truth=True`, instead a DataFrame
+        of each feature's true, centred contribution to the log-odds per row (as
+        `make_risk_cohort` returns; all zero for lab_1 .. lab_4).
     """
     rng = np.random.default_rng(random_state)
     n = n_samples
@@ -145,16 +150,93 @@ def make_threshold_cohort(n_samples=30_000, random_state=None):
         **{f"lab_{k}": rng.normal(size=n) for k in range(1, 5)},
     })
     creatinine = X["creatinine"].to_numpy()
-    logit = (0.7 * (X["age"] >= 65) + 0.9 * (X["sbp"] < 90) + 0.6 * (X["resp_rate"] >= 30)
-             + 0.6 * (X["bun"] >= 40)
-             + 0.3 * np.minimum(creatinine, 5) - 0.7 * np.clip((creatinine - 5) / 0.5, 0, 1)
-             + 0.6 / (1 + np.exp(-(X["heart_rate"] - 110) / 10))
-             + 0.01 * (X["sodium"] - 138) ** 2 / 2 + 0.3 * np.log(X["glucose"] / 120)).to_numpy()
+    effects = {
+        "age": 0.7 * (X["age"] >= 65),
+        "sbp": 0.9 * (X["sbp"] < 90),
+        "resp_rate": 0.6 * (X["resp_rate"] >= 30),
+        "bun": 0.6 * (X["bun"] >= 40),
+        "creatinine": 0.3 * np.minimum(creatinine, 5) - 0.7 * np.clip((creatinine - 5) / 0.5, 0, 1),
+        "heart_rate": 0.6 / (1 + np.exp(-(X["heart_rate"] - 110) / 10)),
+        "sodium": 0.01 * (X["sodium"] - 138) ** 2 / 2,
+        "glucose": 0.3 * np.log(X["glucose"] / 120),
+        **{f"lab_{k}": np.zeros(n) for k in range(1, 5)},
+    }
+    effects = {name: np.asarray(effect, dtype=float) for name, effect in effects.items()}
+    logit = sum(effects.values())
     logit = logit + _intercept_for_rate(logit, 0.15)
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    if return_truth:
+        return X, y, pd.DataFrame({k: v - v.mean() for k, v in effects.items()})
     planted = pd.DataFrame([
         ("age", "step", 65.0, 0.7), ("sbp", "step", 90.0, -0.9),
         ("resp_rate", "step", 30.0, 0.6), ("bun", "step", 40.0, 0.6),
         ("creatinine", "decline", 5.0, -0.7),
     ], columns=["feature", "kind", "location", "size"])
     return X, y, planted
+
+
+_NULL_CORRELATIONS = {"n1": ("s1", 0.9), "n2": ("s2", 0.8), "n3": ("s4", 0.7),
+                      "n4": ("s5", 0.85), "n5": ("z1", 0.8), "n6": ("s3", 0.75)}
+_GROUP_EFFECT = {"a": -0.3, "b": 0.0, "c": 0.4, "d": 0.8}
+
+
+def make_null_cohort(n_samples=20_000, base_rate=0.15, random_state=None):
+    """A simulated cohort built to tempt a model into shapes that are not there.
+
+    Twenty features; fourteen have no main effect. Planted, in log-odds:
+
+    * main effects of six features: `s1` 0.6·sin(1.5·s1); `s2` a step of +0.7 above 0.8; `s3`
+      linear 0.4·s3 (correlated r≈0.6 with s1); `s4` 0.25·s4²; `s5` a sigmoid rising by 0.9
+      around 0.5 (correlated r≈0.5 with s4); `s6` a four-level category (a −0.3, b 0, c +0.4,
+      d +0.8);
+    * one pure interaction, 0.8·clip(z1·z2, −3, 3): `z1` and `z2` are independent standard
+      normals, so the pair averages to zero along either feature and neither has a main effect;
+    * twelve null features with no effect at all: `n1`..`n6` are correlated with a feature that
+      has an effect (n1–s1 r=0.9, n2–s2 0.8, n3–s4 0.7, n4–s5 0.85, n5–z1 0.8, n6–s3 0.75);
+      `n7`..`n12` are independent (uniform, skewed, counts, binary, normal, a category).
+
+    Returns
+    -------
+    X : DataFrame (n_samples, 20); `s6` and `n12` are categorical, the rest numeric, no NaN.
+    y : ndarray of 0/1
+    truth : DataFrame of each term's true, centred contribution to the log-odds: one column per
+        feature (all zero for the null features and for z1, z2) and one for "z1 & z2".
+    """
+    rng = np.random.default_rng(random_state)
+    n = n_samples
+
+    def correlated(parent, r):
+        return r * parent + np.sqrt(1 - r ** 2) * rng.normal(size=n)
+
+    X = {"s1": rng.normal(size=n), "s2": rng.normal(size=n), "s4": rng.normal(size=n),
+         "z1": rng.normal(size=n), "z2": rng.normal(size=n)}
+    X["s3"] = correlated(X["s1"], 0.6)
+    X["s5"] = correlated(X["s4"], 0.5)
+    X["s6"] = rng.choice(list(_GROUP_EFFECT), size=n, p=[0.4, 0.3, 0.2, 0.1])
+    for name, (parent, r) in _NULL_CORRELATIONS.items():
+        X[name] = correlated(X[parent], r)
+    X.update({"n7": rng.uniform(0, 100, n), "n8": rng.lognormal(0, 0.8, n),
+              "n9": rng.poisson(3, n).astype(float), "n10": (rng.random(n) < 0.3).astype(float),
+              "n11": rng.normal(size=n), "n12": rng.choice(["x", "y", "z"], size=n)})
+
+    effects = {
+        "s1": 0.6 * np.sin(1.5 * X["s1"]),
+        "s2": np.where(X["s2"] > 0.8, 0.7, 0.0),
+        "s3": 0.4 * X["s3"],
+        "s4": 0.25 * X["s4"] ** 2,
+        "s5": 0.9 / (1 + np.exp(-3 * (X["s5"] - 0.5))),
+        "s6": np.vectorize(_GROUP_EFFECT.get)(X["s6"]).astype(float),
+        "z1 & z2": 0.8 * np.clip(X["z1"] * X["z2"], -3, 3),
+    }
+    names = ["s1", "s2", "s3", "s4", "s5", "s6", "z1", "z2", *[f"n{k}" for k in range(1, 13)]]
+    truth = pd.DataFrame({name: effects.get(name, np.zeros(n)) for name in names}
+                         | {"z1 & z2": effects["z1 & z2"]})
+    truth = truth - truth.mean()
+    logit = truth.sum(axis=1).to_numpy()
+    logit = logit + _intercept_for_rate(logit, base_rate)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+
+    frame = pd.DataFrame({name: X[name] for name in names})
+    frame["s6"] = pd.Categorical(frame["s6"], categories=list(_GROUP_EFFECT))
+    frame["n12"] = pd.Categorical(frame["n12"], categories=["x", "y", "z"])
+    return frame, y, truth
