@@ -7,7 +7,7 @@ For each dataset (sources in ``_data.py``):
 * **Folds.** Repeated k-fold cross-validation, ``--folds`` × ``--repeats`` (default 5 × 2):
   ``RepeatedStratifiedKFold`` for classification, ``RepeatedKFold`` for regression,
   ``random_state=0``. The two simulated sets use ``--simulated-folds`` ×
-  ``--simulated-repeats`` instead (default 3 × 1: an interpret fit on 100,000 rows takes minutes)
+  ``--simulated-repeats`` instead (default 2 × 1: an interpret fit on 100,000 rows takes minutes)
   and are generated with 100,000 × k / (k − 1) rows, so every training fold has 100,000 rows.
   Both models see exactly the same folds and the same raw DataFrame (NaN and strings as they
   come). In fold i both get ``random_state=i``.
@@ -68,7 +68,7 @@ Run as a module from the repository root (so the working tree's ``glassbox`` is 
 
     .venv/bin/python -m benchmarks.bench_vs_interpret \\
         --output benchmarks/results/bench_vs_interpret.md [--mode both|defaults|equal-work] \\
-        [--folds 5] [--repeats 2] [--simulated-folds 3] [--simulated-repeats 1] \\
+        [--folds 5] [--repeats 2] [--simulated-folds 2] [--simulated-repeats 1] \\
         [--datasets framingham,diabetes,...] [--data-dir DIR] [--glassbox-params JSON] \\
         [--interpret-n-jobs -1] [--skip-interpret] [--quick]
 
@@ -478,7 +478,7 @@ def parse_args(argv=None):
     parser.add_argument("--mode", choices=[*MODES, "both"], default="both")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--simulated-folds", type=int, default=3)
+    parser.add_argument("--simulated-folds", type=int, default=2)
     parser.add_argument("--simulated-repeats", type=int, default=1)
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: 3 folds × 1 everywhere, 4,000-row simulated folds")
