@@ -1,9 +1,8 @@
-"""Choose BoostedGAMClassifier defaults without touching the benchmark's test splits.
+"""Choose BoostedGAMClassifier defaults by cross-validation on training splits only.
 
 For each candidate setting, 5-fold cross-validated ROC AUC on the *training* split of the
-benchmark's small real datasets (framingham, stroke, breast-cancer; the same 80/20 split as
-``bench_vs_interpret``), so the test rows that the comparison with interpret reports are never
-used for tuning. Prints one line per setting.
+benchmark's small real datasets (framingham, stroke, breast-cancer; one stratified 80/20 split,
+``random_state=0``), so the held-out 20 % are never used for tuning. Prints one line per setting.
 
     .venv/bin/python -m benchmarks.cv_defaults '{}' '{"max_leaves": 3}' '{"smoothing_rounds": 0}'
 
@@ -29,12 +28,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("settings", nargs="+", help="JSON objects of keyword arguments")
-    parser.add_argument("--data-dir", default=str(_data.DEFAULT_DATA_DIR))
+    parser.add_argument("--data-dir", default=str(_data.DATA_DIR),
+                        help="folder holding benchmarks/ (see benchmarks/_data.py)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     train_sets = {}
     for name in DATASETS:
-        X, y = _data.LOADERS[name](args.data_dir)
+        X, y = _data.DATASETS[name].load(args.data_dir)
         X_train, _, y_train, _ = train_test_split(X, y, test_size=0.2, stratify=y,
                                                   random_state=0)
         train_sets[name] = (X_train, y_train)
