@@ -1,6 +1,7 @@
 """glassbox: glass-box tabular models for healthcare."""
 
 from ._additive import UnseenValueWarning
+from ._tabular import ConstantFeatureWarning
 from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .monotonic import MonotonicNetClassifier, MonotonicNetRegressor
@@ -9,5 +10,5 @@ from .terms import validate_model
 __version__ = "0.1.0"
 
 __all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
-           "BoostedGAMRegressor", "MonotonicNetClassifier", "MonotonicNetRegressor",
+           "BoostedGAMRegressor", "ConstantFeatureWarning", "MonotonicNetClassifier", "MonotonicNetRegressor",
            "UnseenValueWarning", "build_model", "validate_model", "__version__"]

@@ -23,6 +23,7 @@ class Bins:
     kind: str
     edges: np.ndarray = None
     categories: list = None
+    groups: list = None
     _category_bins: dict = field(default=None, init=False, repr=False)
     _grid: tuple = field(default=None, init=False, repr=False)
 
@@ -31,16 +32,33 @@ class Bins:
             self.edges = np.asarray(self.edges, dtype=np.float64)
         elif self.kind == "categorical":
             self.categories = list(self.categories)
-            self._category_bins = {c: i + 1 for i, c in enumerate(self.categories)}
+            if self.groups is not None:
+                self.groups = [int(g) for g in self.groups]
+            bins = self.groups or range(1, len(self.categories) + 1)
+            self._category_bins = dict(zip(self.categories, bins))
         else:
             raise ValueError(f"kind must be 'continuous' or 'categorical', got {self.kind!r}.")
+
+    def __repr__(self):
+        """One line: the kind, the value bins and their range or first categories."""
+        if self.kind == "continuous":
+            if len(self.edges) == 0:
+                return "Bins(continuous, 1 value bin)"
+            return (f"Bins(continuous, {self.n_values} value bins, edges "
+                    f"{self.edges[0]:.4g}..{self.edges[-1]:.4g})")
+        shown = ", ".join(repr(c.item() if isinstance(c, np.generic) else c)
+                          for c in self.categories[:4])
+        more = ", ..." if len(self.categories) > 4 else ""
+        grouped = f" in {self.n_values} groups" if self.groups else ""
+        return (f"Bins(categorical, {len(self.categories)} categories{grouped}: "
+                f"{shown}{more})")
 
     @property
     def n_values(self):
         """Number of value bins (between the missing and the unseen bin)."""
         if self.kind == "continuous":
             return len(self.edges) + 1
-        return len(self.categories)
+        return max(self.groups) if self.groups else len(self.categories)
 
     @property
     def n_bins(self):
@@ -65,9 +83,13 @@ class Bins:
         """Table mapping `finer`'s codes to this binning's codes when every bin of `finer` lies
         inside one of ours (every cut of ours is a cut of `finer`, or the same categories);
         None otherwise."""
-        if self is finer or (self.kind == finer.kind == "categorical"
-                             and self.categories == finer.categories):
+        if self is finer:
             return np.arange(finer.n_bins, dtype=np.uint16)
+        if self.kind == finer.kind == "categorical" and self.categories == finer.categories:
+            if finer.groups is not None and finer.groups != self.groups:
+                return None
+            return np.array([0, *(self.groups or range(1, self.n_values + 1)), self.unseen_bin],
+                            dtype=np.uint16)
         if self.kind != "continuous" or finer.kind != "continuous":
             return None
         at = np.searchsorted(finer.edges, self.edges)
@@ -97,7 +119,13 @@ class Bins:
 
     def labels(self):
         """A readable label per bin (interval or category), missing and unseen included."""
-        if self.kind == "categorical":
+        if self.kind == "categorical" and self.groups:
+            members = [[] for _ in range(self.n_values)]
+            for category, group in zip(self.categories, self.groups):
+                members[group - 1].append(str(category))
+            values = [m[0] if len(m) == 1 else f"{len(m)} others ({', '.join(m[:3])}, ...)"
+                      for m in members]
+        elif self.kind == "categorical":
             values = [str(c) for c in self.categories]
         else:
             bounds = np.concatenate([[-np.inf], self.edges, [np.inf]])
@@ -126,10 +154,17 @@ def coarsen(bins, value_counts, max_bins):
 
     Cuts are chosen where the cumulative training count crosses multiples of 1/max_bins, so each
     coarse bin is a union of fine bins (a pair's marginals map exactly onto its main effects).
-    Categorical features keep their categories.
+    A categorical feature with more than `max_bins` categories keeps its `max_bins - 1` most
+    frequent categories as bins of their own and groups the rest into one: a pair's cells stay
+    few enough to estimate, and within the 16-bit codes the kernels read.
     """
-    if bins.kind == "categorical" or bins.n_values <= max_bins:
+    if bins.n_values <= max_bins:
         return bins
+    if bins.kind == "categorical":
+        frequent = np.argsort(-np.asarray(value_counts), kind="stable")[:max_bins - 1]
+        groups = np.full(bins.n_values, max_bins)
+        groups[np.sort(frequent)] = np.arange(1, max_bins)
+        return Bins("categorical", categories=bins.categories, groups=groups.tolist())
     cumulative = np.cumsum(value_counts)
     targets = cumulative[-1] * np.arange(1, max_bins) / max_bins
     positions = np.unique(np.searchsorted(cumulative, targets, side="left"))

@@ -36,6 +36,9 @@ class Stage:
     @classmethod
     def build(cls, codes, shapes, categorical, monotone):
         """`codes`: (n_rows, n_terms) flat bin indices; `shapes`: (dims_a, dims_b) per term."""
+        if codes.size and codes.max() > np.iinfo(np.uint16).max:
+            raise ValueError("A term has more than 65,536 bins; lower max_bins or "
+                             "max_interaction_bins.")
         dims_a = np.array([s[0] for s in shapes], dtype=np.int64)
         dims_b = np.array([s[1] for s in shapes], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(dims_a * dims_b)]).astype(np.int64)
@@ -113,8 +116,12 @@ def make_bag(seed, classes, weight, validation_fraction):
 
 @dataclass
 class StageResult:
+    """A bag's stage: its best scores, the round they come from, the rounds run, and whether the
+    time budget cut it."""
+
     scores: np.ndarray
     rounds: int
+    rounds_run: int
     timed_out: bool
 
 
@@ -188,8 +195,8 @@ class StageBooster:
 
     def result(self):
         if not self.validate:
-            return StageResult(self.scores, self.rounds, self.timed_out)
-        return StageResult(self.best_scores, self.best_round, self.timed_out)
+            return StageResult(self.scores, self.rounds, self.rounds, self.timed_out)
+        return StageResult(self.best_scores, self.best_round, self.rounds, self.timed_out)
 
     def _validation_loss(self):
         bag = self.bag

@@ -211,15 +211,15 @@ class _BoostedGAM(AdditiveModel):
             "elapsed_s": time.time() - started,
             "max_time": self.max_time,
             "cut_stage": cut,
-            "rounds_main": [r.rounds for r in main_results],
-            "rounds_pairs": [r.rounds if r is not None else 0 for r in pair_results],
+            "rounds_run_main": [r.rounds_run for r in main_results],
+            "rounds_run_pairs": [r.rounds_run if r is not None else 0 for r in pair_results],
             "pairs_requested": n_pairs,
             "pairs_kept": [" & ".join(names[f] for f in p) for p in pairs],
         }
         if cut is not None:
             skipped = (" and the interaction stage was skipped" if cut == "main effects"
                        and n_pairs else "")
-            rounds = report["rounds_main" if cut == "main effects" else "rounds_pairs"]
+            rounds = report["rounds_run_main" if cut == "main effects" else "rounds_run_pairs"]
             warnings.warn(
                 f"max_time={self.max_time} s was reached while boosting {cut}{skipped}: every "
                 f"bag stopped after {min(rounds)}-{max(rounds)} rounds of that stage, before "

@@ -138,13 +138,16 @@ def _from_version_1(data):
 def _bins_to_dict(bins):
     if bins.kind == "continuous":
         return {"kind": bins.kind, "edges": bins.edges.tolist()}
-    return {"kind": bins.kind, "categories": _plain(bins.categories)}
+    data = {"kind": bins.kind, "categories": _plain(bins.categories)}
+    if bins.groups is not None:
+        data["groups"] = list(bins.groups)
+    return data
 
 
 def _bins_from_dict(data):
     if data["kind"] == "continuous":
         return Bins("continuous", edges=data["edges"])
-    return Bins("categorical", categories=data["categories"])
+    return Bins("categorical", categories=data["categories"], groups=data.get("groups"))
 
 
 def _params(params):

@@ -40,7 +40,7 @@ class Feature:
     has_missing: bool
 
     def __repr__(self):
-        return (f"Feature({self.name!r}, {self.kind!r}, bins={describe_bins(self.bins)}, "
+        return (f"Feature({self.name!r}, {self.kind!r}, bins={self.bins!r}, "
                 f"has_missing={self.has_missing})")
 
 
@@ -178,19 +178,6 @@ def _empty_edge_bins(weights):
             if weights[index].sum() == 0:
                 mask[index] = True
     return mask
-
-
-def describe_bins(bins):
-    """A one-line description of a `Bins`: its kind, value bins and range or first categories."""
-    if bins.kind == "continuous":
-        if len(bins.edges) == 0:
-            return "Bins(continuous, 1 value bin)"
-        return (f"Bins(continuous, {bins.n_values} value bins, edges "
-                f"{bins.edges[0]:.4g}..{bins.edges[-1]:.4g})")
-    shown = ", ".join(repr(c.item() if isinstance(c, np.generic) else c)
-                      for c in bins.categories[:4])
-    more = ", ..." if len(bins.categories) > 4 else ""
-    return f"Bins(categorical, {bins.n_values} categories: {shown}{more})"
 
 
 # --------------------------------------------------------------------------------------------------
