@@ -3,7 +3,7 @@
 The algorithm (the model family of InterpretML's Explainable Boosting Machine):
 
 1. bin every feature (`_binning`);
-2. in each outer bag (its own stratified validation split), boost all main effects cyclically with
+2. in each outer bag (its own stratified validation split), boost the main effects with
    shallow per-feature trees and a small learning rate, keeping the round of best validation loss;
 3. rank every candidate pair with the FAST statistic on each bag's residuals, average the gains
    over bags and keep the best pairs;
@@ -261,14 +261,14 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
 
     The log-odds (softmax logits for more than two classes) are an intercept plus one shape
     function per feature plus a few automatically found pairwise interactions, each learned by
-    cyclic gradient boosting and averaged over outer bags.
+    gradient boosting (each step given to the term of best gain) and averaged over outer bags.
 
     Parameters
     ----------
     learning_rate : float, default=0.04
         Shrinkage of every boosting step.
     max_rounds : int, default=5000
-        Maximum cyclic rounds per stage and bag (a round updates every term once).
+        Maximum rounds per stage and bag (a round is as many boosting steps as there are terms).
     early_stopping_rounds : int, default=50
         Stop a stage when the validation loss has not improved by a relative `tol` for this many
         rounds; the best round is kept.
@@ -294,12 +294,14 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     max_interaction_bins : int, default=32
         Maximum bins per continuous feature inside a pair; their cuts are a subset of the
         feature's own cuts.
-    min_samples_leaf : int, default=4
-        Minimum training rows in every leaf of a boosting step.
+    min_samples_leaf : int, default=20
+        Minimum training rows in every leaf of a boosting step (keeps a few rows of one class
+        in a tail bin from taking an extreme score).
     max_leaves : {2, 3}, default=2
         Leaves of each main-effect step (pairs always take four-leaf steps).
     smoothing_rounds : int, default=50
-        Initial rounds whose main-effect cuts are drawn at random, which smooths the shapes.
+        Initial rounds whose steps cut the chosen main effect at random, which smooths the
+        shapes (the term each step goes to is still the one of best gain).
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
@@ -326,6 +328,10 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
 
     Attributes
     ----------
+    fit_report_ : dict
+        What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
+        rounds each bag ran per stage, and the pairs requested and kept (with a note when fewer
+        were kept than `interactions` asks).
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)
