@@ -231,14 +231,6 @@ def boost_lockstep(boosters, deadline, n_jobs):
     return [b.result() for b in boosters]
 
 
-def bag_pair_gains(mains, main_scores, raw_init, pair_codes, pair_sizes, candidates, y, bag,
-                   settings):
-    """FAST gain of every candidate pair on a bag's residuals after its main effects."""
-    raw = mains.raw_scores(main_scores, raw_init.copy())
-    return pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, settings.loss,
-                      settings.min_samples_leaf, settings.l2)
-
-
 def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2):
     """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`,
     and its chance level: the same pair's gain with the second feature's values shuffled over

@@ -31,8 +31,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _losses as L
 from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen, fit_bins
-from ._boosting import (Settings, Stage, StageBooster, bag_pair_gains, boost_lockstep,
-                        boost_stage, make_bag)
+from ._boosting import (Settings, Stage, StageBooster, boost_lockstep, boost_stage,
+                        make_bag, pair_gains)
 from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
                        numeric_target, resolve_categorical)
 from .terms import Feature, Term, center
@@ -149,12 +149,14 @@ class _BoostedGAM(AdditiveModel):
                                          [raw_init] * len(bags), y, sample_weight, bags, settings,
                                          self.smoothing_rounds, 0)
         cut = "main effects" if any(r.timed_out for r in main_results) else None
+        main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
+                     if cut is None and (explicit or (candidates and n_pairs)) else [])
         if not explicit and candidates and n_pairs and cut is None:
             gains = self._run_parallel(
                 "pair ranking", started,
-                (delayed(bag_pair_gains)(mains, r.scores, raw_init, pair_codes, pair_sizes,
-                                         candidates, y, bag, settings)
-                 for r, bag in zip(main_results, bags)), len(bags), "bags")
+                (delayed(pair_gains)(pair_codes, pair_sizes, candidates, raw, y, bag,
+                                     settings.loss, settings.min_samples_leaf, settings.l2)
+                 for raw, bag in zip(main_raws, bags)), len(bags), "bags")
             pairs = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
                                self.min_interaction_gain_ratio)
         else:
@@ -167,9 +169,8 @@ class _BoostedGAM(AdditiveModel):
                                  + pair_codes[:, b] for a, b in pairs]),
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
-            pair_raws = [mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
             pair_results = self._boost_bags("interactions", started, deadline, pair_stage,
-                                            pair_raws, y, sample_weight, bags, settings, 0, 1)
+                                            main_raws, y, sample_weight, bags, settings, 0, 1)
             if any(r.timed_out for r in pair_results):
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, pairs, explicit, main_results,
