@@ -50,13 +50,11 @@ cohort, for iteration.
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from functools import reduce
 from operator import add
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,6 +68,8 @@ from threadpoolctl import threadpool_limits
 import glassbox
 from glassbox import BoostedGAMClassifier
 from glassbox.datasets import make_null_cohort, make_risk_cohort, make_threshold_cohort
+
+from benchmarks._report import commit, publish
 
 SEED = 0
 WARMUP_ROWS = 200
@@ -382,15 +382,6 @@ def cohort_lines(result):
             f"False pairs (count, summed sd on fresh rows): {false}.", ""]
 
 
-def commit():
-    def git(*args):
-        return subprocess.run(["git", *args], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent).stdout.strip()
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "glassbox",
-                                                   "benchmarks/bench_faithfulness.py") else ""
-    return git("rev-parse", "--short", "HEAD") + dirty
-
-
 def report(results, n_fresh, argv):
     summaries = [summarise(r) for r in results]
     command = "python -m benchmarks.bench_faithfulness " + " ".join(argv)
@@ -437,11 +428,7 @@ def main(argv=None):
     n_fresh = 5_000 if args.quick else 20_000
     results = [run_cohort(name, available[name], n_fresh) for name in args.cohorts]
     text = report(results, n_fresh, argv) + "\n"
-    print(text, end="")
-    if args.output:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+    publish(text, args.output)
 
 
 if __name__ == "__main__":

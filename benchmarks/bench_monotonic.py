@@ -63,7 +63,6 @@ import argparse
 import itertools
 import os
 import platform
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -77,6 +76,8 @@ from sklearn.model_selection import train_test_split
 import glassbox
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
 from glassbox.monotonic import MonotonicNetClassifier, MonotonicNetRegressor
+
+from benchmarks._report import commit, publish
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = (REPO_ROOT / ".." / "shared" / "data" / "monotonic").resolve()
@@ -301,14 +302,9 @@ def met(ok):
 
 
 def environment_lines():
-    commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "glassbox"],
-                           capture_output=True, text=True).stdout.strip()
     return [
         f"- python {platform.python_version()}, numpy {np.__version__}, "
-        f"numba {numba.__version__}, glassbox {glassbox.__version__} (commit {commit}"
-        f"{', glassbox/ modified in the working tree' if dirty else ''})",
+        f"numba {numba.__version__}, glassbox {glassbox.__version__} (commit {commit()})",
         f"- nproc: {len(os.sched_getaffinity(0))}",
     ]
 
@@ -455,11 +451,7 @@ def main(argv=None):
                for result in run_dataset(DATASETS[name], args.data_dir, grids, selection_seeds,
                                          final_seeds)]
     text = report(results, environment, grids, args, selection_seeds, time.perf_counter() - start)
-    print(text, end="")
-    if args.output:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+    publish(text, args.output)
 
 
 if __name__ == "__main__":

@@ -82,12 +82,10 @@ import json
 import os
 import platform
 import shlex
-import subprocess
 import sys
 import time
 import warnings
 from datetime import datetime, timezone
-from pathlib import Path
 
 import numba
 import numpy as np
@@ -98,7 +96,8 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 
 import glassbox
-from benchmarks._data import DATA_DIR, DATASETS, REPO_ROOT
+from benchmarks._data import DATA_DIR, DATASETS
+from benchmarks._report import commit, publish
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
 
 MODES = ("defaults", "equal-work")
@@ -356,18 +355,11 @@ def target_lines(summary, mode):
 # report
 # --------------------------------------------------------------------------------------------------
 
-def git(*command):
-    return subprocess.run(["git", "-C", str(REPO_ROOT), *command], capture_output=True,
-                          text=True, check=False).stdout.strip()
-
-
 def provenance_lines(args):
-    dirty = git("status", "--porcelain", "glassbox", "benchmarks")
     command = " ".join(["python -m benchmarks.bench_vs_interpret",
                         *map(shlex.quote, args.argv)])
     return [
-        f"- commit: {git('rev-parse', '--short', 'HEAD')}"
-        + (" (with uncommitted changes in glassbox/ or benchmarks/)" if dirty else ""),
+        f"- commit: {commit()}",
         f"- command: `{command}`",
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- machine: nproc {len(os.sched_getaffinity(0))}, {platform.machine()}, "
@@ -522,11 +514,8 @@ def main(argv=None):
     folds = pd.DataFrame([record for dataset in datasets
                           for record in run_dataset(dataset, args)])
     text = report(folds, args, datasets)
-    print(text, end="")
-    if args.output:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+    output = publish(text, args.output)
+    if output:
         folds.to_csv(output.with_suffix(".csv"), index=False)
 
 

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from glassbox import _kernels as K
+from glassbox._losses import LOG_LOSS
 
 ROWS, BINS, REPEATS = 100_000, 258, 2000
 
@@ -22,7 +23,7 @@ def main():
     weight = np.ones(ROWS)
     grad, hess = np.zeros(BINS), np.zeros(BINS)
     factors = np.exp(rng.normal(size=BINS) * 0.01)
-    run = lambda: K._apply_then_histogram(K.LOG_LOSS, codes[:, 0], factors, codes[:, 1],  # noqa: E731
+    run = lambda: K._apply_then_histogram(LOG_LOSS, codes[:, 0], factors, codes[:, 1],  # noqa: E731
                                           state, y, weight, grad, hess)
     run()
     started = time.perf_counter()

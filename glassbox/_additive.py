@@ -12,23 +12,29 @@ behaviour for any model carrying the contract, so an estimator that is additive 
 configurations (a monotonic network with `additive=True`) uses them without inheriting them.
 """
 
+import numbers
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils import estimator_html_repr
+from sklearn.utils import check_random_state, estimator_html_repr
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._binning import fit_bins
+from ._boosting import make_bag
 from ._losses import LOSSES, class_probabilities, link_of
-from ._tabular import CATEGORICAL, as_kind, table_columns, target_array
+from ._tabular import (CATEGORICAL, as_kind, monotone_directions, resolve_categorical,
+                       table_columns, target_array)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
-from .terms import BinnedColumns, require_terms
+from .terms import BinnedColumns, Feature, require_terms
 
 _FAMILIES = {}
 
@@ -44,10 +50,35 @@ def model_class(name):
     return _FAMILIES[name]
 
 
+@dataclass
+class TrainingData:
+    """What every fit starts from; see `TabularModel._training_data`."""
+    names: list
+    kinds: list
+    columns: list
+    weight: np.ndarray
+    present: np.ndarray
+    bins: list
+    codes: np.ndarray
+    features: list
+    directions: np.ndarray
+    bags: list
+
+
 class TabularModel(BaseEstimator):
     """Base of every glassbox estimator: prediction plumbing shared by all model families."""
 
     _saved_attributes = ()  # fitted numbers or arrays beyond the contract that the format keeps
+
+    _parameter_constraints = {  # the parameters `_training_data` reads, and those of every family
+        "monotonic_cst": ["array-like", dict, None],
+        "categorical_features": ["array-like", StrOptions({"auto"}), None],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -69,8 +100,12 @@ class TabularModel(BaseEstimator):
         """scikit-learn checks this estimator fails by design, each with its reason."""
         return dict(cls._expected_failures)
 
-    def _training_data(self, X, y, sample_weight):
-        """Feature names and raw columns of X, and validated sample weights."""
+    def _training_data(self, X, y, sample_weight, *, n_bags, max_bins, stratify):
+        """The first steps of every fit, shared by the model families: feature names and kinds
+        (`categorical_features`), the columns converted to those kinds, validated sample weights,
+        each feature's bins (fitted on the rows of positive weight) and codes, the monotone
+        direction per feature (`monotonic_cst`), and one validation split per bag (`n_bags`,
+        stratified by `y` when `stratify`), all seeded from `random_state`."""
         names, columns = table_columns(X)
         validate_data(self, X, skip_check_array=True, reset=True)
         if names is None:
@@ -78,10 +113,25 @@ class TabularModel(BaseEstimator):
         if len(columns[0]) != len(y):
             raise ValueError("Found input variables with inconsistent numbers of samples: "
                              f"[{len(columns[0])}, {len(y)}].")
-        sample_weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
-        if not sample_weight.sum() > 0:
+        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not weight.sum() > 0:
             raise ValueError("sample_weight must have a positive sum.")
-        return names, columns, sample_weight
+        kinds = resolve_categorical(self.categorical_features, names, columns)
+        columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
+                                                              size=n_bags + 1)
+        present = weight > 0
+        binning_rng = np.random.default_rng(seeds[-1])
+        bins = [fit_bins(c[present], kind, max_bins, binning_rng)
+                for c, kind in zip(columns, kinds)]
+        codes = np.column_stack([b.codes(c) for b, c in zip(bins, columns)])
+        return TrainingData(
+            names, kinds, columns, weight, present, bins, codes,
+            features=[Feature(name, kind, b, bool((codes[:, j] == 0)[present].any()))
+                      for j, (name, kind, b) in enumerate(zip(names, kinds, bins))],
+            directions=monotone_directions(self.monotonic_cst, names, kinds),
+            bags=[make_bag(seed, y if stratify else None, weight, self.validation_fraction)
+                  for seed in seeds[:-1]])
 
     def _prediction_columns(self, X):
         """X's columns in the fitted order and kinds (matched by name for a DataFrame)."""

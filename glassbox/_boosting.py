@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernels as K
+from . import _losses as L
 
 
 REFRESH_ROUNDS = 10
@@ -136,7 +137,7 @@ class StageBooster:
     def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
         self.stage, self.y, self.weight, self.bag = stage, y, weight, bag
         self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
-        self.multiclass = settings.loss == K.MULTINOMIAL
+        self.multiclass = settings.loss == L.MULTINOMIAL
         n_terms = stage.n_terms
         self.counts = stage.bin_sums(bag.train_indicator)
         class_shape = raw.shape[1:]
@@ -238,7 +239,7 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
 
     Returns an array (2, n_candidates): gains, then chance gains.
     """
-    if loss == K.MULTINOMIAL:
+    if loss == L.MULTINOMIAL:
         shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
         p = shifted / shifted.sum(axis=1, keepdims=True)
         onehot = np.zeros_like(p)

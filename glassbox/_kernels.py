@@ -21,50 +21,22 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
-from ._losses import GAMMA, LOG_LOSS, MULTINOMIAL, POISSON, SQUARED_ERROR  # noqa: F401
+from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, raw_of, row_loss, softmax,
+                      state_gradient_hessian, state_of)
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 
 # --------------------------------------------------------------------------------------------------
-# Per-row loss algebra
+# Per-row state: the loss algebra itself lives in `_losses`
 # --------------------------------------------------------------------------------------------------
-
-@njit(inline="always", **_JIT)
-def _grad_hess(loss, v, y):
-    if loss == LOG_LOSS:
-        p = 1.0 / (1.0 + v)
-        return p - y, max(p * (1.0 - p), 1e-16)
-    if loss == SQUARED_ERROR:
-        return v - y, 1.0
-    if loss == POISSON:
-        return v - y, v
-    r = y / v  # GAMMA
-    return 1.0 - r, r
-
-
-@njit(inline="always", **_JIT)
-def _row_loss(loss, v, y):
-    if loss == LOG_LOSS:
-        return np.log1p(v) - (1.0 - y) * np.log(v) if y < 1.0 else np.log1p(v)
-    if loss == SQUARED_ERROR:
-        return 0.5 * (v - y) ** 2
-    if loss == POISSON:
-        return v - y * np.log(v)
-    return y / v + np.log(v)  # GAMMA
-
 
 @njit(**_JIT)
 def state_from_scores(loss, raw):
     """The per-row state (see module docstring) of raw additive scores."""
     out = np.empty_like(raw)
     for i in range(raw.shape[0]):
-        if loss == LOG_LOSS:
-            out[i] = np.exp(-raw[i])
-        elif loss == SQUARED_ERROR:
-            out[i] = raw[i]
-        else:
-            out[i] = np.exp(raw[i])
+        out[i] = state_of(loss, raw[i])
     return out
 
 
@@ -72,12 +44,7 @@ def state_from_scores(loss, raw):
 def _factors(loss, update, out):
     """Per-bin multiplier (or addend, for squared error) that applies `update` to the state."""
     for b in range(update.shape[0]):
-        if loss == LOG_LOSS:
-            out[b] = np.exp(-update[b])
-        elif loss == SQUARED_ERROR:
-            out[b] = update[b]
-        else:
-            out[b] = np.exp(update[b])
+        out[b] = state_of(loss, update[b])
 
 
 @njit(**_JIT)
@@ -86,7 +53,7 @@ def histogram(loss, codes, state, y, weight, grad, hess):
     grad[:] = 0.0
     hess[:] = 0.0
     for i in range(codes.shape[0]):
-        g, h = _grad_hess(loss, state[i], y[i])
+        g, h = state_gradient_hessian(loss, state[i], y[i])
         b = codes[i]
         grad[b] += weight[i] * g
         hess[b] += weight[i] * h
@@ -104,7 +71,7 @@ def _apply_then_histogram(loss, apply_codes, factors, next_codes, state, y, weig
         else:
             v = state[i] * factors[apply_codes[i]]
         state[i] = v
-        g, h = _grad_hess(loss, v, y[i])
+        g, h = state_gradient_hessian(loss, v, y[i])
         b = next_codes[i]
         grad[b] += weight[i] * g
         hess[b] += weight[i] * h
@@ -116,7 +83,7 @@ def mean_loss(loss, state, y, weight, rows):
     total = 0.0
     wsum = 0.0
     for r in rows:
-        total += weight[r] * _row_loss(loss, state[r], y[r])
+        total += weight[r] * row_loss(loss, raw_of(loss, state[r]), y[r])
         wsum += weight[r]
     return total / wsum if wsum > 0 else 0.0
 
@@ -493,29 +460,18 @@ def measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, c
 # --------------------------------------------------------------------------------------------------
 
 @njit(**_JIT)
-def _softmax_row(scores_row, out):
-    m = scores_row.max()
-    total = 0.0
-    for k in range(scores_row.shape[0]):
-        out[k] = np.exp(scores_row[k] - m)
-        total += out[k]
-    for k in range(scores_row.shape[0]):
-        out[k] /= total
-
-
-@njit(**_JIT)
 def histogram_multiclass(codes, state, y, weight, grad, hess):
     """Per-class gradient and hessian sums per bin; `y` holds class indices."""
     grad[:] = 0.0
     hess[:] = 0.0
     p = np.empty(state.shape[1])
     for i in range(codes.shape[0]):
-        _softmax_row(state[i], p)
+        softmax(state[i], p)
         b = codes[i]
         for k in range(p.shape[0]):
             target = 1.0 if y[i] == k else 0.0
             grad[b, k] += weight[i] * (p[k] - target)
-            hess[b, k] += weight[i] * max(p[k] * (1.0 - p[k]), 1e-16)
+            hess[b, k] += weight[i] * max(p[k] * (1.0 - p[k]), HESSIAN_FLOOR)
 
 
 @njit(**_JIT)
@@ -524,8 +480,7 @@ def mean_loss_multiclass(state, y, weight, rows):
     wsum = 0.0
     p = np.empty(state.shape[1])
     for r in rows:
-        _softmax_row(state[r], p)
-        total -= weight[r] * np.log(max(p[int(y[r])], 1e-300))
+        total += weight[r] * (softmax(state[r], p) - state[r, int(y[r])])
         wsum += weight[r]
     return total / wsum if wsum > 0 else 0.0
 
@@ -738,6 +693,6 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
 def gradients(loss, state, y, weight, grad, hess):
     """Per-row weighted gradient and hessian."""
     for i in range(state.shape[0]):
-        g, h = _grad_hess(loss, state[i], y[i])
+        g, h = state_gradient_hessian(loss, state[i], y[i])
         grad[i] = weight[i] * g
         hess[i] = weight[i] * h

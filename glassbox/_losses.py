@@ -4,7 +4,9 @@ A model's raw score is additive on its link scale: log-odds ("logit"), one logit
 ("softmax"), the mean itself ("identity") or the log of the mean ("log"). `inverse_link` turns raw
 scores into predictions, `initial_score` gives the constant raw score that fits a target best, and
 `gradient_hessian` / `row_loss` / `multinomial_row` are the per-row algebra on the raw-score scale,
-inlined into the Numba kernels that train.
+inlined into the Numba kernels that train. Boosting keeps a per-row *state* instead of the raw
+score (`state_of`), so its gradient and hessian are written once, on the state, and the raw-scale
+ones derive from it.
 """
 
 import numpy as np
@@ -17,6 +19,9 @@ SQUARED_ERROR = 1
 POISSON = 2
 GAMMA = 3
 MULTINOMIAL = 4
+
+HESSIAN_FLOOR = 1e-16
+"""Smallest hessian a row contributes, so a confident row cannot make a leaf's step infinite."""
 
 LOSSES = {"log_loss": LOG_LOSS, "squared_error": SQUARED_ERROR, "poisson": POISSON,
           "gamma": GAMMA, "multinomial": MULTINOMIAL}
@@ -79,19 +84,46 @@ def initial_score(loss, y, weight, n_classes=0):
 
 
 @njit(inline="always", **_JIT)
-def gradient_hessian(loss, raw, y):
-    """First and second derivative of one row's loss with respect to its raw score (every
-    loss but multinomial)."""
+def state_of(loss, raw):
+    """The training state of a raw score (every loss but multinomial): exp(-raw) for log-loss,
+    exp(raw) for Poisson and Gamma, the raw score for squared error. Adding to a raw score
+    multiplies its state (adds, for squared error), so a boosting step needs no exp per row."""
     if loss == LOG_LOSS:
-        p = 1.0 / (1.0 + np.exp(-raw))
-        return p - y, max(p * (1.0 - p), 1e-16)
+        return np.exp(-raw)
     if loss == SQUARED_ERROR:
-        return raw - y, 1.0
-    mu = np.exp(raw)
+        return raw
+    return np.exp(raw)
+
+
+@njit(inline="always", **_JIT)
+def raw_of(loss, state):
+    """The raw score of a training state: the inverse of `state_of`."""
+    if loss == LOG_LOSS:
+        return -np.log(state)
+    if loss == SQUARED_ERROR:
+        return state
+    return np.log(state)
+
+
+@njit(inline="always", **_JIT)
+def state_gradient_hessian(loss, v, y):
+    """First and second derivative of one row's loss with respect to its raw score, from the
+    row's state `v` (see `state_of`)."""
+    if loss == LOG_LOSS:
+        p = 1.0 / (1.0 + v)
+        return p - y, max(p * (1.0 - p), HESSIAN_FLOOR)
+    if loss == SQUARED_ERROR:
+        return v - y, 1.0
     if loss == POISSON:
-        return mu - y, mu
-    r = y / mu  # GAMMA
+        return v - y, v
+    r = y / v  # GAMMA
     return 1.0 - r, r
+
+
+@njit(inline="always", **_JIT)
+def gradient_hessian(loss, raw, y):
+    """First and second derivative of one row's loss with respect to its raw score."""
+    return state_gradient_hessian(loss, state_of(loss, raw), y)
 
 
 @njit(inline="always", **_JIT)
@@ -108,13 +140,23 @@ def row_loss(loss, raw, y):
 
 
 @njit(inline="always", **_JIT)
-def multinomial_row(raw, target, grad):
-    """One row's multinomial loss over its per-class raw scores `raw`, with its gradient
-    (probability minus indicator of the `target` class) written into `grad`."""
+def softmax(raw, out):
+    """Class probabilities of one row's per-class raw scores into `out`; returns their
+    log-sum-exp, so a row's multinomial loss is the result minus the target class's raw score."""
     m = raw.max()
     s = 0.0
     for c in range(raw.shape[0]):
-        s += np.exp(raw[c] - m)
+        out[c] = np.exp(raw[c] - m)
+        s += out[c]
     for c in range(raw.shape[0]):
-        grad[c] = np.exp(raw[c] - m) / s - (1.0 if c == target else 0.0)
-    return m + np.log(s) - raw[target]
+        out[c] /= s
+    return m + np.log(s)
+
+
+@njit(inline="always", **_JIT)
+def multinomial_row(raw, target, grad):
+    """One row's multinomial loss over its per-class raw scores `raw`, with its gradient
+    (probability minus indicator of the `target` class) written into `grad`."""
+    log_total = softmax(raw, grad)
+    grad[target] -= 1.0
+    return log_total - raw[target]

@@ -168,7 +168,7 @@ def warn_uninformative(names, columns):
     if notes:
         warnings.warn("These training columns carry no information, so the model learns no "
                       "effect from them: " + ", ".join(notes) + ". Drop them, or check how the "
-                      "data was loaded.", ConstantFeatureWarning, stacklevel=5)
+                      "data was loaded.", ConstantFeatureWarning, stacklevel=6)  # the caller of fit
 
 
 def _numeric_booleans(column):

@@ -25,17 +25,15 @@ import numpy as np
 from joblib import delayed, effective_n_jobs
 from sklearn.base import RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _losses as L
 from ._additive import AdditiveModel, LogitClassifierMixin
-from ._binning import coarsen, fit_bins
+from ._binning import coarsen
 from ._boosting import (Settings, Stage, StageBooster, boost_lockstep, boost_stage,
-                        make_bag, pair_gains)
-from ._tabular import (CATEGORICAL, as_kind, feature_index, monotone_directions,
-                       numeric_target, resolve_categorical)
-from .terms import Feature, Term, center
+                        pair_gains)
+from ._tabular import CATEGORICAL, feature_index, numeric_target
+from .terms import Term, center
 
 
 MAX_NEWTON_STEP = 20.0
@@ -59,11 +57,10 @@ class _BoostedGAM(AdditiveModel):
     _saved_attributes = ("bag_rounds_",)
 
     _parameter_constraints = {
+        **AdditiveModel._parameter_constraints,
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
         "early_stopping_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "outer_bags": [Interval(numbers.Integral, 1, None, closed="left")],
         "interactions": [Interval(numbers.Integral, 0, None, closed="left"), str, "array-like"],
         "max_bins": [Interval(numbers.Integral, 2, 65_000, closed="both")],
@@ -73,20 +70,15 @@ class _BoostedGAM(AdditiveModel):
         "min_interaction_gain_ratio": [Interval(numbers.Real, 0, None, closed="left")],
         "smoothing_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
         "l2_regularization": [Interval(numbers.Real, 0, None, closed="left")],
-        "monotonic_cst": ["array-like", dict, None],
-        "categorical_features": ["array-like", StrOptions({"auto"}), None],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
-        "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
                  min_interaction_gain_ratio=3.0, max_bins=255, max_interaction_bins=32,
-                 min_samples_leaf=20, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0):
+                 min_samples_leaf=20, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0):
         self.learning_rate = learning_rate
         self.max_rounds = max_rounds
         self.early_stopping_rounds = early_stopping_rounds
@@ -116,23 +108,12 @@ class _BoostedGAM(AdditiveModel):
         """Fit on validated targets: `y` float (class index for classifiers), `loss` a kernel id."""
         started = time.time()
         deadline = started + self.max_time if self.max_time is not None else None
-        names, columns, sample_weight = self._training_data(X, y, sample_weight)
-        kinds = resolve_categorical(self.categorical_features, names, columns)
-        columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
-        monotone = monotone_directions(self.monotonic_cst, names, kinds)
-
-        random_state = check_random_state(self.random_state)
-        seeds = random_state.randint(np.iinfo(np.int32).max, size=self.outer_bags + 1)
-        binning_rng = np.random.default_rng(seeds[-1])
-        present = sample_weight > 0
-        feature_bins = [fit_bins(c[present], kind, self.max_bins, binning_rng)
-                        for c, kind in zip(columns, kinds)]
-        main_codes = np.column_stack([b.codes(c) for b, c in zip(feature_bins, columns)])
-
+        data = self._training_data(X, y, sample_weight, n_bags=self.outer_bags,
+                                   max_bins=self.max_bins, stratify=n_classes > 0)
+        names, kinds, sample_weight, present = data.names, data.kinds, data.weight, data.present
+        feature_bins, main_codes, monotone, bags = data.bins, data.codes, data.directions, data.bags
         init = L.initial_score(loss, y, sample_weight, n_classes)
         raw_init = np.tile(init, (len(y), 1)) if loss == L.MULTINOMIAL else np.full(len(y), init)
-        bags = [make_bag(seed, y if n_classes else None, sample_weight,
-                          self.validation_fraction) for seed in seeds[:-1]]
         settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
                             int(self.early_stopping_rounds), float(self.tol),
                             int(self.max_leaves), int(self.min_samples_leaf),
@@ -176,9 +157,7 @@ class _BoostedGAM(AdditiveModel):
         self.fit_report_ = self._report(started, cut, n_pairs, pairs, explicit, main_results,
                                         pair_results, names)
 
-        self.features_ = [Feature(name, kind, bins, bool((codes == 0)[present].any()))
-                          for name, kind, bins, codes in
-                          zip(names, kinds, feature_bins, main_codes.T)]
+        self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
             init, mains, [r.scores for r in main_results], names, feature_bins,
             pairs, pair_bins, pair_results, sample_weight, present, pair_stage)
@@ -380,9 +359,9 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
     def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
                  interactions="3x", min_interaction_gain_ratio=3.0, max_bins=255,
-                 max_interaction_bins=32, min_samples_leaf=20, max_leaves=2, smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0):
+                 max_interaction_bins=32, min_samples_leaf=20, max_leaves=2, smoothing_rounds=50,
+                 l2_regularization=0.0, monotonic_cst=None, categorical_features="auto",
+                 max_time=None, n_jobs=None, random_state=None, verbose=0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,

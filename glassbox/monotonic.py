@@ -20,18 +20,14 @@ import numpy as np
 import pandas as pd
 from joblib import delayed
 from sklearn.base import RegressorMixin
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from . import _additive as A
 from . import _losses as L
 from . import _netkernels as N
 from ._additive import LogitClassifierMixin, TabularModel
-from ._binning import fit_bins
-from ._boosting import make_bag
-from ._tabular import (CATEGORICAL, as_kind, monotone_directions, numeric_target,
-                       resolve_categorical)
-from .terms import Feature, Term, center
+from ._tabular import CATEGORICAL, numeric_target
+from .terms import Term, center
 
 _INIT_ROWS = 1024
 _SPLIT = (N.RELU, N.CONCAVE, N.SATURATED)
@@ -282,7 +278,7 @@ class _MonotonicNet(TabularModel):
     _expected_failures = _EXPECTED_FAILED_CHECKS
 
     _parameter_constraints = {
-        "monotonic_cst": ["array-like", dict, None],
+        **TabularModel._parameter_constraints,
         "additive": ["boolean"],
         "hidden_layer_sizes": ["array-like"],
         "n_knots": [Interval(numbers.Integral, 2, 1000, closed="both")],
@@ -290,14 +286,8 @@ class _MonotonicNet(TabularModel):
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_seeds": [Interval(numbers.Integral, 1, None, closed="left")],
-        "categorical_features": ["array-like", str, None],
-        "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(self, *, monotonic_cst=None, additive=False, hidden_layer_sizes=(32, 32),
@@ -324,34 +314,25 @@ class _MonotonicNet(TabularModel):
 
     def _fit(self, X, y, sample_weight, loss, n_out, classes):
         started = time.time()
-        names, columns, sample_weight = self._training_data(X, y, sample_weight)
-        y, base = self._prepare_target(y, sample_weight)
         hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)]
         if any(h < 1 for h in hidden):
             raise ValueError(f"hidden_layer_sizes must be positive, got {self.hidden_layer_sizes}.")
-        kinds = resolve_categorical(self.categorical_features, names, columns)
-        columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
-        directions = monotone_directions(self.monotonic_cst, names, kinds)
-        present = sample_weight > 0
-        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
-                                                              size=self.n_seeds + 1)
-        bins = [fit_bins(c[present], kind, 255, np.random.default_rng(seeds[-1]))
-                for c, kind in zip(columns, kinds)]
-        self.features_ = [Feature(name, kind, b, bool(np.asarray((b.codes(c) == 0)[present]).any()))
-                          for name, kind, b, c in zip(names, kinds, bins, columns)]
-        self.encoder_ = _Encoder.fit(columns, kinds, directions, bins, present, self.additive,
-                                     self.n_knots)
+        data = self._training_data(X, y, sample_weight, n_bags=self.n_seeds, max_bins=255,
+                                   stratify=classes is not None)
+        columns, sample_weight, present = data.columns, data.weight, data.present
+        y, base = self._prepare_target(y, sample_weight)
+        self.features_ = data.features
+        self.encoder_ = _Encoder.fit(columns, data.kinds, data.directions, data.bins, present,
+                                     self.additive, self.n_knots)
         x = self.encoder_.transform(columns)
         self.network_ = _architecture(self.encoder_.modes, hidden, n_out, self.additive)
         settings = {"batch_size": int(self.batch_size), "max_iter": int(self.max_iter),
                     "learning_rate": float(self.learning_rate_init), "alpha": float(self.alpha),
                     "tol": float(self.tol), "n_iter_no_change": int(self.n_iter_no_change)}
-        bags = [make_bag(seed, y if classes is not None else None, sample_weight,
-                         self.validation_fraction) for seed in seeds[:-1]]
         results = self._run_parallel(
             "training", started,
             (delayed(_train)(self.network_, x, y, sample_weight, bag, loss, base, settings)
-             for bag in bags), len(bags), "seeds")
+             for bag in data.bags), len(data.bags), "seeds")
         self.params_ = [r[0] for r in results]
         self.n_iter_ = np.array([r[1] for r in results])
         if self.additive:
