@@ -71,6 +71,8 @@ class Bins:
     def codes(self, column):
         """uint16 bin codes of a column prepared by `glassbox._tabular` (float64 or object)."""
         if self.kind == "continuous":
+            if not column.flags.writeable:  # one compiled specialisation, not two
+                column = column.copy()
             return bin_continuous(column, self.edges, *self._search_grid())
         # Hash the column once, then place its few distinct values; factorize marks a missing
         # value -1, which indexes the missing bin appended last.

@@ -1,7 +1,7 @@
 """One bag's boosting: greedy rounds over a stage of terms with early stopping, and pair ranking.
 
 A round is as many steps as the stage has terms. Each step goes to the term whose best update
-gains most (`_kernels.boost_greedy`), every term's gain is re-measured every `REFRESH_ROUNDS`
+gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is re-measured every `REFRESH_ROUNDS`
 rounds, and the first `smoothing_rounds` rounds apply random cuts to the chosen terms. Python here
 only prepares flat arrays, runs the compiled rounds one call a round, and decides when to stop: on
 validation loss, on `max_rounds`, or on the wall-clock deadline.
@@ -21,6 +21,14 @@ REFRESH_ROUNDS = 10
 """Greedy rounds between two measurements of every term's gain. Between them a term's gain is
 only re-measured when it leads, so a term whose gain grows because others changed waits at most
 this many rounds; each measurement costs one pass per term, a tenth of the greedy steps."""
+
+CHANCE_DRAWS = 8
+"""Shuffles of the rows that measure each term's chance gain (`StageBooster._chance_gains`)."""
+
+BLOCK_ROWS = 1 << 16
+"""Rows per block when a bag's passes over the rows are split (more rows than this, and not
+multiclass): each block is histogrammed on its own and the blocks are added in order, so a bag
+can use several threads (`Settings.row_threads`) and give the same result on any number."""
 
 
 @dataclass
@@ -80,6 +88,7 @@ class Settings:
     min_samples_leaf: int
     l2: float
     max_delta: float
+    row_threads: int = 1
 
 
 @dataclass
@@ -150,6 +159,9 @@ class StageBooster:
         self.state = raw.copy() if self.multiclass else K.state_from_scores(settings.loss, raw)
         self.gains = np.zeros(n_terms)
         self.leader = 0
+        self._prepare_blocks(largest)
+        self.chance = np.ones(n_terms)  # raw gains while the chance gains are measured
+        self.chance = self._chance_gains()
         self.best_cuts = np.full(n_terms, -1.0)
         self.validate = len(bag.validation_rows) > 0
         self.best_loss = self._validation_loss() if self.validate else np.inf
@@ -168,20 +180,26 @@ class StageBooster:
         rows = (self.state, self.y, self.bag.train_weight, self.grad, self.hess, self.update)
         self.rounds += 1
         if (self.rounds - 1) % REFRESH_ROUNDS == 0:
-            if self.multiclass:
+            if self.starts is not None:
+                self.leader = self._measure_gains_in_blocks()
+            elif self.multiclass:
                 self.leader = K.measure_gains_multiclass(*common, self.counts, *rows, self.gains,
-                                                         *tail)
+                                                         self.chance, *tail)
             else:
                 self.leader = K.measure_gains(st.loss, *common, self.counts, *rows, self.gains,
-                                              *tail)
+                                              self.chance, *tail)
         draws = (self.rng.random(stage.n_terms) if self.rounds <= self.smoothing_rounds
                  else self.best_cuts)
-        if self.multiclass:
+        if self.starts is not None:
+            self.leader = self._greedy_in_blocks(draws)
+        elif self.multiclass:
             self.leader = K.boost_greedy_multiclass(*common, self.scores, self.counts, *rows,
-                                                    self.gains, self.leader, draws, *tail)
+                                                    self.gains, self.chance, self.leader, draws,
+                                                    *tail)
         else:
             self.leader = K.boost_greedy(st.loss, *common, self.scores, self.counts, *rows,
-                                         self.factors, self.gains, self.leader, draws, *tail)
+                                         self.factors, self.gains, self.chance, self.leader,
+                                         draws, *tail)
         if self.validate:
             loss = self._validation_loss()
             if loss < self.best_loss - st.tol * abs(self.best_loss):
@@ -194,7 +212,97 @@ class StageBooster:
             self.finished = True
         return not self.finished
 
+    def _chance_gains(self):
+        """Each term's gain when its bins are unrelated to the target, from the starting scores:
+        the mean over CHANCE_DRAWS shuffles of the rows' codes. Greedy selection compares gains
+        relative to these, so a feature offering many cuts (whose best cut fits noise well) does
+        not crowd out one offering few (a binary risk factor) at equal real signal."""
+        st, stage = self.settings, self.stage
+        total = np.zeros(stage.n_terms)
+        present = np.flatnonzero(self.weight > 0)  # rows of zero weight take no part
+        codes = stage.codes.copy(order="F")
+        for _ in range(CHANCE_DRAWS):
+            codes[present] = stage.codes[present[self.rng.permutation(len(present))]]
+            common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                      stage.monotone)
+            tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
+            rows = (self.state, self.y, self.bag.train_weight, self.grad, self.hess, self.update)
+            if self.multiclass:
+                K.measure_gains_multiclass(*common, self.counts, *rows, self.gains, self.chance,
+                                           *tail)
+            else:
+                K.measure_gains(st.loss, *common, self.counts, *rows, self.gains, self.chance,
+                                *tail)
+            total += self.gains
+        chance = total / CHANCE_DRAWS
+        positive = chance[chance > 0]  # a term that cannot cut has no chance gain: floor it
+        floor = 0.1 * np.median(positive) if len(positive) else 1.0
+        return np.maximum(chance, floor)
+
+    def _prepare_blocks(self, largest):
+        """Row blocks and the threads that share them, for data of more than BLOCK_ROWS rows
+        (`starts` stays None otherwise, and each round is one compiled call)."""
+        self.starts = self.pool = None
+        n_rows = len(self.y)
+        if self.multiclass or n_rows <= BLOCK_ROWS:
+            return
+        self.starts = np.append(np.arange(0, n_rows, BLOCK_ROWS), n_rows).astype(np.int64)
+        n_blocks = len(self.starts) - 1
+        self.part_grad = np.zeros((n_blocks, largest))
+        self.part_hess = np.zeros_like(self.part_grad)
+        threads = max(1, min(self.settings.row_threads, n_blocks))
+        edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
+        self.spans = list(zip(edges[:-1], edges[1:]))
+        if threads > 1:
+            self.pool = ThreadPoolExecutor(max_workers=threads)
+
+    def _pass(self, apply, apply_codes, next_codes):
+        """One pass over the rows, block by block: apply the last update (if `apply`), then
+        histogram `next_codes` into `grad` / `hess`."""
+        args = (self.settings.loss, apply, apply_codes, self.factors, next_codes, self.state,
+                self.y, self.bag.train_weight, self.starts)
+        run = lambda span: K.block_pass(*args, span[0], span[1], self.part_grad,  # noqa: E731
+                                        self.part_hess)
+        if self.pool is None:
+            run(self.spans[0])
+        else:
+            list(self.pool.map(run, self.spans))
+        K.sum_blocks(self.part_grad, self.part_hess, self.grad, self.hess)
+
+    def _greedy_in_blocks(self, draws):
+        """`_kernels.boost_greedy` with its passes over the rows split into blocks."""
+        st, stage = self.settings, self.stage
+        t = self.leader
+        for draw in draws:
+            applied, following = K.greedy_choice(
+                st.loss, t, draw, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                stage.monotone, self.scores, self.counts, self.grad, self.hess, self.update,
+                self.factors, self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
+                st.learning_rate, st.max_delta)
+            if following < 0:
+                break
+            self._pass(applied, stage.codes[:, t], stage.codes[:, following])
+            t = following
+        return t
+
+    def _measure_gains_in_blocks(self):
+        """`_kernels.measure_gains` with its passes over the rows split into blocks."""
+        st, stage = self.settings, self.stage
+        for t in range(stage.n_terms):
+            self._pass(False, stage.codes[:, t], stage.codes[:, t])
+            self.gains[t] = K.term_gain(
+                t, self.grad, self.hess, self.counts, stage.offsets, stage.dims_a, stage.dims_b,
+                stage.categorical, stage.monotone, st.max_leaves, st.min_samples_leaf, st.l2,
+                st.learning_rate, st.max_delta, self.update) / self.chance[t]
+        leader = int(np.argmax(self.gains))
+        if leader != stage.n_terms - 1:
+            self._pass(False, stage.codes[:, leader], stage.codes[:, leader])
+        return leader
+
     def result(self):
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
         if not self.validate:
             return StageResult(self.scores, self.rounds, self.rounds, self.timed_out)
         return StageResult(self.best_scores, self.best_round, self.rounds, self.timed_out)
@@ -253,12 +361,13 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
         grads, hesses = g[None], h[None]
     indicator = bag.train_indicator
     shuffle = np.random.default_rng(bag.seed + 2).permutation(len(y))
+    columns = {j: np.ascontiguousarray(pair_codes[:, j]) for pair in candidates for j in pair}
+    grads = [np.ascontiguousarray(g) for g in grads]
+    hesses = [np.ascontiguousarray(h) for h in hesses]
     gains = np.zeros((2, len(candidates)))
     for i, (a, b) in enumerate(candidates):
-        for second, out in ((pair_codes[:, b], gains[0]), (pair_codes[shuffle, b], gains[1])):
+        for second, out in ((columns[b], gains[0]), (columns[b][shuffle], gains[1])):
             for g, h in zip(grads, hesses):
-                out[i] += K.fast_pair_gain(pair_codes[:, a], second, pair_sizes[a],
-                                           pair_sizes[b], np.ascontiguousarray(g),
-                                           np.ascontiguousarray(h), indicator, min_samples_leaf,
-                                           l2)
+                out[i] += K.fast_pair_gain(columns[a], second, pair_sizes[a], pair_sizes[b], g, h,
+                                           indicator, min_samples_leaf, l2)
     return gains

@@ -188,6 +188,32 @@ def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
 
 
 @njit(**_JIT)
+def _stable_sort(keys, order, lo, hi):
+    """Sort `order[lo:hi]` by `keys` of its entries, ties in their current order (a bottom-up
+    merge sort: small to compile, unlike NumPy's argsort)."""
+    n = hi - lo
+    src = order[lo:hi].copy()
+    dst = np.empty_like(src)
+    width = 1
+    while width < n:
+        for start in range(0, n, 2 * width):
+            mid = min(start + width, n)
+            end = min(start + 2 * width, n)
+            i, j = start, mid
+            for k in range(start, end):
+                if i < mid and (j >= end or keys[src[i]] <= keys[src[j]]):
+                    dst[k] = src[i]
+                    i += 1
+                else:
+                    dst[k] = src[j]
+                    j += 1
+        src, dst = dst, src
+        width *= 2
+    for k in range(n):
+        order[lo + k] = src[k]
+
+
+@njit(**_JIT)
 def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
                 max_delta, cut_draw, out):
     """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
@@ -208,16 +234,16 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
         leaves += _gain(grad[0], hess[0], l2)
         cover_g += grad[0]
         cover_h += hess[0]
-    lo = 1
+    lo = np.int64(1)  # not a literal: one compiled specialisation of the helpers
     hi = nb - 1
     if hi - lo < 2:
         return 0.0
     order = np.arange(nb)
     if categorical:
-        ratio = np.empty(hi - lo)
+        ratio = np.empty(nb)
         for b in range(lo, hi):
-            ratio[b - lo] = grad[b] / (hess[b] + 1.0) if count[b] > 0 else 0.0
-        order[lo:hi] = lo + np.argsort(ratio, kind="mergesort")
+            ratio[b] = grad[b] / (hess[b] + 1.0) if count[b] > 0 else 0.0
+        _stable_sort(ratio, order, lo, hi)
     g = grad[order]
     h = hess[order]
     c = count[order]
@@ -232,16 +258,17 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
         s1 = _best_cut(g, h, c, lo, hi, min_leaf, l2, direction)[1]
     if s1 < 0:
         return 0.0
-    cuts = np.array([lo, s1, hi, -1])
+    cuts = np.empty(4, dtype=np.int64)
+    cuts[0], cuts[1], cuts[2], cuts[3] = lo, s1, hi, -1
     if max_leaves >= 3:
         gain_left, s_left = _best_cut(g, h, c, lo, s1, min_leaf, l2, direction)
         gain_right, s_right = _best_cut(g, h, c, s1, hi, min_leaf, l2, direction)
         if direction != 0:
             s_left, s_right = _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction)
         if s_left > 0 and gain_left >= gain_right:
-            cuts[:] = (lo, s_left, s1, hi)
+            cuts[1], cuts[2], cuts[3] = s_left, s1, hi
         elif s_right > 0:
-            cuts[:] = (lo, s1, s_right, hi)
+            cuts[2], cuts[3] = s_right, hi
     for k in range(3):
         if cuts[k + 1] < 0:
             break
@@ -270,14 +297,19 @@ def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
 
 @njit(**_JIT)
 def _pair_profiles(grad, hess, count, na, nb, transpose):
-    """Row-major (first, second) views of a pair histogram; `transpose` swaps the two features."""
-    if not transpose:
-        return (np.ascontiguousarray(grad).reshape((na, nb)),
-                np.ascontiguousarray(hess).reshape((na, nb)),
-                np.ascontiguousarray(count).reshape((na, nb)))
-    return (np.ascontiguousarray(grad.reshape((na, nb)).T),
-            np.ascontiguousarray(hess.reshape((na, nb)).T),
-            np.ascontiguousarray(count.reshape((na, nb)).T))
+    """Row-major (first, second) copies of a pair histogram; `transpose` swaps the features."""
+    shape = (nb, na) if transpose else (na, nb)
+    g2 = np.empty(shape)
+    h2 = np.empty(shape)
+    c2 = np.empty(shape)
+    for a in range(na):
+        for b in range(nb):
+            k = a * nb + b
+            if transpose:
+                g2[b, a], h2[b, a], c2[b, a] = grad[k], hess[k], count[k]
+            else:
+                g2[a, b], h2[a, b], c2[a, b] = grad[k], hess[k], count[k]
+    return g2, h2, c2
 
 
 @njit(**_JIT)
@@ -305,6 +337,7 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
             col_h[b] += h2[a, b]
             col_c[b] += c2[a, b]
     best = (-1.0, -1, -1, -1)
+    first = np.int64(0)  # not a literal: the same `_best_cut` specialisation as main effects
     for i in range(1, n1):
         for b in range(n2):
             low_g[b] += g2[i - 1, b]
@@ -313,10 +346,10 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
             high_g[b] = col_g[b] - low_g[b]
             high_h[b] = col_h[b] - low_h[b]
             high_c[b] = col_c[b] - low_c[b]
-        gain_low, j_low = _best_cut(low_g, low_h, low_c, 0, n2, min_leaf, l2, 0)
+        gain_low, j_low = _best_cut(low_g, low_h, low_c, first, n2, min_leaf, l2, first)
         if j_low < 0:
             continue
-        gain_high, j_high = _best_cut(high_g, high_h, high_c, 0, n2, min_leaf, l2, 0)
+        gain_high, j_high = _best_cut(high_g, high_h, high_c, first, n2, min_leaf, l2, first)
         if j_high < 0:
             continue
         gl = low_g.sum()
@@ -335,18 +368,21 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
     best_gain = -1.0
     best_tree = (-1, -1, -1)
     best_transpose = False
-    for transpose in (False, True):
+    best_g2 = best_h2 = np.empty((0, 0))
+    for flip in range(2):
+        transpose = flip == 1
         g2, h2, c2 = _pair_profiles(grad, hess, count, na, nb, transpose)
         gain, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
         if gain > best_gain:
             best_gain = gain
             best_tree = (i, j_low, j_high)
             best_transpose = transpose
+            best_g2, best_h2 = g2, h2
     if best_gain < 0.0:
         return 0.0
     i, j_low, j_high = best_tree
     n1, n2 = (nb, na) if best_transpose else (na, nb)
-    g2, h2, _ = _pair_profiles(grad, hess, count, na, nb, best_transpose)
+    g2, h2 = best_g2, best_h2
     for first_lo, first_hi, cut in ((0, i, j_low), (i, n1, j_high)):
         for second_lo, second_hi in ((0, cut), (cut, n2)):
             g = 0.0
@@ -392,13 +428,47 @@ def _best_other(gains, t):
     return best
 
 
+@njit(inline="always", **_JIT)
+def _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
+                   grad, hess, update, factors, gains, chance, decay, max_leaves, min_leaf, l2,
+                   learning_rate, max_delta):
+    """One greedy step's decision from term t's fresh histogram (see `boost_greedy`): updates
+    t's gain and, if t still leads, applies its update to `scores` and leaves the per-bin state
+    factors in `factors`. Returns whether it applied."""
+    lo = offsets[t]
+    size = offsets[t + 1] - lo
+    gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                        max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update) / chance[t]
+    gains[t] = gain
+    applied = gain > 0.0 and gain >= _best_other(gains, t)
+    if applied and draw >= 0.0:
+        _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                     max_leaves, min_leaf, l2, learning_rate, max_delta, draw, update)
+    if applied:
+        for b in range(size):
+            scores[lo + b] += update[b]
+        gains[t] = gain * decay
+        _factors(loss, update[:size], factors[:size])
+    return applied
+
+
+@njit(inline="always", **_JIT)
+def _next_term(gains):
+    """The term of the next step, the leader; -1 when no term has a positive gain."""
+    leader = np.argmax(gains)
+    return leader if gains[leader] > 0.0 else -1
+
+
 @njit(**_JIT)
 def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
-                 y, weight, grad, hess, update, factors, gains, current, cut_draws, max_leaves,
-                 min_leaf, l2, learning_rate, max_delta):
-    """Up to `len(cut_draws)` greedy steps, one pass over the rows each; returns the term whose histogram
-    `grad`/`hess` hold on exit (on entry they hold that of `current`, the leader of `gains`).
+                 y, weight, grad, hess, update, factors, gains, chance, current, cut_draws,
+                 max_leaves, min_leaf, l2, learning_rate, max_delta):
+    """Up to `len(cut_draws)` greedy steps, one pass over the rows each; returns the term whose
+    histogram `grad`/`hess` hold on exit (on entry they hold that of `current`, the leader of
+    `gains`).
 
+    Gains are measured relative to each term's `chance` gain (its gain on shuffled rows), so
+    terms offering many cuts and terms offering few compete on equal terms.
     A step recomputes the gain of the leading term from its fresh histogram. If it still leads
     every other term's (stale) gain, its update is applied and its gain decays by the
     (1 - learning_rate)^2 a shrunk Newton step predicts; otherwise the pass only measured it. So
@@ -410,24 +480,15 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     decay = (1.0 - learning_rate) ** 2
     t = current
     for step in range(cut_draws.shape[0]):
-        lo = offsets[t]
-        size = offsets[t + 1] - lo
-        gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                            max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update)
-        gains[t] = gain
-        applied = gain > 0.0 and gain >= _best_other(gains, t)
-        if applied and cut_draws[step] >= 0.0:
-            _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                         max_leaves, min_leaf, l2, learning_rate, max_delta, cut_draws[step],
-                         update)
-        if applied:
-            for b in range(size):
-                scores[lo + b] += update[b]
-            gains[t] = gain * decay
-            _factors(loss, update[:size], factors[:size])
-        nxt = np.argmax(gains)
-        if gains[nxt] <= 0.0:
+        applied = _greedy_choice(loss, t, cut_draws[step], offsets, dims_a, dims_b,
+                                 categorical, monotone, scores, counts, grad, hess, update,
+                                 factors, gains, chance, decay, max_leaves, min_leaf, l2,
+                                 learning_rate,
+                                 max_delta)
+        nxt = _next_term(gains)
+        if nxt < 0:
             break
+        size = offsets[t + 1] - offsets[t]
         if applied:
             _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state, y,
                                   weight, grad, hess)
@@ -438,17 +499,65 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
 
 
 @njit(**_JIT)
+def greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
+                  counts, grad, hess, update, factors, gains, chance, max_leaves, min_leaf, l2,
+                  learning_rate, max_delta):
+    """`boost_greedy`'s decision for one step, callable on its own: the row-block path runs
+    the passes over the rows itself (`block_pass`). Returns (applied, next term or -1)."""
+    applied = _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical,
+                             monotone, scores, counts, grad, hess, update, factors, gains, chance,
+                             (1.0 - learning_rate) ** 2, max_leaves, min_leaf, l2, learning_rate,
+                             max_delta)
+    return applied, _next_term(gains)
+
+
+@njit(**_JIT)
+def term_gain(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone, max_leaves,
+              min_leaf, l2, learning_rate, max_delta, update):
+    """Term t's gain from its histogram `grad` / `hess`, without changing the model."""
+    return _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                        max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update)
+
+
+@njit(**_JIT)
+def block_pass(loss, apply, apply_codes, factors, next_codes, state, y, weight, starts, first,
+               last, part_grad, part_hess):
+    """The pass of one greedy step over row blocks `first` .. `last - 1` (block k holds rows
+    `starts[k]:starts[k + 1]`): apply the last update if `apply`, then histogram the next term
+    into the block's own row of `part_grad` / `part_hess`. Threads take disjoint blocks, and
+    `sum_blocks` adds the blocks in order, so the sums do not depend on the thread count."""
+    for k in range(first, last):
+        lo, hi = starts[k], starts[k + 1]
+        if apply:
+            _apply_then_histogram(loss, apply_codes[lo:hi], factors, next_codes[lo:hi],
+                                  state[lo:hi], y[lo:hi], weight[lo:hi], part_grad[k], part_hess[k])
+        else:
+            histogram(loss, next_codes[lo:hi], state[lo:hi], y[lo:hi], weight[lo:hi],
+                      part_grad[k], part_hess[k])
+
+
+@njit(**_JIT)
+def sum_blocks(part_grad, part_hess, grad, hess):
+    """Blocks' histograms added in block order into `grad` / `hess`."""
+    grad[:] = 0.0
+    hess[:] = 0.0
+    for k in range(part_grad.shape[0]):
+        for b in range(part_grad.shape[1]):
+            grad[b] += part_grad[k, b]
+            hess[b] += part_hess[k, b]
+
+
+@njit(**_JIT)
 def measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts, state, y,
-                  weight, grad, hess, update, gains, max_leaves, min_leaf, l2, learning_rate,
+                  weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2, learning_rate,
                   max_delta):
     """Every term's current gain, one histogram pass each, without changing the model; leaves the
     leader's histogram in `grad`/`hess` and returns the leader."""
     n_terms = codes.shape[1]
     for t in range(n_terms):
         histogram(loss, codes[:, t], state, y, weight, grad, hess)
-        gains[t] = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                                monotone, max_leaves, min_leaf, l2, learning_rate, max_delta,
-                                -1.0, update)
+        gains[t] = term_gain(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                             max_leaves, min_leaf, l2, learning_rate, max_delta, update) / chance[t]
     leader = np.argmax(gains)
     if leader != n_terms - 1:
         histogram(loss, codes[:, leader], state, y, weight, grad, hess)
@@ -517,7 +626,7 @@ def _apply_multiclass(t, codes, offsets, scores, update, state):
 
 @njit(**_JIT)
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
-                            state, y, weight, grad, hess, update, gains, current, cut_draws,
+                            state, y, weight, grad, hess, update, gains, chance, current, cut_draws,
                             max_leaves, min_leaf, l2, learning_rate, max_delta):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
     n_classes = state.shape[1]
@@ -527,7 +636,7 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
     for step in range(cut_draws.shape[0]):
         gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                                   monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
-                                  update)
+                                  update) / chance[t]
         gains[t] = gain
         applied = gain > 0.0 and gain >= _best_other(gains, t)
         if applied and cut_draws[step] >= 0.0:
@@ -537,8 +646,8 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         if applied:
             _apply_multiclass(t, codes, offsets, scores, update, state)
             gains[t] = gain * decay
-        nxt = np.argmax(gains)
-        if gains[nxt] <= 0.0:
+        nxt = _next_term(gains)
+        if nxt < 0:
             break
         histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
         t = nxt
@@ -547,7 +656,7 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
 
 @njit(**_JIT)
 def measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, counts, state,
-                             y, weight, grad, hess, update, gains, max_leaves, min_leaf, l2,
+                             y, weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
                              learning_rate, max_delta):
     """`measure_gains` for softmax."""
     n_terms = codes.shape[1]
@@ -557,7 +666,7 @@ def measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monoto
         histogram_multiclass(codes[:, t], state, y, weight, grad, hess)
         gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
                                       categorical, monotone, max_leaves, min_leaf, l2, rate,
-                                      max_delta, -1.0, update)
+                                      max_delta, -1.0, update) / chance[t]
     leader = np.argmax(gains)
     if leader != n_terms - 1:
         histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
@@ -654,9 +763,14 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
     lg = np.zeros(nb)
     lh = np.zeros(nb)
     lc = np.zeros(nb)
-    col_g = g2.sum(axis=0)
-    col_h = h2.sum(axis=0)
-    col_c = c2.sum(axis=0)
+    col_g = np.zeros(nb)
+    col_h = np.zeros(nb)
+    col_c = np.zeros(nb)
+    for a in range(na):
+        for b in range(nb):
+            col_g[b] += g2[a, b]
+            col_h[b] += h2[a, b]
+            col_c[b] += c2[a, b]
     for i in range(1, na):
         for b in range(nb):
             lg[b] += g2[i - 1, b]

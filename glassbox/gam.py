@@ -118,7 +118,8 @@ class _BoostedGAM(AdditiveModel):
                             int(self.early_stopping_rounds), float(self.tol),
                             int(self.max_leaves), int(self.min_samples_leaf),
                             float(self.l2_regularization),
-                            MAX_NEWTON_STEP * float(self.learning_rate))
+                            MAX_NEWTON_STEP * float(self.learning_rate),
+                            row_threads=_row_threads(self.n_jobs, len(bags)))
         mains = Stage.build(main_codes, [(b.n_bins, 1) for b in feature_bins],
                             [k == CATEGORICAL for k in kinds], monotone)
 
@@ -393,6 +394,13 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 # --------------------------------------------------------------------------------------------------
 # helpers of fit
 # --------------------------------------------------------------------------------------------------
+
+def _row_threads(n_jobs, n_bags):
+    """Threads each bag may split its passes over (row blocks, see `_boosting.BLOCK_ROWS`):
+    the cores the bags running at once leave over."""
+    n_jobs = effective_n_jobs(n_jobs)
+    return max(1, n_jobs // min(n_bags, n_jobs))
+
 
 def _pair_count(interactions, n_features):
     if isinstance(interactions, str):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from glassbox import BoostedGAMClassifier
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, _boosting
 
 
 def _linear_slope(model, X, feature=0):
@@ -29,11 +29,15 @@ def test_budget_of_a_third_keeps_the_slope():
     params = dict(interactions=0, outer_bags=4, n_jobs=2, random_state=0)
     BoostedGAMClassifier(**params, max_rounds=5).fit(X[:2000], y[:2000])  # compile first
     started = time.perf_counter()
+    BoostedGAMClassifier(**params, max_rounds=1).fit(X, y)
+    setup = time.perf_counter() - started  # binning, splits, chance gains: before any round
+    started = time.perf_counter()
     full = BoostedGAMClassifier(**params).fit(X, y)
     elapsed = time.perf_counter() - started
     assert full.fit_report_["cut_stage"] is None
     with pytest.warns(ConvergenceWarning, match="main effects"):
-        budget = BoostedGAMClassifier(**params, max_time=elapsed / 3).fit(X, y)
+        # a budget for a third of the boosting work
+        budget = BoostedGAMClassifier(**params, max_time=setup + (elapsed - setup) / 3).fit(X, y)
     rounds = budget.fit_report_["rounds_run_main"]
     assert budget.fit_report_["cut_stage"] == "main effects"
     assert max(rounds) == min(rounds), rounds  # lockstep: every bag did the same work
@@ -107,3 +111,47 @@ def test_null_features_barely_move():
     model = BoostedGAMClassifier(interactions=0, outer_bags=4, random_state=0).fit(X, y)
     spread = {t.name: np.average(np.abs(t.scores), weights=t.weights) for t in model.terms_}
     assert max(spread["x3"], spread["x4"], spread["x5"]) < 0.25 * spread["x2"]
+
+
+@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, BoostedGAMRegressor])
+def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator):
+    X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
+    if estimator is BoostedGAMRegressor:
+        y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
+    params = dict(outer_bags=1, interactions=2, random_state=0)
+    whole = estimator(**params, n_jobs=1).fit(X, y)
+    monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
+    threads = []
+    original = _boosting.StageBooster._prepare_blocks
+
+    def recording(self, largest):
+        original(self, largest)
+        threads.append(len(self.spans))
+    monkeypatch.setattr(_boosting.StageBooster, "_prepare_blocks", recording)
+    single = estimator(**params, n_jobs=1).fit(X, y)
+    double = estimator(**params, n_jobs=2).fit(X, y)
+    assert threads == [1, 1, 2, 2]  # main and pair stage of each fit
+    for a, b in zip(single.terms_, double.terms_):
+        np.testing.assert_array_equal(a.scores, b.scores)  # the thread count changes nothing
+    np.testing.assert_array_equal(single.bag_rounds_, double.bag_rounds_)
+    # blocks only reorder the sums: the model matches the one fitted in a single block
+    np.testing.assert_allclose(single.predict(X[:500]) if estimator is BoostedGAMRegressor
+                               else single.predict_proba(X[:500]),
+                               whole.predict(X[:500]) if estimator is BoostedGAMRegressor
+                               else whole.predict_proba(X[:500]), atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_binary_risk_factor_is_not_crowded_out_by_many_cut_features(seed):
+    # A binary factor (log-OR 0.5) offers one cut; continuous features offer hundreds, so their
+    # best cut fits noise better. Compared raw, the binary term's gain loses to the noise of
+    # the others and its effect came out as 0; compared relative to chance, it is found.
+    rng = np.random.default_rng(seed)
+    n = 5000
+    age = rng.uniform(20, 90, n)
+    binary = (rng.random(n) < 1 / (1 + np.exp(-(age - 60) / 8))).astype(float)
+    X = np.column_stack([age, binary, rng.normal(size=(n, 6))])
+    logit = -6 + 0.05 * age + 0.5 * binary
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    scores = BoostedGAMClassifier(random_state=0).fit(X, y).terms_[1].scores
+    assert scores[2] - scores[1] > 0.25
