@@ -38,11 +38,13 @@ Modes (``--mode``, default ``both``)
   ``ExplainableBoostingRegressor`` (the report prints them and the mapping, ``EQUAL_WORK``).
   Steps: interpret boosts one term per step and expresses ``max_rounds`` and
   ``early_stopping_rounds`` in multiples of the number of terms (its patience is
-  ``early_stopping_rounds × n_terms`` single-term steps); a glassbox round updates every term
-  once, so the same numbers mean the same count of term updates. Not mapped: interpret's greedy
-  schedule (after each cyclic gain-measuring round, ``greedy_ratio × n_terms`` steps on the term
-  of best gain), random cuts in its pair stage (``interaction_smoothing_rounds``) and a few
-  regularisers glassbox lacks; the report lists them with their values.
+  ``early_stopping_rounds × n_terms`` single-term steps); a glassbox round is n_terms
+  single-term steps too, so the same numbers mean the same count of steps. Not mapped: how the
+  steps are scheduled (interpret: one cyclic gain-measuring pass, then ``greedy_ratio ×
+  n_terms`` steps on the term of best gain; glassbox: every step on the term of best gain
+  relative to its chance gain, every term re-measured every 10 rounds), random cuts in
+  interpret's pair stage (``interaction_smoothing_rounds``) and a few regularisers glassbox
+  lacks; the report lists them with their values.
 * ``both``: both modes on the same folds; interpret is fitted once per fold and shared.
 
 ``--glassbox-params`` (a JSON object) is applied on top of glassbox's settings in every mode.
@@ -137,8 +139,9 @@ EQUAL_WORK = [
 EQUAL_WORK_FIXED = {"min_interaction_gain_ratio": (
     0.0, "interpret keeps its top-ranked pairs without a gain filter")}
 NOT_MAPPED = {
-    "greedy_ratio": "glassbox boosts every term in every round (cyclic)",
-    "cyclic_progress": "as above",
+    "greedy_ratio": "every glassbox step is greedy; every term's gain is re-measured every 10 "
+                    "rounds",
+    "cyclic_progress": "glassbox's gain-measuring passes never change the model",
     "interaction_smoothing_rounds": "glassbox's pair stage has no random-cut rounds",
     "inner_bags": "no counterpart",
     "min_hessian": "no counterpart",

@@ -16,11 +16,12 @@ import numbers
 import sys
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel
+from joblib import Parallel, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -30,8 +31,8 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._binning import fit_bins
 from ._boosting import make_bag
 from ._losses import LOSSES, class_probabilities, link_of
-from ._tabular import (CATEGORICAL, as_kind, monotone_directions, resolve_categorical,
-                       table_columns, target_array)
+from ._tabular import (CATEGORICAL, as_kind, monotone_directions, outside_stacklevel,
+                       resolve_categorical, table_columns, target_array)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, require_terms
@@ -82,7 +83,8 @@ class TabularModel(BaseEstimator):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if not cls.__name__.startswith("_") and cls.__module__.startswith("glassbox."):
+        concrete = hasattr(cls, "predict") and not cls.__name__.startswith("_")
+        if concrete and cls.__module__.startswith("glassbox."):
             _FAMILIES[cls.__name__] = cls
 
     def __sklearn_tags__(self):
@@ -121,12 +123,17 @@ class TabularModel(BaseEstimator):
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
                                                               size=n_bags + 1)
         present = weight > 0
-        binning_rng = np.random.default_rng(seeds[-1])
-        bins = [fit_bins(c[present], kind, max_bins, binning_rng)
-                for c, kind in zip(columns, kinds)]
-        codes = np.column_stack([b.codes(c) for b, c in zip(bins, columns)])
+        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seeds[-1]).spawn(
+            len(columns))]
+
+        def binned(j):
+            column_bins = fit_bins(columns[j][present], kinds[j], max_bins, rngs[j])
+            return column_bins, column_bins.codes(columns[j])
+        with ThreadPoolExecutor(max_workers=effective_n_jobs(self.n_jobs)) as pool:
+            bins, codes = zip(*pool.map(binned, range(len(columns))))
+        codes = np.column_stack(codes)
         return TrainingData(
-            names, kinds, columns, weight, present, bins, codes,
+            names, kinds, columns, weight, present, list(bins), codes,
             features=[Feature(name, kind, b, bool((codes[:, j] == 0)[present].any()))
                       for j, (name, kind, b) in enumerate(zip(names, kinds, bins))],
             directions=monotone_directions(self.monotonic_cst, names, kinds),
@@ -166,7 +173,7 @@ class TabularModel(BaseEstimator):
         if notes:
             warnings.warn("Prediction data holds values training never saw; their terms score 0 "
                           "(the feature's average effect): " + "; ".join(notes),
-                          UnseenValueWarning, stacklevel=3)
+                          UnseenValueWarning, stacklevel=outside_stacklevel())
 
     @property
     def link_(self):

@@ -1,8 +1,9 @@
 """One bag's boosting: greedy rounds over a stage of terms with early stopping, and pair ranking.
 
 A round is as many steps as the stage has terms. Each step goes to the term whose best update
-gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is re-measured every `REFRESH_ROUNDS`
-rounds, and the first `smoothing_rounds` rounds apply random cuts to the chosen terms. Python here
+gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is
+re-measured every `REFRESH_ROUNDS` rounds, and the first `smoothing_rounds` rounds apply random
+cuts to the chosen terms. Python here
 only prepares flat arrays, runs the compiled rounds one call a round, and decides when to stop: on
 validation loss, on `max_rounds`, or on the wall-clock deadline.
 """
@@ -25,10 +26,18 @@ this many rounds; each measurement costs one pass per term, a tenth of the greed
 CHANCE_DRAWS = 8
 """Shuffles of the rows that measure each term's chance gain (`StageBooster._chance_gains`)."""
 
-BLOCK_ROWS = 1 << 16
-"""Rows per block when a bag's passes over the rows are split (more rows than this, and not
-multiclass): each block is histogrammed on its own and the blocks are added in order, so a bag
-can use several threads (`Settings.row_threads`) and give the same result on any number."""
+CHANCE_ROWS = 50_000
+"""Rows sampled to measure chance gains on larger data."""
+
+BLOCK_ROWS = 1 << 14
+"""Rows per block when a bag's passes over the rows are split (data of at least BLOCKED_ROWS
+rows, not multiclass): each block is histogrammed on its own and the blocks are added in order,
+so a bag can use several threads (`Settings.row_threads`) and give the same result on any
+number."""
+
+BLOCKED_ROWS = 1 << 17
+"""Fewer rows than this are passed over in one compiled call per round: a pass is then too short
+for threads to pay for the Python step between passes."""
 
 
 @dataclass
@@ -174,32 +183,17 @@ class StageBooster:
     def step(self):
         """One round (as many greedy steps as terms); False once the stage has finished."""
         st, stage = self.settings, self.stage
-        common = (stage.codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
-                  stage.monotone)
-        tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
-        rows = (self.state, self.y, self.bag.train_weight, self.grad, self.hess, self.update)
         self.rounds += 1
-        if (self.rounds - 1) % REFRESH_ROUNDS == 0:
-            if self.starts is not None:
-                self.leader = self._measure_gains_in_blocks()
-            elif self.multiclass:
-                self.leader = K.measure_gains_multiclass(*common, self.counts, *rows, self.gains,
-                                                         self.chance, *tail)
-            else:
-                self.leader = K.measure_gains(st.loss, *common, self.counts, *rows, self.gains,
-                                              self.chance, *tail)
+        measure = (self.rounds - 1) % REFRESH_ROUNDS == 0
         draws = (self.rng.random(stage.n_terms) if self.rounds <= self.smoothing_rounds
                  else self.best_cuts)
         if self.starts is not None:
+            if measure:
+                self.leader = self._measure_gains_in_blocks()
             self.leader = self._greedy_in_blocks(draws)
-        elif self.multiclass:
-            self.leader = K.boost_greedy_multiclass(*common, self.scores, self.counts, *rows,
-                                                    self.gains, self.chance, self.leader, draws,
-                                                    *tail)
         else:
-            self.leader = K.boost_greedy(st.loss, *common, self.scores, self.counts, *rows,
-                                         self.factors, self.gains, self.chance, self.leader,
-                                         draws, *tail)
+            self.leader = self._greedy(stage.codes, self.counts, self.state, self.y,
+                                       self.bag.train_weight, measure, draws)
         if self.validate:
             loss = self._validation_loss()
             if loss < self.best_loss - st.tol * abs(self.best_loss):
@@ -212,27 +206,41 @@ class StageBooster:
             self.finished = True
         return not self.finished
 
+    def _greedy(self, codes, counts, state, y, weight, measure, draws):
+        """One compiled call: every term's gain re-measured first if `measure`, then a greedy
+        step per entry of `draws`; returns the leader."""
+        st, stage = self.settings, self.stage
+        common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                  stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
+                  self.update)
+        tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
+        if self.multiclass:
+            return K.boost_greedy_multiclass(*common, self.gains, self.chance, self.leader,
+                                             measure, draws, *tail)
+        return K.boost_greedy(st.loss, *common, self.factors, self.gains, self.chance,
+                              self.leader, measure, draws, *tail)
+
     def _chance_gains(self):
         """Each term's gain when its bins are unrelated to the target, from the starting scores:
-        the mean over CHANCE_DRAWS shuffles of the rows' codes. Greedy selection compares gains
-        relative to these, so a feature offering many cuts (whose best cut fits noise well) does
-        not crowd out one offering few (a binary risk factor) at equal real signal."""
-        st, stage = self.settings, self.stage
+        the mean over CHANCE_DRAWS shuffles of the codes of (at most CHANCE_ROWS of) the rows.
+        Greedy selection compares gains relative to these, so a feature offering many cuts
+        (whose best cut fits noise well) does not crowd out one offering few (a binary risk
+        factor) at equal real signal. A chance gain is a maximum of chi-square-like statistics
+        and hardly depends on the number of rows, so a sample of them measures it."""
+        stage = self.stage
+        rows = np.flatnonzero(self.weight > 0)  # rows of zero weight take no part
+        if len(rows) > CHANCE_ROWS:
+            rows = np.sort(self.rng.choice(rows, CHANCE_ROWS, replace=False))
+        codes = stage.codes[rows]
+        weight = self.bag.train_weight[rows]
+        sample = Stage(codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                       stage.monotone)
+        counts = sample.bin_sums((weight > 0).astype(np.float64))
+        state, y = self.state[rows], self.y[rows]
         total = np.zeros(stage.n_terms)
-        present = np.flatnonzero(self.weight > 0)  # rows of zero weight take no part
-        codes = stage.codes.copy(order="F")
         for _ in range(CHANCE_DRAWS):
-            codes[present] = stage.codes[present[self.rng.permutation(len(present))]]
-            common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
-                      stage.monotone)
-            tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
-            rows = (self.state, self.y, self.bag.train_weight, self.grad, self.hess, self.update)
-            if self.multiclass:
-                K.measure_gains_multiclass(*common, self.counts, *rows, self.gains, self.chance,
-                                           *tail)
-            else:
-                K.measure_gains(st.loss, *common, self.counts, *rows, self.gains, self.chance,
-                                *tail)
+            shuffled = np.asfortranarray(codes[self.rng.permutation(len(rows))])
+            self._greedy(shuffled, counts, state, y, weight, True, np.zeros(0))
             total += self.gains
         chance = total / CHANCE_DRAWS
         positive = chance[chance > 0]  # a term that cannot cut has no chance gain: floor it
@@ -240,11 +248,11 @@ class StageBooster:
         return np.maximum(chance, floor)
 
     def _prepare_blocks(self, largest):
-        """Row blocks and the threads that share them, for data of more than BLOCK_ROWS rows
+        """Row blocks and the threads that share them, for data of at least BLOCKED_ROWS rows
         (`starts` stays None otherwise, and each round is one compiled call)."""
         self.starts = self.pool = None
         n_rows = len(self.y)
-        if self.multiclass or n_rows <= BLOCK_ROWS:
+        if self.multiclass or n_rows < BLOCKED_ROWS:
             return
         self.starts = np.append(np.arange(0, n_rows, BLOCK_ROWS), n_rows).astype(np.int64)
         n_blocks = len(self.starts) - 1
@@ -253,21 +261,30 @@ class StageBooster:
         threads = max(1, min(self.settings.row_threads, n_blocks))
         edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
         self.spans = list(zip(edges[:-1], edges[1:]))
+        rows = self.bag.validation_rows
+        cuts = np.searchsorted(rows, self.starts)
+        self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
+        self.validation_weights = np.array([self.weight[part].sum()
+                                            for part in self.validation_parts])
+        self.part_losses = np.zeros(n_blocks)
         if threads > 1:
-            self.pool = ThreadPoolExecutor(max_workers=threads)
+            self.pool = ThreadPoolExecutor(max_workers=threads - 1)
 
     def _pass(self, apply, apply_codes, next_codes):
         """One pass over the rows, block by block: apply the last update (if `apply`), then
         histogram `next_codes` into `grad` / `hess`."""
         args = (self.settings.loss, apply, apply_codes, self.factors, next_codes, self.state,
                 self.y, self.bag.train_weight, self.starts)
-        run = lambda span: K.block_pass(*args, span[0], span[1], self.part_grad,  # noqa: E731
-                                        self.part_hess)
-        if self.pool is None:
-            run(self.spans[0])
-        else:
-            list(self.pool.map(run, self.spans))
+        self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
+                                                          self.part_hess))
         K.sum_blocks(self.part_grad, self.part_hess, self.grad, self.hess)
+
+    def _on_threads(self, run):
+        """`run(first, last)` over every thread's span of blocks; this thread takes the first."""
+        others = [self.pool.submit(run, *span) for span in self.spans[1:]]
+        run(*self.spans[0])
+        for other in others:
+            other.result()
 
     def _greedy_in_blocks(self, draws):
         """`_kernels.boost_greedy` with its passes over the rows split into blocks."""
@@ -286,7 +303,7 @@ class StageBooster:
         return t
 
     def _measure_gains_in_blocks(self):
-        """`_kernels.measure_gains` with its passes over the rows split into blocks."""
+        """`_greedy`'s measurement with its passes over the rows split into blocks."""
         st, stage = self.settings, self.stage
         for t in range(stage.n_terms):
             self._pass(False, stage.codes[:, t], stage.codes[:, t])
@@ -308,11 +325,21 @@ class StageBooster:
         return StageResult(self.best_scores, self.best_round, self.rounds, self.timed_out)
 
     def _validation_loss(self):
-        bag = self.bag
+        """Weighted mean loss of the bag's validation rows (by blocks, added in order, when the
+        passes are split into blocks)."""
+        rows = self.bag.validation_rows
         if self.multiclass:
-            return K.mean_loss_multiclass(self.state, self.y, self.weight, bag.validation_rows)
-        return K.mean_loss(self.settings.loss, self.state, self.y, self.weight,
-                           bag.validation_rows)
+            return K.mean_loss_multiclass(self.state, self.y, self.weight, rows)
+        loss = self.settings.loss
+        if self.starts is None:
+            return K.mean_loss(loss, self.state, self.y, self.weight, rows)
+
+        def run(first, last):
+            for k in range(first, last):
+                self.part_losses[k] = K.mean_loss(loss, self.state, self.y, self.weight,
+                                                  self.validation_parts[k])
+        self._on_threads(run)
+        return float(self.part_losses @ self.validation_weights / self.validation_weights.sum())
 
 
 def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng):

@@ -213,7 +213,7 @@ def _stable_sort(keys, order, lo, hi):
         order[lo + k] = src[k]
 
 
-@njit(**_JIT)
+@njit(inline="always", **_JIT)
 def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
                 max_delta, cut_draw, out):
     """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
@@ -360,7 +360,7 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     return best
 
 
-@njit(**_JIT)
+@njit(inline="always", **_JIT)
 def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
     """The per-cell update of a pair: the better of the two orientations of a four-leaf tree;
     returns its gain over one leaf for the whole pair."""
@@ -461,11 +461,12 @@ def _next_term(gains):
 
 @njit(**_JIT)
 def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
-                 y, weight, grad, hess, update, factors, gains, chance, current, cut_draws,
-                 max_leaves, min_leaf, l2, learning_rate, max_delta):
+                 y, weight, grad, hess, update, factors, gains, chance, current, measure,
+                 cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta):
     """Up to `len(cut_draws)` greedy steps, one pass over the rows each; returns the term whose
     histogram `grad`/`hess` hold on exit (on entry they hold that of `current`, the leader of
-    `gains`).
+    `gains`, unless `measure` re-measures every term's gain first: one pass per term, which
+    changes nothing and starts from the new leader).
 
     Gains are measured relative to each term's `chance` gain (its gain on shuffled rows), so
     terms offering many cuts and terms offering few compete on equal terms.
@@ -479,6 +480,10 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     """
     decay = (1.0 - learning_rate) ** 2
     t = current
+    if measure:
+        t = _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts,
+                           state, y, weight, grad, hess, update, gains, chance, max_leaves,
+                           min_leaf, l2, learning_rate, max_delta)
     for step in range(cut_draws.shape[0]):
         applied = _greedy_choice(loss, t, cut_draws[step], offsets, dims_a, dims_b,
                                  categorical, monotone, scores, counts, grad, hess, update,
@@ -547,17 +552,18 @@ def sum_blocks(part_grad, part_hess, grad, hess):
             hess[b] += part_hess[k, b]
 
 
-@njit(**_JIT)
-def measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts, state, y,
-                  weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2, learning_rate,
-                  max_delta):
+@njit(inline="always", **_JIT)
+def _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts, state, y,
+                   weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
+                   learning_rate, max_delta):
     """Every term's current gain, one histogram pass each, without changing the model; leaves the
     leader's histogram in `grad`/`hess` and returns the leader."""
     n_terms = codes.shape[1]
     for t in range(n_terms):
         histogram(loss, codes[:, t], state, y, weight, grad, hess)
-        gains[t] = term_gain(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                             max_leaves, min_leaf, l2, learning_rate, max_delta, update) / chance[t]
+        gains[t] = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                                monotone, max_leaves, min_leaf, l2, learning_rate, max_delta,
+                                -1.0, update) / chance[t]
     leader = np.argmax(gains)
     if leader != n_terms - 1:
         histogram(loss, codes[:, leader], state, y, weight, grad, hess)
@@ -624,15 +630,36 @@ def _apply_multiclass(t, codes, offsets, scores, update, state):
             state[i, k] += update[column[i], k]
 
 
+@njit(inline="always", **_JIT)
+def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, counts, state,
+                              y, weight, grad, hess, update, gains, chance, max_leaves, min_leaf,
+                              l2, rate, max_delta):
+    """`_measure_gains` for softmax (`rate` is the per-class learning rate)."""
+    n_terms = codes.shape[1]
+    for t in range(n_terms):
+        histogram_multiclass(codes[:, t], state, y, weight, grad, hess)
+        gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
+                                      categorical, monotone, max_leaves, min_leaf, l2, rate,
+                                      max_delta, -1.0, update) / chance[t]
+    leader = np.argmax(gains)
+    if leader != n_terms - 1:
+        histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
+    return leader
+
+
 @njit(**_JIT)
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
-                            state, y, weight, grad, hess, update, gains, chance, current, cut_draws,
-                            max_leaves, min_leaf, l2, learning_rate, max_delta):
+                            state, y, weight, grad, hess, update, gains, chance, current, measure,
+                            cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
     n_classes = state.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
     decay = (1.0 - rate) ** 2
     t = current
+    if measure:
+        t = _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone,
+                                      counts, state, y, weight, grad, hess, update, gains, chance,
+                                      max_leaves, min_leaf, l2, rate, max_delta)
     for step in range(cut_draws.shape[0]):
         gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                                   monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
@@ -652,25 +679,6 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
         t = nxt
     return t
-
-
-@njit(**_JIT)
-def measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, counts, state,
-                             y, weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
-                             learning_rate, max_delta):
-    """`measure_gains` for softmax."""
-    n_terms = codes.shape[1]
-    n_classes = state.shape[1]
-    rate = learning_rate * (n_classes - 1) / n_classes
-    for t in range(n_terms):
-        histogram_multiclass(codes[:, t], state, y, weight, grad, hess)
-        gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
-                                      categorical, monotone, max_leaves, min_leaf, l2, rate,
-                                      max_delta, -1.0, update) / chance[t]
-    leader = np.argmax(gains)
-    if leader != n_terms - 1:
-        histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
-    return leader
 
 
 # --------------------------------------------------------------------------------------------------

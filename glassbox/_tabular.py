@@ -5,6 +5,7 @@ a pandas Categorical or an object array. Every error names the offending column.
 """
 
 import datetime
+import sys
 import warnings
 
 import numpy as np
@@ -20,6 +21,15 @@ class ConstantFeatureWarning(UserWarning):
     """A training column is constant or entirely missing: no effect can be learnt from it."""
 
 
+def outside_stacklevel():
+    """The `stacklevel` that points a warning raised by the calling function at the first frame
+    outside glassbox: the user's line, however deep inside the library the warning starts."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("glassbox."):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def table_columns(X, select=None):
     """(column names or None, list of raw columns) of a DataFrame or a 2-D array-like;
     `select` takes the named columns of a DataFrame, in that order, without copying it.
@@ -31,6 +41,10 @@ def table_columns(X, select=None):
         if X.shape[1] == 0:
             raise ValueError(f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
                              "of 1 is required.")
+        duplicated = X.columns[X.columns.duplicated()].unique().tolist()
+        if duplicated:
+            raise ValueError(f"X has duplicate column names {duplicated}: each feature needs a "
+                             "name of its own.")
         if select is not None:
             names, series = list(select), [X[name] for name in select]
         else:
@@ -122,6 +136,7 @@ def resolve_categorical(categorical_features, names, columns):
     n = len(columns)
     inferred = [infer_kind(c) for c in columns]
     if isinstance(categorical_features, str) and categorical_features == "auto":
+        _warn_numeric_text(names, columns, inferred)
         return inferred
     if categorical_features is None:
         chosen = np.zeros(n, dtype=bool)
@@ -148,6 +163,29 @@ def resolve_categorical(categorical_features, names, columns):
     return kinds
 
 
+NUMERIC_TEXT_SHARE = 0.8
+"""Share of a text column's values that parse as numbers above which "auto" warns."""
+
+
+def _warn_numeric_text(names, columns, kinds):
+    """Warn about text columns whose values are mostly numbers (a stray "high" or "<5" in a lab
+    column read from a CSV): "auto" makes them categorical, one bin per distinct number."""
+    for name, column, kind in zip(names, columns, kinds):
+        if kind != CATEGORICAL or isinstance(column, pd.Categorical) or column.dtype.kind == "b":
+            continue
+        values = pd.Series(column, dtype=object).dropna()
+        if len(values) == 0 or values.map(lambda v: isinstance(v, bool)).any():
+            continue
+        share = pd.to_numeric(values, errors="coerce").notna().mean()
+        if share >= NUMERIC_TEXT_SHARE:
+            warnings.warn(
+                f"Column {name!r} holds text, but {share:.0%} of its values are numbers; it is "
+                "modelled as categorical, one bin per distinct value. To model it as a "
+                f"quantity, convert it (pd.to_numeric(X[{name!r}], errors='coerce') makes the "
+                "rest missing); to keep it categorical, list it in categorical_features.",
+                DataConversionWarning, stacklevel=outside_stacklevel())
+
+
 def warn_uninformative(names, columns):
     """A `ConstantFeatureWarning` naming the training columns that are entirely missing or
     hold a single value and no missing one (one value with some missing ones is informative:
@@ -168,7 +206,7 @@ def warn_uninformative(names, columns):
     if notes:
         warnings.warn("These training columns carry no information, so the model learns no "
                       "effect from them: " + ", ".join(notes) + ". Drop them, or check how the "
-                      "data was loaded.", ConstantFeatureWarning, stacklevel=6)  # the caller of fit
+                      "data was loaded.", ConstantFeatureWarning, stacklevel=outside_stacklevel())
 
 
 def _numeric_booleans(column):
@@ -225,6 +263,9 @@ def target_array(y):
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
+    if len(y) == 0:
+        raise ValueError(f"Found array with 0 sample(s) (shape={y.shape}) while a minimum of 1 "
+                         "is required.")
     if pd.isna(y).any():
         raise ValueError("y contains NaN; every target value must be known.")
     return y

@@ -155,8 +155,8 @@ class _BoostedGAM(AdditiveModel):
                                             main_raws, y, sample_weight, bags, settings, 0, 1)
             if any(r.timed_out for r in pair_results):
                 cut = "interactions"
-        self.fit_report_ = self._report(started, cut, n_pairs, pairs, explicit, main_results,
-                                        pair_results, names)
+        self.fit_report_ = self._report(started, cut, n_pairs, len(candidates), pairs, explicit,
+                                        main_results, pair_results, names)
 
         self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
@@ -186,7 +186,8 @@ class _BoostedGAM(AdditiveModel):
         return boost_lockstep([StageBooster(*a) for a in args], deadline,
                               effective_n_jobs(self.n_jobs))
 
-    def _report(self, started, cut, n_pairs, pairs, explicit, main_results, pair_results, names):
+    def _report(self, started, cut, n_pairs, n_candidates, pairs, explicit, main_results,
+                pair_results, names):
         """What the fit did, for `fit_report_`, with a warning where it fell short."""
         report = {
             "elapsed_s": time.time() - started,
@@ -195,6 +196,7 @@ class _BoostedGAM(AdditiveModel):
             "rounds_run_main": [r.rounds_run for r in main_results],
             "rounds_run_pairs": [r.rounds_run if r is not None else 0 for r in pair_results],
             "pairs_requested": n_pairs,
+            "pair_candidates": n_candidates,
             "pairs_kept": [" & ".join(names[f] for f in p) for p in pairs],
         }
         if cut is not None:
@@ -207,9 +209,15 @@ class _BoostedGAM(AdditiveModel):
                 "early stopping; shapes may be shrunk towards zero. Raise max_time for a "
                 "converged model (see fit_report_).", ConvergenceWarning)
         elif not explicit and len(pairs) < n_pairs:
-            message = (f"{len(pairs)} of the {n_pairs} requested interactions were kept: the "
-                       "other candidate pairs' gains did not stand out from chance "
-                       "(min_interaction_gain_ratio).")
+            reasons = []
+            if n_candidates < n_pairs:
+                reasons.append(f"only {n_candidates} candidate pairs exist (pairs of features "
+                               "without a monotone constraint)")
+            if len(pairs) < min(n_pairs, n_candidates):
+                reasons.append("the other candidate pairs' gains did not stand out from chance "
+                               "(min_interaction_gain_ratio)")
+            message = (f"{len(pairs)} of the {n_pairs} requested interactions were kept: "
+                       + "; ".join(reasons) + ".")
             report["note"] = message
             if self.verbose:
                 print(f"[glassbox] {message}", file=sys.stderr, flush=True)
@@ -311,8 +319,8 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     ----------
     fit_report_ : dict
         What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
-        rounds each bag ran per stage, and the pairs requested and kept (with a note when fewer
-        were kept than `interactions` asks).
+        rounds each bag ran per stage, the pairs requested, the candidate pairs and the pairs
+        kept (with a note saying why when fewer were kept than `interactions` asks).
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)

@@ -303,6 +303,9 @@ def _validate_term(term, features, outputs, label):
         raise ValueError(f"{label}: {len(term.bins)} bins for {len(feats)} features.")
     for f, bins in zip(feats, term.bins):
         feature = features[f]
+        if not isinstance(bins, Bins):
+            raise ValueError(f"{label}: its bins on {feature.name!r} are {bins!r}, not a Bins "
+                             "(use the feature's own `bins`, or a coarsening of them).")
         if bins.kind != feature.kind or bins.lookup_from(feature.bins) is None:
             raise ValueError(f"{label}: its bins on {feature.name!r} are not the feature's bins "
                              "nor a coarsening of them (every cut a cut of the feature's, the "

@@ -315,6 +315,10 @@ def test_unseen_category_and_new_missing_values_warn_and_score_zero():
         contributions = model.explain(new)
     assert "'flag': missing values (none in training)" in str(record[0].message)
     assert contributions.loc[1, "cat"] == 0.0 and contributions.loc[1, "flag"] == 0.0
+    for method in (model.explain, model.predict_proba, model.predict):
+        with pytest.warns(UnseenValueWarning) as record:
+            method(new)
+        assert record[0].filename == __file__  # points at the caller's line
 
 
 def test_columns_are_matched_by_name_and_missing_ones_are_errors():

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import DataConversionWarning
 
 from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
 from glassbox._tabular import ConstantFeatureWarning, warn_uninformative
@@ -160,3 +161,22 @@ def test_empty_prediction_data_is_an_error(fitted_with_uninformative, method):
     with pytest.raises(ValueError, match=expected):
         getattr(model, method)(X.iloc[:0, ::-1])  # reordered, matched by name
 
+
+
+def test_a_text_column_of_numbers_warns_and_a_listed_one_does_not(cohort):
+    X, y = cohort
+    X = X.assign(glucose=X["age"].round().astype(object).where(X.index % 7 > 0, "high"))
+    with pytest.warns(DataConversionWarning, match=r"Column 'glucose' holds text, but 8\d% "):
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataConversionWarning)
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5,
+                             categorical_features=["glucose"]).fit(X, y)
+
+
+def test_duplicate_column_names_and_an_empty_fit_are_errors(cohort):
+    X, y = cohort
+    with pytest.raises(ValueError, match=r"duplicate column names \['age'\]"):
+        BoostedGAMClassifier().fit(pd.concat([X, X[["age"]]], axis=1), y)
+    with pytest.raises(ValueError, match=r"Found array with 0 sample\(s\)"):
+        BoostedGAMClassifier().fit(X.iloc[:0], y[:0])

@@ -94,6 +94,14 @@ def test_fewer_pairs_than_asked_are_reported(capsys):
     assert "requested interactions were kept" in capsys.readouterr().err
 
 
+def test_more_pairs_than_exist_are_reported_as_such():
+    X, y = _pair_data(3, [(0, 1)])
+    model = BoostedGAMClassifier(outer_bags=2, interactions=5, random_state=0).fit(X, y)
+    report = model.fit_report_
+    assert (report["pairs_requested"], report["pair_candidates"]) == (5, 3)
+    assert "only 3 candidate pairs exist" in report["note"]
+
+
 def test_multiclass_models_find_pairs():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(9000, 4))
@@ -121,6 +129,7 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
     params = dict(outer_bags=1, interactions=2, random_state=0)
     whole = estimator(**params, n_jobs=1).fit(X, y)
     monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
+    monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
     threads = []
     original = _boosting.StageBooster._prepare_blocks
 

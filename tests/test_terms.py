@@ -126,6 +126,8 @@ def _broken(model, change):
     (lambda m: setattr(m.terms_[-1], "features", (1, 1)), r"two distinct ones"),
     (lambda m: setattr(m.terms_[0], "bins", (Bins("continuous", edges=[0.123456]),)),
      r"Term 0 \('age'\): its bins on 'age' are not the feature's bins nor a coarsening"),
+    (lambda m: setattr(m.terms_[0], "bins", (None,)),
+     r"Term 0 \('age'\): its bins on 'age' are None, not a Bins"),
     (lambda m: setattr(m, "intercept_", np.array([0.1, 0.2])), r"intercept_ must be finite"),
     (lambda m: setattr(m, "classes_", np.array([0, 1, 2])),
      r"intercept_ must be finite of shape \(3,\) for link 'softmax'"),

@@ -1,0 +1,157 @@
+"""Scaling and first use: cores within a bag, a million rows, and the cost of compiling.
+
+Three measurements, each on ``glassbox.datasets.make_risk_cohort`` (20 features, 3 planted
+pairs), on the machine the command runs on:
+
+* **Cores within a bag.** ``BoostedGAMClassifier(outer_bags=1, random_state=0)`` on
+  ``--rows`` rows (default 1,000,000) with ``n_jobs=1`` and ``n_jobs=2``, best of
+  ``--repeats`` fits each (after a warm-up fit); a single bag then splits its passes over the
+  rows into blocks on both cores. The report gives the speed-up and whether the two models'
+  scores are identical.
+* **A million rows at the defaults.** ``BoostedGAMClassifier(n_jobs=-1, random_state=0)`` (8
+  bags) on the same rows, one fit, with its ``fit_report_`` rounds.
+* **First use.** In a fresh process with ``NUMBA_CACHE_DIR`` pointed at an empty folder:
+  import, then the first fit of a 5,000-row model (``make_risk_cohort(5000)``, defaults), with
+  the compile time of every kernel (Numba's compile events; a kernel's time includes the
+  kernels it calls and compiles first); then the same in a second fresh process on the now warm
+  cache, and a second fit in the first process (warm in memory).
+
+Command line, from the repository root::
+
+    .venv/bin/python -m benchmarks.bench_scaling [--rows 1000000] [--repeats 2]
+        [--output benchmarks/results/bench_scaling.md] [--skip-million]
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import glassbox
+from glassbox import BoostedGAMClassifier
+from glassbox.datasets import make_risk_cohort
+
+from benchmarks._report import commit, publish
+
+FIRST_USE = r"""
+import json, sys, time
+started = time.perf_counter()
+from numba.core import event
+import glassbox
+from glassbox.datasets import make_risk_cohort
+imported = time.perf_counter() - started
+X, y, _ = make_risk_cohort(n_samples=5000, random_state=0)
+recorder = event.RecordingListener()
+with event.install_listener("numba:compile", recorder):
+    started = time.perf_counter()
+    glassbox.BoostedGAMClassifier(random_state=0).fit(X, y).predict_proba(X)
+    first = time.perf_counter() - started
+started = time.perf_counter()
+glassbox.BoostedGAMClassifier(random_state=0).fit(X, y).predict_proba(X)
+second = time.perf_counter() - started
+opened, kernels = {}, {}
+for stamp, record in recorder.buffer:
+    dispatcher = record.data["dispatcher"]
+    name = dispatcher.py_func.__module__ + "." + dispatcher.py_func.__qualname__
+    key = (name, str(record.data["args"]))
+    if record.is_start:
+        opened[key] = stamp
+    elif name.startswith("glassbox."):
+        kernels[key[0]] = kernels.get(key[0], []) + [stamp - opened[key]]
+print(json.dumps({"import_s": imported, "first_fit_s": first, "second_fit_s": second,
+                  "kernels": kernels}))
+"""
+
+
+def first_use(cache_dir):
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    out = subprocess.run([sys.executable, "-c", FIRST_USE], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def timed_fit(X, y, **params):
+    started = time.perf_counter()
+    model = BoostedGAMClassifier(random_state=0, **params).fit(X, y)
+    return time.perf_counter() - started, model
+
+
+def cores_within_a_bag(X, y, repeats):
+    timed_fit(X[:200_000], y[:200_000], outer_bags=1, max_rounds=3)  # compile, warm the caches
+    times, models = {}, {}
+    for n_jobs in (1, 2):
+        fits = [timed_fit(X, y, outer_bags=1, n_jobs=n_jobs) for _ in range(repeats)]
+        times[n_jobs] = min(t for t, _ in fits)
+        models[n_jobs] = fits[0][1]
+    identical = all(np.array_equal(a.scores, b.scores)
+                    for a, b in zip(models[1].terms_, models[2].terms_))
+    return times, identical, models[1]
+
+
+def report(args, cores, million, cold, warm):
+    lines = ["## Scaling and first use", "",
+             f"- commit {commit()}; command `python -m benchmarks.bench_scaling "
+             f"{' '.join(args.argv)}`".rstrip() + "",
+             f"- python {platform.python_version()}, numpy {np.__version__}, glassbox "
+             f"{glassbox.__version__}; nproc {len(os.sched_getaffinity(0))}", ""]
+    if cores is not None:
+        times, identical, model = cores
+        lines += ["### Cores within one bag (`outer_bags=1`)", "",
+                  "| rows × cols | n_jobs=1 s | n_jobs=2 s | speed-up | identical scores | "
+                  "rounds (main, pairs) |", "|---:|---:|---:|---:|---|---|",
+                  f"| {args.rows:,} × 20 | {times[1]:.1f} | {times[2]:.1f} | "
+                  f"{times[1] / times[2]:.2f}× | {'yes' if identical else '**no**'} | "
+                  f"{model.bag_rounds_[0].tolist()} |", ""]
+    if million is not None:
+        elapsed, model = million
+        report_ = model.fit_report_
+        lines += ["### Defaults (8 bags, `n_jobs=-1`)", "",
+                  "| rows × cols | fit s | rounds run per bag (main) | pairs kept |",
+                  "|---:|---:|---|---|",
+                  f"| {args.rows:,} × 20 | {elapsed:.1f} | {report_['rounds_run_main']} | "
+                  f"{len(report_['pairs_kept'])} |", ""]
+    kernels = sorted(((max(v), k, len(v)) for k, v in cold["kernels"].items()), reverse=True)
+    lines += ["### First use: 5,000 rows, defaults", "",
+              "| cache | import s | first fit + predict s | second fit + predict s |",
+              "|---|---:|---:|---:|",
+              f"| empty | {cold['import_s']:.1f} | {cold['first_fit_s']:.1f} | "
+              f"{cold['second_fit_s']:.2f} |",
+              f"| warm (new process) | {warm['import_s']:.1f} | {warm['first_fit_s']:.1f} | "
+              f"{warm['second_fit_s']:.2f} |", "",
+              "Compile time per kernel (empty cache; includes the kernels it calls that were "
+              "not compiled yet; specialisations in brackets):", "",
+              "| kernel | compile s |", "|---|---:|"]
+    lines += [f"| `{name.replace('glassbox.', '')}` ({count}) | {seconds:.2f} |"
+              for seconds, name, count in kernels if seconds >= 0.05]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--skip-million", action="store_true",
+                        help="only the first-use measurement")
+    parser.add_argument("--output", metavar="PATH")
+    args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else argv
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cold = first_use(cache_dir)
+        warm = first_use(cache_dir)
+    cores = million = None
+    if not args.skip_million:
+        X, y, _ = make_risk_cohort(n_samples=args.rows, random_state=0)
+        cores = cores_within_a_bag(X, y, args.repeats)
+        million = timed_fit(X, y, n_jobs=-1)
+    publish(report(args, cores, million, cold, warm), args.output)
+
+
+if __name__ == "__main__":
+    main()
