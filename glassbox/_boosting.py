@@ -233,14 +233,15 @@ class StageBooster:
             rows = np.sort(self.rng.choice(rows, CHANCE_ROWS, replace=False))
         codes = stage.codes[rows]
         weight = self.bag.train_weight[rows]
-        sample = Stage(codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
-                       stage.monotone)
-        counts = sample.bin_sums((weight > 0).astype(np.float64))
+        indicator = (weight > 0).astype(np.float64)
         state, y = self.state[rows], self.y[rows]
         total = np.zeros(stage.n_terms)
         for _ in range(CHANCE_DRAWS):
-            shuffled = np.asfortranarray(codes[self.rng.permutation(len(rows))])
-            self._greedy(shuffled, counts, state, y, weight, True, np.zeros(0))
+            shuffled = Stage(np.asfortranarray(codes[self.rng.permutation(len(rows))]),
+                             stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
+                             stage.monotone)
+            self._greedy(shuffled.codes, shuffled.bin_sums(indicator), state, y, weight, True,
+                         np.zeros(0))
             total += self.gains
         chance = total / CHANCE_DRAWS
         positive = chance[chance > 0]  # a term that cannot cut has no chance gain: floor it

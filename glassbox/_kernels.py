@@ -126,6 +126,8 @@ def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
     hl = 0.0
     cl = 0.0
     for s in range(lo + 1, hi):
+        if count[s - 1] == 0:
+            continue  # an empty bin: the same cut as the one before it
         gl += grad[s - 1]
         hl += hess[s - 1]
         cl += count[s - 1]
@@ -312,6 +314,23 @@ def _pair_profiles(grad, hess, count, na, nb, transpose):
     return g2, h2, c2
 
 
+@njit(inline="always", **_JIT)
+def _margins(g2, h2, c2):
+    """Column sums of a pair histogram's gradients, hessians and counts, and its row counts."""
+    n1, n2 = g2.shape
+    col_g = np.zeros(n2)
+    col_h = np.zeros(n2)
+    col_c = np.zeros(n2)
+    row_c = np.zeros(n1)
+    for a in range(n1):
+        for b in range(n2):
+            col_g[b] += g2[a, b]
+            col_h[b] += h2[a, b]
+            col_c[b] += c2[a, b]
+            row_c[a] += c2[a, b]
+    return col_g, col_h, col_c, row_c
+
+
 @njit(**_JIT)
 def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
@@ -328,17 +347,12 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     high_g = np.empty(n2)
     high_h = np.empty(n2)
     high_c = np.empty(n2)
-    col_g = np.zeros(n2)
-    col_h = np.zeros(n2)
-    col_c = np.zeros(n2)
-    for a in range(n1):
-        for b in range(n2):
-            col_g[b] += g2[a, b]
-            col_h[b] += h2[a, b]
-            col_c[b] += c2[a, b]
+    col_g, col_h, col_c, row_c = _margins(g2, h2, c2)
     best = (-1.0, -1, -1, -1)
     first = np.int64(0)  # not a literal: the same `_best_cut` specialisation as main effects
     for i in range(1, n1):
+        if row_c[i - 1] == 0:
+            continue  # an empty row: the same tree as the one before it
         for b in range(n2):
             low_g[b] += g2[i - 1, b]
             low_h[b] += h2[i - 1, b]
@@ -771,15 +785,10 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
     lg = np.zeros(nb)
     lh = np.zeros(nb)
     lc = np.zeros(nb)
-    col_g = np.zeros(nb)
-    col_h = np.zeros(nb)
-    col_c = np.zeros(nb)
-    for a in range(na):
-        for b in range(nb):
-            col_g[b] += g2[a, b]
-            col_h[b] += h2[a, b]
-            col_c[b] += c2[a, b]
+    col_g, col_h, col_c, row_c = _margins(g2, h2, c2)
     for i in range(1, na):
+        if row_c[i - 1] == 0:
+            continue  # an empty row: the same cuts as the row before it
         for b in range(nb):
             lg[b] += g2[i - 1, b]
             lh[b] += h2[i - 1, b]
@@ -794,6 +803,8 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
         hq_h = 0.0
         hq_c = 0.0
         for j in range(1, nb):
+            if col_c[j - 1] == 0:
+                continue  # an empty column: the same cut as the one before it
             q_g += lg[j - 1]
             q_h += lh[j - 1]
             q_c += lc[j - 1]
