@@ -331,6 +331,15 @@ def _margins(g2, h2, c2):
     return col_g, col_h, col_c, row_c
 
 
+@njit(inline="always", **_JIT)
+def _add_row(g2, h2, c2, a, g, h, c):
+    """Add row `a` of a pair histogram to the running sums `g`, `h`, `c`."""
+    for b in range(g2.shape[1]):
+        g[b] += g2[a, b]
+        h[b] += h2[a, b]
+        c[b] += c2[a, b]
+
+
 @njit(**_JIT)
 def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
@@ -353,10 +362,8 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     for i in range(1, n1):
         if row_c[i - 1] == 0:
             continue  # an empty row: the same tree as the one before it
+        _add_row(g2, h2, c2, i - 1, low_g, low_h, low_c)
         for b in range(n2):
-            low_g[b] += g2[i - 1, b]
-            low_h[b] += h2[i - 1, b]
-            low_c[b] += c2[i - 1, b]
             high_g[b] = col_g[b] - low_g[b]
             high_h[b] = col_h[b] - low_h[b]
             high_c[b] = col_c[b] - low_c[b]
@@ -789,10 +796,7 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
     for i in range(1, na):
         if row_c[i - 1] == 0:
             continue  # an empty row: the same cuts as the row before it
-        for b in range(nb):
-            lg[b] += g2[i - 1, b]
-            lh[b] += h2[i - 1, b]
-            lc[b] += c2[i - 1, b]
+        _add_row(g2, h2, c2, i - 1, lg, lh, lc)
         low_g = lg.sum()
         low_h = lh.sum()
         low_c = lc.sum()
