@@ -148,10 +148,13 @@ class TabularModel(BaseEstimator):
             if missing:
                 raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")
             _, columns = table_columns(X, select=self.feature_names_in_)
-        else:
+            labels = [f.name for f in self.features_]
+        else:  # matched by position: say so where a column does not fit its feature
             _, columns = table_columns(X)
             validate_data(self, X, skip_check_array=True, reset=False)
-        return [as_kind(c, f.kind, f.name) for c, f in zip(columns, self.features_)]
+            labels = [f"{f.name} (column {j} of X, matched by position)"
+                      for j, f in enumerate(self.features_)]
+        return [as_kind(c, f.kind, label) for c, f, label in zip(columns, self.features_, labels)]
 
     def _binned(self, X):
         """The prediction data binned for the terms (`BinnedColumns`); warns about values

@@ -328,6 +328,11 @@ def test_columns_are_matched_by_name_and_missing_ones_are_errors():
     np.testing.assert_array_equal(model.predict_proba(shuffled), model.predict_proba(X))
     with pytest.raises(ValueError, match=r"missing the column\(s\) \['flag'\]"):
         model.predict(X.drop(columns="flag"))
+    numeric = X[["num", "level"]].astype(float)
+    by_position = BoostedGAMClassifier(**SMALL).fit(numeric.to_numpy(), y)
+    with pytest.raises(ValueError, match=r"'x1 \(column 1 of X, matched by position\)' is "
+                                         "continuous but holds non-numeric values"):
+        by_position.predict(np.column_stack([numeric["num"], np.full(len(X), "high")]))
 
 
 def test_strings_in_a_continuous_column_are_an_error_naming_it():
