@@ -376,12 +376,11 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
     Returns an array (2, n_candidates): gains, then chance gains.
     """
     if loss == L.MULTINOMIAL:
-        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
-        p = shifted / shifted.sum(axis=1, keepdims=True)
+        p = L.inverse_link("softmax", raw)
         onehot = np.zeros_like(p)
         onehot[np.arange(len(y)), y.astype(np.intp)] = 1.0
         grads = (bag.train_weight[:, None] * (p - onehot)).T
-        hesses = (bag.train_weight[:, None] * np.maximum(p * (1 - p), 1e-16)).T
+        hesses = (bag.train_weight[:, None] * np.maximum(p * (1 - p), L.HESSIAN_FLOOR)).T
     else:
         g = np.empty(len(y))
         h = np.empty(len(y))
