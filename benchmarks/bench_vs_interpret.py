@@ -72,7 +72,10 @@ Run as a module from the repository root (so the working tree's ``glassbox`` is 
         --output benchmarks/results/bench_vs_interpret.md [--mode both|defaults|equal-work] \\
         [--folds 5] [--repeats 2] [--simulated-folds 2] [--simulated-repeats 1] \\
         [--datasets framingham,diabetes,...] [--data-dir DIR] [--glassbox-params JSON] \\
-        [--interpret-n-jobs -1] [--skip-interpret] [--quick]
+        [--interpret-n-jobs -1] [--skip-interpret] [--resume] [--quick]
+
+The per-fold CSV is rewritten after every fold; ``--resume`` (same command again) keeps the
+folds it holds and measures only the rest, so an interrupted run can be completed.
 
 ``--quick`` is a smoke test: 3 folds × 1 repeat everywhere and simulated sets with 4,000-row
 training folds. ``--skip-interpret`` runs glassbox only (interpret columns show "—").
@@ -88,6 +91,7 @@ import sys
 import time
 import warnings
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -239,10 +243,13 @@ def folds_for(dataset, n_splits, n_repeats):
     return cls(n_splits=n_splits, n_repeats=n_repeats, random_state=0)
 
 
-def run_dataset(dataset, args):
-    """Per-fold records of one dataset, for every requested mode."""
+def run_dataset(dataset, args, done, save):
+    """Per-fold records of one dataset, for every requested mode; folds whose index is in `done`
+    (already measured, from --resume) are skipped, and `save` is called after each fold."""
     n_splits, n_repeats = ((args.simulated_folds, args.simulated_repeats) if dataset.simulated
                            else (args.folds, args.repeats))
+    if len(done) == n_splits * n_repeats:
+        return []
     n_samples = None
     if dataset.simulated:
         train_rows = QUICK_SIMULATED_TRAIN_ROWS if args.quick else SIMULATED_TRAIN_ROWS
@@ -259,6 +266,8 @@ def run_dataset(dataset, args):
 
     records = []
     for fold, (train, test) in enumerate(folds_for(dataset, n_splits, n_repeats).split(X, y)):
+        if fold in done:
+            continue
         X_train, X_test, y_train, y_test = X.iloc[train], X.iloc[test], y[train], y[test]
         ebm = None
         if not args.skip_interpret:
@@ -272,7 +281,8 @@ def run_dataset(dataset, args):
             log(f"[{dataset.name}] fold {fold + 1}: glassbox ({mode}) fit {gb['fit_s']:.1f} s")
             records.append({
                 "mode": mode, "dataset": dataset.name, "task": dataset.task,
-                "n_splits": n_splits, "repeat": fold // n_splits, "fold": fold % n_splits,
+                "n_splits": n_splits, "index": fold, "repeat": fold // n_splits,
+                "fold": fold % n_splits,
                 "n_train": len(train), "n_test": len(test), "n_features": X.shape[1],
                 "glassbox_metric": gb["metric"],
                 "interpret_metric": ebm["metric"] if ebm else np.nan,
@@ -281,6 +291,7 @@ def run_dataset(dataset, args):
                 "glassbox_rows_per_s": gb["rows_per_s"],
                 "interpret_rows_per_s": ebm["rows_per_s"] if ebm else np.nan,
             })
+        save(records)
     return records
 
 
@@ -484,6 +495,9 @@ def parse_args(argv=None):
                         help="JSON object of extra glassbox keyword arguments (every mode)")
     parser.add_argument("--interpret-n-jobs", type=int, default=-1,
                         help="n_jobs for interpret (default: %(default)s, as glassbox)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the folds already in the --output CSV of an interrupted run "
+                             "of the same command and measure only the rest")
     parser.add_argument("--skip-interpret", action="store_true",
                         help="run glassbox only; interpret columns are shown as —")
     args = parser.parse_args(argv)
@@ -514,12 +528,37 @@ def main(argv=None):
     warnings.filterwarnings("ignore", message="Missing values detected", category=UserWarning)
     warnings.filterwarnings("ignore", category=UnseenValueWarning)
     datasets = [DATASETS[name] for name in args.datasets]
-    folds = pd.DataFrame([record for dataset in datasets
-                          for record in run_dataset(dataset, args)])
-    text = report(folds, args, datasets)
-    output = publish(text, args.output)
-    if output:
-        folds.to_csv(output.with_suffix(".csv"), index=False)
+    csv_path = Path(args.output).with_suffix(".csv") if args.output else None
+    records = earlier_records(csv_path, args) if args.resume else []
+
+    def save(new_records):
+        if csv_path:
+            csv_path.parent.mkdir(parents=True, exist_ok=True)
+            pd.DataFrame(records + new_records).to_csv(csv_path, index=False)
+
+    for dataset in datasets:
+        done = {r["index"] for r in records if r["dataset"] == dataset.name}
+        records += run_dataset(dataset, args, done, save)
+    folds = pd.DataFrame(records)
+    folds = folds[folds["dataset"].isin(args.datasets)]
+    order = {name: i for i, name in enumerate(args.datasets)}
+    folds = folds.sort_values(["dataset", "index"], key=lambda c: c.map(order)
+                              if c.name == "dataset" else c, kind="stable")
+    publish(report(folds, args, datasets), args.output)
+
+
+def earlier_records(csv_path, args):
+    """Per-fold records of an interrupted run of the same command (--resume): the folds written
+    so far, which are not measured again."""
+    if csv_path is None or not csv_path.is_file():
+        return []
+    folds = pd.read_csv(csv_path)
+    modes = set(folds["mode"])
+    if modes != set(args.modes):
+        raise SystemExit(f"--resume: {csv_path} holds modes {sorted(modes)}, this run asks for "
+                         f"{args.modes}; run the same command as before.")
+    log(f"--resume: {len(folds)} fold records from {csv_path}")
+    return folds.to_dict("records")
 
 
 if __name__ == "__main__":
