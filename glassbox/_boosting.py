@@ -6,6 +6,12 @@ re-measured every `REFRESH_ROUNDS` rounds, and the first `smoothing_rounds` roun
 cuts to the chosen terms. Python here
 only prepares flat arrays, runs the compiled rounds one call a round, and decides when to stop: on
 validation loss, on `max_rounds`, or on the wall-clock deadline.
+
+A bag may carry a *penalty* (a constraint on its predictions, e.g. `glassbox.fairness`'s parity
+constraints): an object with `targets(raw)`, which returns the training targets of the next round
+from the current raw scores of all rows (a constraint whose gradient is constant per row is the
+loss's gradient at shifted targets), and `feasible`, whether the constraint held at those scores.
+Only feasible rounds can become the bag's best round.
 """
 
 import time
@@ -152,8 +158,9 @@ class StageBooster:
     the same number of rounds.
     """
 
-    def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
+    def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None):
         self.stage, self.y, self.weight, self.bag = stage, y, weight, bag
+        self.targets, self.penalty = y, penalty
         self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
         self.multiclass = settings.loss == L.MULTINOMIAL
         n_terms = stage.n_terms
@@ -166,6 +173,8 @@ class StageBooster:
         self.update = np.zeros_like(self.grad)
         self.factors = np.zeros(largest)
         self.state = raw.copy() if self.multiclass else K.state_from_scores(settings.loss, raw)
+        if penalty is not None:
+            self.targets = penalty.targets(raw)
         self.gains = np.zeros(n_terms)
         self.leader = 0
         self._prepare_blocks(largest)
@@ -192,11 +201,15 @@ class StageBooster:
                 self.leader = self._measure_gains_in_blocks()
             self.leader = self._greedy_in_blocks(draws)
         else:
-            self.leader = self._greedy(stage.codes, self.counts, self.state, self.y,
+            self.leader = self._greedy(stage.codes, self.counts, self.state, self.targets,
                                        self.bag.train_weight, measure, draws)
+        feasible = True
+        if self.penalty is not None:
+            self.targets = self.penalty.targets(L.raw_of(st.loss, self.state))
+            feasible = self.penalty.feasible
         if self.validate:
             loss = self._validation_loss()
-            if loss < self.best_loss - st.tol * abs(self.best_loss):
+            if feasible and loss < self.best_loss - st.tol * abs(self.best_loss):
                 self.best_loss = loss
                 self.best_round = self.rounds
                 self.best_scores[:] = self.scores
@@ -275,7 +288,7 @@ class StageBooster:
         """One pass over the rows, block by block: apply the last update (if `apply`), then
         histogram `next_codes` into `grad` / `hess`."""
         args = (self.settings.loss, apply, apply_codes, self.factors, next_codes, self.state,
-                self.y, self.bag.train_weight, self.starts)
+                self.targets, self.bag.train_weight, self.starts)
         self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
                                                           self.part_hess))
         K.sum_blocks(self.part_grad, self.part_hess, self.grad, self.hess)
@@ -343,10 +356,10 @@ class StageBooster:
         return float(self.part_losses @ self.validation_weights / self.validation_weights.sum())
 
 
-def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng):
+def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None):
     """Boost the terms of `stage` on top of the frozen raw scores `raw` until the stage stops;
     return the best scores."""
-    booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng)
+    booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty)
     while booster.step():
         pass
     return booster.result()

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import numpy as np
 from sklearn.isotonic import isotonic_regression
 
-from .terms import find_term, main_term_of, require_terms, weighted_mean
+from .terms import Term, find_term, main_term_of, require_terms, weighted_mean
 
 
 def monotonize(model, feature, direction, *, reason=""):
@@ -35,20 +35,28 @@ def monotonize(model, feature, direction, *, reason=""):
     return _logged(edited, "monotonize", term.name, reason, {"direction": direction})
 
 
-def purify(model, *, measure="training", reason=""):
-    """Functional-ANOVA purification of every pair (Lengerich et al., AISTATS 2020).
+def purify(model, *, measure="training", pairs=None, reason=""):
+    """Functional-ANOVA purification of pairs (Lengerich et al., AISTATS 2020).
 
     Each pair's weighted row and column means are moved into the two main effects, and the
     main effects' (training-weighted) means into the intercept, until the pair has zero
-    marginals under the measure. The prediction of every row is unchanged. `measure` is "training" (the pair's training weights,
-    the default), "uniform", or an array of weights per pair cell (applied to every pair).
-    Pair bins nest inside main-effect bins, so a pair's marginal maps exactly onto the main
-    effect through the bins' lookup table.
+    marginals under the measure. The prediction of every row is unchanged. `measure` is
+    "training" (the pair's training weights, the default), "marginals" (the product of the
+    pair's two training marginals, as if its features were independent: the pair then averages
+    to zero over either feature's training distribution, whatever the other's value),
+    "uniform", or an array of weights per pair cell (applied to every pair). `pairs` (names or
+    indices) limits the purification to those pairs; all by default. Pair bins nest inside
+    main-effect bins, so a pair's marginal maps exactly onto the main effect through the bins'
+    lookup table; a feature of a pair without a main effect gets one, on the pair's bins.
     """
     edited = _copy(model)
-    pairs = [t for t in edited.terms_ if t.is_pair]
-    for pair in pairs:
-        mains = [edited.terms_[_main_of(edited, f, pair)] for f in pair.features]
+    chosen = (range(len(edited.terms_)) if pairs is None
+              else sorted({find_term(edited, p) for p in _as_list(pairs)}))
+    purified = [edited.terms_[i] for i in chosen if edited.terms_[i].is_pair]
+    if pairs is not None and len(purified) < len(chosen):
+        raise ValueError("pairs names a main effect; purify moves pairs into main effects.")
+    for pair in purified:
+        mains = [edited.terms_[_main_of(edited, pair, axis)] for axis in (0, 1)]
         lookups = [_pair_bins_lookup(pair.bins[axis], mains[axis].bins[0]) for axis in (0, 1)]
         _purify_pair(pair, _measure(pair, measure), mains, lookups)
     for term in (t for t in edited.terms_ if not t.is_pair):
@@ -57,7 +65,8 @@ def purify(model, *, measure="training", reason=""):
         edited.intercept_ = edited.intercept_ + mean
     if np.ndim(edited.intercept_) == 0:
         edited.intercept_ = float(edited.intercept_)
-    details = {"measure": measure if isinstance(measure, str) else "custom", "pairs": len(pairs)}
+    details = {"measure": measure if isinstance(measure, str) else "custom",
+               "pairs": [p.name for p in purified]}
     return _logged(edited, "purify", None, reason, details)
 
 
@@ -125,12 +134,19 @@ def _as_list(items):
     return [items] if isinstance(items, (str, int, np.integer)) else list(items)
 
 
-def _main_of(model, feature, pair):
+def _main_of(model, pair, axis):
+    """Index of the main effect of the pair's feature on `axis`; one is added (zero scores, on
+    the pair's bins for that feature) when the model has none."""
+    feature = pair.features[axis]
     index = main_term_of(model, feature)
-    if index is None:
-        raise ValueError(f"purify moves the pair {pair.name!r} into its main effects, but "
-                         f"{model.features_[feature].name!r} has none.")
-    return index
+    if index is not None:
+        return index
+    weights = pair.weights.sum(axis=1 - axis)
+    counts = pair.counts.sum(axis=1 - axis)
+    shape = weights.shape + pair.scores.shape[2:]
+    model.terms_.append(Term(model.features_[feature].name, (feature,), (pair.bins[axis],),
+                             np.zeros(shape), np.zeros(shape), counts, weights))
+    return len(model.terms_) - 1
 
 
 def _weighted_isotonic(values, weights, increasing):
@@ -152,9 +168,14 @@ def _measure(pair, measure):
     if isinstance(measure, str):
         if measure == "training":
             return pair.weights
+        if measure == "marginals":
+            total = pair.weights.sum()
+            return (np.outer(pair.weights.sum(axis=1), pair.weights.sum(axis=0)) / total
+                    if total > 0 else pair.weights)
         if measure == "uniform":
             return np.ones(pair.bin_shape)
-        raise ValueError(f"measure must be 'training', 'uniform' or an array, got {measure!r}.")
+        raise ValueError("measure must be 'training', 'marginals', 'uniform' or an array, got "
+                         f"{measure!r}.")
     weights = np.asarray(measure, dtype=float)
     if weights.shape != pair.bin_shape or (weights < 0).any():
         raise ValueError(f"measure must be non-negative with the pair's shape {pair.bin_shape}.")

@@ -104,8 +104,10 @@ class _BoostedGAM(AdditiveModel):
     # fitting
     # ----------------------------------------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight, loss, n_classes):
-        """Fit on validated targets: `y` float (class index for classifiers), `loss` a kernel id."""
+    def _fit(self, X, y, sample_weight, loss, n_classes, penalty=None):
+        """Fit on validated targets: `y` float (class index for classifiers), `loss` a kernel id.
+        `penalty(bag)`, if given, makes each bag's constraint on its predictions (see
+        `_boosting`), which both stages of that bag share."""
         started = time.time()
         deadline = started + self.max_time if self.max_time is not None else None
         data = self._training_data(X, y, sample_weight, n_bags=self.outer_bags,
@@ -127,9 +129,10 @@ class _BoostedGAM(AdditiveModel):
             names, feature_bins, main_codes, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
+        penalties = [penalty(bag) if penalty else None for bag in bags]
         main_results = self._boost_bags("main effects", started, deadline, mains,
                                          [raw_init] * len(bags), y, sample_weight, bags, settings,
-                                         self.smoothing_rounds, 0)
+                                         self.smoothing_rounds, 0, penalties)
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
                      if cut is None and (explicit or (candidates and n_pairs)) else [])
@@ -152,7 +155,8 @@ class _BoostedGAM(AdditiveModel):
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
             pair_results = self._boost_bags("interactions", started, deadline, pair_stage,
-                                            main_raws, y, sample_weight, bags, settings, 0, 1)
+                                            main_raws, y, sample_weight, bags, settings, 0, 1,
+                                            penalties)
             if any(r.timed_out for r in pair_results):
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates), pairs, explicit,
@@ -172,11 +176,12 @@ class _BoostedGAM(AdditiveModel):
         return self
 
     def _boost_bags(self, what, started, deadline, stage, raws, y, weight, bags, settings,
-                    smoothing_rounds, seed_offset):
+                    smoothing_rounds, seed_offset, penalties):
         """Boost one stage in every bag: bag by bag through joblib, or, under a time budget, all
         bags in lockstep so that those cut by the deadline have done the same rounds."""
         args = [(stage, raw, y, weight, bag, settings, smoothing_rounds,
-                 np.random.default_rng(bag.seed + seed_offset)) for raw, bag in zip(raws, bags)]
+                 np.random.default_rng(bag.seed + seed_offset), penalty)
+                for raw, bag, penalty in zip(raws, bags, penalties)]
         if deadline is None:
             return self._run_parallel(what, started, (delayed(boost_stage)(*a) for a in args),
                                       len(bags), "bags")
@@ -336,11 +341,20 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model to X (DataFrame or array) and the class labels y."""
+        return self._fit_labels(X, y, sample_weight)
+
+    def _fit_labels(self, X, y, sample_weight, penalty=None):
+        """`fit`, with an optional constraint on each bag's predictions: `penalty(y, bag)`
+        (y the class indices) makes it (`glassbox.fairness.ConstrainedLoss` uses this)."""
         self._validate_params()
         y = self._encode_classes(y)
         n_classes = len(self.classes_)
         loss = L.LOG_LOSS if n_classes == 2 else L.MULTINOMIAL
-        return self._fit(X, y, sample_weight, loss, n_classes)
+        if penalty is not None and loss == L.MULTINOMIAL:
+            raise ValueError("A constraint on the predictions needs a binary target; got "
+                             f"{n_classes} classes.")
+        return self._fit(X, y, sample_weight, loss, n_classes,
+                         None if penalty is None else lambda bag: penalty(y, bag))
 
     def decision_function(self, X):
         """Raw scores: log-odds of the positive class, or one logit per class."""

@@ -15,7 +15,9 @@ multiclass model:
   of bars and points), "missing" / "unseen" (points of the bins drawn apart, on a side panel),
   "density" (training counts on a strip beneath), "reference" (the line at 0 or 1);
 * `plot_interaction`: "heatmap"; `plot_importances`: "importance";
-* `plot_contributions`: "intercept", "contributions", "prediction", "probability" (the text).
+* `plot_contributions`: "intercept", "contributions", "prediction", "probability" (the text);
+* `plot_fairness_tradeoff` (a table from `glassbox.fairness.compare_strategies`, no model):
+  "strategies" (the points).
 """
 
 import math
@@ -159,6 +161,31 @@ def plot_importances(model, *, ax=None, top=None):
     ax.margins(x=0.12)
     ax.set_xlabel(f"mean |{_value_label(model, 'logit')}|")
     ax.set_title("Term importance")
+    return ax
+
+
+def plot_fairness_tradeoff(comparison, *, x="demographic_parity_difference", y="auroc",
+                           ax=None):
+    """Accuracy against parity: one labelled point per row of a
+    `glassbox.fairness.compare_strategies` table (columns `x` and `y`). Down-left is fairer,
+    up is more accurate; the reference (fitted with the sensitive features) is drawn hollow."""
+    missing = [c for c in (x, y) if c not in comparison.columns]
+    if missing:
+        raise ValueError(f"The comparison has no column(s) {missing}; its columns are "
+                         f"{list(comparison.columns)}.")
+    ax = _axes(ax, (6.4, 4.4))
+    names = list(comparison.index)
+    hollow = ["none" if i == 0 else f"C{i}" for i in range(len(names))]
+    ax.scatter(comparison[x], comparison[y], s=60, facecolors=hollow,
+               edgecolors=[f"C{i}" for i in range(len(names))], gid="strategies")
+    for name, (px, py) in zip(names, comparison[[x, y]].to_numpy()):
+        ax.annotate(name, (px, py), xytext=(6, 4), textcoords="offset points",
+                    fontsize="small")
+    ax.set_xlabel(x.replace("_", " "))
+    ax.set_ylabel(y.upper() if y in ("auroc", "auprc") else y.replace("_", " "))
+    ax.set_xlim(left=0)
+    ax.margins(x=0.25, y=0.15)
+    ax.set_title("Accuracy and parity of the invariance strategies")
     return ax
 
 

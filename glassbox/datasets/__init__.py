@@ -1,5 +1,6 @@
 """Simulated cohorts with known generating models."""
 
-from ._simulated import make_null_cohort, make_risk_cohort, make_threshold_cohort
+from ._simulated import (make_null_cohort, make_proxy_cohort, make_risk_cohort,
+                         make_threshold_cohort)
 
-__all__ = ["make_null_cohort", "make_risk_cohort", "make_threshold_cohort"]
+__all__ = ["make_null_cohort", "make_proxy_cohort", "make_risk_cohort", "make_threshold_cohort"]

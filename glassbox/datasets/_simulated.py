@@ -240,3 +240,48 @@ def make_null_cohort(n_samples=20_000, base_rate=0.15, random_state=None):
     frame["s6"] = pd.Categorical(frame["s6"], categories=list(_GROUP_EFFECT))
     frame["n12"] = pd.Categorical(frame["n12"], categories=["x", "y", "z"])
     return frame, y, truth
+
+
+def make_proxy_cohort(n_samples=20_000, random_state=None, return_truth=False):
+    """A simulated cohort where a sensitive attribute acts directly and through a proxy.
+
+    `group` (A 70 %, B 30 %) is the sensitive attribute. Planted, in log-odds: age
+    0.04·(age − 60), systolic BP 0.02·(sbp − 130), a lab value 0.5·sin(lab), group B +0.6, a
+    group × age interaction (+0.3 per 12 years above 60 in group B), and an unmeasured social
+    risk `u` (0.5·u, not in X). `deprivation` is the proxy: it depends on the group (+0.9 in B)
+    and on the unmeasured risk (0.6·u), so a model without `group` can recover much of its
+    effect from it, and some of it is genuine risk. `insurance` (public/private) depends on the
+    group only and has no effect. The event rate is about 30 %, so decisions at a probability of
+    0.5 select a sizeable share.
+
+    Returns
+    -------
+    X : DataFrame with age, sbp, lab, deprivation, insurance (categorical), group (categorical)
+    y : ndarray of 0/1
+    truth : with `return_truth=True`, each term's true, centred contribution to the log-odds
+        (columns age, sbp, lab, group, "age & group", and "unmeasured" for u).
+    """
+    rng = np.random.default_rng(random_state)
+    n = n_samples
+    b = rng.random(n) < 0.3
+    u = rng.normal(size=n)
+    age = np.clip(rng.normal(60, 12, n), 18, 95).round()
+    sbp = np.clip(rng.normal(130, 18, n), 80, 210).round()
+    lab = rng.normal(size=n)
+    X = pd.DataFrame({
+        "age": age, "sbp": sbp, "lab": lab,
+        "deprivation": 0.9 * b + 0.6 * u + rng.normal(0, 0.6, n),
+        "insurance": pd.Categorical(np.where(rng.random(n) < 0.3 + 0.4 * b, "public",
+                                             "private"), categories=["private", "public"]),
+        "group": pd.Categorical(np.where(b, "B", "A"), categories=["A", "B"]),
+    })
+    truth = pd.DataFrame({"age": 0.04 * (age - 60), "sbp": 0.02 * (sbp - 130),
+                          "lab": 0.5 * np.sin(lab), "group": 0.6 * b,
+                          "age & group": 0.3 * b * (age - 60) / 12, "unmeasured": 0.5 * u})
+    truth = truth - truth.mean()
+    logit = truth.sum(axis=1).to_numpy()
+    logit = logit + _intercept_for_rate(logit, 0.3)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    if return_truth:
+        return X, y, truth
+    return X, y

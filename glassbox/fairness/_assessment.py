@@ -1,0 +1,255 @@
+"""What a model's predictions do across groups, and whether they depend on the sensitive features.
+
+`fairness_report` measures outcomes per group (fairlearn's `MetricFrame` underneath) with
+bootstrap intervals; `flip_test`, `sensitive_recovery_auc` and `gap_decomposition` measure
+invariance: what changes when only the sensitive value changes, how much of the sensitive
+attribute the score still reveals, and which terms of an additive model carry the gap between
+groups.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from ._sensitive import (MAX_GROUPS, SensitiveColumns, group_labels, logits, sensitive_frame,
+                         warn_small_groups)
+
+RATES = ("selection_rate", "tpr", "fpr", "fnr")
+
+
+@dataclass
+class FairnessReport:
+    """Per-group measurements and the differences between groups.
+
+    Attributes
+    ----------
+    by_group : DataFrame
+        One row per group: rows, events, prevalence, mean predicted risk, observed/expected
+        (calibration in the large), AUROC, selection rate, TPR, FPR, FNR; each measure with
+        `_low`/`_high` bootstrap bounds.
+    differences : DataFrame
+        Demographic-parity (selection rates), equal-opportunity (TPR) and equalized-odds (the
+        larger of the TPR and FPR differences) differences, max − min over groups, with bounds.
+    threshold : float
+        The probability at which rows were selected (from `capacity` when given).
+    """
+
+    by_group: pd.DataFrame
+    differences: pd.DataFrame
+    threshold: float
+
+
+def fairness_report(model, X, y, sensitive_features, *, threshold=0.5, capacity=None,
+                    n_bootstrap=200, confidence=0.95, random_state=0):
+    """Outcomes per group of a fitted binary classifier, with bootstrap intervals.
+
+    Parameters
+    ----------
+    model : fitted binary classifier (with `predict_proba`)
+    X, y : evaluation data; X as the model reads it
+    sensitive_features : names or positions of columns of X, or the values themselves (a
+        Series, array or DataFrame with a row per row of X). Several features define their
+        intersections as groups.
+    threshold : float, default=0.5
+        Rows with a predicted probability at or above it are selected.
+    capacity : float, optional
+        Instead of a threshold: the share of rows selected (those of highest risk), as a care
+        programme with a fixed number of places does.
+    n_bootstrap : int, default=200
+        Bootstrap replicates (rows resampled within each group); 0 for no intervals.
+    confidence : float, default=0.95
+    random_state : int, default=0
+
+    Returns
+    -------
+    FairnessReport
+    """
+    sensitive = sensitive_frame(X, sensitive_features)
+    labels = group_labels(sensitive)
+    y = np.asarray(y)
+    classes = getattr(model, "classes_", None)
+    if classes is None or len(classes) != 2:
+        raise ValueError("fairness_report needs a fitted binary classifier.")
+    positive = (y == classes[1]).astype(float)
+    risk = np.asarray(model.predict_proba(X), dtype=float)[:, 1]
+    if capacity is not None:
+        if not 0 < capacity < 1:
+            raise ValueError(f"capacity must be a share in (0, 1), got {capacity!r}.")
+        threshold = float(np.quantile(risk, 1 - capacity, method="higher"))
+    warn_small_groups(labels, positive, "fairness measurements")
+    by_group, differences = _measure(positive, risk, risk >= threshold, labels)
+    if n_bootstrap:
+        low, high = (1 - confidence) / 2, 1 - (1 - confidence) / 2
+        rng = np.random.default_rng(random_state)
+        members = [np.flatnonzero(labels.to_numpy() == g) for g in by_group.index]
+        draws_g, draws_d = [], []
+        for _ in range(n_bootstrap):
+            rows = np.concatenate([rng.choice(m, len(m)) for m in members])
+            g, d = _measure(positive[rows], risk[rows], risk[rows] >= threshold,
+                            labels.iloc[rows].reset_index(drop=True))
+            draws_g.append(g)
+            draws_d.append(d)
+        by_group = _with_bounds(by_group, draws_g, low, high)
+        differences = _with_bounds(differences, draws_d, low, high)
+    return FairnessReport(by_group, differences, float(threshold))
+
+
+def _measure(positive, risk, selected, labels):
+    """Per-group measures and the differences between groups, for one sample."""
+    selected = selected.astype(float)
+    scores = MetricFrame(
+        metrics={"rows": lambda t, p: len(t), "events": lambda t, p: t.sum(),
+                 "prevalence": lambda t, p: t.mean(), "mean_risk": lambda t, p: p.mean(),
+                 "observed_expected": lambda t, p: t.mean() / p.mean() if p.mean() > 0
+                 else np.nan,
+                 "auroc": _auroc},
+        y_true=positive, y_pred=risk, sensitive_features=labels.rename("group"))
+    rates = MetricFrame(
+        metrics={"selection_rate": lambda t, p: p.mean(),
+                 "tpr": lambda t, p: p[t == 1].mean() if (t == 1).any() else np.nan,
+                 "fpr": lambda t, p: p[t == 0].mean() if (t == 0).any() else np.nan,
+                 "fnr": lambda t, p: 1 - p[t == 1].mean() if (t == 1).any() else np.nan},
+        y_true=positive, y_pred=selected, sensitive_features=labels.rename("group"))
+    by_group = pd.concat([scores.by_group, rates.by_group], axis=1).astype(float)
+    spread = rates.difference(method="between_groups")
+    differences = pd.DataFrame({"value": [
+        spread["selection_rate"], spread["tpr"], max(spread["tpr"], spread["fpr"])]},
+        index=["demographic_parity_difference", "equal_opportunity_difference",
+               "equalized_odds_difference"]).astype(float)
+    return by_group, differences
+
+
+def _auroc(t, p):
+    return roc_auc_score(t, p) if 0 < t.sum() < len(t) else np.nan
+
+
+def _with_bounds(point, draws, low, high):
+    """`point` with `<column>_low` / `<column>_high` percentile columns from bootstrap draws."""
+    stacked = np.stack([d.reindex(index=point.index, columns=point.columns).to_numpy()
+                        for d in draws])
+    out = {}
+    for j, column in enumerate(point.columns):
+        out[column] = point[column]
+        values = stacked[:, :, j]
+        finite = np.isfinite(values).any(axis=0)
+        lo = np.full(len(point), np.nan)
+        hi = np.full(len(point), np.nan)
+        lo[finite] = np.nanquantile(values[:, finite], low, axis=0)
+        hi[finite] = np.nanquantile(values[:, finite], high, axis=0)
+        out[f"{column}_low"], out[f"{column}_high"] = lo, hi
+    return pd.DataFrame(out, index=point.index)
+
+
+def flip_test(model, X, sensitive_features, *, threshold=0.5):
+    """What changes when only the sensitive values change: every row is scored with the
+    sensitive features set to each combination of their values seen in X.
+
+    Returns a dict: `mean_abs_logit_change` (over rows and the other combinations; the largest
+    class change for multiclass), `max_abs_logit_change`, and `decision_change_share` (rows ×
+    combinations whose decision changes: probability ≥ `threshold` for a binary classifier,
+    the top class for a multiclass one; NaN for a regressor). A model invariant to the
+    sensitive features gives 0 everywhere.
+    """
+    columns = SensitiveColumns(X, sensitive_features)
+    rest, sensitive = columns.split(X, required=True)
+    keys = sensitive.astype(object).where(sensitive.notna(), None).apply(tuple, axis=1)
+    combos = list(dict.fromkeys(keys))
+    if len(combos) > MAX_GROUPS:
+        raise ValueError(f"The sensitive features take {len(combos)} combinations of values in "
+                         f"X (at most {MAX_GROUPS}); band a continuous feature first.")
+    base = logits(model, X)
+    cut = np.log(threshold / (1 - threshold))
+    changes, flips = [], []
+    for combo in combos:
+        other = np.array([key != combo for key in keys])
+        if not other.any():
+            continue
+        values = [np.nan if v is None else v for v in combo]
+        moved = logits(model, columns.rebuild(rest, values))
+        delta = np.abs(moved - base)
+        delta = delta.max(axis=1) if delta.ndim == 2 else delta
+        changes.append(delta[other])
+        flips.append(_decisions(model, moved, cut)[other] != _decisions(model, base, cut)[other])
+    change = np.concatenate(changes) if changes else np.zeros(0)
+    flipped = np.concatenate(flips) if flips else np.zeros(0)
+    return {"mean_abs_logit_change": float(change.mean()) if len(change) else 0.0,
+            "max_abs_logit_change": float(change.max()) if len(change) else 0.0,
+            "decision_change_share": (float(flipped.mean()) if len(flipped) else 0.0)
+            if hasattr(model, "predict_proba") else np.nan}
+
+
+def _decisions(model, raw, cut):
+    if raw.ndim == 2:
+        return raw.argmax(axis=1)
+    return raw >= cut if hasattr(model, "predict_proba") else np.zeros(len(raw), bool)
+
+
+def sensitive_recovery_auc(model, X, sensitive_features, *, cv=5, random_state=0):
+    """How well the model's score reveals the sensitive attribute: the cross-validated AUROC
+    (macro one-vs-rest over groups of more than two) of a logistic regression predicting the
+    group from the link-scale score(s). 0.5 means the score tells nothing about the group; a
+    model can be invariant (flip test 0) and still reveal it through proxies."""
+    labels = group_labels(sensitive_frame(X, sensitive_features))
+    scores = logits(model, X)
+    scores = scores.reshape(len(scores), -1)
+    scores = (scores - scores.mean(axis=0)) / np.maximum(scores.std(axis=0), 1e-12)
+    folds = StratifiedKFold(min(cv, labels.value_counts().min()), shuffle=True,
+                            random_state=random_state) if labels.value_counts().min() >= 2 \
+        else None
+    if folds is None:
+        raise ValueError("Every group needs at least two rows to measure recovery.")
+    proba = cross_val_predict(LogisticRegression(), scores, labels, cv=folds,
+                              method="predict_proba")
+    groups = np.unique(labels)
+    if len(groups) == 2:
+        return float(roc_auc_score(labels == groups[1], proba[:, 1]))
+    return float(roc_auc_score(labels, proba, multi_class="ovr", average="macro",
+                               labels=groups))
+
+
+def gap_decomposition(model, X, sensitive_features, *, reference=None):
+    """Which terms of an additive model carry the difference in mean score between groups.
+
+    For every group g other than the reference and every term t: E[f_t | g] − E[f_t | reference]
+    on X, on the link scale. The column sums to the difference in mean score (logit) between the
+    two groups exactly; a large entry on a feature that is not sensitive marks a proxy.
+
+    Parameters
+    ----------
+    model : an additive glassbox model, or a fairness strategy whose predictions are one's
+        (DropSensitive, TrainThenClean and ConstrainedLoss around a boosted GAM)
+    X : data with the sensitive columns
+    sensitive_features : names or positions of columns of X, or their values
+    reference : the group to compare with; default the largest
+
+    Returns
+    -------
+    DataFrame
+        One row per term (per (class, term) for multiclass) and a last row "total" (the mean
+        score gap), one column per compared group, "<group> − <reference>".
+    """
+    additive, rows = model, X
+    if hasattr(model, "_additive"):  # a strategy: the additive model behind its predictions
+        additive, rows = model._additive(), model._rest(X)
+    if not hasattr(additive, "terms_"):
+        raise TypeError(f"gap_decomposition needs an additive model; {type(model).__name__} "
+                        "gives no additive model's predictions.")
+    labels = group_labels(sensitive_frame(X, sensitive_features))
+    contributions = additive.explain(rows).reset_index(drop=True)
+    means = contributions.groupby(labels.to_numpy()).mean()
+    reference = labels.value_counts().idxmax() if reference is None else str(reference)
+    if reference not in means.index:
+        raise ValueError(f"reference {reference!r} is not a group; groups: {list(means.index)}.")
+    out = pd.DataFrame({f"{g} − {reference}": means.loc[g] - means.loc[reference]
+                        for g in means.index if g != reference})
+    if isinstance(out.index, pd.MultiIndex):
+        totals = out.groupby(level=0).sum()
+        totals.index = pd.MultiIndex.from_product([totals.index, ["total"]])
+        return pd.concat([out, totals])
+    out.loc["total"] = out.sum()
+    return out

@@ -1,0 +1,95 @@
+"""The strategies side by side on one split: accuracy, parity, invariance and fit time."""
+
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.model_selection import train_test_split
+
+from ._assessment import fairness_report, flip_test, gap_decomposition, sensitive_recovery_auc
+from ._constrained import ConstrainedLoss
+from ._sensitive import group_labels, logits, sensitive_frame
+from ._strategies import DropSensitive, TestTimeBlind, TrainThenClean
+
+REFERENCE = "with sensitive features"
+STRATEGIES = ("DropSensitive", "TrainThenClean", "TestTimeBlind", "ConstrainedLoss")
+
+
+def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_test=None,
+                       test_size=0.3, strategies=STRATEGIES, constraint="demographic_parity",
+                       tolerance=0.02, threshold=0.5, proxies=(),
+                       exponentiated_gradient=False, random_state=0):
+    """Fit every strategy around `estimator` and measure them on held-out data.
+
+    Rows: the estimator fitted with the sensitive features (the reference), then each strategy
+    in `strategies`, then, with `exponentiated_gradient=True`, fairlearn's
+    ExponentiatedGradient around the same estimator (the black-box peer). Columns: AUROC, AUPRC,
+    Brier score; demographic-parity, equal-opportunity and equalized-odds differences at
+    `threshold`; the flip test's mean |Δ logit| and share of changed decisions; the AUROC of
+    recovering the sensitive attribute from the score; the mean-logit gap between the largest
+    group and the second largest and, for additive models, the share of it carried by the
+    `proxies` terms; fit seconds.
+
+    X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint` and
+    `tolerance` configure ConstrainedLoss and the peer.
+    """
+    if X_test is None:
+        X, X_test, y, y_test = train_test_split(X, y, test_size=test_size, stratify=y,
+                                                random_state=random_state)
+    makers = {
+        REFERENCE: lambda: clone(estimator),
+        "DropSensitive": lambda: DropSensitive(estimator, sensitive_features),
+        "TrainThenClean": lambda: TrainThenClean(estimator, sensitive_features),
+        "TestTimeBlind": lambda: TestTimeBlind(estimator, sensitive_features),
+        "ConstrainedLoss": lambda: ConstrainedLoss(estimator, sensitive_features,
+                                                   constraint=constraint, tolerance=tolerance,
+                                                   threshold=threshold),
+    }
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown:
+        raise ValueError(f"Unknown strategies {unknown}; choose from {STRATEGIES}.")
+    names = [REFERENCE, *strategies]
+    if exponentiated_gradient:
+        makers["ExponentiatedGradient"] = lambda: ConstrainedLoss(
+            estimator, sensitive_features, constraint=constraint, tolerance=tolerance,
+            threshold=threshold, method="exponentiated_gradient")
+        names.append("ExponentiatedGradient")
+    rows = {}
+    for name in names:
+        model = makers[name]()
+        start = time.perf_counter()
+        model.fit(X, y)
+        fit_s = time.perf_counter() - start
+        rows[name] = _measure(model, X_test, y_test, sensitive_features, threshold, proxies)
+        rows[name]["fit_s"] = fit_s
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _measure(model, X, y, sensitive_features, threshold, proxies):
+    classes = model.classes_
+    positive = (np.asarray(y) == classes[1]).astype(int)
+    risk = model.predict_proba(X)[:, 1]
+    report = fairness_report(model, X, y, sensitive_features, threshold=threshold,
+                             n_bootstrap=0)
+    flips = flip_test(model, X, sensitive_features, threshold=threshold)
+    row = {"auroc": roc_auc_score(positive, risk),
+           "auprc": average_precision_score(positive, risk),
+           "brier": brier_score_loss(positive, risk),
+           **report.differences["value"].to_dict(),
+           "flip_mean_abs_logit": flips["mean_abs_logit_change"],
+           "flip_decision_share": flips["decision_change_share"],
+           "sensitive_recovery_auc": sensitive_recovery_auc(model, X, sensitive_features)}
+    labels = group_labels(sensitive_frame(X, sensitive_features))
+    raw = pd.Series(logits(model, X)).groupby(labels.to_numpy()).mean()
+    largest = labels.value_counts().index
+    row["mean_logit_gap"] = raw[largest[1]] - raw[largest[0]]
+    row["proxy_share_of_gap"] = np.nan
+    additive = model._additive() if hasattr(model, "_additive") else model
+    if proxies and hasattr(additive, "terms_"):
+        gaps = gap_decomposition(model, X, sensitive_features, reference=largest[0])
+        column = gaps[f"{largest[1]} − {largest[0]}"]
+        carried = column[[t for t in column.index if t in proxies]].sum()
+        row["proxy_share_of_gap"] = carried / column["total"] if column["total"] else np.nan
+    return row

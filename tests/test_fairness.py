@@ -1,0 +1,255 @@
+"""Fairness strategies: invariance by construction, the marginal identity, exact gap
+decompositions, parity under the constrained loss, and clear behaviour on small groups."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.reductions import DemographicParity, ExponentiatedGradient
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier
+from glassbox.datasets import make_proxy_cohort
+from glassbox.fairness import (ConstrainedLoss, DropSensitive, SmallGroupWarning, TestTimeBlind,
+                               TrainThenClean, clean, compare_strategies, fairness_report,
+                               flip_test, gap_decomposition, sensitive_recovery_auc)
+from glassbox.io import load_model, save_model
+
+FAST = dict(outer_bags=2, max_rounds=300, early_stopping_rounds=20, random_state=0)
+PAIRS = [("age", "group"), ("group", "insurance"), ("lab", "sbp"), ("deprivation", "insurance")]
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return make_proxy_cohort(3000, random_state=0)
+
+
+def _multiclass(y, X):
+    """A three-class target: the binary outcome split by a second risk."""
+    return np.where(y == 1, np.where(X["lab"] > 0.5, 2, 1), 0)
+
+
+@pytest.fixture(scope="module", params=["binary", "multiclass"])
+def target(request, cohort):
+    X, y = cohort
+    return y if request.param == "binary" else _multiclass(y, X)
+
+
+@pytest.mark.parametrize("sensitive", [["group"], ["group", "insurance"]])
+def test_clean_and_blind_are_invariant_and_equal(cohort, target, sensitive):
+    X, _ = cohort
+    estimator = BoostedGAMClassifier(interactions=PAIRS, **FAST)
+    cleaned = TrainThenClean(estimator, sensitive).fit(X, target)
+    blind = TestTimeBlind(estimator, sensitive).fit(X, target)
+    for model in (cleaned, blind):
+        flips = flip_test(model, X, sensitive)
+        assert flips["max_abs_logit_change"] <= 1e-12
+        assert flips["decision_change_share"] == 0
+    # the known identity: purifying under the training marginals == averaging them out
+    np.testing.assert_allclose(cleaned.predict_proba(X), blind.predict_proba(X), atol=1e-9)
+    # the full model does depend on them, so the tests above could fail
+    assert flip_test(cleaned.full_estimator_, X, sensitive)["mean_abs_logit_change"] > 0.01
+
+
+def test_predict_with_or_without_the_sensitive_columns(cohort):
+    X, y = cohort
+    for Strategy in (DropSensitive, TrainThenClean, TestTimeBlind):
+        model = Strategy(BoostedGAMClassifier(**FAST), ["group"]).fit(X, y)
+        np.testing.assert_array_equal(model.predict_proba(X),
+                                      model.predict_proba(X.drop(columns="group")))
+    array = X.drop(columns=["insurance", "group"]).to_numpy()
+    as_array = TrainThenClean(BoostedGAMClassifier(**FAST), [3]).fit(array, y)
+    np.testing.assert_array_equal(as_array.predict(array), as_array.predict(array[:, :3]))
+    with pytest.raises(ValueError, match="X has 2 features, but TrainThenClean is expecting 4"):
+        as_array.predict(array[:, :2])
+    with pytest.raises(ValueError, match="'group' is not a column of X"):
+        DropSensitive(BoostedGAMClassifier(**FAST), ["group"]).fit(X.drop(columns="group"), y)
+    fitted = DropSensitive(BoostedGAMClassifier(**FAST), ["group", "insurance"]).fit(X, y)
+    with pytest.raises(ValueError, match=r"lacks the sensitive column\(s\) \['insurance'\]"):
+        fitted.predict(X.drop(columns="insurance"))
+
+
+def test_cleaned_model_is_an_ordinary_glass_box_model(cohort, tmp_path):
+    X, y = cohort
+    full = BoostedGAMClassifier(interactions=PAIRS, **FAST).fit(X, y)
+    cleaned = clean(full, "group", reason="review board request")
+    assert [f.name for f in cleaned.features_] == ["age", "sbp", "lab", "deprivation",
+                                                   "insurance"]
+    assert not any("group" in t.name for t in cleaned.terms_)
+    assert [e["edit"] for e in cleaned.edit_log_] == ["purify", "clean"]
+    purified = cleaned.edit_log_[-1]["details"]["purified_pairs"]
+    assert sorted(purified) == ["age & group", "insurance & group"]
+    contributions = cleaned.explain(X)
+    np.testing.assert_allclose(contributions.sum(axis=1) + cleaned.intercept_,
+                               cleaned.decision_function(X), atol=1e-12)
+    save_model(cleaned, tmp_path / "cleaned.json")
+    np.testing.assert_array_equal(load_model(tmp_path / "cleaned.json").predict_proba(X),
+                                  cleaned.predict_proba(X))
+    assert full.terms_ and any("group" in t.name for t in full.terms_)  # input untouched
+
+
+def test_train_then_clean_marginalises_a_full_network_and_says_so(cohort):
+    X, y = cohort
+    net = MonotonicNetClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+    with pytest.warns(UserWarning, match="not additive"):
+        model = TrainThenClean(net, ["group"]).fit(X, y)
+    assert model.method_ == "marginalise"
+    assert flip_test(model, X, ["group"])["max_abs_logit_change"] <= 1e-12
+
+
+def test_gap_decomposition_sums_to_the_mean_logit_gap(cohort, target):
+    X, _ = cohort
+    model = BoostedGAMClassifier(interactions=PAIRS, **FAST).fit(X, target)
+    gaps = gap_decomposition(model, X, ["group"])
+    raw = model.decision_function(X)
+    b, a = X["group"] == "B", X["group"] == "A"
+    expected = raw[b.to_numpy()].mean(axis=0) - raw[a.to_numpy()].mean(axis=0)
+    column = gaps["B − A"]
+    if raw.ndim == 1:
+        assert abs(column.drop("total").sum() - expected) < 1e-9
+        assert abs(column["total"] - expected) < 1e-9
+    else:
+        for k, cls in enumerate(model.classes_):
+            terms = column.xs(cls, level=0)
+            assert abs(terms.drop("total").sum() - expected[k]) < 1e-9
+
+
+def test_dropping_the_sensitive_feature_moves_its_gap_onto_the_proxy():
+    X, y = make_proxy_cohort(8000, random_state=3)
+    estimator = BoostedGAMClassifier(**FAST)
+    full = clone(estimator).fit(X, y)
+    dropped = DropSensitive(estimator, ["group"]).fit(X, y)
+    share = {}
+    for name, model in (("full", full), ("dropped", dropped)):
+        gaps = gap_decomposition(model, X, ["group"])["B − A"]
+        share[name] = gaps["deprivation"] / gaps["total"]
+    assert share["dropped"] > share["full"] + 0.2
+    assert flip_test(dropped, X, ["group"])["max_abs_logit_change"] == 0
+    assert sensitive_recovery_auc(dropped, X, ["group"]) > 0.6  # invariant, yet revealing
+
+
+def test_constrained_loss_reaches_parity_as_one_glass_box_model():
+    X, y = make_proxy_cohort(8000, random_state=4)
+    estimator = BoostedGAMClassifier(**FAST)
+    constrained = ConstrainedLoss(estimator, ["group"], tolerance=0.02).fit(X, y)
+    free = DropSensitive(estimator, ["group"]).fit(X, y)
+    gap = {name: fairness_report(m, X, y, ["group"], n_bootstrap=0).differences.loc[
+        "demographic_parity_difference", "value"] for name, m in (("c", constrained),
+                                                                  ("f", free))}
+    assert gap["f"] > 0.06 and gap["c"] <= 0.025
+    assert isinstance(constrained.estimator_, BoostedGAMClassifier)
+    assert [f.name for f in constrained.estimator_.features_] == ["age", "sbp", "lab",
+                                                                  "deprivation", "insurance"]
+    assert all(constrained.constraint_report_["bag_feasible"]) or \
+        max(constrained.constraint_report_["bag_final_gap"]) < 0.05
+
+
+@pytest.mark.parametrize("constraint, rate", [("equal_opportunity", "equal_opportunity"),
+                                              ("equalized_odds", "equalized_odds")])
+def test_constrained_loss_other_constraints(constraint, rate):
+    X, y = make_proxy_cohort(8000, random_state=5)
+    model = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"], constraint=constraint,
+                            tolerance=0.03).fit(X, y)
+    free = DropSensitive(BoostedGAMClassifier(**FAST), ["group"]).fit(X, y)
+    key = f"{rate}_difference"
+    after = fairness_report(model, X, y, ["group"], n_bootstrap=0).differences.loc[key, "value"]
+    before = fairness_report(free, X, y, ["group"], n_bootstrap=0).differences.loc[key, "value"]
+    assert after < before / 2 and after <= 0.05
+
+
+def test_constrained_loss_falls_back_to_exponentiated_gradient(cohort):
+    X, y = cohort
+    numeric = X.drop(columns=["insurance"]).assign(group=(X["group"] == "B").astype(float))
+    with pytest.warns(UserWarning, match="ExponentiatedGradient"):
+        model = ConstrainedLoss(LogisticRegression(max_iter=500), ["group"]).fit(numeric, y)
+    assert model.method_ == "exponentiated gradient"
+    assert model.predict_proba(numeric).shape == (len(y), 2)
+    with pytest.raises(ValueError, match="Only binary classification"):
+        ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"]).fit(X, _multiclass(y, X))
+
+
+class _WeightSpy(BoostedGAMClassifier):
+    """Records the sample weights each fit receives."""
+    received = []
+
+    def fit(self, X, y, sample_weight=None):
+        _WeightSpy.received.append(None if sample_weight is None else np.asarray(sample_weight))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_exponentiated_gradient_around_a_boosted_gam_runs_on_its_weights(cohort):
+    X, y = cohort
+    numeric = X.assign(group=(X["group"] == "B").astype(int))
+    rest = numeric.drop(columns="group")
+    _WeightSpy.received = []
+    eg = ExponentiatedGradient(_WeightSpy(**FAST), DemographicParity(), max_iter=10)
+    eg.fit(rest, y, sensitive_features=numeric["group"])
+    # the reduction hands each round's costs over as sample weights, and they are used
+    assert all(w is not None for w in _WeightSpy.received)
+    assert any(np.ptp(w) > 0 for w in _WeightSpy.received)
+    decisions = eg.predict(rest, random_state=0)
+    free = BoostedGAMClassifier(**FAST).fit(rest, y).predict(rest)
+
+    def parity_gap(d):
+        return abs(d[numeric["group"] == 1].mean() - d[numeric["group"] == 0].mean())
+    assert parity_gap(decisions) < parity_gap(free) / 2
+    with pytest.raises(ValueError, match="takes no sample weights"):
+        ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"],
+                        method="exponentiated_gradient").fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_small_and_unseen_groups_warn_rather_than_fail(cohort):
+    X, y = cohort
+    model = TestTimeBlind(BoostedGAMClassifier(**FAST), ["group"]).fit(X, y)
+    X_new = X.copy()
+    X_new["group"] = X_new["group"].cat.add_categories(["C"])
+    X_new.loc[X_new.index[:3], "group"] = "C"  # three rows, a level unseen in training
+    with pytest.warns(SmallGroupWarning, match="'C' has 3 rows"):
+        report = fairness_report(model, X_new, y, ["group"], n_bootstrap=20)
+    rates = report.by_group.loc["C"]
+    assert rates["rows"] == 3 and np.isfinite(rates["selection_rate"])
+    assert report.differences["value"].notna().all()
+    flips = flip_test(model, X_new, ["group"])
+    assert flips["max_abs_logit_change"] <= 1e-12
+
+
+def test_fairness_report_intervals_and_capacity(cohort):
+    X, y = cohort
+    model = BoostedGAMClassifier(**FAST).fit(X, y)
+    report = fairness_report(model, X, y, ["group", "insurance"], capacity=0.2, n_bootstrap=50)
+    assert len(report.by_group) == 4  # intersections
+    assert abs((model.predict_proba(X)[:, 1] >= report.threshold).mean() - 0.2) < 0.01
+    table = report.by_group
+    assert ((table["auroc_low"] <= table["auroc"]) & (table["auroc"] <= table["auroc_high"])).all()
+    observed = pd.Series(y).groupby(X["group"].astype(str).str.cat(
+        X["insurance"].astype(str), sep=" | ").to_numpy()).mean()
+    np.testing.assert_allclose(table["prevalence"], observed.loc[table.index])
+
+
+def test_strategies_work_in_pipelines_and_grid_search(cohort):
+    X, y = cohort
+    numeric = X.drop(columns=["insurance"]).assign(group=(X["group"] == "B").astype(float))
+    pipe = make_pipeline(TrainThenClean(BoostedGAMClassifier(**FAST), ["group"]))
+    pipe.fit(numeric, y)
+    assert pipe.score(numeric, y) > 0.6
+    search = GridSearchCV(DropSensitive(BoostedGAMClassifier(**FAST), ["group"]),
+                          {"estimator__learning_rate": [0.04, 0.1]}, cv=2).fit(numeric, y)
+    assert search.best_estimator_.estimator.learning_rate in (0.04, 0.1)
+    regressor = TestTimeBlind(BoostedGAMRegressor(**FAST), ["group"]).fit(numeric, y)
+    assert regressor.predict(numeric).shape == (len(y),)
+
+
+def test_compare_strategies_table(cohort):
+    X, y = cohort
+    table = compare_strategies(BoostedGAMClassifier(**FAST), X, y, ["group"],
+                               proxies=["deprivation", "insurance"])
+    assert list(table.index) == ["with sensitive features", "DropSensitive", "TrainThenClean",
+                                 "TestTimeBlind", "ConstrainedLoss"]
+    assert (table.loc[table.index[1:], "flip_mean_abs_logit"] <= 1e-12).all()
+    assert table.loc["with sensitive features", "flip_mean_abs_logit"] > 0
+    assert {"auroc", "auprc", "brier", "demographic_parity_difference", "fit_s",
+            "sensitive_recovery_auc", "proxy_share_of_gap"} <= set(table.columns)
