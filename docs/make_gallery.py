@@ -12,9 +12,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from glassbox import BoostedGAMClassifier  # noqa: E402
-from glassbox.datasets import make_risk_cohort  # noqa: E402
-from glassbox.plot import (plot_contributions, plot_importances, plot_interaction,  # noqa: E402
-                           plot_shape, plot_shapes)
+from glassbox.datasets import make_proxy_cohort, make_risk_cohort  # noqa: E402
+from glassbox.fairness import compare_strategies  # noqa: E402
+from glassbox.plot import (plot_contributions, plot_fairness_tradeoff,  # noqa: E402
+                           plot_importances, plot_interaction, plot_shape, plot_shapes)
 
 IMAGES = Path(__file__).parent / "images"
 DPI = 100
@@ -40,6 +41,15 @@ def main():
     save(plot_shapes(model, list(importances.index[:9])), "shapes_top9.png")
     save(plot_importances(model, top=15).figure, "importances.png")
     save(plot_contributions(model, X.iloc[[7]]).figure, "contributions.png")
+
+    # docs/fairness.md: the strategies on the proxy cohort (its figures are quoted there)
+    X, y = make_proxy_cohort(20_000, random_state=1)
+    X_test, y_test = make_proxy_cohort(10_000, random_state=2)
+    table = compare_strategies(BoostedGAMClassifier(n_jobs=-1, random_state=0), X, y,
+                               ["group"], X_test=X_test, y_test=y_test,
+                               proxies=["deprivation", "insurance"])
+    print(table.drop(columns="fit_s").round(4).T.to_string())
+    save(plot_fairness_tradeoff(table).figure, "fairness_tradeoff.png")
 
 
 if __name__ == "__main__":

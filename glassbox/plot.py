@@ -178,9 +178,12 @@ def plot_fairness_tradeoff(comparison, *, x="demographic_parity_difference", y="
     hollow = ["none" if i == 0 else f"C{i}" for i in range(len(names))]
     ax.scatter(comparison[x], comparison[y], s=60, facecolors=hollow,
                edgecolors=[f"C{i}" for i in range(len(names))], gid="strategies")
-    for name, (px, py) in zip(names, comparison[[x, y]].to_numpy()):
-        ax.annotate(name, (px, py), xytext=(6, 4), textcoords="offset points",
-                    fontsize="small")
+    labels = {}  # strategies at the same point (e.g. equal predictions) share one label
+    for name, point in zip(names, comparison[[x, y]].to_numpy()):
+        labels.setdefault(tuple(np.round(point, 12)), []).append(name)
+    for i, ((px, py), group) in enumerate(labels.items()):  # alternate above and below
+        ax.annotate(" = ".join(group), (px, py), xytext=(6, 5 if i % 2 == 0 else -13),
+                    textcoords="offset points", fontsize="small")
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel(y.upper() if y in ("auroc", "auprc") else y.replace("_", " "))
     ax.set_xlim(left=0)

@@ -253,3 +253,20 @@ def test_compare_strategies_table(cohort):
     assert table.loc["with sensitive features", "flip_mean_abs_logit"] > 0
     assert {"auroc", "auprc", "brier", "demographic_parity_difference", "fit_s",
             "sensitive_recovery_auc", "proxy_share_of_gap"} <= set(table.columns)
+
+
+def test_tradeoff_plot_labels_every_strategy_once():
+    import matplotlib
+    matplotlib.use("Agg")
+    from glassbox.plot import plot_fairness_tradeoff
+    table = pd.DataFrame({"auroc": [0.71, 0.70, 0.70, 0.69],
+                          "demographic_parity_difference": [0.2, 0.1, 0.1, 0.02]},
+                         index=["with sensitive features", "TrainThenClean", "TestTimeBlind",
+                                "ConstrainedLoss"])
+    ax = plot_fairness_tradeoff(table)
+    points = [c for c in ax.collections if c.get_gid() == "strategies"][0]
+    assert len(points.get_offsets()) == 4
+    assert sorted(t.get_text() for t in ax.texts) == [
+        "ConstrainedLoss", "TrainThenClean = TestTimeBlind", "with sensitive features"]
+    with pytest.raises(ValueError, match="no column"):
+        plot_fairness_tradeoff(table, y="accuracy")

@@ -29,8 +29,8 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     Brier score; demographic-parity, equal-opportunity and equalized-odds differences at
     `threshold`; the flip test's mean |Δ logit| and share of changed decisions; the AUROC of
     recovering the sensitive attribute from the score; the mean-logit gap between the largest
-    group and the second largest and, for additive models, the share of it carried by the
-    `proxies` terms; fit seconds.
+    group and the second largest and, for additive models, the part of it carried by the
+    `proxies` terms (names of terms) in logits and as a share; fit seconds.
 
     X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint` and
     `tolerance` configure ConstrainedLoss and the peer.
@@ -85,11 +85,12 @@ def _measure(model, X, y, sensitive_features, threshold, proxies):
     raw = pd.Series(logits(model, X)).groupby(labels.to_numpy()).mean()
     largest = labels.value_counts().index
     row["mean_logit_gap"] = raw[largest[1]] - raw[largest[0]]
-    row["proxy_share_of_gap"] = np.nan
+    row["proxy_logit_gap"] = row["proxy_share_of_gap"] = np.nan
     additive = model._additive() if hasattr(model, "_additive") else model
     if proxies and hasattr(additive, "terms_"):
         gaps = gap_decomposition(model, X, sensitive_features, reference=largest[0])
         column = gaps[f"{largest[1]} − {largest[0]}"]
         carried = column[[t for t in column.index if t in proxies]].sum()
+        row["proxy_logit_gap"] = carried
         row["proxy_share_of_gap"] = carried / column["total"] if column["total"] else np.nan
     return row
