@@ -11,7 +11,9 @@ A bag may carry a *penalty* (a constraint on its predictions, e.g. `glassbox.fai
 constraints): an object with `targets(raw)`, which returns the training targets of the next round
 from the current raw scores of all rows (a constraint whose gradient is constant per row is the
 loss's gradient at shifted targets), and `feasible`, whether the constraint held at those scores.
-Only feasible rounds can become the bag's best round.
+Only feasible rounds can become the bag's best round, and only they count towards the
+early-stopping patience, so a constraint has time to be met (up to INFEASIBLE_PATIENCE times the
+patience in rounds since the best one).
 """
 
 import time
@@ -28,6 +30,10 @@ REFRESH_ROUNDS = 10
 """Greedy rounds between two measurements of every term's gain. Between them a term's gain is
 only re-measured when it leads, so a term whose gain grows because others changed waits at most
 this many rounds; each measurement costs one pass per term, a tenth of the greedy steps."""
+
+INFEASIBLE_PATIENCE = 10
+"""Rounds since the best one, in multiples of the early-stopping patience, after which a stage
+stops even if its penalty's constraint was not met in enough of them to exhaust the patience."""
 
 CHANCE_DRAWS = 8
 """Shuffles of the rows that measure each term's chance gain (`StageBooster._chance_gains`)."""
@@ -185,6 +191,7 @@ class StageBooster:
         self.best_loss = self._validation_loss() if self.validate else np.inf
         self.best_scores = self.scores.copy()
         self.best_round = 0
+        self.stale = 0  # feasible rounds since the best one
         self.rounds = 0
         self.finished = False
         self.timed_out = False
@@ -213,8 +220,12 @@ class StageBooster:
                 self.best_loss = loss
                 self.best_round = self.rounds
                 self.best_scores[:] = self.scores
-            elif self.rounds - self.best_round >= st.early_stopping_rounds:
-                self.finished = True
+                self.stale = 0
+            else:
+                self.stale += feasible
+                if (self.stale >= st.early_stopping_rounds or self.rounds - self.best_round
+                        >= INFEASIBLE_PATIENCE * st.early_stopping_rounds):
+                    self.finished = True
         if self.rounds >= st.max_rounds:
             self.finished = True
         return not self.finished

@@ -90,6 +90,10 @@ def test_cleaned_model_is_an_ordinary_glass_box_model(cohort, tmp_path):
     np.testing.assert_array_equal(load_model(tmp_path / "cleaned.json").predict_proba(X),
                                   cleaned.predict_proba(X))
     assert full.terms_ and any("group" in t.name for t in full.terms_)  # input untouched
+    joint = clean(full, ["group"], measure="training")
+    assert not np.allclose(joint.predict_proba(X), cleaned.predict_proba(X))
+    flipped = X.assign(group=np.where(X["group"] == "A", "B", "A"))
+    np.testing.assert_array_equal(joint.predict_proba(flipped), joint.predict_proba(X))
 
 
 def test_train_then_clean_marginalises_a_full_network_and_says_so(cohort):
@@ -144,8 +148,20 @@ def test_constrained_loss_reaches_parity_as_one_glass_box_model():
     assert isinstance(constrained.estimator_, BoostedGAMClassifier)
     assert [f.name for f in constrained.estimator_.features_] == ["age", "sbp", "lab",
                                                                   "deprivation", "insurance"]
-    assert all(constrained.constraint_report_["bag_feasible"]) or \
-        max(constrained.constraint_report_["bag_final_gap"]) < 0.05
+    report = constrained.constraint_report_
+    assert report["training_gap"] <= 0.025 and min(report["bag_rounds_kept"]) > 0
+    assert constrained.estimator_.provenance_["constraint"]["kind"] == "demographic_parity"
+
+
+def test_constrained_loss_with_a_fixed_strength_narrows_the_gap():
+    X, y = make_proxy_cohort(8000, random_state=4)
+    gaps = []
+    for strength in (0.0, 20.0):
+        model = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"], tolerance=None,
+                                strength=strength).fit(X, y)
+        gaps.append(fairness_report(model, X, y, ["group"], n_bootstrap=0).differences.loc[
+            "demographic_parity_difference", "value"])
+    assert gaps[1] < gaps[0] / 2
 
 
 @pytest.mark.parametrize("constraint, rate", [("equal_opportunity", "equal_opportunity"),
@@ -208,11 +224,16 @@ def test_small_and_unseen_groups_warn_rather_than_fail(cohort):
     X_new = X.copy()
     X_new["group"] = X_new["group"].cat.add_categories(["C"])
     X_new.loc[X_new.index[:3], "group"] = "C"  # three rows, a level unseen in training
-    with pytest.warns(SmallGroupWarning, match="'C' has 3 rows"):
+    with pytest.warns(SmallGroupWarning, match="'C': 3 rows"):
         report = fairness_report(model, X_new, y, ["group"], n_bootstrap=20)
     rates = report.by_group.loc["C"]
     assert rates["rows"] == 3 and np.isfinite(rates["selection_rate"])
-    assert report.differences["value"].notna().all()
+    # three rows cannot decide the difference between groups: it is A's and B's
+    both = report.by_group.loc[["A", "B"], "selection_rate"]
+    assert report.differences.loc["demographic_parity_difference", "value"] == pytest.approx(
+        both.max() - both.min())
+    with pytest.warns(SmallGroupWarning, match="left out of the recovery"):
+        assert 0.3 < sensitive_recovery_auc(model, X_new, ["group"]) < 0.7
     flips = flip_test(model, X_new, ["group"])
     assert flips["max_abs_logit_change"] <= 1e-12
 
@@ -270,3 +291,45 @@ def test_tradeoff_plot_labels_every_strategy_once():
         "ConstrainedLoss", "TrainThenClean = TestTimeBlind", "with sensitive features"]
     with pytest.raises(ValueError, match="no column"):
         plot_fairness_tradeoff(table, y="accuracy")
+
+
+def test_calibration_slope_is_one_for_calibrated_risks_and_below_for_overconfident():
+    from glassbox.fairness._assessment import calibration_slope
+    rng = np.random.default_rng(0)
+    logit = rng.normal(0, 1.5, 20_000)
+    risk = 1 / (1 + np.exp(-logit))
+    outcome = (rng.random(len(risk)) < risk).astype(float)
+    assert abs(calibration_slope(outcome, risk) - 1) < 0.05
+    overconfident = 1 / (1 + np.exp(-2 * logit))
+    assert abs(calibration_slope(outcome, overconfident) - 0.5) < 0.03
+    assert np.isnan(calibration_slope(np.ones(10), risk[:10]))
+
+
+def test_mistakes_get_errors_that_say_what_to_do(cohort):
+    X, y = cohort
+    gam = BoostedGAMClassifier(**FAST)
+    with pytest.raises(ValueError, match="reference='marginal'"):
+        TestTimeBlind(gam, ["group"], reference="marginals").fit(X, y)
+    with pytest.raises(ValueError, match="'b' is not a value of 'group'"):
+        TestTimeBlind(gam, ["group"], reference={"group": "b"}).fit(X, y)
+    with pytest.raises(ValueError, match="measure must be one of"):
+        TrainThenClean(BoostedGAMClassifier(interactions=0, **FAST), ["group"],
+                       measure="train").fit(X, y)
+    with pytest.raises(ValueError, match="its interactions names them"):
+        DropSensitive(BoostedGAMClassifier(interactions=[("age", "group")], **FAST),
+                      ["group"]).fit(X, y)
+    model = gam.fit(X, y)
+    with pytest.raises(ValueError, match="threshold or a capacity, not both"):
+        fairness_report(model, X, y, ["group"], threshold=0.3, capacity=0.1)
+
+
+def test_a_threshold_nobody_reaches_is_reported():
+    X, y = make_proxy_cohort(4000, random_state=6)
+    rare = (y == 1) & (np.random.default_rng(0).random(len(y)) < 0.15)  # about 5 % events
+    with pytest.warns(UserWarning, match="nothing to act on"):
+        model = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"]).fit(X, rare)
+    with pytest.warns(UserWarning, match="reach threshold=0.5"):
+        fairness_report(model, X, rare, ["group"], n_bootstrap=0)
+    capped = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"], capacity=0.2).fit(X, rare)
+    assert capped.constraint_report_["training_selection_rate"] == pytest.approx(0.2, abs=0.01)
+    assert capped.estimator_.provenance_["constraint"]["capacity"] == 0.2

@@ -7,6 +7,7 @@ attribute the score still reveals, and which terms of an additive model carry th
 groups.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,8 +17,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from ._sensitive import (MAX_GROUPS, SensitiveColumns, group_labels, logits, sensitive_frame,
-                         warn_small_groups)
+from .._tabular import outside_stacklevel
+from ._sensitive import (MAX_GROUPS, SMALL_GROUP, SensitiveColumns, SmallGroupWarning,
+                         group_labels, logits, sensitive_frame, warn_small_groups)
 
 RATES = ("selection_rate", "tpr", "fpr", "fnr")
 
@@ -30,8 +32,8 @@ class FairnessReport:
     ----------
     by_group : DataFrame
         One row per group: rows, events, prevalence, mean predicted risk, observed/expected
-        (calibration in the large), AUROC, selection rate, TPR, FPR, FNR; each measure with
-        `_low`/`_high` bootstrap bounds.
+        (calibration in the large), calibration slope, AUROC, selection rate, TPR, FPR, FNR;
+        each measure with `_low`/`_high` bootstrap bounds.
     differences : DataFrame
         Demographic-parity (selection rates), equal-opportunity (TPR) and equalized-odds (the
         larger of the TPR and FPR differences) differences, max − min over groups, with bounds.
@@ -44,8 +46,9 @@ class FairnessReport:
     threshold: float
 
 
-def fairness_report(model, X, y, sensitive_features, *, threshold=0.5, capacity=None,
-                    n_bootstrap=200, confidence=0.95, random_state=0):
+def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity=None,
+                    n_bootstrap=200, confidence=0.95, min_group_rows=SMALL_GROUP,
+                    random_state=0):
     """Outcomes per group of a fitted binary classifier, with bootstrap intervals.
 
     Parameters
@@ -55,20 +58,29 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=0.5, capacity=
     sensitive_features : names or positions of columns of X, or the values themselves (a
         Series, array or DataFrame with a row per row of X). Several features define their
         intersections as groups.
-    threshold : float, default=0.5
-        Rows with a predicted probability at or above it are selected.
+    threshold : float, optional
+        Rows with a predicted probability at or above it are selected; 0.5 (the rule of
+        `predict`) when neither it nor `capacity` is given. With a rare outcome few rows reach
+        0.5 and every group's rates are near 0 (a warning says so below 1 % selected).
     capacity : float, optional
         Instead of a threshold: the share of rows selected (those of highest risk), as a care
         programme with a fixed number of places does.
     n_bootstrap : int, default=200
-        Bootstrap replicates (rows resampled within each group); 0 for no intervals.
+        Bootstrap replicates (rows resampled within each group); 0 for no intervals. The
+        intervals are percentile intervals; for a difference (a max − min over groups, biased
+        upwards in resamples) an interval can lie above its point estimate.
     confidence : float, default=0.95
+    min_group_rows : int, default=30
+        Groups with fewer rows stay in `by_group` but are left out of the differences between
+        groups (a SmallGroupWarning names them): one row's rate would decide the difference.
     random_state : int, default=0
 
     Returns
     -------
     FairnessReport
     """
+    if threshold is not None and capacity is not None:
+        raise ValueError("Give a threshold or a capacity, not both.")
     sensitive = sensitive_frame(X, sensitive_features)
     labels = group_labels(sensitive)
     y = np.asarray(y)
@@ -81,8 +93,23 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=0.5, capacity=
         if not 0 < capacity < 1:
             raise ValueError(f"capacity must be a share in (0, 1), got {capacity!r}.")
         threshold = float(np.quantile(risk, 1 - capacity, method="higher"))
-    warn_small_groups(labels, positive, "fairness measurements")
-    by_group, differences = _measure(positive, risk, risk >= threshold, labels)
+    threshold = 0.5 if threshold is None else float(threshold)
+    selected_share = float(np.mean(risk >= threshold))
+    if not 0.01 <= selected_share <= 0.99:
+        warnings.warn(f"{selected_share:.1%} of the rows reach threshold={threshold:g}, so every "
+                      "group's selection rate is near the same bound and the differences say "
+                      "little; choose the threshold of the decision you will make, or a "
+                      "capacity.", UserWarning, stacklevel=outside_stacklevel())
+    counts = labels.value_counts()
+    compared = counts.index[counts >= min_group_rows]
+    warn_small_groups(labels, positive, "their measures are noisy (NaN where they cannot be "
+                      f"computed), and groups of fewer than {min_group_rows} rows are left out "
+                      "of the differences between groups")
+    if len(compared) < 2:
+        warnings.warn(f"Fewer than two groups have {min_group_rows} rows or more: the "
+                      "differences between groups are NaN.", SmallGroupWarning,
+                      stacklevel=outside_stacklevel())
+    by_group, differences = _measure(positive, risk, risk >= threshold, labels, compared)
     if n_bootstrap:
         low, high = (1 - confidence) / 2, 1 - (1 - confidence) / 2
         rng = np.random.default_rng(random_state)
@@ -91,23 +118,24 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=0.5, capacity=
         for _ in range(n_bootstrap):
             rows = np.concatenate([rng.choice(m, len(m)) for m in members])
             g, d = _measure(positive[rows], risk[rows], risk[rows] >= threshold,
-                            labels.iloc[rows].reset_index(drop=True))
+                            labels.iloc[rows].reset_index(drop=True), compared)
             draws_g.append(g)
             draws_d.append(d)
-        by_group = _with_bounds(by_group, draws_g, low, high)
+        by_group = _with_bounds(by_group, draws_g, low, high, skip=("rows", "events"))
         differences = _with_bounds(differences, draws_d, low, high)
-    return FairnessReport(by_group, differences, float(threshold))
+    return FairnessReport(by_group, differences, threshold)
 
 
-def _measure(positive, risk, selected, labels):
-    """Per-group measures and the differences between groups, for one sample."""
+def _measure(positive, risk, selected, labels, compared):
+    """Per-group measures, and the differences between the `compared` groups, for one
+    sample."""
     selected = selected.astype(float)
     scores = MetricFrame(
         metrics={"rows": lambda t, p: len(t), "events": lambda t, p: t.sum(),
                  "prevalence": lambda t, p: t.mean(), "mean_risk": lambda t, p: p.mean(),
                  "observed_expected": lambda t, p: t.mean() / p.mean() if p.mean() > 0
                  else np.nan,
-                 "auroc": _auroc},
+                 "calibration_slope": calibration_slope, "auroc": _auroc},
         y_true=positive, y_pred=risk, sensitive_features=labels.rename("group"))
     rates = MetricFrame(
         metrics={"selection_rate": lambda t, p: p.mean(),
@@ -116,25 +144,59 @@ def _measure(positive, risk, selected, labels):
                  "fnr": lambda t, p: 1 - p[t == 1].mean() if (t == 1).any() else np.nan},
         y_true=positive, y_pred=selected, sensitive_features=labels.rename("group"))
     by_group = pd.concat([scores.by_group, rates.by_group], axis=1).astype(float)
-    spread = rates.difference(method="between_groups")
+    spread = {rate: _spread(by_group.loc[compared, rate]) for rate in ("selection_rate", "tpr",
+                                                                      "fpr")}
     differences = pd.DataFrame({"value": [
-        spread["selection_rate"], spread["tpr"], max(spread["tpr"], spread["fpr"])]},
+        spread["selection_rate"], spread["tpr"], np.fmax(spread["tpr"], spread["fpr"])]},
         index=["demographic_parity_difference", "equal_opportunity_difference",
                "equalized_odds_difference"]).astype(float)
     return by_group, differences
+
+
+def _spread(values):
+    """max − min of the values that are defined; NaN for fewer than two."""
+    values = values.dropna()
+    return float(values.max() - values.min()) if len(values) >= 2 else np.nan
+
+
+def calibration_slope(t, p, iterations=50):
+    """The slope of a logistic regression of the outcomes `t` on the log-odds of the predicted
+    risks `p` (1 for a calibrated model, below 1 when predictions are too extreme); NaN when
+    it cannot be estimated (one outcome class, constant or separating predictions)."""
+    if not 0 < t.sum() < len(t):
+        return np.nan
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    z = np.log(p / (1 - p))
+    if np.ptp(z) == 0:
+        return np.nan
+    design = np.column_stack([np.ones_like(z), z])
+    beta = np.array([0.0, 1.0])
+    for _ in range(iterations):  # Newton's method on the log-likelihood
+        mu = 0.5 * (1 + np.tanh(0.5 * (design @ beta)))  # the logistic function, no overflow
+        hessian = design.T @ (design * (mu * (1 - mu))[:, None])
+        step = np.linalg.lstsq(hessian, design.T @ (t - mu), rcond=None)[0]
+        beta = beta + step
+        if not np.isfinite(beta).all() or abs(beta[1]) > 1e3:
+            return np.nan
+        if np.abs(step).max() < 1e-10:
+            break
+    return float(beta[1])
 
 
 def _auroc(t, p):
     return roc_auc_score(t, p) if 0 < t.sum() < len(t) else np.nan
 
 
-def _with_bounds(point, draws, low, high):
-    """`point` with `<column>_low` / `<column>_high` percentile columns from bootstrap draws."""
+def _with_bounds(point, draws, low, high, skip=()):
+    """`point` with `<column>_low` / `<column>_high` percentile columns from bootstrap draws
+    (not for the columns in `skip`)."""
     stacked = np.stack([d.reindex(index=point.index, columns=point.columns).to_numpy()
                         for d in draws])
     out = {}
     for j, column in enumerate(point.columns):
         out[column] = point[column]
+        if column in skip:
+            continue
         values = stacked[:, :, j]
         finite = np.isfinite(values).any(axis=0)
         lo = np.full(len(point), np.nan)
@@ -193,16 +255,23 @@ def sensitive_recovery_auc(model, X, sensitive_features, *, cv=5, random_state=0
     """How well the model's score reveals the sensitive attribute: the cross-validated AUROC
     (macro one-vs-rest over groups of more than two) of a logistic regression predicting the
     group from the link-scale score(s). 0.5 means the score tells nothing about the group; a
-    model can be invariant (flip test 0) and still reveal it through proxies."""
+    model can be invariant (flip test 0) and still reveal it through proxies. Groups of fewer
+    than `cv` rows are left out (with a SmallGroupWarning); NaN when fewer than two remain."""
     labels = group_labels(sensitive_frame(X, sensitive_features))
     scores = logits(model, X)
     scores = scores.reshape(len(scores), -1)
+    counts = labels.value_counts()
+    too_small = counts.index[counts < cv]
+    if len(too_small):
+        warnings.warn(f"Groups of fewer than {cv} rows ({', '.join(map(repr, too_small))}) "
+                      "cannot be cross-validated and are left out of the recovery AUROC.",
+                      SmallGroupWarning, stacklevel=outside_stacklevel())
+        kept = ~labels.isin(too_small).to_numpy()
+        labels, scores = labels[kept].reset_index(drop=True), scores[kept]
+    if labels.nunique() < 2:
+        return np.nan
     scores = (scores - scores.mean(axis=0)) / np.maximum(scores.std(axis=0), 1e-12)
-    folds = StratifiedKFold(min(cv, labels.value_counts().min()), shuffle=True,
-                            random_state=random_state) if labels.value_counts().min() >= 2 \
-        else None
-    if folds is None:
-        raise ValueError("Every group needs at least two rows to measure recovery.")
+    folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
     proba = cross_val_predict(LogisticRegression(), scores, labels, cv=folds,
                               method="predict_proba")
     groups = np.unique(labels)
@@ -240,6 +309,7 @@ def gap_decomposition(model, X, sensitive_features, *, reference=None):
         raise TypeError(f"gap_decomposition needs an additive model; {type(model).__name__} "
                         "gives no additive model's predictions.")
     labels = group_labels(sensitive_frame(X, sensitive_features))
+    warn_small_groups(labels, None, "their mean contributions rest on few rows")
     contributions = additive.explain(rows).reset_index(drop=True)
     means = contributions.groupby(labels.to_numpy()).mean()
     reference = labels.value_counts().idxmax() if reference is None else str(reference)

@@ -7,6 +7,8 @@ from .._model import build_model
 from ..edit import _logged
 from ..terms import Term, model_link, require_terms, weighted_mean
 
+MEASURES = ("marginals", "training", "uniform")
+
 
 def clean(model, sensitive_features, *, measure="marginals", reason=""):
     """An additive model without its sensitive features: predictions that cannot depend on them.
@@ -41,6 +43,8 @@ def clean(model, sensitive_features, *, measure="marginals", reason=""):
         its provenance.
     """
     require_terms(model, "clean")
+    if isinstance(measure, str) and measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES} or an array, got {measure!r}.")
     names = [f.name for f in model.features_]
     removed = sorted({_feature_index(names, key) for key in _as_list(sensitive_features)})
     if len(removed) == len(names):

@@ -19,7 +19,7 @@ STRATEGIES = ("DropSensitive", "TrainThenClean", "TestTimeBlind", "ConstrainedLo
 
 def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_test=None,
                        test_size=0.3, strategies=STRATEGIES, constraint="demographic_parity",
-                       tolerance=0.02, threshold=0.5, proxies=(),
+                       tolerance=0.02, threshold=0.5, capacity=None, proxies=(),
                        exponentiated_gradient=False, random_state=0):
     """Fit every strategy around `estimator` and measure them on held-out data.
 
@@ -27,14 +27,17 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     in `strategies`, then, with `exponentiated_gradient=True`, fairlearn's
     ExponentiatedGradient around the same estimator (the black-box peer). Columns: AUROC, AUPRC,
     Brier score; demographic-parity, equal-opportunity and equalized-odds differences at
-    `threshold`; the flip test's mean |Δ logit| and share of changed decisions; the AUROC of
+    `threshold`, or with the `capacity` share of highest-risk rows selected (each model's own
+    top rows); the flip test's mean |Δ logit| and share of changed decisions; the AUROC of
     recovering the sensitive attribute from the score; the mean-logit gap between the largest
     group and the second largest and, for additive models, the part of it carried by the
     `proxies` terms (names of terms) in logits and as a share; fit seconds.
 
-    X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint` and
-    `tolerance` configure ConstrainedLoss and the peer.
+    X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint`,
+    `tolerance`, `threshold` and `capacity` configure ConstrainedLoss; `constraint` and
+    `tolerance` the peer, whose decisions follow its own rule.
     """
+    decision = {"threshold": None if capacity is not None else threshold, "capacity": capacity}
     if X_test is None:
         X, X_test, y, y_test = train_test_split(X, y, test_size=test_size, stratify=y,
                                                 random_state=random_state)
@@ -45,7 +48,7 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
         "TestTimeBlind": lambda: TestTimeBlind(estimator, sensitive_features),
         "ConstrainedLoss": lambda: ConstrainedLoss(estimator, sensitive_features,
                                                    constraint=constraint, tolerance=tolerance,
-                                                   threshold=threshold),
+                                                   threshold=threshold, capacity=capacity),
     }
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
@@ -62,18 +65,17 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
         start = time.perf_counter()
         model.fit(X, y)
         fit_s = time.perf_counter() - start
-        rows[name] = _measure(model, X_test, y_test, sensitive_features, threshold, proxies)
+        rows[name] = _measure(model, X_test, y_test, sensitive_features, decision, proxies)
         rows[name]["fit_s"] = fit_s
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _measure(model, X, y, sensitive_features, threshold, proxies):
+def _measure(model, X, y, sensitive_features, decision, proxies):
     classes = model.classes_
     positive = (np.asarray(y) == classes[1]).astype(int)
     risk = model.predict_proba(X)[:, 1]
-    report = fairness_report(model, X, y, sensitive_features, threshold=threshold,
-                             n_bootstrap=0)
-    flips = flip_test(model, X, sensitive_features, threshold=threshold)
+    report = fairness_report(model, X, y, sensitive_features, n_bootstrap=0, **decision)
+    flips = flip_test(model, X, sensitive_features, threshold=report.threshold)
     row = {"auroc": roc_auc_score(positive, risk),
            "auprc": average_precision_score(positive, risk),
            "brier": brier_score_loss(positive, risk),
@@ -92,5 +94,6 @@ def _measure(model, X, y, sensitive_features, threshold, proxies):
         column = gaps[f"{largest[1]} − {largest[0]}"]
         carried = column[[t for t in column.index if t in proxies]].sum()
         row["proxy_logit_gap"] = carried
-        row["proxy_share_of_gap"] = carried / column["total"] if column["total"] else np.nan
+        row["proxy_share_of_gap"] = (carried / column["total"] if abs(column["total"]) >= 0.05
+                                     else np.nan)  # a share of almost nothing means nothing
     return row

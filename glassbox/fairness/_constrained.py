@@ -3,12 +3,14 @@
 The constraint is a proxy-Lagrangian game (Cotter et al., 2019; as in FairGBM, Cruz et al., ICLR
 2023). The constrained rates (selection rate for demographic parity, true-positive rate for equal
 opportunity, and also false-positive rate for equalized odds) are step functions of the scores;
-their differentiable proxy is each group's mean score on the log-odds scale. A multiplier per
-group and rate weighs the proxy in the loss; its gradient is constant per row, so the boosting
-rounds simply train on shifted targets (`_boosting`'s penalty protocol), and no kernel changes.
-After every round the multipliers move by the true rate gaps, beyond the tolerance (projected
-gradient ascent), and only rounds whose training rates meet the tolerance can become the bag's
-best round. The result is one glass-box model that does not read the sensitive features.
+their differentiable proxy is each group's mean of a sigmoid of the distance (in log-odds) to the
+decision cut, which only rows near the cut can move. A multiplier per group and rate weighs the
+proxy in the loss; linearised at the current scores, its gradient is fixed for a round, so each
+round simply trains on shifted targets (`_boosting`'s penalty protocol) and no kernel changes.
+After every round the multipliers move by the true rate gaps, beyond half the tolerance
+(projected gradient ascent), and only rounds whose training rates meet the tolerance can become
+the bag's best round. The result is one glass-box model that does not read the sensitive
+features.
 """
 
 import warnings
@@ -18,8 +20,9 @@ from sklearn.base import clone
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from .._tabular import outside_stacklevel
 from ..gam import BoostedGAMClassifier
-from ._sensitive import MAX_GROUPS, group_labels, warn_small_groups
+from ._sensitive import MAX_GROUPS, SMALL_GROUP, group_labels, warn_small_groups
 from ._strategies import _Strategy
 
 CONSTRAINTS = ("demographic_parity", "equal_opportunity", "equalized_odds")
@@ -31,18 +34,21 @@ class ParityPenalty:
     Parameters
     ----------
     groups : int array
-        Group index of every row.
+        Group index of every row; groups with fewer than SMALL_GROUP training rows in a rate's
+        population are left out of that rate's constraint.
     y : float array
         Class index (0/1) of every row.
     train_weight : float array
         The bag's training weights (zero for validation rows).
-    constraint, threshold, tolerance, strength, step : see `ConstrainedLoss`.
+    constraint, threshold, capacity, tolerance, strength, step : see `ConstrainedLoss`.
     """
 
-    def __init__(self, groups, y, train_weight, constraint, threshold, tolerance, strength, step):
+    def __init__(self, groups, y, train_weight, constraint, threshold, capacity, tolerance,
+                 strength, step):
         self.groups, self.y = groups, y
-        self.weight = train_weight
+        self.train = train_weight > 0
         self.cut = np.log(threshold / (1.0 - threshold))
+        self.capacity = capacity
         self.tolerance, self.strength, self.step = tolerance, strength, step
         n_groups = int(groups.max()) + 1
         populations = {"demographic_parity": [None], "equal_opportunity": [1.0],
@@ -52,37 +58,55 @@ class ParityPenalty:
             rows = np.ones(len(y), bool) if label is None else y == label
             w = np.where(rows, train_weight, 0.0)
             per_group = np.bincount(groups, weights=w, minlength=n_groups)
-            self.parts.append((rows, w, per_group, per_group > 0))
+            counted = np.bincount(groups, weights=(w > 0).astype(float), minlength=n_groups)
+            self.parts.append((rows, w, per_group, counted >= SMALL_GROUP))
         self.total = train_weight.sum()
         self.up = np.zeros((len(self.parts), n_groups))
         self.down = np.zeros_like(self.up)
         self.gap = 0.0
         self.feasible = True
 
+    def decision_cut(self, raw):
+        """The log-odds at which rows are selected: the threshold's, or the score above which
+        the `capacity` share of the training rows lies."""
+        if self.capacity is None:
+            return self.cut
+        return np.quantile(raw[self.train], 1.0 - self.capacity)
+
     def targets(self, raw):
         """Check the constraint at the raw scores `raw`, move the multipliers, and return the
         next round's training targets."""
-        decided = (raw >= self.cut).astype(np.float64)
+        cut = self.decision_cut(raw)
+        decided = (raw >= cut).astype(np.float64)
+        # the proxy of a decision: a sigmoid of the distance to the cut, whose slope reaches
+        # only rows near the cut (a row far below it cannot buy parity by falling further)
+        near = 1.0 / (1.0 + np.exp(-(raw - cut)))
+        slope = near * (1.0 - near)
         shift = np.zeros(len(raw))
         worst = 0.0
-        for k, (rows, w, per_group, present) in enumerate(self.parts):
+        for k, (rows, w, per_group, constrained) in enumerate(self.parts):
+            if constrained.sum() < 2:  # fewer than two groups to compare
+                continue
             selected = np.bincount(self.groups, weights=w * decided, minlength=len(per_group))
-            rates = np.divide(selected, per_group, out=np.zeros_like(selected), where=present)
-            overall = selected.sum() / per_group.sum()
-            excess = np.where(present, rates - overall, 0.0)
-            worst = max(worst, rates[present].max() - rates[present].min())
+            rates = np.divide(selected, per_group, out=np.zeros_like(selected),
+                              where=constrained)
+            weight = per_group[constrained].sum()
+            overall = selected[constrained].sum() / weight
+            excess = np.where(constrained, rates - overall, 0.0)
+            worst = max(worst, rates[constrained].max() - rates[constrained].min())
             if self.tolerance is None:
                 multiplier = self.strength * excess
             else:
                 half = self.tolerance / 2
                 self.up[k] = np.maximum(0.0, self.up[k] + self.step * (excess - half))
                 self.down[k] = np.maximum(0.0, self.down[k] + self.step * (-excess - half))
-                multiplier = np.where(present, self.up[k] - self.down[k], 0.0)
-            # gradient of sum_g multiplier_g * (group mean score - mean score), per unit weight
-            per_row = self.total * (np.divide(multiplier, per_group,
-                                              out=np.zeros_like(multiplier), where=present)
-                                    - multiplier.sum() / per_group.sum())
-            shift[rows] += per_row[self.groups[rows]]
+                multiplier = np.where(constrained, self.up[k] - self.down[k], 0.0)
+            # gradient of sum_g multiplier_g * (group mean proxy - mean proxy), per unit weight
+            per_group_shift = self.total * (
+                np.divide(multiplier, per_group, out=np.zeros_like(multiplier),
+                          where=constrained) - multiplier.sum() / weight)
+            member = rows & constrained[self.groups]
+            shift[member] += per_group_shift[self.groups[member]] * slope[member]
         self.gap = worst
         self.feasible = self.tolerance is None or worst <= self.tolerance
         return self.y - shift
@@ -113,7 +137,11 @@ class ConstrainedLoss(_Strategy):
         With `tolerance=None`: the penalty weight on the rate gaps (no guarantee on the gap).
     threshold : float, default=0.5
         Probability at which a row is selected (the decision the rates count); `predict` uses
-        0.5.
+        0.5. With a rare outcome few rows reach 0.5, the rates are all near 0 and there is
+        nothing to equalise (a warning says so): choose a lower threshold or a `capacity`.
+    capacity : float or None, default=None
+        Instead of a threshold: the share of rows selected, those of highest risk (a programme
+        with a fixed number of places).
     multiplier_step : float, default=0.5
         Step of the multipliers' ascent per boosting round.
     method : {"auto", "exponentiated_gradient"}, default="auto"
@@ -127,18 +155,21 @@ class ConstrainedLoss(_Strategy):
         fairlearn's ExponentiatedGradient).
     method_ : "constrained boosting" or "exponentiated gradient".
     constraint_report_ : dict
-        Per bag: the training rate gap at the end of each stage and whether the tolerance held;
-        the groups.
+        The groups and those constrained (groups of fewer than 30 training rows are measured
+        but not constrained), the fitted model's rate gap on the training rows, and per bag the
+        rounds kept. A warning says when the fitted model's training gap exceeds the
+        tolerance, and the fitted model's `provenance_` records the constraint.
     """
 
     def __init__(self, estimator, sensitive_features, *, constraint="demographic_parity",
-                 tolerance=0.02, strength=1.0, threshold=0.5, multiplier_step=0.5,
-                 method="auto"):
+                 tolerance=0.02, strength=1.0, threshold=0.5, capacity=None,
+                 multiplier_step=0.5, method="auto"):
         super().__init__(estimator, sensitive_features)
         self.constraint = constraint
         self.tolerance = tolerance
         self.strength = strength
         self.threshold = threshold
+        self.capacity = capacity
         self.multiplier_step = multiplier_step
         self.method = method
 
@@ -155,6 +186,9 @@ class ConstrainedLoss(_Strategy):
             raise ValueError(f"tolerance must be in [0, 1) or None, got {self.tolerance!r}.")
         if not 0 < self.threshold < 1:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold!r}.")
+        if self.capacity is not None and not 0 < self.capacity < 1:
+            raise ValueError(f"capacity must be a share in (0, 1) or None, got "
+                             f"{self.capacity!r}.")
         if self.method not in ("auto", "exponentiated_gradient"):
             raise ValueError("method must be 'auto' or 'exponentiated_gradient', got "
                              f"{self.method!r}.")
@@ -177,8 +211,10 @@ class ConstrainedLoss(_Strategy):
             raise ValueError("Only binary classification is supported: ConstrainedLoss "
                              f"constrains the rates of one decision, got a {type_of_target(y)} "
                              "target.")
+        self._check_inner_params()
         labels = group_labels(sensitive)
-        warn_small_groups(labels, y, "constraint")
+        warn_small_groups(labels, None, f"their rates are not constrained (groups of at least "
+                          f"{SMALL_GROUP} training rows are)")
         names, codes = np.unique(labels.to_numpy(), return_inverse=True)
         if self.method == "auto" and isinstance(self.estimator, BoostedGAMClassifier):
             self._fit_boosted(rest, y, fit_params, codes, names)
@@ -186,21 +222,56 @@ class ConstrainedLoss(_Strategy):
             self._fit_reduction(rest, y, fit_params, labels)
 
     def _fit_boosted(self, rest, y, fit_params, codes, names):
-        penalties = []
+        weight = fit_params.get("sample_weight")
 
         def penalty(classes, bag):
-            made = ParityPenalty(codes, classes, bag.train_weight, self.constraint,
-                                 self.threshold, self.tolerance, self.strength,
-                                 self.multiplier_step)
-            penalties.append(made)
-            return made
-        self.estimator_ = clone(self.estimator)._fit_labels(
-            rest, y, fit_params.get("sample_weight"), penalty)
+            return self._penalty(codes, classes, bag.train_weight)
+        self.estimator_ = clone(self.estimator)._fit_labels(rest, y, weight, penalty)
         self.method_ = "constrained boosting"
+        classes = (y == self.estimator_.classes_[1]).astype(np.float64)
+        weight = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+        check = self._penalty(codes, classes, weight)
+        raw = self.estimator_.decision_function(rest)
+        check.targets(raw)
+        constrained = [str(g) for g, keep in zip(names, check.parts[0][3]) if keep]
         self.constraint_report_ = {
-            "groups": list(names), "constraint": self.constraint, "tolerance": self.tolerance,
-            "bag_final_gap": [p.gap for p in penalties],
-            "bag_feasible": [p.feasible for p in penalties]}
+            "groups": [str(g) for g in names], "constrained_groups": constrained,
+            "constraint": self.constraint, "tolerance": self.tolerance,
+            "training_gap": float(check.gap),
+            "training_selection_rate": float(np.mean(raw >= check.decision_cut(raw))),
+            "bag_rounds_kept": [int(r) for r in self.estimator_.bag_rounds_[:, 0]]}
+        self.estimator_.provenance_ = {**self.estimator_.provenance_, "constraint": {
+            "kind": self.constraint, "sensitive_features": [str(f) for f in self.columns_.labels],
+            "tolerance": self.tolerance, "threshold": self.threshold, "capacity": self.capacity,
+            "training_gap": float(check.gap)}}
+        self._warn_outcome()
+
+    def _penalty(self, codes, classes, weight):
+        return ParityPenalty(codes, classes, weight, self.constraint, self.threshold,
+                             self.capacity, self.tolerance, self.strength, self.multiplier_step)
+
+    def _warn_outcome(self):
+        """Warnings about a constraint that had nothing to act on or was not met."""
+        report = self.constraint_report_
+        rate = report["training_selection_rate"]
+        if self.capacity is None and not 0.01 <= rate <= 0.99:
+            warnings.warn(f"Only {rate:.1%} of the training rows reach threshold="
+                          f"{self.threshold}, so every group's rates are near the same bound and "
+                          "the constraint has almost nothing to act on; for a rare or common "
+                          "outcome choose a threshold near the decision you will make, or a "
+                          "capacity.", UserWarning, stacklevel=outside_stacklevel())
+        if self.tolerance is not None and report["training_gap"] > self.tolerance:
+            warnings.warn(f"The fitted model's {self.constraint.replace('_', ' ')} gap on the "
+                          f"training rows is {report['training_gap']:.3f}, above tolerance="
+                          f"{self.tolerance}: each bag meets it on its own rows, but their "
+                          "average does not. More outer_bags, a smaller tolerance or a larger "
+                          "multiplier_step narrow it.", UserWarning,
+                          stacklevel=outside_stacklevel())
+        if 0 in report["bag_rounds_kept"]:
+            warnings.warn("In some bags no boosting round met the constraint, so they kept no "
+                          "main effects (bag_rounds_kept is 0): the tolerance may be out of "
+                          "reach for these groups; see constraint_report_.", UserWarning,
+                          stacklevel=outside_stacklevel())
 
     def _fit_reduction(self, rest, y, fit_params, labels):
         from fairlearn.reductions import (DemographicParity, EqualizedOdds,
@@ -212,7 +283,7 @@ class ConstrainedLoss(_Strategy):
                           f"BoostedGAMClassifier only; for {type(self.estimator).__name__} it "
                           "falls back to fairlearn's ExponentiatedGradient, whose result is a "
                           "randomized mixture of models rather than one glass-box model.",
-                          UserWarning, stacklevel=3)
+                          UserWarning, stacklevel=outside_stacklevel())
         if fit_params:
             raise ValueError("fairlearn's ExponentiatedGradient takes no sample weights; fit "
                              "without them, or constrain a BoostedGAMClassifier, which does.")

@@ -8,6 +8,7 @@ import pandas as pd
 from sklearn.utils import check_array
 
 from .._losses import CLASSIFIER_LINKS
+from .._tabular import outside_stacklevel
 
 MAX_GROUPS = 50
 """Most distinct groups a fairness measurement accepts; a continuous sensitive feature (e.g. age
@@ -149,18 +150,27 @@ def group_labels(sensitive):
     return labels.reset_index(drop=True)
 
 
-def warn_small_groups(labels, y=None, what="measurements"):
-    """Warn (SmallGroupWarning) about groups of fewer than SMALL_GROUP rows or, when y is
-    given, with one outcome class only."""
-    counts = labels.value_counts()
-    notes = [f"{g!r} has {n} rows" for g, n in counts.items() if n < SMALL_GROUP]
+def small_groups(labels, y=None):
+    """Groups of fewer than SMALL_GROUP rows or, when y is given, with one outcome class only:
+    {group: why}."""
+    found = {g: f"{n} row{'' if n == 1 else 's'}" for g, n in labels.value_counts().items()
+             if n < SMALL_GROUP}
     if y is not None:
         classes = pd.Series(np.asarray(y)).groupby(labels.to_numpy()).nunique()
-        notes += [f"{g!r} holds one outcome class only" for g, k in classes.items() if k < 2]
-    if notes:
-        warnings.warn(f"Small or one-class groups make their {what} unreliable (NaN where they "
-                      "cannot be computed): " + "; ".join(notes) + ".", SmallGroupWarning,
-                      stacklevel=3)
+        for g, k in classes.items():
+            if k < 2:
+                found[g] = ", ".join(filter(None, [found.get(g), "one outcome class only"]))
+    return found
+
+
+def warn_small_groups(labels, y, consequence):
+    """Warn (SmallGroupWarning) about the `small_groups`, saying what follows for them."""
+    found = small_groups(labels, y)
+    if found:
+        listed = "; ".join(f"{g!r}: {why}" for g, why in found.items())
+        warnings.warn(f"Small or one-class groups ({listed}): {consequence}.",
+                      SmallGroupWarning, stacklevel=outside_stacklevel())
+    return found
 
 
 def link_of_model(model):

@@ -15,6 +15,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._losses import class_probabilities, inverse_link
+from .._tabular import outside_stacklevel
 from ._clean import clean
 from ._sensitive import SensitiveColumns, link_of_model, logits, tabular
 
@@ -69,6 +70,22 @@ class _Strategy(MetaEstimatorMixin, BaseEstimator):
         fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
         self._fit(X, rest, sensitive, y, fit_params)
         return self
+
+    def _check_inner_params(self):
+        """A strategy that fits without the sensitive columns cannot let the estimator's own
+        settings name them: say so, rather than let the estimator report an unknown feature."""
+        params = self.estimator.get_params(deep=False)
+        labels = set(self.columns_.labels)
+        for name in ("interactions", "monotonic_cst", "categorical_features"):
+            value = params.get(name)
+            items = (list(value) if isinstance(value, dict) else
+                     [v for item in value for v in (item if isinstance(item, (tuple, list))
+                                                    else [item])]
+                     if isinstance(value, (list, tuple)) else [])
+            named = sorted({str(v) for v in items if isinstance(v, str) and v in labels})
+            if named:
+                raise ValueError(f"{type(self).__name__} fits the estimator without {named}, but "
+                                 f"its {name} names them; leave them out of {name}.")
 
     def _fit_full(self, X, y, fit_params):
         """The wrapped estimator fitted with the sensitive columns."""
@@ -148,6 +165,7 @@ class DropSensitive(_Strategy):
     """
 
     def _fit(self, X, rest, sensitive, y, fit_params):
+        self._check_inner_params()
         self.estimator_ = clone(self.estimator).fit(rest, y, **fit_params)
 
     @property
@@ -196,7 +214,8 @@ class TrainThenClean(_Strategy):
         warnings.warn(f"{type(self.full_estimator_).__name__} is not additive, so it has no "
                       "sensitive terms to remove: TrainThenClean marginalises it over the "
                       "training distribution of the sensitive features instead (as "
-                      "TestTimeBlind(reference='marginal')).", UserWarning, stacklevel=3)
+                      "TestTimeBlind(reference='marginal')).", UserWarning,
+                      stacklevel=outside_stacklevel())
         self.estimator_ = self.full_estimator_
         self.reference_ = _reference_distribution(sensitive, fit_params)
 
@@ -254,6 +273,16 @@ class TestTimeBlind(_Strategy):
         if values is None or set(values) != set(labels):
             raise ValueError(f"reference must be 'marginal' or give a value for each sensitive "
                              f"feature {labels} (a dict), got {self.reference!r}.")
+        for label in labels:
+            seen = pd.unique(sensitive[label].dropna())
+            numeric = pd.api.types.is_numeric_dtype(sensitive[label].dropna().infer_objects())
+            if values[label] not in set(seen) and not (
+                    numeric and isinstance(values[label], (int, float, np.number))):
+                hint = (" (for the training distribution, reference='marginal')"
+                        if isinstance(self.reference, str) else "")
+                listed = ", ".join(map(repr, sorted(map(str, seen))))
+                raise ValueError(f"reference: {values[label]!r} is not a value of {label!r} "
+                                 f"seen in training ({listed}){hint}.")
         self.reference_ = pd.DataFrame([{**{k: values[k] for k in labels}, "weight": 1.0}])
 
     @property
