@@ -151,6 +151,8 @@ def test_constrained_loss_reaches_parity_as_one_glass_box_model():
     report = constrained.constraint_report_
     assert report["training_gap"] <= 0.025 and min(report["bag_rounds_kept"]) > 0
     assert constrained.estimator_.provenance_["constraint"]["kind"] == "demographic_parity"
+    on_two = ConstrainedLoss(BoostedGAMClassifier(n_jobs=2, **FAST), ["group"]).fit(X, y)
+    np.testing.assert_array_equal(on_two.predict_proba(X), constrained.predict_proba(X))
 
 
 def test_constrained_loss_with_a_fixed_strength_narrows_the_gap():
