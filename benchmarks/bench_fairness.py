@@ -199,7 +199,8 @@ def main(argv=None):
             lines += table
             all_means[(name, decision)] = means
     lines += ["Targets:", "", *target_lines(all_means), "",
-              f"Decisions at probability ≥ 0.5, or the top {CAPACITY:.0%} of each model's scores. DP/EO diff: demographic-parity and "
+              f"Decisions at probability ≥ 0.5, or the top {CAPACITY:.0%} of each model's "
+              "scores. DP/EO diff: demographic-parity and "
               "equal-opportunity differences (max − min over groups of the selection rate / "
               "true-positive rate). flip: mean |Δ logit| and share of changed decisions when "
               "only the sensitive value changes. Group from score AUROC: cross-validated AUROC "
