@@ -7,6 +7,8 @@ can be measured. The cohorts are simulated: they are not patient data.
 import numpy as np
 import pandas as pd
 
+from ._cohort import intercept_for_rate
+
 _ADMISSION_TYPES = np.array(["elective", "urgent", "emergency", "transfer"])
 _ADMISSION_EFFECT = {"elective": -0.4, "urgent": 0.0, "emergency": 0.5, "transfer": 0.3}
 
@@ -91,7 +93,7 @@ def make_risk_cohort(n_samples=10_000, n_features=20, n_interactions=3, missing_
 
     truth = pd.DataFrame({k: v - v.mean() for k, v in effects.items()})
     logit = truth.sum(axis=1).to_numpy()
-    logit = logit + _intercept_for_rate(logit, base_rate)
+    logit = logit + intercept_for_rate(logit, base_rate)
     y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
 
     frame = pd.DataFrame(X, columns=names)
@@ -104,18 +106,6 @@ def make_risk_cohort(n_samples=10_000, n_features=20, n_interactions=3, missing_
 def _standardise(x):
     filled = np.where(np.isnan(x), np.nanmean(x), x)
     return (filled - filled.mean()) / filled.std()
-
-
-def _intercept_for_rate(logit, rate):
-    """The intercept that makes the mean risk equal `rate` (bisection on a monotone function)."""
-    lo, hi = -20.0, 20.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if np.mean(1 / (1 + np.exp(-(logit + mid)))) < rate:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
 
 
 def make_threshold_cohort(n_samples=30_000, random_state=None, return_truth=False):
@@ -163,7 +153,7 @@ def make_threshold_cohort(n_samples=30_000, random_state=None, return_truth=Fals
     }
     effects = {name: np.asarray(effect, dtype=float) for name, effect in effects.items()}
     logit = sum(effects.values())
-    logit = logit + _intercept_for_rate(logit, 0.15)
+    logit = logit + intercept_for_rate(logit, 0.15)
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
     if return_truth:
         return X, y, pd.DataFrame({k: v - v.mean() for k, v in effects.items()})
@@ -233,7 +223,7 @@ def make_null_cohort(n_samples=20_000, base_rate=0.15, random_state=None):
                          | {"z1 & z2": effects["z1 & z2"]})
     truth = truth - truth.mean()
     logit = truth.sum(axis=1).to_numpy()
-    logit = logit + _intercept_for_rate(logit, base_rate)
+    logit = logit + intercept_for_rate(logit, base_rate)
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
 
     frame = pd.DataFrame({name: X[name] for name in names})
@@ -280,7 +270,7 @@ def make_proxy_cohort(n_samples=20_000, random_state=None, return_truth=False):
                           "age & group": 0.3 * b * (age - 60) / 12, "unmeasured": 0.5 * u})
     truth = truth - truth.mean()
     logit = truth.sum(axis=1).to_numpy()
-    logit = logit + _intercept_for_rate(logit, 0.3)
+    logit = logit + intercept_for_rate(logit, 0.3)
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
     if return_truth:
         return X, y, truth
