@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11 and make:
-#   make demo   virtual environment, install, fit a model on a simulated cohort
+#   make demo   virtual environment, install, run the pneumonia case study end to end
 #   make test   virtual environment, install with test extras, run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	$(BIN)/python -m glassbox.demo
+	$(BIN)/python case_studies/pneumonia/pneumonia.py
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
@@ -29,4 +29,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_vs_interpret --output benchmarks/results/bench_vs_interpret.md
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache
+	rm -rf $(VENV) case_studies/*/output .pytest_cache

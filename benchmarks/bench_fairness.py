@@ -25,6 +25,9 @@ Datasets
 * framingham (``--data-dir``, see ``_data.py``): sensitive ``sex``.
 * stroke: sensitive ``gender``; its one row of gender "Other" is dropped (a group of one row
   cannot be constrained or measured).
+* pneumonia: ``glassbox.datasets.load_pneumonia()`` (the case-study cohort, simulated);
+  sensitive ``race`` (five groups; the gap reported is Black − White); the proxy terms are
+  ``insurance`` and ``renal_disease``.
 
 On the real data the "proxy" part of the gap is everything the non-sensitive terms carry.
 
@@ -40,7 +43,8 @@ Command line
 From the repository root::
 
     .venv/bin/python -m benchmarks.bench_fairness \\
-        [--output benchmarks/results/bench_fairness.md] [--datasets simulated,framingham,stroke]
+        [--output benchmarks/results/bench_fairness.md]
+        [--datasets simulated,framingham,stroke,pneumonia]
         [--folds 5] [--data-dir DIR] [--quick]
 
 ``--quick``: 2 folds and a 4,000-row simulated cohort.
@@ -63,7 +67,7 @@ import glassbox
 from benchmarks._data import DATA_DIR, DATASETS
 from benchmarks._report import commit, publish
 from glassbox import BoostedGAMClassifier
-from glassbox.datasets import make_proxy_cohort
+from glassbox.datasets import load_pneumonia, make_proxy_cohort
 from glassbox.fairness import compare_strategies
 
 TOLERANCE = 0.02
@@ -95,6 +99,9 @@ def load(name, data_dir, quick):
     if name == "simulated":
         X, y = make_proxy_cohort(QUICK_ROWS if quick else SIMULATED_ROWS, random_state=0)
         return X, y, "group", ["deprivation", "insurance"]
+    if name == "pneumonia":
+        X, y = load_pneumonia(return_X_y=True, **({"n_samples": QUICK_ROWS} if quick else {}))
+        return X, y.to_numpy(), "race", ["insurance", "renal_disease"]
     X, y = DATASETS[name].load(data_dir, None)
     sensitive = {"framingham": "sex", "stroke": "gender"}[name]
     if name == "stroke":
@@ -173,7 +180,7 @@ def target_lines(all_means):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default="simulated,framingham,stroke")
+    parser.add_argument("--datasets", default="simulated,framingham,stroke,pneumonia")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--data-dir", default=str(DATA_DIR))
     parser.add_argument("--output")
