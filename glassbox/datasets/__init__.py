@@ -1,6 +1,8 @@
 """Simulated cohorts with known generating models."""
 
+from ._maternal import load_maternal_morbidity
 from ._simulated import (make_null_cohort, make_proxy_cohort, make_risk_cohort,
                          make_threshold_cohort)
 
-__all__ = ["make_null_cohort", "make_proxy_cohort", "make_risk_cohort", "make_threshold_cohort"]
+__all__ = ["load_maternal_morbidity", "make_null_cohort", "make_proxy_cohort", "make_risk_cohort",
+           "make_threshold_cohort"]
