@@ -183,14 +183,14 @@ def _draw_features(rng, n):
     intervened = (natural > SECOND_STAGE_CUTOFF) & (rng.random(n) < 0.75)
     second_stage = np.where(intervened, SECOND_STAGE_CUTOFF + rng.exponential(0.4, n), natural)
     second_stage = np.clip(second_stage, 0.05, 8.0).round(2)
-    flag = lambda x: x.astype(np.int64)  # noqa: E731
+    flag = lambda x: x.astype(np.int64)  # noqa: E731  (0/1 flags and whole years or grams)
     return pd.DataFrame({
-        "maternal_age": age, "paternal_age": paternal_age,
+        "maternal_age": flag(age), "paternal_age": flag(paternal_age),
         "race": pd.Categorical.from_codes(race_code, categories=RACES),
         "maternal_height_cm": height, "bmi": bmi, "ivf": flag(ivf),
         "preeclampsia": flag(preeclampsia), "gestational_age_wk": ga,
         "induction": flag(induction), "epidural": flag(epidural), "infant_male": flag(male),
-        "birthweight_g": birthweight, "birthweight_height_ratio": birthweight / height,
+        "birthweight_g": flag(birthweight), "birthweight_height_ratio": birthweight / height,
         "admission_to_dilation_h": dilation, "second_stage_h": second_stage,
     }, columns=FEATURES)
 
