@@ -33,8 +33,10 @@ def read_cohort(name, directory=HERE):
     expected = cohort_frame(name).dtypes
     categorical = {column: dtype for column, dtype in expected.items()
                    if isinstance(dtype, pd.CategoricalDtype)}
-    return pd.read_csv(Path(directory) / f"{name}.csv", dtype=categorical,
-                       float_precision="round_trip")
+    # pandas 3 parses floats to the nearest double by default (and deprecates the option);
+    # pandas 2 needs "round_trip" for the values to come back bit for bit.
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    return pd.read_csv(Path(directory) / f"{name}.csv", dtype=categorical, **exact)
 
 
 def write_cohort(name, directory=HERE):
