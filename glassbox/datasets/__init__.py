@@ -1,7 +1,9 @@
 """Simulated cohorts with known generating models."""
 
+from ._maternal import load_maternal_morbidity
 from ._pneumonia import load_pneumonia
 from ._simulated import (make_null_cohort, make_proxy_cohort, make_risk_cohort,
                          make_threshold_cohort)
 
-__all__ = ["load_pneumonia", "make_null_cohort", "make_proxy_cohort", "make_risk_cohort", "make_threshold_cohort"]
+__all__ = ["load_maternal_morbidity", "load_pneumonia", "make_null_cohort", "make_proxy_cohort",
+           "make_risk_cohort", "make_threshold_cohort"]
