@@ -3,8 +3,6 @@ the published facts (prevalence, scales, the predictor order, the 12 h rise and 
 ratio ranked first) and the loader conventions, and data/maternal_morbidity.csv is the loader's
 output."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +19,6 @@ RATIO = "birthweight_height_ratio"
 NULLS = ["paternal_age", "infant_male"]
 PUBLISHED_ORDER = [RATIO, "admission_to_dilation_h", "maternal_height_cm", "preeclampsia",
                    "second_stage_h"]
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -167,20 +164,3 @@ def test_engineered_ratio_beats_raw_features_on_held_out_rows(fitted, held_out):
     assert log_loss(y, with_ratio) < log_loss(y, without)
 
 
-def _make_data():
-    spec = importlib.util.spec_from_file_location("make_data", DATA / "make_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_csv_is_the_generator_output(cohort):
-    make_data = _make_data()
-    assert "maternal_morbidity" in make_data.COHORTS
-    from_csv = make_data.read_cohort("maternal_morbidity")
-    pd.testing.assert_frame_equal(from_csv, cohort.frame, check_exact=True)
-    # Read independently of the helper, too: the same values with the documented dtypes (to
-    # the last digit or so whatever pandas's float parser).
-    plain = pd.read_csv(DATA / "maternal_morbidity.csv", dtype={"race": pd.CategoricalDtype(
-                            ["White", "Black", "Hispanic", "Asian", "Other"])})
-    pd.testing.assert_frame_equal(plain, cohort.frame, check_exact=False, rtol=1e-14)

@@ -99,14 +99,15 @@ def _simulate(n, rng):
     flags["renal_disease"] = rng.random(n) < np.where(race == "Black", 0.16, 0.09)
     flags.update({name: rng.random(n) < p for name, p in NULL_FLAGS.items()})
 
-    resp = np.clip(rng.normal(24, 4.0, n) + 6.5 * acuity, 10, 60).round()
+    resp = np.clip(rng.normal(25, 5.5, n) + 6.5 * acuity, 10, 60).round()
     sbp = np.clip(rng.normal(128, 18, n) - 20 * acuity, 45, 230).round()
     dbp = np.clip(0.55 * sbp + rng.normal(4, 9, n), 25, 130).round()
     heart_rate = np.clip(rng.normal(98, 14, n) + 15 * acuity, 40, 180).round()
     temperature = np.clip(rng.normal(37.9, 1.0, n), 34.0, 41.5).round(1)
     o2_saturation = np.clip(rng.normal(93, 3, n) - 4 * acuity, 60, 100).round()
     renal = flags["renal_disease"]
-    creatinine = np.clip(rng.lognormal(np.log(np.where(renal, 2.6, 1.05)), 0.55, n), 0.2, 15)
+    creatinine = np.clip(rng.lognormal(np.log(np.where(renal, 2.6, 1.05)),
+                                       np.where(renal, 0.75, 0.55), n), 0.2, 15)
     bun = np.clip(rng.lognormal(np.log(np.where(renal, 45, 20)) + 0.35 * acuity, 0.45, n)
                   + 2.0 * np.log(creatinine + 1), 2, 180)
     sodium = np.clip(rng.normal(137, 5, n), 112, 160).round()
