@@ -25,25 +25,18 @@
 # `--smoke` runs a fast version on a small sample.
 
 # %%
-import argparse
 import sys
-import time
 from pathlib import Path
 
-import matplotlib
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+sys.path.insert(0, str(HERE.parent))
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.compose import make_column_transformer  # noqa: E402
-from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
-from sklearn.impute import SimpleImputer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+from common import Study, baselines, compare_models  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
 from glassbox import BoostedGAMClassifier, MonotonicNetClassifier, edit, inspect  # noqa: E402
 from glassbox.datasets import load_pneumonia  # noqa: E402
@@ -51,23 +44,8 @@ from glassbox.fairness import compare_strategies, fairness_report  # noqa: E402
 from glassbox.io import save_model  # noqa: E402
 from glassbox.plot import plot_fairness_tradeoff, plot_importances, plot_shape  # noqa: E402
 
-parser = argparse.ArgumentParser(description="The pneumonia mortality case study.")
-parser.add_argument("--smoke", action="store_true", help="a fast run on 3,000 patients")
-parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / "output")
-args = parser.parse_args([] if "ipykernel" in sys.modules else None)
-OUTPUT = args.output
-OUTPUT.mkdir(parents=True, exist_ok=True)
-STARTED = time.perf_counter()
-
-
-def step(message):
-    print(f"[{time.perf_counter() - STARTED:6.1f} s] {message}", flush=True)
-
-
-def save(figure, name):
-    figure.savefig(OUTPUT / name, dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    return OUTPUT / name
+study = Study("The pneumonia mortality case study.", HERE, smoke_rows=3_000)
+step, save, OUTPUT = study.step, study.save, study.output
 
 
 # %% [markdown]
@@ -77,7 +55,7 @@ def save(figure, name):
 # recorded mostly when abnormal (missing otherwise). The outcome is death within 30 days.
 
 # %%
-cohort = load_pneumonia(return_truth=True, n_samples=3_000 if args.smoke else 14_199)
+cohort = load_pneumonia(return_truth=True, **({"n_samples": study.rows} if study.smoke else {}))
 X, y = cohort.data, cohort.target
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y,
                                                     random_state=0)
@@ -91,35 +69,15 @@ step(f"{len(X):,} simulated patients, {X.shape[1]} features, 30-day mortality {y
 # histogram gradient boosting (a black box).
 
 # %%
-categorical = ["sex", "race", "insurance"]
-numeric = [c for c in X.columns if c not in categorical]
-linear = make_pipeline(
-    make_column_transformer(
-        (make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()),
-         numeric),
-        (OneHotEncoder(handle_unknown="ignore"), categorical)),
-    LogisticRegression(max_iter=2000))
-fast = dict(outer_bags=2, max_rounds=300) if args.smoke else {}
+fast = dict(outer_bags=2, max_rounds=300) if study.smoke else {}
 models = {
     "BoostedGAMClassifier": BoostedGAMClassifier(n_jobs=-1, random_state=0, **fast),
     "MonotonicNetClassifier (age +1)": MonotonicNetClassifier(
         monotonic_cst={"age": 1}, n_jobs=-1, random_state=0,
-        **({"max_iter": 30} if args.smoke else {})),
-    "LogisticRegression": linear,
-    "HistGradientBoostingClassifier": HistGradientBoostingClassifier(
-        categorical_features="from_dtype", random_state=0),
+        **({"max_iter": 30} if study.smoke else {})),
+    **baselines(X),
 }
-rows = []
-for name, model in models.items():
-    started = time.perf_counter()
-    model.fit(X_train, y_train)
-    seconds = time.perf_counter() - started
-    auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
-    rows.append({"model": name, "test AUROC": round(auc, 4), "fit s": round(seconds, 1)})
-    step(f"{name}: test AUROC {auc:.4f} ({seconds:.1f} s)")
-comparison = pd.DataFrame(rows).set_index("model")
-comparison.to_csv(OUTPUT / "models.csv")
-comparison
+compare_models(study, models, X_train, y_train, X_test, y_test)
 
 # %% [markdown]
 # ## What the glass box reveals
