@@ -14,20 +14,21 @@ _GRID = 12  # cells per side of a pair's heat grid
 
 def summary_frame(model):
     """One row per term, most important first: its kind, feature types, bin count, importance,
-    the range of its scores (link scale) and whether it has a missing-value score."""
+    the range of its scores (link scale; over every class's scores for a multiclass model) and
+    whether it has a missing-value score."""
     order = importances(model.terms_)
     rows = []
     for term in model.terms_:
-        scores = term.scores if term.scores.ndim == len(term.bins) else term.scores.mean(axis=-1)
         with_data = term.weights > 0
+        scores = term.scores[with_data]  # (bins with data,) or (bins with data, classes)
         rows.append({
             "term": term.name,
             "kind": "pair" if term.is_pair else "main",
             "type": " × ".join(b.kind for b in term.bins),
             "bins": int(np.prod([b.n_values for b in term.bins])),
             "importance": order[term.name],
-            "min_score": float(scores[with_data].min()) if with_data.any() else 0.0,
-            "max_score": float(scores[with_data].max()) if with_data.any() else 0.0,
+            "min_score": float(scores.min()) if with_data.any() else 0.0,
+            "max_score": float(scores.max()) if with_data.any() else 0.0,
             "missing_scored": bool(np.take(term.weights, 0, axis=0).sum() > 0),
         })
     frame = pd.DataFrame(rows).set_index("term")

@@ -142,10 +142,12 @@ class _BoostedGAM(AdditiveModel):
                 (delayed(pair_gains)(pair_codes, pair_sizes, candidates, raw, y, bag,
                                      settings.loss, settings.min_samples_leaf, settings.l2)
                  for raw, bag in zip(main_raws, bags)), len(bags), "bags")
-            pairs = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
-                               self.min_interaction_gain_ratio)
+            mean_gains = np.mean(gains, axis=0)
+            pairs = _top_pairs(candidates, mean_gains, n_pairs, self.min_interaction_gain_ratio)
+            pair_ratios = _gain_ratios(candidates, mean_gains, n_pairs, names)
         else:
             pairs = list(explicit) if explicit and cut is None else []
+            pair_ratios = {}
         pair_results = [None] * len(bags)
         pair_stage = None
         if pairs:
@@ -159,8 +161,9 @@ class _BoostedGAM(AdditiveModel):
                                             penalties)
             if any(r.timed_out for r in pair_results):
                 cut = "interactions"
-        self.fit_report_ = self._report(started, cut, n_pairs, len(candidates), pairs, explicit,
-                                        main_results, pair_results, names)
+        self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
+                                        pairs, pair_ratios, explicit, main_results, pair_results,
+                                        names, any(monotone))
 
         self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
@@ -191,8 +194,8 @@ class _BoostedGAM(AdditiveModel):
         return boost_lockstep([StageBooster(*a) for a in args], deadline,
                               effective_n_jobs(self.n_jobs))
 
-    def _report(self, started, cut, n_pairs, n_candidates, pairs, explicit, main_results,
-                pair_results, names):
+    def _report(self, started, cut, n_pairs, n_candidates, pairs, pair_ratios, explicit,
+                main_results, pair_results, names, constrained):
         """What the fit did, for `fit_report_`, with a warning where it fell short."""
         report = {
             "elapsed_s": time.time() - started,
@@ -203,24 +206,29 @@ class _BoostedGAM(AdditiveModel):
             "pairs_requested": n_pairs,
             "pair_candidates": n_candidates,
             "pairs_kept": [" & ".join(names[f] for f in p) for p in pairs],
+            "pair_gain_ratios": pair_ratios,
         }
         if cut is not None:
             skipped = (" and the interaction stage was skipped" if cut == "main effects"
                        and n_pairs else "")
             rounds = report["rounds_run_main" if cut == "main effects" else "rounds_run_pairs"]
+            span = (f"{min(rounds)}" if min(rounds) == max(rounds)
+                    else f"{min(rounds)}-{max(rounds)}")
             warnings.warn(
                 f"max_time={self.max_time} s was reached while boosting {cut}{skipped}: every "
-                f"bag stopped after {min(rounds)}-{max(rounds)} rounds of that stage, before "
+                f"bag stopped after {span} rounds of that stage, before "
                 "early stopping; shapes may be shrunk towards zero. Raise max_time for a "
                 "converged model (see fit_report_).", ConvergenceWarning)
         elif not explicit and len(pairs) < n_pairs:
             reasons = []
             if n_candidates < n_pairs:
-                reasons.append(f"only {n_candidates} candidate pairs exist (pairs of features "
-                               "without a monotone constraint)")
+                reasons.append(f"only {n_candidates} candidate pairs exist"
+                               + (" (pairs of features without a monotone constraint)"
+                                  if constrained else ""))
             if len(pairs) < min(n_pairs, n_candidates):
-                reasons.append("the other candidate pairs' gains did not stand out from chance "
-                               "(min_interaction_gain_ratio)")
+                reasons.append(f"the {'other ' if pairs else ''}candidate pairs' gains did not "
+                               "stand out from chance (min_interaction_gain_ratio; see "
+                               "pair_gain_ratios)")
             message = (f"{len(pairs)} of the {n_pairs} requested interactions were kept: "
                        + "; ".join(reasons) + ".")
             report["note"] = message
@@ -242,8 +250,10 @@ class _BoostedGAM(AdditiveModel):
         if explicit is not None:
             constrained = [p for p in explicit if monotone[p[0]] or monotone[p[1]]]
             if constrained:
-                raise ValueError(f"interactions: pair {constrained[0]} involves a monotone "
-                                 "feature; its pair term could break the monotone constraint.")
+                a, b = constrained[0]
+                raise ValueError(f"interactions: pair ({names[a]!r}, {names[b]!r}) involves a "
+                                 "monotone feature; its pair term could break the monotone "
+                                 "constraint.")
             return pair_bins, pair_codes, [], len(explicit), explicit
         free = [j for j in range(n) if monotone[j] == 0]
         candidates = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]]
@@ -324,8 +334,10 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     ----------
     fit_report_ : dict
         What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
-        rounds each bag ran per stage, the pairs requested, the candidate pairs and the pairs
-        kept (with a note saying why when fewer were kept than `interactions` asks).
+        rounds each bag ran per stage, the pairs requested, the candidate pairs, the pairs
+        kept (with a note saying why when fewer were kept than `interactions` asks) and, for
+        the best-ranked candidates, their gain over chance (`pair_gain_ratios`, compared with
+        `min_interaction_gain_ratio`). Not saved in model files.
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)
@@ -468,6 +480,15 @@ def _top_pairs(candidates, gains, n_pairs, min_gain_ratio):
     gain, chance = gains
     order = np.argsort(-gain, kind="stable")[:n_pairs]
     return [candidates[i] for i in order if gain[i] > 0 and gain[i] >= min_gain_ratio * chance[i]]
+
+
+def _gain_ratios(candidates, gains, n_pairs, names):
+    """{pair name: its FAST gain over its chance level} for the `n_pairs` candidates of largest
+    gain, kept or not, so a user can see how close a pair came to `min_interaction_gain_ratio`."""
+    gain, chance = gains
+    order = np.argsort(-gain, kind="stable")[:n_pairs]
+    return {" & ".join(names[f] for f in candidates[i]):
+            float(gain[i] / chance[i]) if chance[i] > 0 else float("inf") for i in order}
 
 
 def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,

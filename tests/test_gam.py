@@ -424,3 +424,15 @@ def test_summary_and_notebook_view(cohort, fitted):
     assert all(escape(t.name) in html for t in fitted.terms_)
     unfitted = BoostedGAMClassifier()._repr_html_()
     assert "<svg" not in unfitted
+
+
+def test_multiclass_summary_spans_every_class_score():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1500, 3))
+    y = np.digitize(X[:, 0] + 0.5 * rng.normal(size=1500), [-0.5, 0.5])
+    model = BoostedGAMClassifier(outer_bags=2, interactions=0, random_state=0).fit(X, y)
+    summary = model.summary()
+    term = model.terms_[0]
+    with_data = term.weights > 0
+    assert summary.loc[term.name, "max_score"] == term.scores[with_data].max()
+    assert summary.loc[term.name, "min_score"] == term.scores[with_data].min()

@@ -99,7 +99,11 @@ def test_more_pairs_than_exist_are_reported_as_such():
     model = BoostedGAMClassifier(outer_bags=2, interactions=5, random_state=0).fit(X, y)
     report = model.fit_report_
     assert (report["pairs_requested"], report["pair_candidates"]) == (5, 3)
-    assert "only 3 candidate pairs exist" in report["note"]
+    assert "only 3 candidate pairs exist;" in report["note"]  # no monotone features to blame
+    ratios = report["pair_gain_ratios"]
+    assert len(ratios) == 3 and ratios["x0 & x1"] == max(ratios.values()) > 3
+    no_pairs = BoostedGAMClassifier(outer_bags=2, interactions=0, random_state=0).fit(X, y)
+    assert no_pairs.fit_report_["pair_candidates"] == 0
 
 
 def test_multiclass_models_find_pairs():
