@@ -116,8 +116,9 @@ ratio_table
 
 # %% [markdown]
 # **Labour durations.** Risk rises smoothly once admission to complete dilation passes 12 hours,
-# and steps up at 4 hours of second stage, where intervention is triggered. The anomaly finder
-# reports the step and its location.
+# and steps up at 4 hours of second stage, where intervention is triggered. Operative deliveries
+# end most long second stages just after 4 hours, so the fitted step is spread over 4.0-4.5 h;
+# the anomaly finder reports the steps it finds sharp.
 
 # %%
 save(plot_shape(gam, "admission_to_dilation_h", scale="odds").figure, "admission_to_dilation.png")
