@@ -41,7 +41,7 @@ From the repository root::
 
     .venv/bin/python -m benchmarks.bench_faithfulness \\
         [--output benchmarks/results/bench_faithfulness.md]
-        [--cohorts risk,threshold,null,small-n,pneumonia]
+        [--cohorts risk,threshold,null,small-n,pneumonia,maternal]
         [--quick]
 
 ``--quick`` trains on 2,000 rows, scores 5,000 fresh rows and by default runs only the null
@@ -68,8 +68,8 @@ from threadpoolctl import threadpool_limits
 
 import glassbox
 from glassbox import BoostedGAMClassifier
-from glassbox.datasets import (load_pneumonia, make_null_cohort, make_risk_cohort,
-                               make_threshold_cohort)
+from glassbox.datasets import (load_maternal_morbidity, load_pneumonia, make_null_cohort,
+                               make_risk_cohort, make_threshold_cohort)
 
 from benchmarks._report import commit, publish
 
@@ -103,10 +103,11 @@ def _null(n, seed):
     return make_null_cohort(n_samples=n, random_state=seed)
 
 
-def _pneumonia(n, seed):
-    X, y, truth = load_pneumonia(return_X_y=True, return_truth=True, n_samples=n,
-                                 random_state=seed)
-    return X, y.to_numpy(), truth
+def _case_study(loader):
+    def draw(n, seed):
+        X, y, truth = loader(return_X_y=True, return_truth=True, n_samples=n, random_state=seed)
+        return X, y.to_numpy(), truth
+    return draw
 
 
 def cohorts(quick):
@@ -118,8 +119,10 @@ def cohorts(quick):
                             "make_threshold_cohort(return_truth=True)"),
         "null": Cohort(_null, int(20_000 * scale), 2, "make_null_cohort"),
         "small-n": Cohort(_risk, 2_000, 3, "make_risk_cohort, 20 features, 3 pairs, 2,000 rows"),
-        "pneumonia": Cohort(_pneumonia, int(14_199 * scale), 4,
+        "pneumonia": Cohort(_case_study(load_pneumonia), int(14_199 * scale), 4,
                             "load_pneumonia, the pneumonia case-study cohort (41 features)"),
+        "maternal": Cohort(_case_study(load_maternal_morbidity), int(32_203 * scale), 5,
+                           "load_maternal_morbidity, the SMM case-study cohort (15 features)"),
     }
 
 
@@ -416,7 +419,8 @@ def report(results, n_fresh, argv):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cohorts", metavar="LIST",
-                        help="comma-separated subset of risk, threshold, null, small-n, pneumonia "
+                        help="comma-separated subset of risk, threshold, null, small-n, pneumonia, "
+                             "maternal "
                              "(default: all; with --quick: null)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer rows and cohorts, for iteration (< 2 minutes)")
