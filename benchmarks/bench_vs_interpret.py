@@ -72,10 +72,11 @@ Run as a module from the repository root (so the working tree's ``glassbox`` is 
         --output benchmarks/results/bench_vs_interpret.md [--mode both|defaults|equal-work] \\
         [--folds 5] [--repeats 2] [--simulated-folds 2] [--simulated-repeats 1] \\
         [--datasets framingham,diabetes,...] [--data-dir DIR] [--glassbox-params JSON] \\
-        [--interpret-n-jobs -1] [--skip-interpret] [--resume] [--quick]
+        [--interpret-n-jobs -1] [--skip-interpret] [--resume] [--report-only] [--quick]
 
 The per-fold CSV is rewritten after every fold; ``--resume`` (same command again) keeps the
-folds it holds and measures only the rest, so an interrupted run can be completed.
+folds it holds and measures only the rest, so an interrupted run can be completed, and
+``--report-only`` writes the report of the folds measured so far without measuring anything.
 
 ``--quick`` is a smoke test: 3 folds × 1 repeat everywhere and simulated sets with 4,000-row
 training folds. ``--skip-interpret`` runs glassbox only (interpret columns show "—").
@@ -372,8 +373,10 @@ def target_lines(summary, mode):
 def provenance_lines(args):
     command = " ".join(["python -m benchmarks.bench_vs_interpret",
                         *map(shlex.quote, args.argv)])
+    measured = (" (report only: the folds were measured by an earlier run of the same command; "
+                "see its log for the commit it ran on)" if args.report_only else "")
     return [
-        f"- commit: {commit()}",
+        f"- commit: {commit()}{measured}",
         f"- command: `{command}`",
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- machine: nproc {len(os.sched_getaffinity(0))}, {platform.machine()}, "
@@ -495,6 +498,9 @@ def parse_args(argv=None):
                         help="JSON object of extra glassbox keyword arguments (every mode)")
     parser.add_argument("--interpret-n-jobs", type=int, default=-1,
                         help="n_jobs for interpret (default: %(default)s, as glassbox)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write the report of the folds already in the "
+                             "--output CSV (e.g. of a run still going or interrupted)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the folds already in the --output CSV of an interrupted run "
                              "of the same command and measure only the rest")
@@ -536,7 +542,10 @@ def main(argv=None):
             csv_path.parent.mkdir(parents=True, exist_ok=True)
             pd.DataFrame(records + new_records).to_csv(csv_path, index=False)
 
-    for dataset in datasets:
+    if args.report_only:
+        records = earlier_records(csv_path, args)
+        datasets = [d for d in datasets if any(r["dataset"] == d.name for r in records)]
+    for dataset in [] if args.report_only else datasets:
         done = {r["index"] for r in records if r["dataset"] == dataset.name}
         records += run_dataset(dataset, args, done, save)
     folds = pd.DataFrame(records)
