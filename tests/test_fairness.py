@@ -295,18 +295,6 @@ def test_tradeoff_plot_labels_every_strategy_once():
         plot_fairness_tradeoff(table, y="accuracy")
 
 
-def test_calibration_slope_is_one_for_calibrated_risks_and_below_for_overconfident():
-    from glassbox.fairness._assessment import calibration_slope
-    rng = np.random.default_rng(0)
-    logit = rng.normal(0, 1.5, 20_000)
-    risk = 1 / (1 + np.exp(-logit))
-    outcome = (rng.random(len(risk)) < risk).astype(float)
-    assert abs(calibration_slope(outcome, risk) - 1) < 0.05
-    overconfident = 1 / (1 + np.exp(-2 * logit))
-    assert abs(calibration_slope(outcome, overconfident) - 0.5) < 0.03
-    assert np.isnan(calibration_slope(np.ones(10), risk[:10]))
-
-
 def test_mistakes_get_errors_that_say_what_to_do(cohort):
     X, y = cohort
     gam = BoostedGAMClassifier(**FAST)

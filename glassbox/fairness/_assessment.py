@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from .._calibration import calibration_slope
 from .._tabular import outside_stacklevel
 from ._sensitive import (MAX_GROUPS, SMALL_GROUP, SensitiveColumns, SmallGroupWarning,
                          group_labels, logits, sensitive_frame, warn_small_groups)
@@ -157,30 +158,6 @@ def _spread(values):
     """max − min of the values that are defined; NaN for fewer than two."""
     values = values.dropna()
     return float(values.max() - values.min()) if len(values) >= 2 else np.nan
-
-
-def calibration_slope(t, p, iterations=50):
-    """The slope of a logistic regression of the outcomes `t` on the log-odds of the predicted
-    risks `p` (1 for a calibrated model, below 1 when predictions are too extreme); NaN when
-    it cannot be estimated (one outcome class, constant or separating predictions)."""
-    if not 0 < t.sum() < len(t):
-        return np.nan
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    z = np.log(p / (1 - p))
-    if np.ptp(z) == 0:
-        return np.nan
-    design = np.column_stack([np.ones_like(z), z])
-    beta = np.array([0.0, 1.0])
-    for _ in range(iterations):  # Newton's method on the log-likelihood
-        mu = 0.5 * (1 + np.tanh(0.5 * (design @ beta)))  # the logistic function, no overflow
-        hessian = design.T @ (design * (mu * (1 - mu))[:, None])
-        step = np.linalg.lstsq(hessian, design.T @ (t - mu), rcond=None)[0]
-        beta = beta + step
-        if not np.isfinite(beta).all() or abs(beta[1]) > 1e3:
-            return np.nan
-        if np.abs(step).max() < 1e-10:
-            break
-    return float(beta[1])
 
 
 def _auroc(t, p):
