@@ -1,8 +1,13 @@
-"""Draw the plot gallery of docs/plots.md into docs/images/.
+"""Draw the plot gallery of docs/plots.md into docs/images/, and the audit report's pages of
+docs/report.md (screenshots and a PDF printed by Chromium) from the pneumonia case study's report.
 
-Run from the repository root:  .venv/bin/python docs/make_gallery.py
+Run from the repository root, after the pneumonia case study for the report's pages:
+    .venv/bin/python case_studies/pneumonia/pneumonia.py
+    .venv/bin/python docs/make_gallery.py
 """
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +23,10 @@ from glassbox.plot import (plot_contributions, plot_fairness_tradeoff,  # noqa: 
                            plot_importances, plot_interaction, plot_shape, plot_shapes)
 
 IMAGES = Path(__file__).parent / "images"
+REPORT = (Path(__file__).parent.parent / "case_studies" / "pneumonia" / "output"
+          / "audit_report.html")
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--hide-scrollbars"]
 DPI = 100
 
 
@@ -52,5 +61,27 @@ def main():
     save(plot_fairness_tradeoff(table).figure, "fairness_tradeoff.png")
 
 
+def report_pages():
+    """Screenshots of the report's first pages and the whole report printed to PDF."""
+    if not REPORT.is_file() or shutil.which("chromium") is None:
+        print(f"skipped the report pages: needs {REPORT} and Debian's chromium")
+        return
+    from PIL import Image
+    tall = IMAGES / "report_tall.png"
+    subprocess.run([*CHROMIUM, "--window-size=1200,7200", f"--screenshot={tall}",
+                    REPORT.as_uri()], check=True, capture_output=True)
+    page = Image.open(tall)
+    for number, top in enumerate((0, 2400, 4800), start=1):
+        path = IMAGES / f"report_page{number}.png"
+        page.crop((0, top, 1200, top + 2400)).convert("RGB").save(path, optimize=True)
+        print(f"wrote {path}")
+    tall.unlink()
+    pdf = Path(__file__).parent / "report_example.pdf"
+    subprocess.run([*CHROMIUM, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                    REPORT.as_uri()], check=True, capture_output=True)
+    print(f"wrote {pdf} ({pdf.stat().st_size / 1024:.0f} KB)")
+
+
 if __name__ == "__main__":
     main()
+    report_pages()

@@ -47,3 +47,15 @@ def test_net_benefit_of_treat_all_is_its_closed_form():
     # a calibrated model is worth at least treating all or none at every threshold, up to noise
     model = net_benefit(y, p, thresholds)
     assert (model >= np.maximum(net_benefit_treat_all(y, thresholds), 0) - 0.01).all()
+
+
+def test_bootstrap_intervals_cover_at_their_nominal_rate():
+    from glassbox.report._measures import bootstrap
+    covered = 0
+    trials = 200
+    for seed in range(trials):
+        y, p, _ = _draw(400, 100 + seed)  # the truth: observed / expected = 1 for these risks
+        low, high = bootstrap(lambda r: observed_expected(y[r], p[r]), len(y), 200,
+                              np.random.default_rng(seed), confidence=0.9)
+        covered += low <= 1 <= high
+    assert 0.84 <= covered / trials <= 0.95  # nominal 0.90; binomial SE about 0.02

@@ -1,0 +1,377 @@
+"""audit_report: one self-contained HTML file a model-review board can read, print and keep."""
+
+import hashlib
+import html
+import json
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.base import clone
+
+from .. import inspect as anomalies
+from .._calibration import calibration_slope, observed_expected
+from ..fairness import fairness_report, flip_test, gap_decomposition
+from ..fairness._sensitive import SMALL_GROUP, group_labels, sensitive_frame
+from ..io import model_to_dict
+from ..plot import plot_importances, plot_interaction, plot_shape
+from ..terms import require_terms
+from . import _card, _html
+from ._measures import cohort_table, performance, subgroup_table
+
+DEFAULT_THRESHOLDS = np.round(np.arange(0.01, 0.51, 0.01), 2)
+OPTIMISM_REFITS = 20
+
+
+def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None,
+                 model_card=None, threshold=None, capacity=None, thresholds=DEFAULT_THRESHOLDS,
+                 expected_directions=None, n_bootstrap=200, optimism_refits=OPTIMISM_REFITS,
+                 title=None, path=None, random_state=0):
+    """An audit report of a fitted binary glass-box classifier, as one self-contained HTML file.
+
+    Parameters
+    ----------
+    model : fitted additive binary classifier (BoostedGAMClassifier, an additive
+        MonotonicNetClassifier, a model from `build_model` or a cleaned fairness model)
+    X, y : evaluation data (or the development data, when no other is given)
+    X_dev, y_dev : development (training) data, shown beside the evaluation data. Without
+        them, X and y are taken as the development data and the discrimination and calibration
+        figures are corrected for optimism by `optimism_refits` bootstrap refits of the model.
+    sensitive_features : names of columns of X whose groups the subgroup and fairness sections
+        compare (intersections when several)
+    model_card : dict, or a path to a JSON file or a flat YAML file of `Field: text` lines; the
+        fields are the CHAI Applied Model Card's (see `glassbox.report.HUMAN_FIELDS`). Missing
+        fields show as "needs input" and the report is marked DRAFT until all are filled.
+    threshold, capacity : the decision for the confusion figures and fairness metrics: a risk
+        threshold (0.5 by default) or the share of highest-risk rows flagged
+    thresholds : the risk thresholds of the decision curve
+    expected_directions : {feature: +1 or -1} for the anomaly finder's wrong-way check
+    n_bootstrap : bootstrap replicates for every interval
+    title : the report's title (default: "Audit report: <model class>")
+    path : where to write the HTML file (the text is returned either way)
+
+    Returns
+    -------
+    str
+        The HTML text.
+    """
+    require_terms(model, "audit_report")
+    classes = getattr(model, "classes_", None)
+    if classes is None or len(classes) != 2:
+        raise ValueError("audit_report needs a fitted binary classifier.")
+    if threshold is not None and capacity is not None:
+        raise ValueError("Give a threshold or a capacity, not both.")
+    y = _outcome(y, classes)
+    fields, complete = _card.card_status(_card.read_model_card(model_card))
+    development = X_dev is not None
+    y_dev = _outcome(y_dev, classes) if development else None
+    risk = model.predict_proba(X)[:, 1]
+    perf = performance(y, risk, thresholds=thresholds, threshold=threshold, capacity=capacity,
+                       n_bootstrap=n_bootstrap, random_state=random_state)
+    model_json = json.dumps(model_to_dict(model), sort_keys=True)
+    computed = _computed(model, X, y, perf, development)
+    title = title or f"Audit report: {type(model).__name__}"
+    sections = [
+        ("Model card", _card_section(fields)),
+        ("Model and software", _model_section(model, X, y, X_dev, y_dev, model_json)),
+        ("Cohort", _cohort_section(X, y, X_dev, y_dev, sensitive_features)),
+        ("Discrimination and calibration", _performance_section(
+            model, X, y, risk, perf, development, optimism_refits, random_state)),
+        ("Clinical utility", _utility_section(perf, capacity)),
+        ("Subgroups and fairness", _subgroup_section(model, X, y, risk, sensitive_features,
+                                                     perf.threshold, n_bootstrap,
+                                                     random_state)),
+        ("The glass box", _glass_box_section(model)),
+        ("Anomalies and edits", _anomaly_section(model, expected_directions)),
+        ("Standards crosswalk", _crosswalk_section(complete)),
+    ]
+    banner = ('<p class="final">Complete: every model-card field is filled.</p>' if complete else
+              '<p class="draft">DRAFT: model-card fields marked "needs input" are missing; the '
+              "report is not complete until a person fills them.</p>")
+    header = (banner + f'<p class="note">Generated {computed["date"]} by glassbox '
+              f'{computed["version"]}. Evaluation data: {len(y):,} rows, {int(y.sum()):,} events'
+              + (f"; development data: {len(y_dev):,} rows." if development else
+                 " (also the development data; figures corrected for optimism).") + "</p>"
+              + _summary(perf))
+    text = _html.document(title, header, sections, {
+        "model-json": model_json,
+        "model-card-chai": json.dumps(_card.chai_json(fields, computed), indent=1)})
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def _summary(perf):
+    """The key figures, first thing a reviewer sees."""
+    s = perf.scalars
+    def with_ci(name):
+        row = s.loc[name]
+        return f"{row.estimate:.3f} ({row.low:.3f} to {row.high:.3f})"
+    items = [("AUROC", with_ci("AUROC")), ("observed / expected", with_ci("observed / expected")),
+             ("calibration slope", with_ci("calibration slope")),
+             ("ICI / E90", f"{perf.ici:.4f} / {perf.e90:.4f}"),
+             ("flagged at the decision rule", perf.confusion.loc["share flagged", "value"])]
+    return ("<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k, _ in items) + "</tr><tr>"
+            + "".join(f"<td>{html.escape(v)}</td>" for _, v in items) + "</tr></table>")
+
+
+def _outcome(y, classes):
+    return (np.asarray(y) == classes[1]).astype(float)
+
+
+def _digest(*parts):
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            part = pd.util.hash_pandas_object(part, index=False).to_numpy()
+        h.update(np.ascontiguousarray(np.asarray(part)).tobytes())
+    return h.hexdigest()
+
+
+def _computed(model, X, y, perf, development):
+    from .. import __version__
+    scalars = perf.scalars
+    return {
+        "version": __version__,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "model_type": f"{type(model).__name__}: additive model (intercept plus "
+                      f"{len(model.terms_)} terms on the log-odds scale)",
+        "summary": "A glass-box risk model whose prediction is the sum of per-feature shape "
+                   "functions and pairwise terms.",
+        "keywords": ["glass-box", "generalized additive model", "risk prediction"],
+        "outputs": f"probability of {model.classes_[1]!r}",
+        "inputs": ", ".join(f"{f.name} ({f.kind})" for f in model.features_),
+        "transparency": "every term's shape is shown in the report; the model file is embedded",
+        "metrics": {"UsefulnessUsabilityEfficacy": {
+            "Results": [{"Label": name, "ValueJson": json.dumps(
+                {"estimate": _plain(row.estimate), "low": _plain(row.low),
+                 "high": _plain(row.high)})} for name, row in scalars.iterrows()],
+            "TestingDataDescription": ("separate evaluation data" if development else
+                                       "development data, optimism-corrected")}},
+    }
+
+
+def _plain(value):
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _card_section(fields):
+    frame = pd.DataFrame({"field": list(fields), "what it should say": [
+        _card.HUMAN_FIELDS[k] for k in fields], "value": list(fields.values())})
+    return ("<p>Fields a person supplies (names of the CHAI Applied Model Card). The card's JSON "
+            "export is embedded in this file (element <code>model-card-chai</code>).</p>"
+            + _html.table_html(frame, index=False, highlight=_card.NEEDS_INPUT))
+
+
+def _model_section(model, X, y, X_dev, y_dev, model_json):
+    params = pd.DataFrame({"value": {k: str(v) for k, v in model.get_params().items()}})
+    versions = {"glassbox": model_to_dict(model).get("provenance", {}).get("version", ""),
+                "python": platform.python_version(), "numpy": np.__version__,
+                "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
+                "matplotlib": matplotlib.__version__}
+    hashes = {"model JSON (SHA-256)": hashlib.sha256(model_json.encode()).hexdigest(),
+              "evaluation data (SHA-256)": _digest(X, y)}
+    if X_dev is not None:
+        hashes["development data (SHA-256)"] = _digest(X_dev, y_dev)
+    log = getattr(model, "edit_log_", [])
+    provenance = getattr(model, "provenance_", {})
+    parts = [
+        f"<p>{html.escape(type(model).__name__)}; link <code>{html.escape(model.link_)}</code>; "
+        f"{len(model.terms_)} terms, {sum(t.is_pair for t in model.terms_)} of them pairs.</p>",
+        "<h3>Provenance</h3>", _html.table_html(pd.DataFrame({"value": {
+            k: json.dumps(v) if isinstance(v, dict) else str(v)
+            for k, v in provenance.items()}})),
+        "<h3>Hashes</h3>", _html.table_html(pd.DataFrame({"value": hashes})),
+        "<h3>Software</h3>", _html.table_html(pd.DataFrame({"version": versions})),
+        "<h3>Parameters</h3>", _html.table_html(params),
+        "<h3>Edit log</h3>",
+        _html.records_html(log, ["edit", "term", "reason", "when"]) if log else
+        "<p>No edits: the terms are as fitted.</p>",
+    ]
+    return "".join(parts)
+
+
+def _cohort_section(X, y, X_dev, y_dev, sensitive_features):
+    blocks = []
+    groups = None
+    if sensitive_features is not None:
+        groups = group_labels(sensitive_frame(X, sensitive_features))
+    evaluation = cohort_table(X.reset_index(drop=True), y, groups)
+    if X_dev is not None:
+        development = cohort_table(X_dev.reset_index(drop=True), y_dev)
+        blocks.append(_html.table_html(pd.concat(
+            {"development": development["all"], "evaluation": evaluation["all"]}, axis=1)))
+    else:
+        blocks.append(_html.table_html(evaluation[["all"]]))
+    if groups is not None:
+        blocks += ["<h3>Evaluation data by group</h3>", _html.table_html(evaluation)]
+    return "".join(blocks)
+
+
+def _performance_section(model, X, y, risk, perf, development, refits, random_state):
+    table = perf.scalars.copy()
+    note = ""
+    if not development and refits:
+        table["optimism-corrected"] = _optimism_corrected(model, X, y, risk, refits,
+                                                          random_state)
+        note = (f"<p class=\"note\">No separate evaluation data: the estimates are apparent "
+                f"(on the development data). The optimism-corrected column subtracts the mean "
+                f"optimism of {refits} bootstrap refits (Harrell's method).</p>")
+    parts = ["<p>Estimates with 95 % percentile bootstrap intervals.</p>",
+             _html.table_html(table), note,
+             f"<p>Flexible calibration curve: ICI {perf.ici:.4f}, E90 {perf.e90:.4f}.</p>"]
+    if not perf.curve_reliable:
+        parts.append('<p class="warn">Too few events (or non-events) for a flexible '
+                     "calibration curve: read it as indicative only.</p>")
+    parts += [_html.figure_html(_calibration_figure(perf), "Calibration curve with its 95 % "
+                                "bootstrap band; the diagonal is perfect calibration"),
+              _html.figure_html(_distribution_figure(y, risk),
+                                "Predicted risk by outcome")]
+    return "".join(parts)
+
+
+def _optimism_corrected(model, X, y, risk, refits, random_state):
+    """Harrell's bootstrap optimism correction of AUROC, observed/expected and slope."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+    measures = {"AUROC": roc_auc_score, "AUPRC": average_precision_score,
+                "observed / expected": observed_expected,
+                "calibration slope": calibration_slope}
+    rng = np.random.default_rng(random_state)
+    optimism = {name: [] for name in measures}
+    for _ in range(refits):
+        rows = rng.integers(0, len(y), len(y))
+        if not 0 < y[rows].sum() < len(rows):
+            continue
+        refit = clone(model).fit(X.iloc[rows], y[rows])
+        on_sample = refit.predict_proba(X.iloc[rows])[:, 1]
+        on_all = refit.predict_proba(X)[:, 1]
+        for name, measure in measures.items():
+            optimism[name].append(measure(y[rows], on_sample) - measure(y, on_all))
+    apparent = {name: measure(y, risk) for name, measure in measures.items()}
+    return pd.Series({name: apparent[name] - np.mean(values) if values else np.nan
+                      for name, values in optimism.items()})
+
+
+def _calibration_figure(perf):
+    import matplotlib.pyplot as plt
+    figure, ax = plt.subplots(figsize=(4.6, 4.2), layout="tight")
+    curve = perf.curve
+    ax.fill_between(curve.predicted, curve.low, curve.high, color="C0", alpha=0.25, lw=0)
+    ax.plot(curve.predicted, curve.observed, color="C0", label="observed (smoothed)")
+    top = float(max(curve.predicted.max(), np.nanmax(curve.high)))
+    ax.plot([0, top], [0, top], color="0.4", lw=1, ls="--", label="perfect")
+    ax.set_xlabel("predicted risk")
+    ax.set_ylabel("observed risk")
+    ax.legend(loc="upper left", fontsize="small")
+    return figure
+
+
+def _distribution_figure(y, risk):
+    import matplotlib.pyplot as plt
+    figure, ax = plt.subplots(figsize=(4.6, 4.2), layout="tight")
+    bins = np.linspace(0, float(risk.max()), 40)
+    for outcome, label in ((0, "no event"), (1, "event")):
+        ax.hist(risk[y == outcome], bins=bins, density=True, alpha=0.5, label=label)
+    ax.set_xlabel("predicted risk")
+    ax.set_ylabel("density")
+    ax.legend(fontsize="small")
+    return figure
+
+
+def _utility_section(perf, capacity):
+    import matplotlib.pyplot as plt
+    d = perf.decision
+    figure, ax = plt.subplots(figsize=(6, 4), layout="tight")
+    ax.fill_between(d.threshold, d.low, d.high, color="C0", alpha=0.25, lw=0)
+    ax.plot(d.threshold, d.model, color="C0", label="model")
+    ax.plot(d.threshold, d["treat all"], color="C1", label="treat all")
+    ax.plot(d.threshold, d["treat none"], color="0.3", label="treat none")
+    ax.set_ylim(min(-0.01, float(np.nanmin(d.low))), float(np.nanmax(d.high)) * 1.1 + 1e-3)
+    ax.set_xlabel("risk threshold")
+    ax.set_ylabel("net benefit")
+    ax.legend(fontsize="small")
+    rule = (f"the highest-risk {capacity:.0%} flagged (risk ≥ {perf.threshold:.3f})"
+            if capacity is not None else f"risk ≥ {perf.threshold:.3f}")
+    return ("<p>Decision curve (Vickers & Elkin 2006): net benefit of acting on the model at "
+            "each risk threshold, against treating everyone and no one, with 95 % bootstrap "
+            "intervals.</p>"
+            + _html.figure_html(figure, "Decision curve")
+            + f"<h3>Decisions with {html.escape(rule)}</h3>"
+            + _html.table_html(perf.confusion))
+
+
+def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootstrap,
+                      random_state):
+    if sensitive_features is None:
+        return "<p>No sensitive features were given.</p>"
+    labels = group_labels(sensitive_frame(X, sensitive_features))
+    table = subgroup_table(y, risk, labels, min_rows=SMALL_GROUP, n_bootstrap=n_bootstrap,
+                           random_state=random_state)
+    outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
+    report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
+                             n_bootstrap=n_bootstrap, random_state=random_state)
+    parts = [f"<p>Groups of fewer than {SMALL_GROUP} rows, or with one outcome class, are "
+             "not estimable.</p>", _html.table_html(table),
+             f"<h3>Fairness at risk ≥ {threshold:.3f}</h3>",
+             _html.table_html(report.differences)]
+    try:
+        flips = flip_test(model, X, sensitive_features, threshold=threshold)
+        parts.append("<p>Flip test (only the sensitive values changed): mean |Δ log-odds| "
+                     f"{flips['mean_abs_logit_change']:.4f}, decisions changed "
+                     f"{flips['decision_change_share']:.2%}.</p>")
+    except ValueError as error:
+        parts.append(f"<p>Flip test not run: {html.escape(str(error))}</p>")
+    gaps = gap_decomposition(model, X, sensitive_features)
+    parts += ["<h3>Which terms carry the gap between groups (log-odds)</h3>",
+              _html.table_html(gaps.loc[gaps.abs().max(axis=1).sort_values(
+                  ascending=False).index[:15]])]
+    return "".join(parts)
+
+
+def _glass_box_section(model):
+    import matplotlib.pyplot as plt
+    parts = [_html.figure_html(plot_importances(model).figure, "Term importance")]
+    shapes = []
+    for term in model.terms_:
+        figure, ax = plt.subplots(figsize=(4.2, 2.9), layout="tight")
+        if term.is_pair:
+            plt.close(figure)
+            figure = plot_interaction(model, term.name).figure
+            figure.set_size_inches(4.2, 3.2)
+        else:
+            plot_shape(model, term.name, ax=ax, scale="odds")
+        shapes.append(_html.figure_html(figure, term.name, alt=f"shape of {term.name}", dpi=72))
+    return ("<p>Every term on the odds-ratio scale, with ± 1 standard deviation over the bags, "
+            "the training data's density and the missing-value bin.</p>"
+            + "".join(parts) + '<div class="shapes">' + "".join(shapes) + "</div>")
+
+
+def _anomaly_section(model, expected_directions):
+    steps = anomalies.find_discontinuities(model)
+    parts = ["<p>Each finding has a place for the reviewer's decision; record it with "
+             "<code>glassbox.edit</code>, whose log appears under Model and software.</p>",
+             "<h3>Sharp steps</h3>"]
+    if len(steps):
+        steps = steps.assign(decision="").head(30)
+        parts.append(_html.table_html(steps, index=False))
+    else:
+        parts.append("<p>None found.</p>")
+    if expected_directions:
+        wrong = anomalies.find_non_monotone(model, expected_directions)
+        parts.append("<h3>Regions against the expected direction</h3>")
+        parts.append(_html.table_html(wrong.assign(decision=""), index=False) if len(wrong)
+                     else "<p>None found.</p>")
+    return "".join(parts)
+
+
+def _crosswalk_section(complete):
+    return ("<p>How each section serves the reporting standards: TRIPOD+AI (Collins et al., BMJ "
+            "2024), the ONC HTI-1 source attributes (45 CFR 170.315(b)(11)) and the CHAI "
+            "Applied Model Card (v0.2).</p>"
+            + _html.records_html(_card.crosswalk(complete), ["section", "TRIPOD+AI items",
+                                                             "HTI-1 attributes",
+                                                             "CHAI model card", "status"]))

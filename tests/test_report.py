@@ -1,0 +1,148 @@
+"""The audit report: self-contained, complete where it can be, honest where it cannot, and
+readable by a real browser."""
+
+import functools
+import html
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassbox import BoostedGAMClassifier
+from glassbox.datasets import load_pneumonia
+from glassbox.io import model_from_dict
+from glassbox.report import HUMAN_FIELDS, audit_report
+
+FAST = dict(outer_bags=2, max_rounds=200, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = load_pneumonia(return_X_y=True, n_samples=3000)
+    X_dev, y_dev, X_eval, y_eval = X.iloc[:2000], y[:2000], X.iloc[2000:], y[2000:]
+    return BoostedGAMClassifier(**FAST).fit(X_dev, y_dev), X_dev, y_dev, X_eval, y_eval
+
+
+@pytest.fixture(scope="module")
+def report(fitted, tmp_path_factory):
+    model, X_dev, y_dev, X_eval, y_eval = fitted
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    text = audit_report(model, X_eval, y_eval, X_dev=X_dev, y_dev=y_dev,
+                        sensitive_features=["race"], n_bootstrap=30, path=path,
+                        expected_directions={"creatinine": 1},
+                        model_card={"ModelName": "test model"})
+    return text, path
+
+
+def _embedded(text, key):
+    match = re.search(rf'<script type="application/json" id="{key}">(.*?)</script>', text, re.S)
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+def test_report_is_self_contained_and_carries_its_model(fitted, report):
+    model, _, _, X_eval, _ = fitted
+    text, path = report
+    assert path.read_text(encoding="utf-8") == text
+    assert not re.search(r'(src|href)="(?!data:|#)', text)  # nothing fetched from anywhere
+    assert "<script>" not in text and "<script src" not in text  # nothing runs
+    loaded = model_from_dict(_embedded(text, "model-json"))
+    np.testing.assert_array_equal(loaded.predict_proba(X_eval), model.predict_proba(X_eval))
+    for term in model.terms_:
+        assert f'alt="shape of {html.escape(term.name)}"' in text
+    assert len(text) < 4_000_000
+
+
+def test_draft_until_the_card_is_complete(fitted, report):
+    text, _ = report
+    assert "DRAFT" in text and text.count("needs input") >= len(HUMAN_FIELDS) - 1
+    card = _embedded(text, "model-card-chai")
+    assert card["BasicInfo"]["ModelName"] == "test model"
+    assert card["UsesAndDirections"]["IntendedUseAndWorkflow"] == "needs input"
+    model, X_dev, y_dev, X_eval, y_eval = fitted
+    complete = audit_report(model, X_eval, y_eval, n_bootstrap=5, optimism_refits=0,
+                            model_card={k: "filled" for k in HUMAN_FIELDS})
+    assert "DRAFT" not in complete and "needs input" not in complete
+
+
+def test_model_card_from_a_flat_yaml_file(fitted, tmp_path):
+    model, _, _, X_eval, y_eval = fitted
+    card = tmp_path / "card.yaml"
+    card.write_text("# the model card\nModelName: Pneumonia triage\nReleaseStage: 'research'\n")
+    text = audit_report(model, X_eval, y_eval, n_bootstrap=5, optimism_refits=0,
+                        model_card=card)
+    assert _embedded(text, "model-card-chai")["ReleaseInfo"]["ReleaseStage"] == "research"
+    card.write_text("ModelName:\n  nested: no\n")
+    with pytest.raises(ValueError, match="line 2: expected 'Field: text'"):
+        audit_report(model, X_eval, y_eval, n_bootstrap=5, model_card=card)
+
+
+def test_sections_and_not_estimable_groups(report):
+    text, _ = report
+    for section in ("Model card", "Model and software", "Cohort",
+                    "Discrimination and calibration", "Clinical utility",
+                    "Subgroups and fairness", "The glass box", "Anomalies and edits",
+                    "Standards crosswalk"):
+        assert f"<h2>{section}</h2>" in text
+    assert "not estimable" in text  # the 'Other' race group of the evaluation rows is small
+    for standard in ("TRIPOD+AI", "HTI-1", "CHAI"):
+        assert standard in text
+
+
+def test_optimism_correction_without_evaluation_data(fitted):
+    model, X_dev, y_dev, _, _ = fitted
+    text = audit_report(model, X_dev, y_dev, n_bootstrap=5, optimism_refits=3)
+    assert "optimism-corrected" in text and "also the development data" in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+QUIET = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-default-apps", "--disable-extensions"]
+"""Headless Chromium without the browser's own background requests, so any request the log
+shows comes from the page."""
+
+
+class _Recorder(http.server.SimpleHTTPRequestHandler):
+    """Serves the report's folder and records every request: path, host and referer."""
+    requests = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        _Recorder.requests.append((self.path, self.headers.get("Host"),
+                                   self.headers.get("Referer")))
+        super().do_GET()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium: apt-get install chromium "
+                                             "(.ci/run installs it)")
+def test_chromium_renders_it_without_errors_or_network(report, tmp_path):
+    _, path = report
+    handler = functools.partial(_Recorder, directory=str(path.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/{path.name}"
+    _Recorder.requests = []
+    try:
+        run = subprocess.run([CHROMIUM, *QUIET, "--enable-logging=stderr", "--v=1",
+                              "--dump-dom", url], capture_output=True, text=True, timeout=120)
+        pdf = tmp_path / "report.pdf"
+        subprocess.run([CHROMIUM, *QUIET, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                        url], capture_output=True, timeout=120, check=True)
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "<h2>The glass box</h2>" in run.stdout  # rendered
+    console = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
+    assert not console, console
+    from_page = [r for r in _Recorder.requests if r[2] and r[0] != "/favicon.ico"]
+    assert not from_page, from_page  # the page asked for nothing once loaded
+    assert pdf.read_bytes()[:4] == b"%PDF" and pdf.stat().st_size > 50_000
