@@ -4,6 +4,7 @@ import hashlib
 import html
 import json
 import platform
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,7 +31,7 @@ OPTIMISM_REFITS = 20
 def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None,
                  model_card=None, threshold=None, capacity=None, thresholds=DEFAULT_THRESHOLDS,
                  expected_directions=None, n_bootstrap=200, optimism_refits=OPTIMISM_REFITS,
-                 title=None, path=None, random_state=0):
+                 outcome=None, title=None, path=None, random_state=0):
     """An audit report of a fitted binary glass-box classifier, as one self-contained HTML file.
 
     Parameters
@@ -39,8 +40,10 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         MonotonicNetClassifier, a model from `build_model` or a cleaned fairness model)
     X, y : evaluation data (or the development data, when no other is given)
     X_dev, y_dev : development (training) data, shown beside the evaluation data. Without
-        them, X and y are taken as the development data and the discrimination and calibration
-        figures are corrected for optimism by `optimism_refits` bootstrap refits of the model.
+        them, X and y are taken as the development data: every figure is then apparent (on the
+        data the model learned from), the report says so, and the discrimination and
+        calibration figures are also corrected for optimism by `optimism_refits` bootstrap
+        refits of the model (each refit weights the rows by their bootstrap counts).
     sensitive_features : names of columns of X whose groups the subgroup and fairness sections
         compare (intersections when several)
     model_card : dict, or a path to a JSON file or a flat YAML file of `Field: text` lines; the
@@ -51,7 +54,9 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     thresholds : the risk thresholds of the decision curve
     expected_directions : {feature: +1 or -1} for the anomaly finder's wrong-way check
     n_bootstrap : bootstrap replicates for every interval
-    title : the report's title (default: "Audit report: <model class>")
+    outcome : what the positive class means, e.g. "death within 30 days" (default: its label)
+    title : the report's title (default: "Audit report: " and the card's ModelName, or the
+        model class)
     path : where to write the HTML file (the text is returned either way)
 
     Returns
@@ -65,23 +70,30 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         raise ValueError("audit_report needs a fitted binary classifier.")
     if threshold is not None and capacity is not None:
         raise ValueError("Give a threshold or a capacity, not both.")
+    if capacity is not None and not 0 < capacity < 1:
+        raise ValueError(f"capacity is the share of rows flagged, in (0, 1); got {capacity!r}.")
+    X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
     y = _outcome(y, classes)
     fields, complete = _card.card_status(_card.read_model_card(model_card))
+    outcome = str(classes[1]) if outcome is None else str(outcome)
     development = X_dev is not None
     y_dev = _outcome(y_dev, classes) if development else None
     risk = model.predict_proba(X)[:, 1]
     perf = performance(y, risk, thresholds=thresholds, threshold=threshold, capacity=capacity,
                        n_bootstrap=n_bootstrap, random_state=random_state)
     model_json = json.dumps(model_to_dict(model), sort_keys=True)
-    computed = _computed(model, X, y, perf, development)
-    title = title or f"Audit report: {type(model).__name__}"
+    computed = _computed(model, X, y, perf, development, outcome)
+    name = fields["ModelName"] if fields["ModelName"] != _card.NEEDS_INPUT else type(model).__name__
+    title = title or f"Audit report: {name}"
+    optimism = (_optimism_corrected(model, X, y, risk, optimism_refits, random_state)
+                if not development and optimism_refits else None)
     sections = [
         ("Model card", _card_section(fields)),
         ("Model and software", _model_section(model, X, y, X_dev, y_dev, model_json)),
         ("Cohort", _cohort_section(X, y, X_dev, y_dev, sensitive_features)),
         ("Discrimination and calibration", _performance_section(
-            model, X, y, risk, perf, development, optimism_refits, random_state)),
-        ("Clinical utility", _utility_section(perf, capacity)),
+            y, risk, perf, optimism, optimism_refits, not development)),
+        ("Clinical utility", _utility_section(perf, capacity, threshold)),
         ("Subgroups and fairness", _subgroup_section(model, X, y, risk, sensitive_features,
                                                      perf.threshold, n_bootstrap,
                                                      random_state)),
@@ -89,14 +101,19 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         ("Anomalies and edits", _anomaly_section(model, expected_directions)),
         ("Standards crosswalk", _crosswalk_section(complete)),
     ]
-    banner = ('<p class="final">Complete: every model-card field is filled.</p>' if complete else
+    banner = ('<p class="final">Model card complete: every field is filled. The reviewer\'s '
+              "decisions on the anomalies are recorded in the edit log.</p>" if complete else
               '<p class="draft">DRAFT: model-card fields marked "needs input" are missing; the '
               "report is not complete until a person fills them.</p>")
+    data = (f"Evaluation data: {len(y):,} rows, {int(y.sum()):,} with the outcome "
+            f"({html.escape(outcome)})"
+            + (f"; development data: {len(y_dev):,} rows." if development else
+               ". No separate evaluation data: these are the development data, so every figure "
+               "is apparent (measured on the data the model learned from), and the summary "
+               "gives the optimism-corrected figures where they exist."))
     header = (banner + f'<p class="note">Generated {computed["date"]} by glassbox '
-              f'{computed["version"]}. Evaluation data: {len(y):,} rows, {int(y.sum()):,} events'
-              + (f"; development data: {len(y_dev):,} rows." if development else
-                 " (also the development data; figures corrected for optimism).") + "</p>"
-              + _summary(perf))
+              f'{computed["version"]}. {data}</p>' + _summary(perf, optimism)
+              + _decision_note(perf, threshold, capacity))
     text = _html.document(title, header, sections, {
         "model-json": model_json,
         "model-card-chai": json.dumps(_card.chai_json(fields, computed), indent=1)})
@@ -105,11 +122,35 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     return text
 
 
-def _summary(perf):
-    """The key figures, first thing a reviewer sees."""
+def _frame(X, model):
+    """Prediction data as a DataFrame (arrays get the model's feature names)."""
+    if isinstance(X, pd.DataFrame):
+        return X
+    names = getattr(model, "feature_names_in_", None)
+    return pd.DataFrame(np.asarray(X), columns=None if names is None else list(names))
+
+
+def _decision_note(perf, threshold, capacity):
+    flagged = float(perf.confusion.loc["share flagged", "value"])
+    rule = (f"the highest-risk {capacity:.0%} flagged (risk ≥ {perf.threshold:.3f})"
+            if capacity is not None else f"risk ≥ {perf.threshold:.3f}"
+            + (" (the default, as no threshold or capacity was given)" if threshold is None
+               else ""))
+    note = f"<p>Decision rule for the confusion and fairness figures: {html.escape(rule)}.</p>"
+    if not 0.01 <= flagged <= 0.99:
+        note += (f'<p class="warn">Only {flagged:.1%} of the rows are flagged by this rule, so '
+                 "the decision and fairness figures say little; give the threshold of the "
+                 "decision the model supports, or a capacity.</p>")
+    return note
+
+
+def _summary(perf, optimism):
+    """The key figures, first thing a reviewer sees (optimism-corrected where available)."""
     s = perf.scalars
     def with_ci(name):
         row = s.loc[name]
+        if optimism is not None and name in optimism.index:
+            return f"{optimism[name]:.3f} (optimism-corrected; apparent {row.estimate:.3f})"
         return f"{row.estimate:.3f} ({row.low:.3f} to {row.high:.3f})"
     items = [("AUROC", with_ci("AUROC")), ("observed / expected", with_ci("observed / expected")),
              ("calibration slope", with_ci("calibration slope")),
@@ -132,7 +173,7 @@ def _digest(*parts):
     return h.hexdigest()
 
 
-def _computed(model, X, y, perf, development):
+def _computed(model, X, y, perf, development, outcome):
     from .. import __version__
     scalars = perf.scalars
     return {
@@ -143,7 +184,7 @@ def _computed(model, X, y, perf, development):
         "summary": "A glass-box risk model whose prediction is the sum of per-feature shape "
                    "functions and pairwise terms.",
         "keywords": ["glass-box", "generalized additive model", "risk prediction"],
-        "outputs": f"probability of {model.classes_[1]!r}",
+        "outputs": f"probability of {outcome}",
         "inputs": ", ".join(f"{f.name} ({f.kind})" for f in model.features_),
         "transparency": "every term's shape is shown in the report; the model file is embedded",
         "metrics": {"UsefulnessUsabilityEfficacy": {
@@ -212,15 +253,18 @@ def _cohort_section(X, y, X_dev, y_dev, sensitive_features):
     return "".join(blocks)
 
 
-def _performance_section(model, X, y, risk, perf, development, refits, random_state):
+def _performance_section(y, risk, perf, optimism, refits, apparent):
     table = perf.scalars.copy()
-    note = ""
-    if not development and refits:
-        table["optimism-corrected"] = _optimism_corrected(model, X, y, risk, refits,
-                                                          random_state)
-        note = (f"<p class=\"note\">No separate evaluation data: the estimates are apparent "
-                f"(on the development data). The optimism-corrected column subtracts the mean "
-                f"optimism of {refits} bootstrap refits (Harrell's method).</p>")
+    note = ("" if optimism is not None or refits == 0 or not apparent else
+            "<p class=\"note\">No separate evaluation data, and this model was assembled from "
+            "terms rather than fitted, so it cannot be refitted for an optimism correction: the "
+            "figures are apparent.</p>")
+    if optimism is not None:
+        table["optimism-corrected"] = optimism
+        note = (f"<p class=\"note\">No separate evaluation data: the estimates and intervals "
+                f"are apparent (on the development data). The optimism-corrected column "
+                f"subtracts the mean optimism of {refits} bootstrap refits (Harrell's method; "
+                f"each refit weights the rows by their bootstrap counts).</p>")
     parts = ["<p>Estimates with 95 % percentile bootstrap intervals.</p>",
              _html.table_html(table), note,
              f"<p>Flexible calibration curve: ICI {perf.ici:.4f}, E90 {perf.e90:.4f}.</p>"]
@@ -235,22 +279,32 @@ def _performance_section(model, X, y, risk, perf, development, refits, random_st
 
 
 def _optimism_corrected(model, X, y, risk, refits, random_state):
-    """Harrell's bootstrap optimism correction of AUROC, observed/expected and slope."""
+    """Harrell's bootstrap optimism correction of AUROC, AUPRC, observed/expected and slope.
+
+    Each refit weights the rows by their bootstrap counts rather than repeating them, so that the
+    model's own validation split never holds copies of its training rows (which would disable
+    its early stopping and inflate the optimism)."""
     from sklearn.metrics import average_precision_score, roc_auc_score
     measures = {"AUROC": roc_auc_score, "AUPRC": average_precision_score,
                 "observed / expected": observed_expected,
                 "calibration slope": calibration_slope}
     rng = np.random.default_rng(random_state)
     optimism = {name: [] for name in measures}
+    outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
     for _ in range(refits):
         rows = rng.integers(0, len(y), len(y))
         if not 0 < y[rows].sum() < len(rows):
             continue
-        refit = clone(model).fit(X.iloc[rows], y[rows])
-        on_sample = refit.predict_proba(X.iloc[rows])[:, 1]
-        on_all = refit.predict_proba(X)[:, 1]
+        counts = np.bincount(rows, minlength=len(y)).astype(float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the refits' own notes are not the user's
+            try:
+                refit = clone(model).fit(X, outcome, sample_weight=counts)
+            except TypeError:  # assembled from terms (build_model): nothing to refit
+                return None
+            on_all = refit.predict_proba(X)[:, 1]
         for name, measure in measures.items():
-            optimism[name].append(measure(y[rows], on_sample) - measure(y, on_all))
+            optimism[name].append(measure(y[rows], on_all[rows]) - measure(y, on_all))
     apparent = {name: measure(y, risk) for name, measure in measures.items()}
     return pd.Series({name: apparent[name] - np.mean(values) if values else np.nan
                       for name, values in optimism.items()})
@@ -282,7 +336,7 @@ def _distribution_figure(y, risk):
     return figure
 
 
-def _utility_section(perf, capacity):
+def _utility_section(perf, capacity, threshold):
     import matplotlib.pyplot as plt
     d = perf.decision
     figure, ax = plt.subplots(figsize=(6, 4), layout="tight")
@@ -314,8 +368,11 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
     report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
                              n_bootstrap=n_bootstrap, random_state=random_state)
-    parts = [f"<p>Groups of fewer than {SMALL_GROUP} rows, or with one outcome class, are "
-             "not estimable.</p>", _html.table_html(table),
+    names = ", ".join(map(str, sensitive_features if isinstance(sensitive_features, (list, tuple))
+                               else [sensitive_features]))
+    parts = [f"<p>Groups by <b>{html.escape(names)}</b> (several features: their "
+             f"intersections, written 'a | b'). Groups of fewer than {SMALL_GROUP} rows, or with "
+             "one outcome class, are not estimable.</p>", _html.table_html(table),
              f"<h3>Fairness at risk ≥ {threshold:.3f}</h3>",
              _html.table_html(report.differences)]
     try:
@@ -351,21 +408,37 @@ def _glass_box_section(model):
 
 
 def _anomaly_section(model, expected_directions):
-    steps = anomalies.find_discontinuities(model)
-    parts = ["<p>Each finding has a place for the reviewer's decision; record it with "
-             "<code>glassbox.edit</code>, whose log appears under Model and software.</p>",
-             "<h3>Sharp steps</h3>"]
-    if len(steps):
-        steps = steps.assign(decision="").head(30)
-        parts.append(_html.table_html(steps, index=False))
-    else:
-        parts.append("<p>None found.</p>")
+    settings = dict(min_jump=0.2, min_z=3.0)
+    steps = anomalies.find_discontinuities(model, **settings)
+    binary = {f.name for f in model.features_
+              if f.kind != "categorical" and len(f.bins.edges) <= 1}
+    steps = steps[~steps["term"].isin(binary)]  # a 0/1 flag's main effect is one step
+    parts = ["<p>Each finding has a place for the reviewer's decision; decisions are recorded "
+             "with <code>glassbox.edit</code>, whose log appears under Model and software. "
+             "Findings are leads for review, not verdicts: a step can be real, an artefact of "
+             "treatment, or noise.</p>",
+             f"<h3>Sharp steps</h3><p class=\"note\">glassbox.inspect.find_discontinuities "
+             f"(min_jump={settings['min_jump']}, min_z={settings['min_z']}); binary features "
+             "left out.</p>"]
+    parts.append(_findings_table(steps.head(30)) if len(steps) else "<p>None found.</p>")
     if expected_directions:
         wrong = anomalies.find_non_monotone(model, expected_directions)
-        parts.append("<h3>Regions against the expected direction</h3>")
-        parts.append(_html.table_html(wrong.assign(decision=""), index=False) if len(wrong)
-                     else "<p>None found.</p>")
+        parts.append("<h3>Regions against the expected direction</h3><p class=\"note\">"
+                     "glassbox.inspect.find_non_monotone, expected directions "
+                     f"{html.escape(json.dumps(expected_directions))}.</p>")
+        parts.append(_findings_table(wrong) if len(wrong) else "<p>None found.</p>")
     return "".join(parts)
+
+
+def _findings_table(findings):
+    frame = findings.copy()
+    if "class" in frame and frame["class"].isna().all():
+        frame = frame.drop(columns="class")
+    if "support" in frame:
+        frame["support"] = frame["support"].astype(int)
+    frame.columns = [c.replace("_", " ") for c in frame.columns]
+    frame["reviewer's decision"] = ""
+    return _html.table_html(frame, index=False)
 
 
 def _crosswalk_section(complete):

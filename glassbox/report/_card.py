@@ -6,7 +6,10 @@ Field names follow the element names of the Coalition for Health AI's Applied Mo
 """
 
 import json
+import warnings
 from pathlib import Path
+
+from .._tabular import outside_stacklevel
 
 HUMAN_FIELDS = {  # CHAI element: what the person supplying it should say
     "ModelName": "the model's name",
@@ -80,7 +83,13 @@ def read_model_card(card):
 
 
 def card_status(fields):
-    """Each human field with its text or NEEDS_INPUT, and whether the card is complete."""
+    """Each human field with its text or NEEDS_INPUT, and whether the card is complete; a
+    field the card does not know is a warning naming it (a misspelling would drop it)."""
+    unknown = sorted(set(fields) - set(HUMAN_FIELDS))
+    if unknown:
+        warnings.warn(f"Model-card fields {unknown} are not card fields and are ignored; the "
+                      f"fields are {list(HUMAN_FIELDS)}.", UserWarning,
+                      stacklevel=outside_stacklevel())
     filled = {name: fields.get(name, "").strip() or NEEDS_INPUT for name in HUMAN_FIELDS}
     return filled, all(value != NEEDS_INPUT for value in filled.values())
 
@@ -92,8 +101,10 @@ def crosswalk(complete):
         status = ("filled automatically" if how == "automatic" else
                   "filled by a person" if complete else "missing: needs input")
         if how == "automatic + person":
-            status = "filled automatically" + ("; person's part filled" if complete
-                                               else "; person's part needs input")
+            status = ("filled automatically; the reviewer's decisions go to the edit log"
+                      if section == "Anomalies and edits" else
+                      "filled automatically" + ("; person's part filled" if complete
+                                                else "; person's part needs input"))
         rows.append({"section": section, "TRIPOD+AI items": tripod, "HTI-1 attributes": hti,
                      "CHAI model card": chai, "status": status})
     return rows
