@@ -228,7 +228,8 @@ card = {
 }
 audit_report(corrected, X_test, y_test, X_dev=X_train, y_dev=y_train, sensitive_features=["race"],
              model_card=card, expected_directions={"creatinine": +1, "bun": +1, "age": +1},
-             capacity=0.2, n_bootstrap=50 if study.smoke else 200,
+             capacity=0.2, outcome="death within 30 days",
+             n_bootstrap=50 if study.smoke else 200,
              path=OUTPUT / "audit_report.html")
 step(f"audit report: {OUTPUT / 'audit_report.html'}")
 
