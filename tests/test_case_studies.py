@@ -40,5 +40,6 @@ def test_maternal_morbidity_case_study(tmp_path):
     assert importances.index[0] == "birthweight_height_ratio"
     ratio = pd.read_csv(tmp_path / "ratio_vs_raw.csv", index_col=0)["test AUROC"]
     assert ratio["with the ratio"] > ratio["birthweight and height only"]
+    assert "DRAFT" in (tmp_path / "audit_report.html").read_text(encoding="utf-8")
     edited = load_model(tmp_path / "smm_model_edited.json")
     assert edited.edit_log_[-1]["edit"] == "monotonize"

@@ -383,9 +383,12 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     except ValueError as error:
         parts.append(f"<p>Flip test not run: {html.escape(str(error))}</p>")
     gaps = gap_decomposition(model, X, sensitive_features)
-    parts += ["<h3>Which terms carry the gap between groups (log-odds)</h3>",
-              _html.table_html(gaps.loc[gaps.abs().max(axis=1).sort_values(
-                  ascending=False).index[:15]])]
+    terms = gaps.drop(index="total")
+    top = terms.loc[terms.abs().max(axis=1).sort_values(ascending=False).index[:15]]
+    parts += ["<h3>Which terms carry the gap between groups (log-odds)</h3>"
+              "<p class=\"note\">The 15 terms with the largest gaps; the last row is the whole "
+              "gap in mean log-odds, which all terms add up to.</p>",
+              _html.table_html(pd.concat([top, gaps.loc[["total"]]]))]
     return "".join(parts)
 
 

@@ -111,7 +111,9 @@ def crosswalk(complete):
 
 
 def chai_json(filled, computed):
-    """The card as JSON following the CHAI Applied Model Card element names."""
+    """The card as JSON following the CHAI Applied Model Card element names; a field that
+    needs input is null."""
+    filled = {k: None if v == NEEDS_INPUT else v for k, v in filled.items()}
     return {
         "BasicInfo": {k: filled[k] for k in ("ModelName", "ModelDeveloper", "DeveloperContact")},
         "ReleaseInfo": {"ReleaseStage": filled["ReleaseStage"],

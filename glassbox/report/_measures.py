@@ -14,6 +14,8 @@ from .._calibration import (MIN_EVENTS_FOR_CURVE, CalibrationCurve, calibration_
 from .._tabular import outside_stacklevel
 
 CURVE_GRID = np.linspace(0.0, 1.0, 101)[1:-1]
+LEVELS_SHOWN = 8
+"""Levels of a categorical feature the cohort table lists, most frequent first."""
 
 
 def bootstrap(statistic, n_rows, n_bootstrap, rng, confidence=0.95):
@@ -137,11 +139,16 @@ def cohort_table(X, y, groups=None):
                 text = f"{observed.astype(float).mean():.1%} yes"
             elif pd.api.types.is_numeric_dtype(values):
                 q = values.quantile([0.0, 0.5, 1.0])
-                text = f"median {q[0.5]:.4g} (range {q[0.0]:.4g} to {q[1.0]:.4g})"
+                text = f"median {q[0.5]:.3g} (range {q[0.0]:.3g} to {q[1.0]:.3g})"
             else:
-                top = values.astype(str).value_counts(normalize=True).head(3)
-                text = ", ".join(f"{k} {v:.0%}" for k, v in top.items())
-            rows[column] = {"value": text + (f"; {missing:.1%} missing" if missing else "")}
+                shares = values.astype(str).value_counts(normalize=True)
+                shown = shares.head(LEVELS_SHOWN)
+                text = ", ".join(f"{k} {v:.0%}" for k, v in shown.items()) + (
+                    f", {len(shares) - len(shown)} more levels" if len(shares) > len(shown)
+                    else "")
+            count = int(values.isna().sum())
+            rows[column] = {"value": text + (f"; {count:,} missing ({missing:.1%})" if count
+                                             else "")}
         return pd.DataFrame(rows).T["value"]
     y = np.asarray(y)
     if groups is None:
