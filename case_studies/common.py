@@ -45,6 +45,21 @@ class Study:
         return self.output / name
 
 
+def models(study, X, monotonic_cst):
+    """The case study's four models: the boosted GAM, a monotonic network constrained by
+    `monotonic_cst`, and the two baselines (smaller settings under --smoke)."""
+    from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
+    fast = dict(outer_bags=2, max_rounds=300) if study.smoke else {}
+    label = ", ".join(f"{name} {direction:+d}" for name, direction in monotonic_cst.items())
+    return {
+        "BoostedGAMClassifier": BoostedGAMClassifier(n_jobs=-1, random_state=0, **fast),
+        f"MonotonicNetClassifier ({label})": MonotonicNetClassifier(
+            monotonic_cst=monotonic_cst, n_jobs=-1, random_state=0,
+            **({"max_iter": 30} if study.smoke else {})),
+        **baselines(X),
+    }
+
+
 def baselines(X):
     """A logistic regression (median-imputed with missing indicators, standardised, one-hot)
     and scikit-learn's histogram gradient boosting (a black box), for the columns of X."""

@@ -34,11 +34,12 @@ sys.path.insert(0, str(HERE.parent))
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from common import Study, baselines, compare_models  # noqa: E402
+from common import Study, compare_models  # noqa: E402
+from common import models as models_for  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from glassbox import BoostedGAMClassifier, MonotonicNetClassifier, edit, inspect  # noqa: E402
+from glassbox import BoostedGAMClassifier, edit, inspect  # noqa: E402
 from glassbox.datasets import load_pneumonia  # noqa: E402
 from glassbox.fairness import compare_strategies, fairness_report  # noqa: E402
 from glassbox.io import save_model  # noqa: E402
@@ -71,13 +72,7 @@ step(f"{len(X):,} simulated patients, {X.shape[1]} features, 30-day mortality {y
 
 # %%
 fast = dict(outer_bags=2, max_rounds=300) if study.smoke else {}
-models = {
-    "BoostedGAMClassifier": BoostedGAMClassifier(n_jobs=-1, random_state=0, **fast),
-    "MonotonicNetClassifier (age +1)": MonotonicNetClassifier(
-        monotonic_cst={"age": 1}, n_jobs=-1, random_state=0,
-        **({"max_iter": 30} if study.smoke else {})),
-    **baselines(X),
-}
+models = models_for(study, X, {"age": 1})
 compare_models(study, models, X_train, y_train, X_test, y_test)
 
 # %% [markdown]

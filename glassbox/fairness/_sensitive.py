@@ -9,6 +9,7 @@ from sklearn.utils import check_array
 
 from .._losses import CLASSIFIER_LINKS
 from .._tabular import outside_stacklevel
+from ..terms import model_link
 
 MAX_GROUPS = 50
 """Most distinct groups a fairness measurement accepts; a continuous sensitive feature (e.g. age
@@ -173,23 +174,11 @@ def warn_small_groups(labels, y, consequence):
     return found
 
 
-def link_of_model(model):
-    """The link of a fitted model's raw score: a glassbox model's `link_`, else "logit" or
-    "softmax" for a classifier (by its classes) and "identity" for a regressor."""
-    link = getattr(model, "link_", None)
-    if link is not None:
-        return link
-    classes = getattr(model, "classes_", None)
-    if classes is None:
-        return "identity"
-    return "logit" if len(classes) == 2 else "softmax"
-
-
 def logits(model, X):
     """A fitted model's raw scores on its link scale: log-odds (binary), one logit per class
     (multiclass, up to a constant per row), the mean or its log (regressors). glassbox models
     give them directly; other classifiers through the log of their probabilities."""
-    link = link_of_model(model)
+    link = model_link(model)
     if hasattr(model, "link_") and link in CLASSIFIER_LINKS:
         return np.asarray(model.decision_function(X), dtype=float)
     if link in CLASSIFIER_LINKS:

@@ -17,7 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._losses import class_probabilities, inverse_link
 from .._tabular import outside_stacklevel
 from ._clean import clean
-from ._sensitive import SensitiveColumns, link_of_model, logits, tabular
+from ..terms import model_link
+from ._sensitive import SensitiveColumns, logits, tabular
 
 MAX_REFERENCE = 100
 """Most combinations of sensitive values `TestTimeBlind` averages over; beyond it, a fixed sample
@@ -97,7 +98,7 @@ class _Strategy(MetaEstimatorMixin, BaseEstimator):
         return self._predictor.classes_
 
     def _link(self):
-        return link_of_model(self._predictor)
+        return model_link(self._predictor)
 
     def _additive(self):
         """The additive model that gives this strategy's predictions from X without the
