@@ -10,6 +10,7 @@ All logistic fits are small Newton iterations written here, so no optional packa
 """
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 EPS = 1e-12
 SPLINE_KNOTS = (0.05, 0.35, 0.65, 0.95)
@@ -51,6 +52,12 @@ def logistic_fit(design, y, offset=None, iterations=100):
 def _binary(y):
     y = np.asarray(y, dtype=float)
     return y if 0 < y.sum() < len(y) else None
+
+
+def auroc(y, p):
+    """Area under the ROC curve of risks `p` for 0/1 outcomes `y`; NaN with one outcome class."""
+    y = np.asarray(y)
+    return roc_auc_score(y, p) if 0 < y.sum() < len(y) else np.nan
 
 
 def calibration_slope(y, p):

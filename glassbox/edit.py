@@ -14,6 +14,9 @@ from sklearn.isotonic import isotonic_regression
 
 from .terms import Term, find_term, main_term_of, require_terms, weighted_mean
 
+MEASURES = ("training", "marginals", "uniform")
+"""The named purification measures (an array of weights per pair cell is the alternative)."""
+
 
 def monotonize(model, feature, direction, *, reason=""):
     """Make a main effect monotone by weighted isotonic regression of its value bins.
@@ -174,8 +177,7 @@ def _measure(pair, measure):
                     if total > 0 else pair.weights)
         if measure == "uniform":
             return np.ones(pair.bin_shape)
-        raise ValueError("measure must be 'training', 'marginals', 'uniform' or an array, got "
-                         f"{measure!r}.")
+        raise ValueError(f"measure must be one of {MEASURES} or an array, got {measure!r}.")
     weights = np.asarray(measure, dtype=float)
     if weights.shape != pair.bin_shape or (weights < 0).any():
         raise ValueError(f"measure must be non-negative with the pair's shape {pair.bin_shape}.")

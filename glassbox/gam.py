@@ -142,9 +142,8 @@ class _BoostedGAM(AdditiveModel):
                 (delayed(pair_gains)(pair_codes, pair_sizes, candidates, raw, y, bag,
                                      settings.loss, settings.min_samples_leaf, settings.l2)
                  for raw, bag in zip(main_raws, bags)), len(bags), "bags")
-            mean_gains = np.mean(gains, axis=0)
-            pairs = _top_pairs(candidates, mean_gains, n_pairs, self.min_interaction_gain_ratio)
-            pair_ratios = _gain_ratios(candidates, mean_gains, n_pairs, names)
+            pairs, pair_ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
+                                            self.min_interaction_gain_ratio, names)
         else:
             pairs = list(explicit) if explicit and cut is None else []
             pair_ratios = {}
@@ -467,28 +466,24 @@ def _explicit_pairs(interactions, names, n):
     return list(dict.fromkeys(pairs))
 
 
-def _top_pairs(candidates, gains, n_pairs, min_gain_ratio):
+def _top_pairs(candidates, gains, n_pairs, min_gain_ratio, names):
     """At most `n_pairs` candidates of largest FAST gain, keeping only those whose gain is
     positive and at least `min_gain_ratio` times its chance level; `gains` is (2, n_candidates):
     gains and chance gains (the pair's gain with one feature shuffled), averaged over bags.
+    Also returns {pair name: gain over chance} for the ranked candidates, kept or not, so a user
+    can see how close a pair came to the ratio.
 
     A chance level measured per pair, rather than taken from the other candidates, keeps a real
     pair among few features even when most candidates are real.
     """
     if not candidates or n_pairs == 0:
-        return []
+        return [], {}
     gain, chance = gains
     order = np.argsort(-gain, kind="stable")[:n_pairs]
-    return [candidates[i] for i in order if gain[i] > 0 and gain[i] >= min_gain_ratio * chance[i]]
-
-
-def _gain_ratios(candidates, gains, n_pairs, names):
-    """{pair name: its FAST gain over its chance level} for the `n_pairs` candidates of largest
-    gain, kept or not, so a user can see how close a pair came to `min_interaction_gain_ratio`."""
-    gain, chance = gains
-    order = np.argsort(-gain, kind="stable")[:n_pairs]
-    return {" & ".join(names[f] for f in candidates[i]):
-            float(gain[i] / chance[i]) if chance[i] > 0 else float("inf") for i in order}
+    kept = [candidates[i] for i in order if gain[i] > 0 and gain[i] >= min_gain_ratio * chance[i]]
+    ratios = {" & ".join(names[f] for f in candidates[i]):
+              float(gain[i] / chance[i]) if chance[i] > 0 else float("inf") for i in order}
+    return kept, ratios
 
 
 def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,

@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from .._calibration import calibration_slope
+from .._calibration import auroc, calibration_slope, logit
 from .._tabular import outside_stacklevel
 from ._sensitive import (MAX_GROUPS, SMALL_GROUP, SensitiveColumns, SmallGroupWarning,
                          group_labels, logits, sensitive_frame, warn_small_groups)
@@ -136,7 +136,7 @@ def _measure(positive, risk, selected, labels, compared):
                  "prevalence": lambda t, p: t.mean(), "mean_risk": lambda t, p: p.mean(),
                  "observed_expected": lambda t, p: t.mean() / p.mean() if p.mean() > 0
                  else np.nan,
-                 "calibration_slope": calibration_slope, "auroc": _auroc},
+                 "calibration_slope": calibration_slope, "auroc": auroc},
         y_true=positive, y_pred=risk, sensitive_features=labels.rename("group"))
     rates = MetricFrame(
         metrics={"selection_rate": lambda t, p: p.mean(),
@@ -158,10 +158,6 @@ def _spread(values):
     """max − min of the values that are defined; NaN for fewer than two."""
     values = values.dropna()
     return float(values.max() - values.min()) if len(values) >= 2 else np.nan
-
-
-def _auroc(t, p):
-    return roc_auc_score(t, p) if 0 < t.sum() < len(t) else np.nan
 
 
 def _with_bounds(point, draws, low, high, skip=()):
@@ -202,7 +198,7 @@ def flip_test(model, X, sensitive_features, *, threshold=0.5):
         raise ValueError(f"The sensitive features take {len(combos)} combinations of values in "
                          f"X (at most {MAX_GROUPS}); band a continuous feature first.")
     base = logits(model, X)
-    cut = np.log(threshold / (1 - threshold))
+    cut = logit(threshold)
     changes, flips = [], []
     for combo in combos:
         other = np.array([key != combo for key in keys])

@@ -4,10 +4,8 @@ import numpy as np
 
 from .. import edit
 from .._model import build_model
-from ..edit import _logged
+from ..edit import MEASURES, _as_list, _logged
 from ..terms import Term, model_link, require_terms, weighted_mean
-
-MEASURES = ("marginals", "training", "uniform")
 
 
 def clean(model, sensitive_features, *, measure="marginals", reason=""):
@@ -87,7 +85,3 @@ def _feature_index(names, key):
     if key not in names:
         raise ValueError(f"{key!r} is not a feature of the model; its features are {names}.")
     return names.index(key)
-
-
-def _as_list(items):
-    return [items] if isinstance(items, (str, int, np.integer)) else list(items)

@@ -20,6 +20,7 @@ from sklearn.base import clone
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from .._calibration import logistic, logit
 from .._tabular import outside_stacklevel
 from ..gam import BoostedGAMClassifier
 from ._sensitive import MAX_GROUPS, SMALL_GROUP, group_labels, warn_small_groups
@@ -47,7 +48,7 @@ class ParityPenalty:
                  strength, step):
         self.groups, self.y = groups, y
         self.train = train_weight > 0
-        self.cut = np.log(threshold / (1.0 - threshold))
+        self.cut = logit(threshold)
         self.capacity = capacity
         self.tolerance, self.strength, self.step = tolerance, strength, step
         n_groups = int(groups.max()) + 1
@@ -80,7 +81,7 @@ class ParityPenalty:
         decided = (raw >= cut).astype(np.float64)
         # the proxy of a decision: a sigmoid of the distance to the cut, whose slope reaches
         # only rows near the cut (a row far below it cannot buy parity by falling further)
-        near = 1.0 / (1.0 + np.exp(-(raw - cut)))
+        near = logistic(raw - cut)
         slope = near * (1.0 - near)
         shift = np.zeros(len(raw))
         worst = 0.0

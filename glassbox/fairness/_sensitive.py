@@ -77,14 +77,14 @@ class SensitiveColumns:
                 raise ValueError(f"X lacks the sensitive column(s) {missing}"
                                  + (" (give all of them, or none)." if present else "."))
             return X, None
-        array = X if isinstance(X, pd.DataFrame) else _as_2d(X)
+        array = tabular(X)
         width = array.shape[1]
         if width == self.n_columns:
-            table = pd.DataFrame(np.asarray(array, dtype=object))
-            sensitive = table.iloc[:, self.positions]
-            sensitive.columns = self.labels
-            rest = array.iloc[:, self.rest] if isinstance(array, pd.DataFrame) \
-                else np.asarray(array)[:, self.rest]
+            if isinstance(array, pd.DataFrame):
+                rest, sensitive = array.iloc[:, self.rest], array.iloc[:, self.positions]
+            else:
+                rest, sensitive = array[:, self.rest], pd.DataFrame(array[:, self.positions])
+            sensitive = sensitive.set_axis(self.labels, axis=1)
             return rest, sensitive
         if width == len(self.rest) and not required:
             return array, None
@@ -117,13 +117,6 @@ def tabular(X):
     if isinstance(X, pd.DataFrame):
         return X
     return check_array(X, dtype=None, ensure_all_finite=False)
-
-
-def _as_2d(X):
-    array = np.asarray(X)
-    if array.ndim != 2:
-        raise ValueError(f"Expected a 2D X, got an array of shape {array.shape}.")
-    return array
 
 
 def sensitive_frame(X, sensitive_features):

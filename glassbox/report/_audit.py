@@ -15,14 +15,13 @@ import sklearn
 from sklearn.base import clone
 
 from .. import inspect as anomalies
-from .._calibration import calibration_slope, observed_expected
 from ..fairness import fairness_report, flip_test, gap_decomposition
 from ..fairness._sensitive import SMALL_GROUP, group_labels, sensitive_frame
 from ..io import model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
 from ..terms import require_terms
 from . import _card, _html
-from ._measures import cohort_table, performance, subgroup_table
+from ._measures import SCALARS, cohort_table, performance, subgroup_table
 
 DEFAULT_THRESHOLDS = np.round(np.arange(0.01, 0.51, 0.01), 2)
 OPTIMISM_REFITS = 20
@@ -210,7 +209,8 @@ def _card_section(fields):
 
 def _model_section(model, X, y, X_dev, y_dev, model_json):
     params = pd.DataFrame({"value": {k: str(v) for k, v in model.get_params().items()}})
-    versions = {"glassbox": model_to_dict(model).get("provenance", {}).get("version", ""),
+    provenance = getattr(model, "provenance_", {})
+    versions = {"glassbox": provenance.get("version", ""),
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
                 "matplotlib": matplotlib.__version__}
@@ -219,7 +219,6 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
     if X_dev is not None:
         hashes["development data (SHA-256)"] = _digest(X_dev, y_dev)
     log = getattr(model, "edit_log_", [])
-    provenance = getattr(model, "provenance_", {})
     parts = [
         f"<p>{html.escape(type(model).__name__)}; link <code>{html.escape(model.link_)}</code>; "
         f"{len(model.terms_)} terms, {sum(t.is_pair for t in model.terms_)} of them pairs.</p>",
@@ -284,10 +283,8 @@ def _optimism_corrected(model, X, y, risk, refits, random_state):
     Each refit weights the rows by their bootstrap counts rather than repeating them, so that the
     model's own validation split never holds copies of its training rows (which would disable
     its early stopping and inflate the optimism)."""
-    from sklearn.metrics import average_precision_score, roc_auc_score
-    measures = {"AUROC": roc_auc_score, "AUPRC": average_precision_score,
-                "observed / expected": observed_expected,
-                "calibration slope": calibration_slope}
+    measures = {name: SCALARS[name] for name in ("AUROC", "AUPRC", "observed / expected",
+                                                 "calibration slope")}
     rng = np.random.default_rng(random_state)
     optimism = {name: [] for name in measures}
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score
 
-from .._calibration import (MIN_EVENTS_FOR_CURVE, CalibrationCurve, calibration_intercept,
-                            calibration_slope, net_benefit, net_benefit_treat_all,
+from .._calibration import (MIN_EVENTS_FOR_CURVE, CalibrationCurve, auroc,
+                            calibration_intercept, calibration_slope, net_benefit, net_benefit_treat_all,
                             observed_expected)
 from .._tabular import outside_stacklevel
 
@@ -34,16 +34,12 @@ def bootstrap(statistic, n_rows, n_bootstrap, rng, confidence=0.95):
     return np.quantile(values, alpha, axis=0), np.quantile(values, 1 - alpha, axis=0)
 
 
-def _auroc(y, p):
-    return roc_auc_score(y, p) if 0 < y.sum() < len(y) else np.nan
-
-
 def _auprc(y, p):
     return average_precision_score(y, p) if y.sum() > 0 else np.nan
 
 
 SCALARS = {
-    "AUROC": _auroc,
+    "AUROC": auroc,
     "AUPRC": _auprc,
     "observed / expected": observed_expected,
     "calibration intercept": calibration_intercept,
