@@ -4,11 +4,13 @@ from ._additive import UnseenValueWarning
 from ._tabular import ConstantFeatureWarning
 from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
+from .io import ModelFileError
 from .monotonic import MonotonicNetClassifier, MonotonicNetRegressor
 from .terms import validate_model
 
 __version__ = "0.1.0"
 
 __all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
-           "BoostedGAMRegressor", "ConstantFeatureWarning", "MonotonicNetClassifier", "MonotonicNetRegressor",
-           "UnseenValueWarning", "build_model", "validate_model", "__version__"]
+           "BoostedGAMRegressor", "ConstantFeatureWarning", "ModelFileError",
+           "MonotonicNetClassifier", "MonotonicNetRegressor", "UnseenValueWarning",
+           "build_model", "validate_model", "__version__"]

@@ -3,45 +3,58 @@
 A file holds the contract every glassbox model exposes (see `glassbox.terms`): the estimator and
 its parameters, provenance, link, classes, features, terms (bins, scores, standard deviations,
 counts, weights), intercept and edit log, plus what the model's family needs beyond that to
-predict (`_family_state`: a monotonic network's layers, weights and input encoding). Data only,
-nothing that runs; `load_model(save_model(m))` predicts exactly as `m`. docs/model-format.md
-documents every field. Version-1 files (written before the format carried link and provenance)
-still load.
+predict (`_family_state`: a monotonic network's layers, weights and input encoding), sealed with
+the SHA-256 of its content. Data only, nothing that runs; `load_model(save_model(m))` predicts
+exactly as `m`. Loading trusts nothing in the file: any content that is not a valid model is a
+`ModelFileError` naming the field (`glassbox._model_file`). Files of versions 1 and 2 still load.
+docs/model-format.md documents every field and every rejection.
 """
 
 import json
+import os
 
 import numpy as np
 
-from ._additive import model_class
-from ._binning import Bins
-from ._losses import LOSSES, link_of
-from .terms import Feature, Term, model_link, validate_model
+from ._model_file import FORMAT, VERSION, ModelFileError, check_json, digest, read_model
+from .terms import model_link
 
-FORMAT = "glassbox-model"
-VERSION = 2
+__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "ModelFileError", "load_model", "model_from_dict",
+           "model_to_dict", "save_model", "seal"]
+
+MAX_BYTES = 200_000_000
+"""Largest file `load_model` reads unless told otherwise (checked before reading): well above
+the size of the models glassbox fits, small enough that a stray file cannot exhaust memory."""
 
 
 def save_model(model, path):
-    """Write a fitted model to `path` as JSON."""
+    """Write a fitted model to `path` as JSON (format version 3, sealed with its hash). A model
+    holding a number that is not finite (a diverged network) is a ModelFileError naming it."""
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(model_to_dict(model), handle, indent=1)
 
 
-def load_model(path):
-    """Read a model written by `save_model` (format version 1 or 2)."""
-    with open(path, encoding="utf-8") as handle:
-        return model_from_dict(json.load(handle))
+def load_model(path, *, max_bytes=MAX_BYTES):
+    """Read a model file of format version 1, 2 or 3.
+
+    A file larger than `max_bytes` (None: no limit) is refused before it is read. Any content
+    that is not a valid model raises `ModelFileError`, whose message names the file and the
+    field; a file that cannot be opened raises the usual `OSError`.
+    """
+    with open(path, "rb") as handle:
+        try:
+            return model_from_dict(_parse(_read(handle, max_bytes)))
+        except ModelFileError as error:
+            raise ModelFileError(f"{path}: {error}") from None
 
 
 def model_to_dict(model):
-    """The JSON-ready dict of a fitted glassbox model."""
+    """The JSON-ready dict of a fitted glassbox model, sealed (see `seal`)."""
     params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"
               or isinstance(v, (int, type(None)))}
     features = model.features_
     terms = getattr(model, "terms_", None)
     names = getattr(model, "feature_names_in_", None)
-    return {
+    return seal({
         "format": FORMAT,
         "version": VERSION,
         "estimator": type(model).__name__,
@@ -56,39 +69,78 @@ def model_to_dict(model):
         "terms": None if terms is None else [_term_to_dict(t, features) for t in terms],
         "edit_log": _plain(getattr(model, "edit_log_", [])),
         "family_state": _plain(model._family_state()),
-    }
+    })
 
 
 def model_from_dict(data):
-    """The model of a dict written by `model_to_dict` (format version 1 or 2)."""
-    if data.get("format") != FORMAT or data.get("version") not in (1, VERSION):
-        raise ValueError(f"Not a {FORMAT} file of version 1 or {VERSION} (got format "
-                         f"{data.get('format')!r}, version {data.get('version')!r}).")
-    if data["version"] == 1:
-        data = _from_version_1(data)
-    model = model_class(data["estimator"])(**_params(data["params"]))
-    model.features_ = [Feature(f["name"], f["kind"], _bins_from_dict(f["bins"]),
-                               f["has_missing"]) for f in data["features"]]
-    model.n_features_in_ = len(model.features_)
-    if data["feature_names_in"] is not None:
-        model.feature_names_in_ = np.asarray(data["feature_names_in"], dtype=object)
-    if data["classes"] is not None:
-        model.classes_ = np.asarray(data["classes"])
-    if data["terms"] is not None:
-        model.terms_ = [_term_from_dict(t, model.features_) for t in data["terms"]]
-        intercept = data["intercept"]
-        model.intercept_ = (float(intercept) if np.ndim(intercept) == 0
-                            else np.asarray(intercept, dtype=float))
-    model.edit_log_ = list(data["edit_log"])
-    if data["provenance"] is not None:
-        model.provenance_ = data["provenance"]
-    model._restore_family_state(data["family_state"])
-    if model_link(model) != data["link"]:
-        raise ValueError(f"The file's link {data['link']!r} disagrees with the "
-                         f"{data['estimator']} it describes (link {model_link(model)!r}).")
-    if data["terms"] is not None:
-        validate_model(model)
-    return model
+    """The model of the dict of a model file (format version 1, 2 or 3, as `json.load` returns
+    it), every field checked; raises `ModelFileError` naming the first field that is wrong."""
+    return read_model(data)
+
+
+def seal(data):
+    """The dict of a version-3 model file with its "sha256" set to the hash of the rest.
+
+    Loading refuses a file whose content no longer matches its hash; after an edit made on
+    purpose (a term's scores changed by hand, say), seal the edited dict and write it out
+    again. Sealing checks only that `data` is plain JSON: loading checks the content.
+    """
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise ModelFileError(f"seal takes the dict of a version-{VERSION} model file (an older "
+                             "file is upgraded by loading and saving it).")
+    content = {key: value for key, value in data.items() if key != "sha256"}
+    check_json(content)
+    return {**content, "sha256": digest(content)}
+
+
+def _read(handle, max_bytes):
+    """The bytes of an open file, refused before reading when larger than `max_bytes` (and
+    never more than that read, should the file grow or be no regular file)."""
+    if max_bytes is None:
+        return handle.read()
+    size = os.fstat(handle.fileno()).st_size
+    raw = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    if max(size, len(raw)) > max_bytes:
+        raise ModelFileError(f"larger than max_bytes={max_bytes:,} ({max(size, len(raw)):,} "
+                             "bytes or more); pass a larger max_bytes to load a model this large")
+    return raw
+
+
+def _parse(raw):
+    """The JSON value of a file's bytes: strict JSON in UTF-8, without NaN or Infinity and
+    without an object that repeats a key."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ModelFileError(f"not UTF-8 text (byte {error.start} does not decode)") from None
+    try:
+        return json.loads(text, parse_constant=_non_finite, object_pairs_hook=_unique_keys)
+    except ModelFileError:
+        raise
+    except json.JSONDecodeError as error:
+        ends = (error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated"))
+        raise ModelFileError(f"not valid JSON: {error.msg} at line {error.lineno} column "
+                             f"{error.colno}{' (the text ends early: truncated?)' * ends}"
+                             ) from None
+    except RecursionError:
+        raise ModelFileError("not a model file: JSON nested too deeply to read") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise ModelFileError(f"not valid JSON: {error}") from None
+
+
+def _non_finite(token):
+    raise ModelFileError(f"not valid JSON: {token} is no JSON number (model files hold only "
+                         "finite numbers)")
+
+
+def _unique_keys(pairs):
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        keys = [key for key, _ in pairs]
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise ModelFileError(f"not a model file: the key {repeated!r} appears twice in one "
+                             "object")
+    return data
 
 
 def _term_to_dict(term, features):
@@ -100,41 +152,6 @@ def _term_to_dict(term, features):
             "counts": _plain(term.counts), "weights": _plain(term.weights)}
 
 
-def _term_from_dict(data, features):
-    bins = tuple(_shared_bins(features[f], b) for f, b in zip(data["features"], data["bins"]))
-    return Term(data["name"], tuple(data["features"]), bins,
-                *(np.asarray(data[k], dtype=float) for k in ("scores", "stds", "counts",
-                                                              "weights")))
-
-
-def _shared_bins(feature, data):
-    """A term's bins, as the very object of its feature when they are the same binning, so that
-    prediction bins each column once for all terms that share it."""
-    if data is None:
-        return feature.bins
-    bins = _bins_from_dict(data)
-    return feature.bins if _bins_to_dict(feature.bins) == _bins_to_dict(bins) else bins
-
-
-def _from_version_1(data):
-    """A version-1 dict in the layout of version 2. Version 1 held the same features, terms and
-    parameters, no link or provenance, and the family state under "state" (a boosted GAM's
-    "bag_rounds" is now the attribute name "bag_rounds_")."""
-    estimator = data["estimator"]
-    classes = data.get("classes")
-    if classes is not None:
-        link = "logit" if len(classes) == 2 else "softmax"
-    else:
-        link = link_of(LOSSES[data["params"].get("loss", "squared_error")])
-    state = data["state"]
-    if "bag_rounds" in state:
-        state = {"bag_rounds_": state["bag_rounds"]}
-    return {**data, "version": VERSION, "link": link, "classes": classes,
-            "provenance": {"library": "glassbox", "estimator": estimator, "format_version": 1},
-            "terms": data["terms"] if data["intercept"] is not None else None,
-            "edit_log": data.get("edit_log", []), "family_state": state}
-
-
 def _bins_to_dict(bins):
     if bins.kind == "continuous":
         return {"kind": bins.kind, "edges": bins.edges.tolist()}
@@ -142,21 +159,6 @@ def _bins_to_dict(bins):
     if bins.groups is not None:
         data["groups"] = list(bins.groups)
     return data
-
-
-def _bins_from_dict(data):
-    if data["kind"] == "continuous":
-        return Bins("continuous", edges=data["edges"])
-    return Bins("categorical", categories=data["categories"], groups=data.get("groups"))
-
-
-def _params(params):
-    restored = dict(params)
-    for key in ("interactions", "monotonic_cst", "categorical_features"):
-        value = restored.get(key)
-        if isinstance(value, list):
-            restored[key] = [tuple(v) if isinstance(v, list) else v for v in value]
-    return restored
 
 
 def _plain(value):
