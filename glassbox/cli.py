@@ -1,0 +1,643 @@
+"""The `glassbox` command: fit, predict, report, explain and export models from a shell.
+
+Every subcommand reads CSV files and glassbox model files (JSON, see docs/model-format.md), and
+writes CSV, JSON, HTML or SQL. Bad input (a missing column, text in a numeric column, an empty
+file, a model file that fails to load) ends with one line on stderr that names the problem and
+exit code 2; nothing is half-written. docs/cli.md documents every option.
+"""
+
+import argparse
+import contextlib
+import difflib
+import json
+import math
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+BAD_INPUT = 2
+NUMERIC_SHARE = 0.8  # a column this numeric is read as numbers, and its text is an error
+MAX_CLASSES_OF_NUMBERS = 10  # a numeric target with this many values or fewer is a class label
+MAX_LISTED = 12  # column names an error message lists
+
+
+class InputError(Exception):
+    """Bad input: the command stops with this message and exit code 2."""
+
+
+def main(argv=None):
+    """Run the `glassbox` command; returns its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return BAD_INPUT
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = _show_warning
+            args.run(args)
+    except (InputError, ValueError, OSError) as error:  # glassbox.io.ModelFileError included
+        message = str(error).strip() or type(error).__name__
+        print(f"glassbox {args.command}: error: {message}", file=sys.stderr)
+        return BAD_INPUT
+    return 0
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"warning: {message}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------------------
+# the subcommands
+# --------------------------------------------------------------------------------------------------
+
+def fit(args):
+    """Fit a model on a CSV file and write it as a model file."""
+    from . import BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier, \
+        MonotonicNetRegressor
+    from .io import save_model
+    frame = read_table(args.data, categorical=args.categorical)
+    y = _target(frame, args.target, args.data)
+    X = frame.drop(columns=[args.target])
+    for column in args.drop:
+        _require_columns(X, [column], args.data)
+    X = X.drop(columns=args.drop)
+    sensitive = list(args.sensitive)
+    _require_columns(X, sensitive, args.data)
+    if sensitive and args.strategy == "drop":
+        X = X.drop(columns=sensitive)
+    if X.shape[1] == 0:
+        raise InputError(f"{args.data} has no feature columns besides the target.")
+    task = args.task if args.task != "auto" else _task_of(y)
+    _say(args, f"task: {task} ({_describe_target(y, args.target)})"
+         + ("" if args.task != "auto" else "; --task overrides"))
+    if task == "classification":
+        y = y.astype(str) if y.dtype == object else y
+    elif not pd.api.types.is_numeric_dtype(y):
+        raise InputError(f"target column {args.target!r} holds text, so it cannot be regressed "
+                         "on; use --task classification.")
+    params = {"monotonic_cst": _monotone(args.monotone, X, args.data) or None,
+              "categorical_features": _categorical_of(X, args.categorical),
+              "random_state": args.seed, "verbose": 0 if args.quiet else 1}
+    if args.n_jobs is not None:
+        params["n_jobs"] = args.n_jobs
+    params.update(_params(args.param))
+    kinds = {"gam": (BoostedGAMClassifier, BoostedGAMRegressor),
+             "monotonic-net": (MonotonicNetClassifier, MonotonicNetRegressor)}[args.model]
+    estimator = kinds[0 if task == "classification" else 1]
+    unknown = sorted(set(params) - set(estimator().get_params()))
+    if unknown:
+        raise InputError(f"--param: {estimator.__name__} has no parameter "
+                         f"{', '.join(map(repr, unknown))}; its parameters: "
+                         f"{', '.join(sorted(estimator().get_params()))}.")
+    model = estimator(**params)
+    started = time.time()
+    model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly
+    _say(args, f"fitted {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns "
+         f"in {time.time() - started:.1f} s")
+    if sensitive and args.strategy == "clean":
+        from .fairness import clean
+        if not hasattr(model, "terms_"):
+            raise InputError("--sensitive with --strategy clean needs a model made of terms; "
+                             "a full monotonic network has none. Use --strategy drop, or "
+                             "--param additive=true.")
+        model = clean(model, sensitive, reason="glassbox fit --sensitive (train, then clean)")
+        _say(args, f"removed what the model learned from {sensitive} (train, then clean)")
+    save_model(model, args.output)
+    _say(args, f"wrote {args.output}")
+    if hasattr(model, "terms_"):
+        _say(args, "largest terms: " + ", ".join(
+            f"{name} {value:.3g}" for name, value in model.term_importances().head(5).items()))
+
+
+def predict(args):
+    """Score a CSV file with a model file."""
+    model = _load(args.model)
+    reader = _chunks(args.data, args.chunk_size)
+    rows = _count_rows(args.data)
+    if rows == 0:
+        raise InputError(f"{args.data} has a header but no rows to score.")
+    progress = Progress(f"scoring {args.data}", rows, "rows", args.quiet)
+    written = 0
+    with _output(args.output) as output:
+        for chunk in reader:
+            _require_columns(chunk, list(args.keep), args.data)
+            scores = _scores(model, _model_frame(chunk, model, args.data))
+            scores.index = chunk.index
+            pd.concat([chunk[list(args.keep)], scores], axis=1).to_csv(
+                output, header=written == 0, index=False, lineterminator="\n")
+            written += len(chunk)
+            progress.update(written)
+        progress.close()
+    if args.output != "-":
+        _say(args, f"wrote {written:,} rows to {args.output}")
+
+
+def report(args):
+    """Write the audit report of a binary classifier on a CSV file."""
+    from .report import audit_report
+    model = _load(args.model)
+    frame = read_table(args.data)
+    y = _target(frame, args.target, args.data)
+    X = _model_frame(frame, model, args.data, extra=args.sensitive)
+    dev = {}
+    if args.dev is not None:
+        dev_frame = read_table(args.dev)
+        dev = {"X_dev": _model_frame(dev_frame, model, args.dev, extra=args.sensitive),
+               "y_dev": _target(dev_frame, args.target, args.dev)}
+    options = {"threshold": args.threshold, "capacity": args.capacity,
+               "model_card": args.card, "outcome": args.outcome, "title": args.title,
+               "expected_directions": _monotone(args.expect, X, args.data) or None,
+               "n_bootstrap": args.bootstrap, "random_state": args.seed}
+    if args.refits is not None:
+        options["optimism_refits"] = args.refits
+    _say(args, "measuring (bootstrap intervals" + ("" if dev else ", optimism refits") + ")...")
+    started = time.time()
+    audit_report(model, X, _as_model_classes(y, model, args.target),
+                 sensitive_features=list(args.sensitive) or None, path=args.output,
+                 **dev, **options)
+    _say(args, f"wrote {args.output} in {time.time() - started:.1f} s")
+
+
+def explain(args):
+    """Show how a model reached its prediction for one row of a CSV file."""
+    model = _load(args.model)
+    if not hasattr(model, "terms_"):
+        raise InputError("explain shows the terms of an additive model; this model has none.")
+    frame = read_table(args.data)
+    if not 0 <= args.row < len(frame):
+        raise InputError(f"--row {args.row} is outside {args.data}, whose data rows are "
+                         f"numbered 0 to {len(frame) - 1}.")
+    X = _model_frame(frame, model, args.data).iloc[[args.row]]
+    contributions = model.explain(X)
+    table = _explanation(model, X, contributions)
+    table = table.reindex(table["|contribution|"].sort_values(ascending=False, kind="stable").index)
+    if args.top:
+        table = table.head(args.top)
+    if args.json:
+        print(json.dumps({"row": args.row, "intercept": _plain(model.intercept_),
+                          "terms": table.drop(columns="|contribution|").to_dict("records"),
+                          "prediction": _plain(_prediction(model, X))}, indent=1, default=float))
+        return
+    print(f"row {args.row} of {args.data} (line {args.row + 2} of the file, counting the header)")
+    print(f"intercept: {_number_text(model.intercept_)}")
+    print(table.drop(columns="|contribution|").to_string(index=False))
+    hidden = len(model.terms_) - len(table)
+    print(f"intercept + every term{f' ({hidden} smaller ones not shown)' if hidden else ''}: "
+          f"{_number_text(_raw_total(model, contributions))} ({model.link_} scale)")
+    print(f"prediction: {_number_text(_prediction(model, X))}")
+
+
+def export_sql(args):
+    """Print (or write) the SQL query that scores a table with a model."""
+    from .export import to_sql
+    model = _load(args.model)
+    query = to_sql(model, table=args.table, dialect=args.dialect, keep=tuple(args.keep))
+    if args.output == "-":
+        print(query)
+    else:
+        Path(args.output).write_text(query + "\n", encoding="utf-8")
+        _say(args, f"wrote {args.output}")
+
+
+def demo(args):
+    """Fit, check and report a model on a bundled cohort, writing everything to a folder."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    from . import BoostedGAMClassifier
+    from .datasets import load_maternal_morbidity, load_pneumonia
+    from .io import save_model
+    from .report import audit_report
+    load, outcome, expected = {
+        "pneumonia": (load_pneumonia, "death within 30 days",
+                      {"age": +1, "bun": +1, "creatinine": +1}),
+        "maternal": (load_maternal_morbidity, "severe maternal morbidity", {"age": +1}),
+    }[args.cohort]
+    X, y = load(return_X_y=True, **({"n_samples": args.rows} if args.rows else {}))
+    X_dev, X_test, y_dev, y_test = train_test_split(X, y, test_size=0.3, stratify=y,
+                                                    random_state=args.seed)
+    folder = Path(args.output or f"glassbox-demo-{args.cohort}")
+    folder.mkdir(parents=True, exist_ok=True)
+    _say(args, f"{args.cohort}: {len(X_dev):,} development and {len(X_test):,} test rows "
+         f"(a simulated cohort bundled with glassbox, not patient data)")
+    model = BoostedGAMClassifier(random_state=args.seed, verbose=0 if args.quiet else 1)
+    model.fit(X_dev, y_dev).set_params(verbose=0)
+    auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
+    _say(args, f"test AUROC {auc:.3f}")
+    _say(args, "largest terms: " + ", ".join(model.term_importances().head(8).index))
+    if args.cohort == "pneumonia":
+        _say(args, _asthma_finding(model, X_test))
+    save_model(model, folder / "model.json")
+    audit_report(model, X_test, y_test, X_dev=X_dev, y_dev=y_dev, outcome=outcome,
+                 expected_directions=expected, path=folder / "report.html",
+                 random_state=args.seed)
+    scores = _scores(model, X_test)
+    scores.index = X_test.index.rename("row")
+    scores.to_csv(folder / "test_scores.csv")
+    _say(args, f"wrote model.json, report.html and test_scores.csv to {folder}")
+
+
+def _asthma_finding(model, X):
+    """What the model learned about asthma, read off its shape: in the real cohort, asthma
+    lowered the risk of death because asthmatics were treated more intensively."""
+    contribution = model.explain(X)["asthma"]
+    change = contribution[X["asthma"] == 1].mean() - contribution[X["asthma"] == 0].mean()
+    if change < 0:
+        return (f"asthma lowers the predicted log-odds of death by {-change:.2f}: the model "
+                "learned the effect of the intensive care asthmatics receive, not protection; "
+                "read report.html before using it to decide who needs care")
+    return (f"asthma changes the predicted log-odds of death by {change:+.2f} in this sample "
+            "(the full cohort shows the treatment effect: a lower predicted risk)")
+
+
+# --------------------------------------------------------------------------------------------------
+# reading and checking tables
+# --------------------------------------------------------------------------------------------------
+
+def read_table(path, categorical=()):
+    """A CSV file as a DataFrame; an error for an empty file, a file without rows, or a mostly
+    numeric column with text in it (a typo reads as a category and would bin silently)."""
+    try:
+        frame = pd.read_csv(path, low_memory=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path} is empty.") from None
+    except pd.errors.ParserError as error:
+        raise InputError(f"{path} is not a readable CSV file: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text.") from None
+    if len(frame) == 0:
+        raise InputError(f"{path} has a header but no rows.")
+    for column in frame.columns:
+        if column not in categorical and _is_text(frame[column]):
+            _reject_stray_text(frame[column], column, path)
+    return frame
+
+
+def _is_text(column):
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
+def _reject_stray_text(column, name, path, remedy=None):
+    present = column.dropna()
+    numbers = pd.to_numeric(present, errors="coerce")
+    text = numbers.isna()
+    if len(present) and text.any() and 1 - text.mean() >= NUMERIC_SHARE:
+        examples = ", ".join(f"row {i} {v!r}" for i, v in present[text].head(3).items())
+        raise InputError(
+            f"column {name!r} of {path} is numeric but holds text in {int(text.sum())} row(s) "
+            f"({examples}). Correct or blank those cells (blank cells are read as missing)"
+            + (f"; {remedy}." if remedy else
+               f", or pass --categorical {name} to read the column as categories."))
+
+
+def _require_columns(frame, names, path):
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        hints = [difflib.get_close_matches(str(n), [str(c) for c in frame.columns], 1)
+                 for n in missing]
+        near = "; ".join(f"did you mean {h[0]!r} for {n!r}?" for n, h in zip(missing, hints) if h)
+        listed = ", ".join(map(repr, missing[:MAX_LISTED])) + _more(missing)
+        columns = ", ".join(map(str, frame.columns[:MAX_LISTED])) + _more(frame.columns)
+        raise InputError(f"{path} has no column {listed}" + (f" ({near})" if near else "")
+                         + f". Its columns: {columns}.")
+
+
+def _more(items):
+    return f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+
+
+def _target(frame, target, path):
+    _require_columns(frame, [target], path)
+    y = frame[target]
+    if y.isna().any():
+        rows = np.flatnonzero(y.isna().to_numpy())
+        raise InputError(f"target column {target!r} of {path} is missing in {len(rows)} row(s) "
+                         f"(first: row {rows[0]}); drop or fill those rows.")
+    return y
+
+
+def _task_of(y):
+    """Classification for text, booleans and numbers with few distinct values; else regression."""
+    if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
+        return "classification"
+    values = np.unique(y.to_numpy())
+    integral = np.all(values == np.round(values))
+    return ("classification" if len(values) == 2 or integral
+            and len(values) <= MAX_CLASSES_OF_NUMBERS else "regression")
+
+
+def _describe_target(y, name):
+    values = pd.unique(y)
+    shown = ", ".join(map(str, sorted(values, key=str)[:5])) + (", ..." if len(values) > 5 else "")
+    return f"target {name!r} has {len(values)} distinct values: {shown}"
+
+
+def _categorical_of(X, categorical):
+    _require_columns(X, list(categorical), "the data")
+    named = [c for c in X.columns if c in categorical or not pd.api.types.is_numeric_dtype(X[c])]
+    return named or None
+
+
+def _monotone(pairs, X, path):
+    """{column: +1 or -1} from NAME=+1 / NAME=-1 options."""
+    directions = {}
+    for pair in pairs:
+        name, _, value = pair.rpartition("=")
+        if not name or value not in ("+1", "1", "-1", "0"):
+            raise InputError(f"{pair!r} is not NAME=+1 or NAME=-1 (e.g. age=+1).")
+        _require_columns(X, [name], path)
+        directions[name] = int(value)
+    return directions
+
+
+def _params(pairs):
+    """Estimator parameters from NAME=VALUE options; VALUE is read as JSON where it is JSON."""
+    params = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if not name or not _:
+            raise InputError(f"--param {pair!r} is not NAME=VALUE (e.g. outer_bags=4).")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    return params
+
+
+def _model_frame(frame, model, path, extra=()):
+    """The columns the model reads (plus `extra` ones), each in the type of the model's values:
+    categories read from a CSV as numbers match a model's text categories and vice versa."""
+    names = [str(n) for n in getattr(model, "feature_names_in_", [f.name for f in model.features_])]
+    _require_columns(frame, names + [c for c in extra if c not in names], path)
+    X = frame[names + [c for c in extra if c not in names]].copy()
+    for name, feature in zip(names, model.features_):
+        if feature.kind == "categorical":
+            X[name] = _as_categories(X[name], feature.bins.categories)
+        elif _is_text(X[name]):
+            _reject_stray_text(X[name], name, path, remedy="the model reads it as numbers")
+    return X
+
+
+def _as_categories(column, categories):
+    if all(isinstance(c, str) for c in categories):
+        return column.map(lambda v: v if pd.isna(v) else _category_text(v), na_action="ignore")
+    numeric = pd.to_numeric(column, errors="coerce")
+    return numeric.where(numeric.notna(), column)
+
+
+def _category_text(value):
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _as_model_classes(y, model, name):
+    """Target values in the type of the model's classes (a CSV reads "1" as a number)."""
+    classes = list(model.classes_)
+    if all(isinstance(c, str) for c in classes):
+        y = y.map(_category_text)
+    unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
+    if unknown:
+        raise InputError(f"target column {name!r} holds {unknown[:5]}, which are not classes of "
+                         f"the model ({classes}).")
+    return y
+
+
+def _chunks(path, size):
+    """The CSV file in chunks of `size` rows, with the same checks as `read_table`."""
+    try:
+        head = pd.read_csv(path, nrows=0)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path} is empty.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text.") from None
+    del head
+    return pd.read_csv(path, chunksize=size, low_memory=False)
+
+
+def _count_rows(path):
+    with open(path, "rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+def _load(path):
+    from .io import load_model
+    return load_model(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------------------------------
+
+def _scores(model, X):
+    """One column per class (probabilities) and the predicted class, or the prediction."""
+    if hasattr(model, "classes_"):
+        probabilities = model.predict_proba(X)
+        columns = [f"proba_{c}" for c in model.classes_]
+        frame = pd.DataFrame(probabilities, columns=columns)
+        frame["predicted"] = model.classes_[np.argmax(probabilities, axis=1)]
+        return frame
+    return pd.DataFrame({"prediction": model.predict(X)})
+
+
+def _prediction(model, X):
+    return model.predict_proba(X)[0] if hasattr(model, "classes_") else model.predict(X)[0]
+
+
+def _explanation(model, X, contributions):
+    """Per term of one row: its features' values and its contribution (per class if several)."""
+    row = X.iloc[0]
+    records = []
+    for term in model.terms_:
+        values = ", ".join(f"{model.features_[f].name}={_value_text(row.iloc[f])}"
+                           for f in term.features)
+        if isinstance(contributions.columns, pd.MultiIndex):
+            per_class = {str(c): contributions[(c, term.name)].iloc[0] for c in model.classes_}
+            size = max(abs(v) for v in per_class.values())
+        else:
+            per_class = {"contribution": contributions[term.name].iloc[0]}
+            size = abs(per_class["contribution"])
+        records.append({"term": term.name, "value": values, **per_class,
+                        "|contribution|": size})
+    return pd.DataFrame(records)
+
+
+def _raw_total(model, contributions):
+    """The row's raw score: the intercept plus every term's contribution (per class)."""
+    values = contributions.iloc[0]
+    if isinstance(contributions.columns, pd.MultiIndex):
+        values = values.groupby(level="class", sort=False).sum().to_numpy()
+    else:
+        values = values.sum()
+    return np.asarray(model.intercept_) + values
+
+
+def _value_text(value):
+    return "missing" if pd.isna(value) else str(value)
+
+
+def _number_text(value):
+    values = np.atleast_1d(np.asarray(value, dtype=float))
+    text = ", ".join(f"{v:.4f}" for v in values)
+    return text if values.size == 1 else f"[{text}]"
+
+
+def _plain(value):
+    array = np.asarray(value, dtype=float)
+    return array.tolist() if array.ndim else float(array)
+
+
+@contextlib.contextmanager
+def _output(path):
+    """A text file to write (stdout for "-") that appears only once it is complete."""
+    if path == "-":
+        yield sys.stdout
+        return
+    partial = Path(f"{path}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _say(args, text):
+    if not args.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal (silent otherwise)."""
+
+    def __init__(self, label, total, unit, quiet):
+        self.label, self.total, self.unit = label, max(total, 1), unit
+        self.shown = not quiet and sys.stderr.isatty()
+        self.started = time.time()
+
+    def update(self, done):
+        if self.shown:
+            filled = min(30, math.floor(30 * done / self.total))
+            print(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} "
+                  f"{self.unit} {time.time() - self.started:6.1f} s", end="", file=sys.stderr,
+                  flush=True)
+
+    def close(self):
+        if self.shown:
+            print(file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# the parser
+# --------------------------------------------------------------------------------------------------
+
+def _parser():
+    from . import __version__
+    parser = argparse.ArgumentParser(
+        prog="glassbox", description="Glass-box models for clinical tables: fit on a CSV file, "
+        "score, explain, audit and export to SQL. Run 'glassbox COMMAND --help' for a command.")
+    parser.add_argument("--version", action="version", version=f"glassbox {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name, run, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(run=run)
+        sub.add_argument("-q", "--quiet", action="store_true",
+                         help="print nothing but errors and the command's own output")
+        return sub
+
+    sub = command("fit", fit, "Fit a model on a CSV file and save it as a model file (JSON).")
+    sub.add_argument("data", help="CSV file with a header row")
+    sub.add_argument("--target", required=True, help="the column to predict")
+    sub.add_argument("-o", "--output", required=True, help="the model file to write")
+    sub.add_argument("--model", choices=["gam", "monotonic-net"], default="gam",
+                     help="a boosted GAM (default) or a monotonic network")
+    sub.add_argument("--task", choices=["auto", "classification", "regression"], default="auto",
+                     help="auto: classification for text, true/false, or at most "
+                     f"{MAX_CLASSES_OF_NUMBERS} whole-number values; regression otherwise")
+    sub.add_argument("--sensitive", action="append", default=[], metavar="COLUMN",
+                     help="a sensitive column the saved model must not use (repeatable)")
+    sub.add_argument("--strategy", choices=["clean", "drop"], default="clean",
+                     help="for --sensitive: train with it, then remove what was learned from it "
+                     "(clean, default), or leave it out of training (drop)")
+    sub.add_argument("--monotone", action="append", default=[], metavar="COLUMN=+1|-1",
+                     help="a direction the model must keep, e.g. age=+1 (repeatable)")
+    sub.add_argument("--categorical", action="append", default=[], metavar="COLUMN",
+                     help="read this column as categories even if it holds numbers (repeatable)")
+    sub.add_argument("--drop", action="append", default=[], metavar="COLUMN",
+                     help="a column not to use, e.g. a row id (repeatable)")
+    sub.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="an estimator parameter, e.g. outer_bags=4 or interactions=0 "
+                     "(repeatable; see the estimator's documentation)")
+    sub.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sub.add_argument("--n-jobs", type=int, default=None, help="threads (default: all cores)")
+
+    sub = command("predict", predict, "Score the rows of a CSV file with a model file.")
+    sub.add_argument("model", help="model file")
+    sub.add_argument("data", help="CSV file holding the model's columns (others are ignored)")
+    sub.add_argument("-o", "--output", default="-", help="CSV file to write (default: stdout)")
+    sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
+                     help="a column of the data to copy into the output, e.g. an id")
+    sub.add_argument("--chunk-size", type=int, default=100_000,
+                     help="rows read and scored at a time (default 100000)")
+
+    sub = command("report", report, "Write the audit report (HTML) of a binary classifier.")
+    sub.add_argument("model", help="model file")
+    sub.add_argument("data", help="evaluation data: CSV file with the model's columns and "
+                     "the target")
+    sub.add_argument("--target", required=True, help="the outcome column")
+    sub.add_argument("-o", "--output", required=True, help="HTML file to write")
+    sub.add_argument("--dev", metavar="CSV", help="the development (training) data, shown "
+                     "beside the evaluation data; without it, figures are apparent and "
+                     "corrected for optimism by refits")
+    sub.add_argument("--sensitive", action="append", default=[], metavar="COLUMN",
+                     help="a column whose groups the subgroup section compares (repeatable)")
+    sub.add_argument("--card", help="model card: a JSON file or a YAML file of 'Field: text' "
+                     "lines")
+    decision = sub.add_mutually_exclusive_group()
+    decision.add_argument("--threshold", type=float, help="risk threshold of the decision")
+    decision.add_argument("--capacity", type=float,
+                          help="share of the highest-risk rows flagged, instead of a threshold")
+    sub.add_argument("--outcome", help="what the positive class means, e.g. 'death in 30 days'")
+    sub.add_argument("--title", help="the report's title")
+    sub.add_argument("--expect", action="append", default=[], metavar="COLUMN=+1|-1",
+                     help="an expected direction for the anomaly finder (repeatable)")
+    sub.add_argument("--bootstrap", type=int, default=200,
+                     help="bootstrap replicates for every interval (default 200)")
+    sub.add_argument("--refits", type=int, default=None,
+                     help="optimism-correction refits when there is no --dev data")
+    sub.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+    sub = command("explain", explain, "Show each term's contribution to one row's prediction.")
+    sub.add_argument("model", help="model file")
+    sub.add_argument("data", help="CSV file with the model's columns")
+    sub.add_argument("--row", type=int, required=True,
+                     help="the data row, counted from 0 (the line after the header is row 0)")
+    sub.add_argument("--top", type=int, default=0, help="show only the N largest terms")
+    sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sub = command("export-sql", export_sql,
+                  "Print the SQL query that scores a database table with a model.")
+    sub.add_argument("model", help="model file")
+    sub.add_argument("--table", required=True, help="the table (or view) holding the model's "
+                     "columns")
+    sub.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
+    sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
+                     help="a column of the table to return beside the scores, e.g. an id")
+    sub.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+
+    sub = command("demo", demo, "Fit and audit a model on a bundled simulated cohort.")
+    sub.add_argument("cohort", choices=["pneumonia", "maternal"])
+    sub.add_argument("-o", "--output", default=None,
+                     help="folder for the results (default: glassbox-demo-COHORT)")
+    sub.add_argument("--rows", type=int, default=None, help="simulate fewer rows (faster)")
+    sub.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

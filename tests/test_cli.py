@@ -1,0 +1,253 @@
+"""The `glassbox` command, run for real in a subprocess on temporary CSV files."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassbox.datasets import load_pneumonia
+from glassbox.io import load_model
+
+COMMAND = Path(sys.executable).with_name("glassbox")
+FAST = ["--param", "outer_bags=2", "--param", "max_rounds=300"]
+
+
+def run(*args, cwd=None, ok=True):
+    """Run `glassbox args...`; returns the completed process (stdout and stderr as text)."""
+    if not COMMAND.exists():
+        pytest.skip(f"the console script is not installed next to {sys.executable}: "
+                    "pip install -e .")
+    done = subprocess.run([str(COMMAND), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+    if ok:
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """A development and an evaluation CSV of the pneumonia cohort (with an id column, missing
+    labs and text categories), and a model fitted on the first by the command."""
+    folder = tmp_path_factory.mktemp("cli")
+    frame = load_pneumonia(n_samples=1600, random_state=3).frame
+    frame.insert(0, "id", np.arange(len(frame)) + 1000)
+    dev, test = frame.iloc[:1000], frame.iloc[1000:]
+    dev.to_csv(folder / "dev.csv", index=False)
+    test.to_csv(folder / "test.csv", index=False)
+    run("fit", folder / "dev.csv", "--target", "died", "--drop", "id", "--monotone", "age=+1",
+        *FAST, "-o", folder / "model.json")
+    return folder
+
+
+def test_fit_then_predict_gives_the_models_own_probabilities(files):
+    done = run("predict", files / "model.json", files / "test.csv", "--keep", "id",
+               "-o", files / "scores.csv")
+    assert "wrote 600 rows" in done.stderr
+    scores = pd.read_csv(files / "scores.csv")
+    model = load_model(files / "model.json")
+    test = pd.read_csv(files / "test.csv")
+    expected = model.predict_proba(test.drop(columns=["id", "died"]))
+    assert list(scores.columns) == ["id", "proba_0", "proba_1", "predicted"]
+    np.testing.assert_array_equal(scores["id"], test["id"])
+    np.testing.assert_allclose(scores[["proba_0", "proba_1"]], expected, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(scores["predicted"], model.classes_[expected.argmax(axis=1)])
+
+
+def test_predict_in_chunks_and_to_stdout_is_the_same(files):
+    whole = run("predict", files / "model.json", files / "test.csv").stdout
+    chunked = run("predict", files / "model.json", files / "test.csv", "--chunk-size", 7).stdout
+    assert whole == chunked and len(whole.splitlines()) == 601
+
+
+def test_fit_keeps_the_declared_direction_and_says_what_it_chose(files):
+    model = load_model(files / "model.json")
+    age = next(t for t in model.terms_ if t.name == "age")
+    assert np.all(np.diff(age.scores[1:-1]) >= -1e-12)  # value bins, in order
+    assert type(model).__name__ == "BoostedGAMClassifier"
+    assert model.get_params()["verbose"] == 0  # the file refits quietly
+    assert "id" not in model.feature_names_in_
+
+
+def test_fit_with_a_sensitive_column_saves_a_model_that_cannot_use_it(files, tmp_path):
+    run("fit", files / "dev.csv", "--target", "died", "--drop", "id", "--sensitive", "race",
+        *FAST, "-o", tmp_path / "clean.json")
+    model = load_model(tmp_path / "clean.json")
+    assert "race" not in [f.name for f in model.features_]
+    assert model.edit_log_[-1]["edit"] == "clean"
+    test = pd.read_csv(files / "test.csv").drop(columns=["id", "race", "died"])
+    done = run("predict", tmp_path / "clean.json", files / "test.csv")  # race column ignored
+    np.testing.assert_allclose(pd.read_csv(StringIO(done.stdout))["proba_1"],
+                               model.predict_proba(test)[:, 1], rtol=0, atol=1e-15)
+
+
+def test_fit_tells_regression_from_classification_and_can_be_told(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=400), "grade": rng.integers(0, 3, 400)})
+    frame["length_of_stay"] = np.exp(0.3 * frame["x"]) * 4 + rng.exponential(size=400)
+    frame.to_csv(tmp_path / "stay.csv", index=False)
+    done = run("fit", tmp_path / "stay.csv", "--target", "length_of_stay", *FAST,
+               "--param", "loss=poisson", "-o", tmp_path / "r.json")
+    assert "task: regression" in done.stderr and "--task overrides" in done.stderr
+    assert type(load_model(tmp_path / "r.json")).__name__ == "BoostedGAMRegressor"
+    done = run("fit", tmp_path / "stay.csv", "--target", "grade", *FAST, "-o", tmp_path / "c.json")
+    assert "task: classification" in done.stderr
+    model = load_model(tmp_path / "c.json")
+    assert list(model.classes_) == [0, 1, 2]
+    run("fit", tmp_path / "stay.csv", "--target", "grade", "--task", "regression", *FAST,
+        "-o", tmp_path / "g.json")
+    assert type(load_model(tmp_path / "g.json")).__name__ == "BoostedGAMRegressor"
+
+
+def test_a_monotonic_network_fits_and_predicts(files, tmp_path):
+    run("fit", files / "dev.csv", "--target", "died", "--drop", "id", "--model", "monotonic-net",
+        "--monotone", "age=+1", "--param", "max_iter=30", "-o", tmp_path / "net.json")
+    model = load_model(tmp_path / "net.json")
+    assert type(model).__name__ == "MonotonicNetClassifier"
+    scores = pd.read_csv(StringIO(
+        run("predict", tmp_path / "net.json", files / "test.csv").stdout))
+    test = pd.read_csv(files / "test.csv").drop(columns=["id", "died"])
+    np.testing.assert_allclose(scores["proba_1"], model.predict_proba(test)[:, 1], atol=1e-15)
+
+
+def test_explain_adds_up_to_the_models_score(files):
+    model = load_model(files / "model.json")
+    test = pd.read_csv(files / "test.csv")
+    raw = model.decision_function(test.drop(columns=["id", "died"]).iloc[[17]])[0]
+    data = json.loads(run("explain", files / "model.json", files / "test.csv", "--row", 17,
+                          "--json").stdout)
+    total = data["intercept"] + sum(t["contribution"] for t in data["terms"])
+    assert total == pytest.approx(raw, abs=1e-12)
+    assert data["prediction"][1] == pytest.approx(1 / (1 + np.exp(-raw)), abs=1e-12)
+    text = run("explain", files / "model.json", files / "test.csv", "--row", 17, "--top", 5).stdout
+    assert "line 19 of the file" in text and f"{raw:.4f} (logit scale)" in text
+    assert "smaller ones not shown" in text and len(text.splitlines()) == 1 + 1 + 6 + 2
+
+
+def test_report_writes_the_audit_report(files):
+    run("report", files / "model.json", files / "test.csv", "--target", "died",
+        "--dev", files / "dev.csv", "--sensitive", "race", "--capacity", 0.1,
+        "--outcome", "death within 30 days", "--bootstrap", 20, "-o", files / "report.html")
+    html = (files / "report.html").read_text()
+    assert "Audit report: BoostedGAMClassifier" in html and "death within 30 days" in html
+    assert "600 rows" in html and "1,000 rows" in html
+    assert "White" in html  # the race subgroups
+
+
+def test_export_sql_scores_like_the_model(files):
+    query = run("export-sql", files / "model.json", "--table", "patients", "--keep", "id").stdout
+    test = pd.read_csv(files / "test.csv")
+    with sqlite3.connect(":memory:") as db:
+        test.to_sql("patients", db, index=False)
+        cursor = db.execute(f"{query} ORDER BY id")
+        got = pd.DataFrame(cursor.fetchall(), columns=[c[0] for c in cursor.description])
+    model = load_model(files / "model.json")
+    np.testing.assert_array_equal(got["id"], test["id"])
+    np.testing.assert_allclose(got[["proba_0", "proba_1"]],
+                               model.predict_proba(test.drop(columns=["id", "died"])),
+                               rtol=0, atol=1e-9)
+
+
+def test_demo_writes_a_model_a_report_and_scores(tmp_path):
+    done = run("demo", "pneumonia", "--rows", 2000, "-o", tmp_path / "demo")
+    assert "test AUROC" in done.stderr and "asthma" in done.stderr
+    model = load_model(tmp_path / "demo" / "model.json")
+    scores = pd.read_csv(tmp_path / "demo" / "test_scores.csv", index_col=0)
+    X = load_pneumonia(return_X_y=True, n_samples=2000)[0].loc[scores.index]
+    np.testing.assert_allclose(scores["proba_1"], model.predict_proba(X)[:, 1], atol=1e-15)
+    assert "Audit report" in (tmp_path / "demo" / "report.html").read_text()
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "report", "explain", "export-sql", "demo"])
+def test_every_command_has_help(command):
+    done = run(command, "--help")
+    assert done.stdout.startswith(f"usage: glassbox {command}")
+
+
+def test_no_command_prints_the_usage_and_fails():
+    done = run(ok=False)
+    assert done.returncode == 2 and "fit" in done.stderr and "export-sql" in done.stderr
+
+
+def _bad_files(folder, good):
+    (folder / "empty.csv").write_text("")
+    (folder / "header.csv").write_text("age,sex,died\n")
+    frame = pd.read_csv(good)
+    frame.assign(died=frame["died"].astype(float).where(frame.index != 3)).to_csv(
+        folder / "missing_target.csv", index=False)
+    frame["age"] = frame["age"].astype(object)
+    frame.loc[[5, 9], "age"] = ["unknown", "sixty"]
+    frame.to_csv(folder / "text_in_age.csv", index=False)
+    frame.drop(columns=["bun"]).assign(age=1.0).to_csv(folder / "no_bun.csv", index=False)
+    (folder / "truncated.json").write_text((folder / "model.json").read_text()[:500])
+
+
+BAD = {
+    "missing target column": (["fit", "dev.csv", "--target", "dead", "-o", "x.json"],
+                              ["no column 'dead'", "did you mean 'died'"]),
+    "missing target values": (["fit", "missing_target.csv", "--target", "died", "-o", "x.json"],
+                              ["'died'", "missing in 1 row", "row 3"]),
+    "text in a numeric column": (["fit", "text_in_age.csv", "--target", "died", "-o", "x.json"],
+                                 ["'age'", "2 row(s)", "row 5 'unknown'", "--categorical age"]),
+    "text in a numeric column to score": (["predict", "model.json", "text_in_age.csv"],
+                                          ["'age'", "row 9 'sixty'"]),
+    "empty file": (["fit", "empty.csv", "--target", "died", "-o", "x.json"], ["empty.csv is empty"]),
+    "empty file to score": (["predict", "model.json", "empty.csv"], ["empty.csv is empty"]),
+    "header only": (["fit", "header.csv", "--target", "died", "-o", "x.json"], ["no rows"]),
+    "header only to score": (["predict", "model.json", "header.csv", "-o", "x.csv"],
+                             ["no rows"]),
+    "a column the model needs": (["predict", "model.json", "no_bun.csv"], ["no column 'bun'"]),
+    "a model file cut short": (["predict", "truncated.json", "dev.csv"], ["truncated.json"]),
+    "a CSV as the model file": (["explain", "dev.csv", "dev.csv", "--row", "1"], ["dev.csv"]),
+    "no model file": (["export-sql", "nowhere.json", "--table", "t"], ["nowhere.json"]),
+    "a bad direction": (["fit", "dev.csv", "--target", "died", "--monotone", "age=up", "-o",
+                         "x.json"], ["'age=up'", "NAME=+1"]),
+    "a direction for a missing column": (["fit", "dev.csv", "--target", "died", "--monotone",
+                                          "agee=+1", "-o", "x.json"], ["no column 'agee'"]),
+    "an unknown parameter": (["fit", "dev.csv", "--target", "died", "--param", "bags=2",
+                              "-o", "x.json"], ["no parameter 'bags'", "outer_bags"]),
+    "a bad parameter value": (["fit", "dev.csv", "--target", "died", "--param", "outer_bags=0",
+                               "-o", "x.json"], ["outer_bags"]),
+    "a row outside the file": (["explain", "model.json", "test.csv", "--row", "600"],
+                               ["--row 600", "0 to 599"]),
+    "a report of a regression": (["report", "model.json", "test.csv", "--target", "age",
+                                  "-o", "r.html"], ["'age'"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_one_clear_line_and_exit_code_2(files, case):
+    _bad_files(files, files / "dev.csv")
+    args, phrases = BAD[case]
+    done = run(*args, cwd=files, ok=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"glassbox {args[0]}: error: ")
+    for phrase in phrases:
+        assert phrase in last, last
+    assert not (files / "x.json").exists() and not (files / "x.csv").exists()
+    assert not list(files.glob("*.partial"))
+
+
+def test_the_documented_commands_run_as_written(tmp_path):
+    """Every ```sh block of docs/cli.md, in order, in an empty folder."""
+    from test_docs import ROOT, code_blocks
+    env = {**os.environ, "PATH": f"{COMMAND.parent}{os.pathsep}{os.environ['PATH']}"}
+    text = (ROOT / "docs" / "cli.md").read_text()
+    blocks = [(body, line) for tag, body, line in code_blocks(text) if tag == "sh"]
+    assert len(blocks) >= 7
+    for body, line in blocks:
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"docs/cli.md line {line}:\n{done.stderr}"
+        assert "Traceback" not in done.stderr and "warning" not in done.stderr.lower(), done.stderr
+    assert {"model.json", "scores.csv", "report.html", "score.sql"} <= {
+        p.name for p in tmp_path.iterdir()}
