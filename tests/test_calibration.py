@@ -4,9 +4,9 @@ model's own probabilities, overfitting, the closed form of treat-all, interval c
 import numpy as np
 import pytest
 
-from glassbox._calibration import (CalibrationCurve, calibration_intercept, calibration_slope,
-                                   logistic, net_benefit, net_benefit_treat_all,
-                                   observed_expected)
+from glassbox._calibration import (CalibrationCurve, auroc, calibration_intercept,
+                                   calibration_slope, logistic, net_benefit,
+                                   net_benefit_treat_all, observed_expected)
 
 
 def _draw(n, seed, scale=1.5, shift=-1.0):
@@ -59,3 +59,13 @@ def test_bootstrap_intervals_cover_at_their_nominal_rate():
                               np.random.default_rng(seed), confidence=0.9)
         covered += low <= 1 <= high
     assert 0.84 <= covered / trials <= 0.95  # nominal 0.90; binomial SE about 0.02
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_auroc_is_scikit_learns_with_ties_and_nan_with_one_class(seed):
+    from sklearn.metrics import roc_auc_score
+    rng = np.random.default_rng(seed)
+    y = rng.random(300) < 0.2
+    p = np.round(rng.random(300), 1)  # many ties
+    assert auroc(y.astype(float), p) == pytest.approx(roc_auc_score(y, p), abs=1e-14)
+    assert np.isnan(auroc(np.zeros(5), np.arange(5.0)))

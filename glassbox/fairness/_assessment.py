@@ -1,7 +1,8 @@
 """What a model's predictions do across groups, and whether they depend on the sensitive features.
 
-`fairness_report` measures outcomes per group (fairlearn's `MetricFrame` underneath) with
-bootstrap intervals; `flip_test`, `sensitive_recovery_auc` and `gap_decomposition` measure
+`fairness_report` measures outcomes per group (the measures of fairlearn's `MetricFrame`,
+computed directly so that hundreds of bootstrap replicates take a moment) with bootstrap
+intervals; `flip_test`, `sensitive_recovery_auc` and `gap_decomposition` measure
 invariance: what changes when only the sensitive value changes, how much of the sensitive
 attribute the score still reveals, and which terms of an additive model carry the gap between
 groups.
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from fairlearn.metrics import MetricFrame
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -127,24 +127,18 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity
     return FairnessReport(by_group, differences, threshold)
 
 
+MEASURES = ("rows", "events", "prevalence", "mean_risk", "observed_expected",
+            "calibration_slope", "auroc", "selection_rate", "tpr", "fpr", "fnr")
+
+
 def _measure(positive, risk, selected, labels, compared):
     """Per-group measures, and the differences between the `compared` groups, for one
     sample."""
-    selected = selected.astype(float)
-    scores = MetricFrame(
-        metrics={"rows": lambda t, p: len(t), "events": lambda t, p: t.sum(),
-                 "prevalence": lambda t, p: t.mean(), "mean_risk": lambda t, p: p.mean(),
-                 "observed_expected": lambda t, p: t.mean() / p.mean() if p.mean() > 0
-                 else np.nan,
-                 "calibration_slope": calibration_slope, "auroc": auroc},
-        y_true=positive, y_pred=risk, sensitive_features=labels.rename("group"))
-    rates = MetricFrame(
-        metrics={"selection_rate": lambda t, p: p.mean(),
-                 "tpr": lambda t, p: p[t == 1].mean() if (t == 1).any() else np.nan,
-                 "fpr": lambda t, p: p[t == 0].mean() if (t == 0).any() else np.nan,
-                 "fnr": lambda t, p: 1 - p[t == 1].mean() if (t == 1).any() else np.nan},
-        y_true=positive, y_pred=selected, sensitive_features=labels.rename("group"))
-    by_group = pd.concat([scores.by_group, rates.by_group], axis=1).astype(float)
+    labels = labels.to_numpy()
+    groups = np.unique(labels)
+    by_group = pd.DataFrame([_group_measures(positive[labels == g], risk[labels == g],
+                                             selected[labels == g]) for g in groups],
+                            index=pd.Index(groups, name="group"), columns=MEASURES, dtype=float)
     spread = {rate: _spread(by_group.loc[compared, rate]) for rate in ("selection_rate", "tpr",
                                                                       "fpr")}
     differences = pd.DataFrame({"value": [
@@ -152,6 +146,17 @@ def _measure(positive, risk, selected, labels, compared):
         index=["demographic_parity_difference", "equal_opportunity_difference",
                "equalized_odds_difference"]).astype(float)
     return by_group, differences
+
+
+def _group_measures(positive, risk, selected):
+    """The MEASURES of one group's rows: 0/1 outcomes, predicted risks, selections."""
+    events, mean_risk = positive.sum(), risk.mean()
+    has_events, has_non_events = events > 0, events < len(positive)
+    tpr = selected[positive == 1].mean() if has_events else np.nan
+    return (len(positive), events, positive.mean(), mean_risk,
+            positive.mean() / mean_risk if mean_risk > 0 else np.nan,
+            calibration_slope(positive, risk), auroc(positive, risk), selected.mean(), tpr,
+            selected[positive == 0].mean() if has_non_events else np.nan, 1 - tpr)
 
 
 def _spread(values):
