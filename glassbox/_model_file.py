@@ -15,6 +15,7 @@ docs/model-format.md lists every rejection.
 import hashlib
 import json
 import math
+import warnings
 from itertools import accumulate
 
 import numpy as np
@@ -24,6 +25,7 @@ from ._additive import model_class
 from ._binning import Bins
 from ._losses import CLASSIFIER_LINKS, LINKS, LOSSES, link_of
 from ._netkernels import CONCAVE, IDENTITY, RELU, SATURATED
+from ._tabular import outside_stacklevel
 from .terms import Feature, Term, validate_model
 
 FORMAT = "glassbox-model"
@@ -139,6 +141,11 @@ def _current_layout(data):
     if version > VERSION:
         raise _error("version", f"{version} was written by a newer glassbox (this one reads "
                                 f"versions 1 to {VERSION}); upgrade glassbox to load it")
+    if version < VERSION:
+        warnings.warn(f"This model file is of format version {version}, written before files "
+                      "were sealed with a hash: its content is checked, but nothing shows that "
+                      "it is unchanged since it was written. Save it again (save_model) to seal "
+                      "it.", UserWarning, stacklevel=outside_stacklevel())
     if version == 1:
         return _from_version_1(data)
     if version == VERSION:

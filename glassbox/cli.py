@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -20,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 BAD_INPUT = 2
-NUMERIC_SHARE = 0.8  # a column this numeric is read as numbers, and its text is an error
 MAX_CLASSES_OF_NUMBERS = 10  # a numeric target with this many values or fewer is a class label
 MAX_LISTED = 12  # column names an error message lists
 
@@ -36,20 +36,24 @@ def main(argv=None):
     if args.command is None:
         parser.print_help(sys.stderr)
         return BAD_INPUT
+    shown = set()
+
+    def show_warning(message, category, filename, lineno, file=None, line=None):
+        if str(message) not in shown:
+            shown.add(str(message))
+            print(f"warning: {message}", file=sys.stderr)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always")
-            warnings.showwarning = _show_warning
+            warnings.showwarning = show_warning
             args.run(args)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        sys.stdout = open(os.devnull, "w")
     except (InputError, ValueError, OSError) as error:  # glassbox.io.ModelFileError included
         message = str(error).strip() or type(error).__name__
         print(f"glassbox {args.command}: error: {message}", file=sys.stderr)
         return BAD_INPUT
     return 0
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"warning: {message}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -61,14 +65,12 @@ def fit(args):
     from . import BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier, \
         MonotonicNetRegressor
     from .io import save_model
-    frame = read_table(args.data, categorical=args.categorical)
+    _writable(args.output)
+    frame = read_table(args.data, categorical=args.categorical, na_values=args.na_value)
     y = _target(frame, args.target, args.data)
-    X = frame.drop(columns=[args.target])
-    for column in args.drop:
-        _require_columns(X, [column], args.data)
-    X = X.drop(columns=args.drop)
+    _check_roles(args, frame)
+    X = frame.drop(columns=[args.target, *args.drop])
     sensitive = list(args.sensitive)
-    _require_columns(X, sensitive, args.data)
     if sensitive and args.strategy == "drop":
         X = X.drop(columns=sensitive)
     if X.shape[1] == 0:
@@ -81,11 +83,10 @@ def fit(args):
     elif not pd.api.types.is_numeric_dtype(y):
         raise InputError(f"target column {args.target!r} holds text, so it cannot be regressed "
                          "on; use --task classification.")
-    params = {"monotonic_cst": _monotone(args.monotone, X, args.data) or None,
+    params = {"monotonic_cst": _monotone(args.monotone, X, args.data, "--monotone") or None,
               "categorical_features": _categorical_of(X, args.categorical),
-              "random_state": args.seed, "verbose": 0 if args.quiet else 1}
-    if args.n_jobs is not None:
-        params["n_jobs"] = args.n_jobs
+              "random_state": args.seed, "n_jobs": args.n_jobs,
+              "verbose": int(not args.quiet and sys.stderr.isatty())}
     params.update(_params(args.param))
     kinds = {"gam": (BoostedGAMClassifier, BoostedGAMRegressor),
              "monotonic-net": (MonotonicNetClassifier, MonotonicNetRegressor)}[args.model]
@@ -96,16 +97,13 @@ def fit(args):
                          f"{', '.join(map(repr, unknown))}; its parameters: "
                          f"{', '.join(sorted(estimator().get_params()))}.")
     model = estimator(**params)
+    _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
     started = time.time()
     model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly
-    _say(args, f"fitted {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns "
-         f"in {time.time() - started:.1f} s")
+    _say(args, f"fitted in {time.time() - started:.1f} s")
     if sensitive and args.strategy == "clean":
         from .fairness import clean
-        if not hasattr(model, "terms_"):
-            raise InputError("--sensitive with --strategy clean needs a model made of terms; "
-                             "a full monotonic network has none. Use --strategy drop, or "
-                             "--param additive=true.")
+        _require_terms(model, "--sensitive with --strategy clean")
         model = clean(model, sensitive, reason="glassbox fit --sensitive (train, then clean)")
         _say(args, f"removed what the model learned from {sensitive} (train, then clean)")
     save_model(model, args.output)
@@ -118,7 +116,7 @@ def fit(args):
 def predict(args):
     """Score a CSV file with a model file."""
     model = _load(args.model)
-    reader = _chunks(args.data, args.chunk_size)
+    reader = _chunks(args.data, args.chunk_size, args.na_value)
     rows = _count_rows(args.data)
     if rows == 0:
         raise InputError(f"{args.data} has a header but no rows to score.")
@@ -142,17 +140,23 @@ def report(args):
     """Write the audit report of a binary classifier on a CSV file."""
     from .report import audit_report
     model = _load(args.model)
-    frame = read_table(args.data)
+    _require_terms(model, "report")
+    if len(getattr(model, "classes_", ())) != 2:
+        raise InputError(f"report audits a binary classifier; {args.model} holds a "
+                         f"{type(model).__name__}"
+                         + (f" of {len(model.classes_)} classes." if hasattr(model, "classes_")
+                            else "."))
+    frame = read_table(args.data, na_values=args.na_value)
     y = _target(frame, args.target, args.data)
     X = _model_frame(frame, model, args.data, extra=args.sensitive)
     dev = {}
     if args.dev is not None:
-        dev_frame = read_table(args.dev)
+        dev_frame = read_table(args.dev, na_values=args.na_value)
         dev = {"X_dev": _model_frame(dev_frame, model, args.dev, extra=args.sensitive),
                "y_dev": _target(dev_frame, args.target, args.dev)}
     options = {"threshold": args.threshold, "capacity": args.capacity,
                "model_card": args.card, "outcome": args.outcome, "title": args.title,
-               "expected_directions": _monotone(args.expect, X, args.data) or None,
+               "expected_directions": _monotone(args.expect, X, args.data, "--expect") or None,
                "n_bootstrap": args.bootstrap, "random_state": args.seed}
     if args.refits is not None:
         options["optimism_refits"] = args.refits
@@ -167,9 +171,8 @@ def report(args):
 def explain(args):
     """Show how a model reached its prediction for one row of a CSV file."""
     model = _load(args.model)
-    if not hasattr(model, "terms_"):
-        raise InputError("explain shows the terms of an additive model; this model has none.")
-    frame = read_table(args.data)
+    _require_terms(model, "explain")
+    frame = read_table(args.data, na_values=args.na_value)
     if not 0 <= args.row < len(frame):
         raise InputError(f"--row {args.row} is outside {args.data}, whose data rows are "
                          f"numbered 0 to {len(frame) - 1}.")
@@ -179,25 +182,40 @@ def explain(args):
     table = table.reindex(table["|contribution|"].sort_values(ascending=False, kind="stable").index)
     if args.top:
         table = table.head(args.top)
+    table = table.drop(columns="|contribution|")
+    classes = [str(c) for c in getattr(model, "classes_", [])]
+    raw, prediction = _raw_total(model, contributions), _prediction(model, X)
     if args.json:
-        print(json.dumps({"row": args.row, "intercept": _plain(model.intercept_),
-                          "terms": table.drop(columns="|contribution|").to_dict("records"),
-                          "prediction": _plain(_prediction(model, X))}, indent=1, default=float))
+        print(json.dumps({
+            "row": args.row, "classes": classes or None, "scale": _scale(model),
+            "intercept": _plain(model.intercept_),
+            "terms": [{"term": record.pop("term"), "values": record.pop("values"), **record}
+                      for record in table.to_dict("records")],
+            "raw_score": _plain(raw), "prediction": _plain(prediction)},
+            indent=1, default=float))
         return
-    print(f"row {args.row} of {args.data} (line {args.row + 2} of the file, counting the header)")
-    print(f"intercept: {_number_text(model.intercept_)}")
-    print(table.drop(columns="|contribution|").to_string(index=False))
+    print(f"row {args.row} of {args.data} (line {args.row + 2} of the file, counting the header); "
+          f"contributions on the scale of the {_scale(model)}")
+    per_class = classes if len(classes) > 2 else []  # a binary score is one log-odds
+    print(f"intercept: {_labelled(model.intercept_, per_class)}")
+    table["values"] = [", ".join(f"{k}={_value_text(v)}" for k, v in values.items())
+                       for values in table["values"]]
+    print(table.to_string(index=False))
     hidden = len(model.terms_) - len(table)
     print(f"intercept + every term{f' ({hidden} smaller ones not shown)' if hidden else ''}: "
-          f"{_number_text(_raw_total(model, contributions))} ({model.link_} scale)")
-    print(f"prediction: {_number_text(_prediction(model, X))}")
+          f"{_labelled(raw, per_class)}")
+    print("prediction: " + (_labelled(prediction, [f"P({c})" for c in classes]) + ", class "
+                            + str(model.classes_[np.argmax(prediction)]) if classes
+                            else _labelled(prediction, [])))
 
 
 def export_sql(args):
     """Print (or write) the SQL query that scores a table with a model."""
     from .export import to_sql
     model = _load(args.model)
-    query = to_sql(model, table=args.table, dialect=args.dialect, keep=tuple(args.keep))
+    _require_terms(model, "export-sql")
+    table = args.table if args.schema is None else (args.schema, args.table)
+    query = to_sql(model, table=table, dialect=args.dialect, keep=tuple(args.keep))
     if args.output == "-":
         print(query)
     else:
@@ -226,7 +244,8 @@ def demo(args):
     folder.mkdir(parents=True, exist_ok=True)
     _say(args, f"{args.cohort}: {len(X_dev):,} development and {len(X_test):,} test rows "
          f"(a simulated cohort bundled with glassbox, not patient data)")
-    model = BoostedGAMClassifier(random_state=args.seed, verbose=0 if args.quiet else 1)
+    model = BoostedGAMClassifier(random_state=args.seed,
+                                 verbose=int(not args.quiet and sys.stderr.isatty()))
     model.fit(X_dev, y_dev).set_params(verbose=0)
     auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
     _say(args, f"test AUROC {auc:.3f}")
@@ -260,11 +279,13 @@ def _asthma_finding(model, X):
 # reading and checking tables
 # --------------------------------------------------------------------------------------------------
 
-def read_table(path, categorical=()):
+def read_table(path, categorical=(), na_values=()):
     """A CSV file as a DataFrame; an error for an empty file, a file without rows, or a mostly
-    numeric column with text in it (a typo reads as a category and would bin silently)."""
+    numeric column with text in it (a typo reads as a category and would bin silently). Only
+    blank cells and the `na_values` tokens are missing values: a category named "None" or
+    "NA" stays a category."""
     try:
-        frame = pd.read_csv(path, low_memory=False)
+        frame = pd.read_csv(path, low_memory=False, **_missing_tokens(na_values))
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty.") from None
     except pd.errors.ParserError as error:
@@ -284,14 +305,18 @@ def _is_text(column):
 
 
 def _reject_stray_text(column, name, path, remedy=None):
+    """An error for a column that mixes numbers and text: a typo or a missing-value code that
+    would otherwise turn a numeric column into categories without a word."""
     present = column.dropna()
-    numbers = pd.to_numeric(present, errors="coerce")
-    text = numbers.isna()
-    if len(present) and text.any() and 1 - text.mean() >= NUMERIC_SHARE:
+    text = pd.to_numeric(present, errors="coerce").isna()
+    if len(present) and text.any() and not text.all():
         examples = ", ".join(f"row {i} {v!r}" for i, v in present[text].head(3).items())
+        common = present[text].value_counts().index[0]
         raise InputError(
-            f"column {name!r} of {path} is numeric but holds text in {int(text.sum())} row(s) "
-            f"({examples}). Correct or blank those cells (blank cells are read as missing)"
+            f"column {name!r} of {path} mixes numbers ({int((~text).sum())} rows) and text "
+            f"({int(text.sum())} rows: {examples}). If {common!r} means a missing value, pass "
+            f"--na-value {common!r}; otherwise correct or blank those cells (blank cells are "
+            "missing values)"
             + (f"; {remedy}." if remedy else
                f", or pass --categorical {name} to read the column as categories."))
 
@@ -299,17 +324,60 @@ def _reject_stray_text(column, name, path, remedy=None):
 def _require_columns(frame, names, path):
     missing = [n for n in names if n not in frame.columns]
     if missing:
-        hints = [difflib.get_close_matches(str(n), [str(c) for c in frame.columns], 1)
-                 for n in missing]
-        near = "; ".join(f"did you mean {h[0]!r} for {n!r}?" for n, h in zip(missing, hints) if h)
+        near = "; ".join(f"did you mean {_closest(n, frame.columns)!r} for {n!r}?"
+                         for n in missing if _closest(n, frame.columns) is not None)
         listed = ", ".join(map(repr, missing[:MAX_LISTED])) + _more(missing)
         columns = ", ".join(map(str, frame.columns[:MAX_LISTED])) + _more(frame.columns)
         raise InputError(f"{path} has no column {listed}" + (f" ({near})" if near else "")
                          + f". Its columns: {columns}.")
 
 
+def _closest(name, columns):
+    """The column most like `name`, ignoring case, if one is close."""
+    by_lower = {str(c).lower(): str(c) for c in columns}
+    match = difflib.get_close_matches(str(name).lower(), list(by_lower), 1)
+    return by_lower[match[0]] if match else None
+
+
 def _more(items):
     return f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+
+
+def _check_roles(args, frame):
+    """Every column an option names exists, and no column plays two roles that exclude each
+    other (the target, a dropped column, a sensitive one, a constrained one)."""
+    roles = {"--drop": args.drop, "--sensitive": args.sensitive, "--categorical": args.categorical,
+             "--monotone": [pair.rpartition("=")[0] for pair in args.monotone]}
+    for option, names in roles.items():
+        _require_columns(frame, names, args.data)
+        for name in names:
+            if name == args.target:
+                raise InputError(f"{option} {name}: {name!r} is the target column.")
+            if names.count(name) > 1:
+                raise InputError(f"{option} names {name!r} more than once.")
+    for option in ("--sensitive", "--categorical", "--monotone"):
+        both = sorted(set(roles["--drop"]) & set(roles[option]))
+        if both:
+            raise InputError(f"{both[0]!r} is given to --drop and to {option}.")
+    if args.strategy == "drop":
+        both = sorted(set(roles["--sensitive"]) & set(roles["--monotone"]))
+        if both:
+            raise InputError(f"{both[0]!r} is given to --monotone and to --sensitive with "
+                             "--strategy drop, which leaves it out of the model.")
+
+
+def _writable(path):
+    """Fail before the work, not after it, when the output cannot be written."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist.")
+
+
+def _require_terms(model, what):
+    if not hasattr(model, "terms_"):
+        raise InputError(f"{what} needs a model made of terms (a boosted GAM or an additive "
+                         f"monotonic network); this {type(model).__name__} is a full network. "
+                         "Fit one with --param additive=true, or --model gam.")
 
 
 def _target(frame, target, path):
@@ -339,21 +407,26 @@ def _describe_target(y, name):
 
 
 def _categorical_of(X, categorical):
-    _require_columns(X, list(categorical), "the data")
     named = [c for c in X.columns if c in categorical or not pd.api.types.is_numeric_dtype(X[c])]
     return named or None
 
 
-def _monotone(pairs, X, path):
+def _monotone(pairs, X, path, option):
     """{column: +1 or -1} from NAME=+1 / NAME=-1 options."""
     directions = {}
     for pair in pairs:
         name, _, value = pair.rpartition("=")
-        if not name or value not in ("+1", "1", "-1", "0"):
-            raise InputError(f"{pair!r} is not NAME=+1 or NAME=-1 (e.g. age=+1).")
+        if not name or value not in ("+1", "1", "-1"):
+            raise InputError(f"{option} {pair!r} is not NAME=+1 or NAME=-1 (e.g. age=+1).")
+        if name in directions:
+            raise InputError(f"{option} gives {name!r} a direction more than once.")
         _require_columns(X, [name], path)
         directions[name] = int(value)
     return directions
+
+
+OWN_OPTIONS = {"monotonic_cst": "--monotone", "categorical_features": "--categorical",
+               "random_state": "--seed", "n_jobs": "--n-jobs", "verbose": "--quiet"}
 
 
 def _params(pairs):
@@ -363,6 +436,8 @@ def _params(pairs):
         name, _, value = pair.partition("=")
         if not name or not _:
             raise InputError(f"--param {pair!r} is not NAME=VALUE (e.g. outer_bags=4).")
+        if name in OWN_OPTIONS:
+            raise InputError(f"--param {name}: use {OWN_OPTIONS[name]} for this setting.")
         try:
             params[name] = json.loads(value)
         except json.JSONDecodeError:
@@ -407,8 +482,12 @@ def _as_model_classes(y, model, name):
     return y
 
 
-def _chunks(path, size):
-    """The CSV file in chunks of `size` rows, with the same checks as `read_table`."""
+def _missing_tokens(na_values):
+    return {"keep_default_na": False, "na_values": ["", *na_values]}
+
+
+def _chunks(path, size, na_values):
+    """The CSV file in chunks of `size` rows, read as `read_table` reads it."""
     try:
         head = pd.read_csv(path, nrows=0)
     except pd.errors.EmptyDataError:
@@ -416,7 +495,7 @@ def _chunks(path, size):
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text.") from None
     del head
-    return pd.read_csv(path, chunksize=size, low_memory=False)
+    return pd.read_csv(path, chunksize=size, low_memory=False, **_missing_tokens(na_values))
 
 
 def _count_rows(path):
@@ -453,15 +532,14 @@ def _explanation(model, X, contributions):
     row = X.iloc[0]
     records = []
     for term in model.terms_:
-        values = ", ".join(f"{model.features_[f].name}={_value_text(row.iloc[f])}"
-                           for f in term.features)
+        values = {model.features_[f].name: _json_value(row.iloc[f]) for f in term.features}
         if isinstance(contributions.columns, pd.MultiIndex):
             per_class = {str(c): contributions[(c, term.name)].iloc[0] for c in model.classes_}
             size = max(abs(v) for v in per_class.values())
         else:
             per_class = {"contribution": contributions[term.name].iloc[0]}
             size = abs(per_class["contribution"])
-        records.append({"term": term.name, "value": values, **per_class,
+        records.append({"term": term.name, "values": values, **per_class,
                         "|contribution|": size})
     return pd.DataFrame(records)
 
@@ -476,14 +554,31 @@ def _raw_total(model, contributions):
     return np.asarray(model.intercept_) + values
 
 
+def _json_value(value):
+    """A cell as JSON has it: None for missing, a number or a string."""
+    if pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _value_text(value):
-    return "missing" if pd.isna(value) else str(value)
+    return "missing" if value is None else str(value)
 
 
-def _number_text(value):
-    values = np.atleast_1d(np.asarray(value, dtype=float))
-    text = ", ".join(f"{v:.4f}" for v in values)
-    return text if values.size == 1 else f"[{text}]"
+def _labelled(values, labels):
+    """Numbers to 4 decimals, each after its label where there are labels."""
+    values = np.atleast_1d(np.asarray(values, dtype=float))
+    if not labels:
+        return ", ".join(f"{v:.4f}" for v in values)
+    return ", ".join(f"{label}: {v:.4f}" for label, v in zip(labels, values))
+
+
+def _scale(model):
+    """What a raw score means, in words."""
+    classes = getattr(model, "classes_", None)
+    return {"logit": f"log-odds of class {classes[1] if classes is not None else ''}",
+            "softmax": "logits of each class", "identity": "prediction",
+            "log": "log of the prediction"}[model.link_]
 
 
 def _plain(value):
@@ -497,6 +592,7 @@ def _output(path):
     if path == "-":
         yield sys.stdout
         return
+    _writable(path)
     partial = Path(f"{path}.partial")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as handle:
@@ -543,11 +639,15 @@ def _parser():
     parser.add_argument("--version", action="version", version=f"glassbox {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name, run, help_text):
+    def command(name, run, help_text, reads_csv=True):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(run=run)
         sub.add_argument("-q", "--quiet", action="store_true",
                          help="print nothing but errors and the command's own output")
+        if reads_csv:
+            sub.add_argument("--na-value", action="append", default=[], metavar="TEXT",
+                             help="text that means a missing value, e.g. NA or N/A "
+                             "(repeatable; blank cells are always missing)")
         return sub
 
     sub = command("fit", fit, "Fit a model on a CSV file and save it as a model file (JSON).")
@@ -582,7 +682,7 @@ def _parser():
     sub.add_argument("-o", "--output", default="-", help="CSV file to write (default: stdout)")
     sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
                      help="a column of the data to copy into the output, e.g. an id")
-    sub.add_argument("--chunk-size", type=int, default=100_000,
+    sub.add_argument("--chunk-size", type=_positive, default=100_000,
                      help="rows read and scored at a time (default 100000)")
 
     sub = command("report", report, "Write the audit report (HTML) of a binary classifier.")
@@ -617,26 +717,42 @@ def _parser():
     sub.add_argument("data", help="CSV file with the model's columns")
     sub.add_argument("--row", type=int, required=True,
                      help="the data row, counted from 0 (the line after the header is row 0)")
-    sub.add_argument("--top", type=int, default=0, help="show only the N largest terms")
+    sub.add_argument("--top", type=_positive, default=None,
+                     help="show only the N largest terms (default: all)")
     sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     sub = command("export-sql", export_sql,
-                  "Print the SQL query that scores a database table with a model.")
+                  "Print the SQL query that scores a database table with a model.",
+                  reads_csv=False)
     sub.add_argument("model", help="model file")
     sub.add_argument("--table", required=True, help="the table (or view) holding the model's "
                      "columns")
+    sub.add_argument("--schema", help="the table's schema (PostgreSQL), e.g. clinic")
     sub.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
     sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
                      help="a column of the table to return beside the scores, e.g. an id")
     sub.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
 
-    sub = command("demo", demo, "Fit and audit a model on a bundled simulated cohort.")
+    sub = command("demo", demo, "Fit and audit a model on a bundled simulated cohort.",
+                  reads_csv=False)
     sub.add_argument("cohort", choices=["pneumonia", "maternal"])
     sub.add_argument("-o", "--output", default=None,
                      help="folder for the results (default: glassbox-demo-COHORT)")
-    sub.add_argument("--rows", type=int, default=None, help="simulate fewer rows (faster)")
+    sub.add_argument("--rows", type=_positive, default=None,
+                     help="simulate fewer rows (faster)")
     sub.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     return parser
+
+
+def _positive(text):
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ neighbouring bins of equal score merged; a value equal to an edge goes to the bi
 in `glassbox._binning.Bins`. A category is looked up among the categories of each bin (merged
 categories share their bin), and compared as stored: the number 1 is not the category "1". A
 missing value (NULL, and in PostgreSQL a float 'NaN') scores the missing bin, and any category
-training never saw the unseen bin, exactly as `predict` does.
+training never saw the unseen bin, exactly as `predict` does. Where Python refuses a row, text
+in a numeric column (which SQLite keeps when it cannot convert it, such as 'N/A' in a REAL
+column), the query scores the row NULL.
 
 Numbers are written with 17 significant digits so that every edge and score is read back as the
 same double (SQLite misreads some shortest representations), and exp's argument is kept within
@@ -52,6 +54,7 @@ class _Dialect:
     float_nan: bool         # a float column can hold NaN (SQLite stores NaN as NULL)
     backslash_escapes: bool  # a backslash in '...' may be an escape (PostgreSQL with
                              # standard_conforming_strings off)
+    loosely_typed: bool     # a numeric column can hold text (SQLite keeps what it cannot convert)
 
     def number(self, value):
         """A float literal read back as exactly `value`."""
@@ -74,6 +77,11 @@ class _Dialect:
             return f"({column} IS NULL OR {column} = CAST('NaN' AS DOUBLE PRECISION))"
         return f"{column} IS NULL"
 
+    def not_a_number(self, column):
+        """Condition true where a present value of a numeric column is not a number (only
+        where the dialect lets a numeric column hold text); None where it cannot happen."""
+        return f"typeof({column}) NOT IN ('integer', 'real')" if self.loosely_typed else None
+
     def exp(self, argument):
         """exp of `argument` clipped to ±EXP_LIMIT."""
         low, high = self.number(-EXP_LIMIT), self.number(EXP_LIMIT)
@@ -82,9 +90,10 @@ class _Dialect:
 
 DIALECTS = {
     "sqlite": _Dialect(float_suffix="", greatest="max", least="min", as_stored="+",
-                       float_nan=False, backslash_escapes=False),
+                       float_nan=False, backslash_escapes=False, loosely_typed=True),
     "postgresql": _Dialect(float_suffix="::float8", greatest="GREATEST", least="LEAST",
-                           as_stored="", float_nan=True, backslash_escapes=True),
+                           as_stored="", float_nan=True, backslash_escapes=True,
+                           loosely_typed=False),
 }
 
 
@@ -219,8 +228,10 @@ def _raw_scores(model, n_outputs, sql):
         for t, term in enumerate(model.terms_):
             scores = [sql.number(s) for s in
                       np.reshape(term.scores, (int(np.prod(term.bin_shape)), -1))[:, c]]
-            if term.is_pair:
-                parts.append(_steps(f'"t{t}"', [str(i) for i in range(1, len(scores))], scores))
+            if term.is_pair:  # a NULL index (text in a numeric column) scores NULL
+                index = f'"t{t}"'
+                found = _steps(index, [str(i) for i in range(1, len(scores))], scores)
+                parts.append(f"CASE WHEN {index} IS NULL THEN NULL ELSE {found} END")
             else:
                 feature = model.features_[term.features[0]]
                 parts.append(_lookup(f'"f{term.features[0]}"', feature.name, term.bins[0],
@@ -247,7 +258,9 @@ def _lookup(column, name, bins, leaves, sql):
     if bins.kind == "continuous":
         found = _steps(column, [sql.number(e) for e in bins.edges],
                        leaves[1:bins.n_values + 1])
-        return f"CASE WHEN {sql.missing(column, numeric=True)} THEN {leaves[0]} ELSE {found} END"
+        text = sql.not_a_number(column)
+        return (f"CASE WHEN {sql.missing(column, numeric=True)} THEN {leaves[0]} "
+                + (f"WHEN {text} THEN NULL " if text else "") + f"ELSE {found} END")
     codes = bins.codes(np.array(bins.categories, dtype=object))
     members = {}
     for category, code in zip(bins.categories, codes.tolist()):

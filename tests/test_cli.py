@@ -127,7 +127,10 @@ def test_explain_adds_up_to_the_models_score(files):
     assert total == pytest.approx(raw, abs=1e-12)
     assert data["prediction"][1] == pytest.approx(1 / (1 + np.exp(-raw)), abs=1e-12)
     text = run("explain", files / "model.json", files / "test.csv", "--row", 17, "--top", 5).stdout
-    assert "line 19 of the file" in text and f"{raw:.4f} (logit scale)" in text
+    assert "line 19 of the file" in text and "log-odds of class 1" in text
+    assert f"every term (40 smaller ones not shown): {raw:.4f}\n" in text
+    assert data["raw_score"] == pytest.approx(raw, abs=1e-12) and data["classes"] == ["0", "1"]
+    assert all(isinstance(t["values"], dict) for t in data["terms"])
     assert "smaller ones not shown" in text and len(text.splitlines()) == 1 + 1 + 6 + 2
 
 
@@ -176,10 +179,21 @@ def test_no_command_prints_the_usage_and_fails():
     assert done.returncode == 2 and "fit" in done.stderr and "export-sql" in done.stderr
 
 
+@pytest.fixture(scope="module")
+def other_models(files):
+    """A regressor and a full monotonic network, for the commands that need neither."""
+    run("fit", files / "dev.csv", "--target", "age", "--drop", "id", "--task", "regression",
+        *FAST, "-o", files / "regressor.json")
+    run("fit", files / "dev.csv", "--target", "died", "--drop", "id", "--model", "monotonic-net",
+        "--param", "max_iter=5", "-o", files / "net.json")
+
+
 def _bad_files(folder, good):
     (folder / "empty.csv").write_text("")
     (folder / "header.csv").write_text("age,sex,died\n")
     frame = pd.read_csv(good)
+    frame.assign(bun=frame["bun"].astype(object).where(frame.index % 7 != 0, "N/A")).to_csv(
+        folder / "na_text.csv", index=False)
     frame.assign(died=frame["died"].astype(float).where(frame.index != 3)).to_csv(
         folder / "missing_target.csv", index=False)
     frame["age"] = frame["age"].astype(object)
@@ -195,7 +209,7 @@ BAD = {
     "missing target values": (["fit", "missing_target.csv", "--target", "died", "-o", "x.json"],
                               ["'died'", "missing in 1 row", "row 3"]),
     "text in a numeric column": (["fit", "text_in_age.csv", "--target", "died", "-o", "x.json"],
-                                 ["'age'", "2 row(s)", "row 5 'unknown'", "--categorical age"]),
+                                 ["'age'", "text (2 rows", "row 5 'unknown'", "--categorical age"]),
     "text in a numeric column to score": (["predict", "model.json", "text_in_age.csv"],
                                           ["'age'", "row 9 'sixty'"]),
     "empty file": (["fit", "empty.csv", "--target", "died", "-o", "x.json"], ["empty.csv is empty"]),
@@ -208,7 +222,22 @@ BAD = {
     "a CSV as the model file": (["explain", "dev.csv", "dev.csv", "--row", "1"], ["dev.csv"]),
     "no model file": (["export-sql", "nowhere.json", "--table", "t"], ["nowhere.json"]),
     "a bad direction": (["fit", "dev.csv", "--target", "died", "--monotone", "age=up", "-o",
-                         "x.json"], ["'age=up'", "NAME=+1"]),
+                         "x.json"], ["--monotone 'age=up'", "NAME=+1"]),
+    "two directions for one column": (["fit", "dev.csv", "--target", "died", "--monotone",
+                                       "age=+1", "--monotone", "age=-1", "-o", "x.json"],
+                                      ["--monotone names 'age' more than once"]),
+    "a direction through --param": (["fit", "dev.csv", "--target", "died", "--param",
+                                     'monotonic_cst={"age": 1}', "-o", "x.json"],
+                                    ["--param monotonic_cst", "--monotone"]),
+    "a dropped column constrained": (["fit", "dev.csv", "--target", "died", "--drop", "age",
+                                      "--monotone", "age=+1", "-o", "x.json"],
+                                     ["'age'", "--drop", "--monotone"]),
+    "the target as sensitive": (["fit", "dev.csv", "--target", "died", "--sensitive", "died",
+                                 "-o", "x.json"], ["--sensitive died", "is the target"]),
+    "a missing-value code not declared": (["fit", "na_text.csv", "--target", "died", "-o",
+                                           "x.json"], ["'bun'", "--na-value 'N/A'"]),
+    "an output folder that does not exist": (["fit", "dev.csv", "--target", "died", "-o",
+                                              "nowhere/x.json"], ["nowhere", "does not exist"]),
     "a direction for a missing column": (["fit", "dev.csv", "--target", "died", "--monotone",
                                           "agee=+1", "-o", "x.json"], ["no column 'agee'"]),
     "an unknown parameter": (["fit", "dev.csv", "--target", "died", "--param", "bags=2",
@@ -217,14 +246,24 @@ BAD = {
                                "-o", "x.json"], ["outer_bags"]),
     "a row outside the file": (["explain", "model.json", "test.csv", "--row", "600"],
                                ["--row 600", "0 to 599"]),
-    "a report of a regression": (["report", "model.json", "test.csv", "--target", "age",
-                                  "-o", "r.html"], ["'age'"]),
+    "a target that is not the model's classes": (["report", "model.json", "test.csv",
+                                                  "--target", "age", "-o", "r.html"], ["'age'"]),
+    "a report of a regression": (["report", "regressor.json", "test.csv", "--target", "age",
+                                  "-o", "r.html"], ["binary classifier", "BoostedGAMRegressor"]),
+    "a report of a full network": (["report", "net.json", "test.csv", "--target", "died",
+                                    "-o", "r.html"], ["made of terms", "additive=true"]),
+    "a case-different target": (["fit", "dev.csv", "--target", "DIED", "-o", "x.json"],
+                                ["did you mean 'died'"]),
+    "a chunk size of 0": (["predict", "model.json", "test.csv", "--chunk-size", "0"],
+                          ["--chunk-size", "at least 1"]),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_is_one_clear_line_and_exit_code_2(files, case):
+def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case):
     _bad_files(files, files / "dev.csv")
+    for leftover in ("x.json", "x.csv"):
+        (files / leftover).unlink(missing_ok=True)
     args, phrases = BAD[case]
     done = run(*args, cwd=files, ok=False)
     assert done.returncode == 2, done.stderr
@@ -251,3 +290,41 @@ def test_the_documented_commands_run_as_written(tmp_path):
         assert "Traceback" not in done.stderr and "warning" not in done.stderr.lower(), done.stderr
     assert {"model.json", "scores.csv", "report.html", "score.sql"} <= {
         p.name for p in tmp_path.iterdir()}
+
+
+def test_only_blank_cells_and_declared_codes_are_missing(files, tmp_path):
+    frame = pd.read_csv(files / "dev.csv")
+    frame["bun"] = frame["bun"].astype(object).where(frame.index % 7 != 0, "N/A")
+    frame["insurance"] = frame["insurance"].replace({"Medicare": "None"})
+    frame.to_csv(tmp_path / "coded.csv", index=False)
+    run("fit", tmp_path / "coded.csv", "--target", "died", "--drop", "id", "--na-value", "N/A",
+        *FAST, "-o", tmp_path / "m.json")
+    model = load_model(tmp_path / "m.json")
+    insurance = next(f for f in model.features_ if f.name == "insurance")
+    assert "None" in insurance.bins.categories  # a category, not a missing value
+    scores = pd.read_csv(StringIO(run("predict", tmp_path / "m.json", tmp_path / "coded.csv",
+                                      "--na-value", "N/A").stdout))
+    X = frame.drop(columns=["id", "died"]).replace({"bun": {"N/A": np.nan}})
+    X["bun"] = X["bun"].astype(float)
+    np.testing.assert_allclose(scores["proba_1"], model.predict_proba(X)[:, 1], atol=1e-15)
+
+
+def test_a_reader_that_stops_early_is_not_an_error(files):
+    done = subprocess.run(f"'{COMMAND}' predict '{files / 'model.json'}' '{files / 'test.csv'}' "
+                          "| head -2", shell=True, capture_output=True, text=True,
+                          executable="/bin/bash")
+    assert done.stdout.count("\n") == 2 and "error" not in done.stderr
+
+
+def test_each_warning_is_printed_once(files, tmp_path):
+    test = pd.read_csv(files / "test.csv")
+    test.loc[:, "race"] = "never seen"
+    test.to_csv(tmp_path / "unseen.csv", index=False)
+    done = run("predict", files / "model.json", tmp_path / "unseen.csv", "--chunk-size", 100)
+    assert done.stderr.count("warning:") == 1 and "race" in done.stderr
+
+
+def test_export_sql_takes_a_schema(files):
+    query = run("export-sql", files / "model.json", "--table", "admissions", "--schema",
+                "clinic", "--dialect", "postgresql").stdout
+    assert 'FROM "clinic"."admissions"' in query

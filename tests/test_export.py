@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glassbox import (BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier,
-                      UnseenValueWarning, build_model)
+                      UnseenValueWarning, build_model, edit)
 from glassbox._binning import Bins
 from glassbox.datasets import load_pneumonia, make_risk_cohort
 from glassbox.export import to_sql
@@ -319,3 +319,30 @@ def test_a_full_monotonic_network_does_not_export():
     net = MonotonicNetClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="Only models made of terms export"):
         to_sql(net, "patients")
+
+
+@needs_exp
+def test_text_in_a_numeric_sqlite_column_scores_null_not_a_number():
+    """SQLite keeps text it cannot convert in a REAL column, where Python refuses the row: the
+    query scores such a row NULL (never as a number in some bin), main effects and pairs."""
+    model, X = fitted("binary")
+    pair_feature = next(t for t in model.terms_ if t.is_pair and model.features_[
+        t.features[0]].kind == "continuous" and model.features_[t.features[0]].name != "age"
+    ).features[0]
+    # without its main effect, only the pair reads the feature: its NULL index must score NULL
+    model = edit.remove_terms(model, model.features_[pair_feature].name, reason="test")
+    connection = sqlite3.connect(":memory:")
+    columns = ", ".join(f'"{c}" {"REAL" if X[c].dtype.kind == "f" else ""}' for c in X.columns)
+    connection.execute(f"CREATE TABLE patients ({columns}, row_id INTEGER)")
+    X.assign(row_id=np.arange(len(X))).to_sql("patients", connection, index=False,
+                                              if_exists="append")
+    names = {"age": "age", "pair": model.features_[pair_feature].name}
+    for row, column in enumerate(names.values()):
+        connection.execute(f'UPDATE patients SET "{column}" = \'N/A\' WHERE row_id = {row}')
+    out = pd.read_sql_query(to_sql(model, "patients", keep="row_id") + " ORDER BY row_id",
+                            connection)
+    assert out.loc[:1, "proba_1"].isna().all() and out.loc[:1, "raw_score"].isna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenValueWarning)
+        expected = model.predict_proba(X.iloc[2:])[:, 1]
+    np.testing.assert_allclose(out.loc[2:, "proba_1"], expected, rtol=0, atol=1e-9)

@@ -70,9 +70,12 @@ def clean(model, sensitive_features, *, measure="marginals", reason=""):
     log = _logged(purified, "clean", [names[j] for j in removed], why,
                   {"measure": measure if isinstance(measure, str) else "custom",
                    "purified_pairs": mixed, "removed_terms": dropped}).edit_log_
+    provenance = dict(getattr(model, "provenance_", None) or {})
+    if hasattr(model, "get_params"):  # the settings it was fitted with, which build_model lacks
+        provenance.setdefault("params", model.get_params(deep=False))
     return build_model(features, terms, intercept if intercept.ndim else float(intercept),
                        link=model_link(model), classes=getattr(model, "classes_", None),
-                       edit_log=log, provenance=getattr(model, "provenance_", None),
+                       edit_log=log, provenance=provenance,
                        feature_names_in=None if names_in is None
                        else [n for j, n in enumerate(names_in) if j not in removed])
 

@@ -82,7 +82,7 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
                        n_bootstrap=n_bootstrap, random_state=random_state)
     model_json = json.dumps(model_to_dict(model), sort_keys=True)
     computed = _computed(model, X, y, perf, development, outcome)
-    name = fields["ModelName"] if fields["ModelName"] != _card.NEEDS_INPUT else type(model).__name__
+    name = fields["ModelName"] if fields["ModelName"] != _card.NEEDS_INPUT else _model_name(model)
     title = title or f"Audit report: {name}"
     optimism = (_optimism_corrected(model, X, y, risk, optimism_refits, random_state)
                 if not development and optimism_refits else None)
@@ -119,6 +119,14 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
+
+
+def _model_name(model):
+    """The class, and for a model built from another (cleaned, imported) the estimator it was
+    fitted as, e.g. "AdditiveClassifier from a BoostedGAMClassifier"."""
+    name = type(model).__name__
+    source = (getattr(model, "provenance_", None) or {}).get("estimator")
+    return f"{name} from a {source}" if source and source != name else name
 
 
 def _frame(X, model):
@@ -208,8 +216,10 @@ def _card_section(fields):
 
 
 def _model_section(model, X, y, X_dev, y_dev, model_json):
-    params = pd.DataFrame({"value": {k: str(v) for k, v in model.get_params().items()}})
-    provenance = getattr(model, "provenance_", {})
+    provenance = dict(getattr(model, "provenance_", None) or {})
+    fitted_params = provenance.pop("params", None)  # of the estimator an edited model came from
+    params = pd.DataFrame({"value": {k: str(v) for k, v in
+                                     (model.get_params() or fitted_params or {}).items()}})
     versions = {"glassbox": provenance.get("version", ""),
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
@@ -220,14 +230,16 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
         hashes["development data (SHA-256)"] = _digest(X_dev, y_dev)
     log = getattr(model, "edit_log_", [])
     parts = [
-        f"<p>{html.escape(type(model).__name__)}; link <code>{html.escape(model.link_)}</code>; "
+        f"<p>{html.escape(_model_name(model))}; link <code>{html.escape(model.link_)}</code>; "
         f"{len(model.terms_)} terms, {sum(t.is_pair for t in model.terms_)} of them pairs.</p>",
         "<h3>Provenance</h3>", _html.table_html(pd.DataFrame({"value": {
             k: json.dumps(v) if isinstance(v, dict) else str(v)
             for k, v in provenance.items()}})),
         "<h3>Hashes</h3>", _html.table_html(pd.DataFrame({"value": hashes})),
         "<h3>Software</h3>", _html.table_html(pd.DataFrame({"version": versions})),
-        "<h3>Parameters</h3>", _html.table_html(params),
+        "<h3>Parameters</h3>" if model.get_params() or not fitted_params else
+        f"<h3>Parameters (of the {html.escape(str(provenance.get('estimator')))} it was fitted "
+        "as)</h3>", _html.table_html(params),
         "<h3>Edit log</h3>",
         _html.records_html(log, ["edit", "term", "reason", "when"]) if log else
         "<p>No edits: the terms are as fitted.</p>",
