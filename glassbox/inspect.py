@@ -121,11 +121,11 @@ def _min_samples(min_samples, term):
 def _step(scores, stds, counts, cut, needed):
     """(step, support, z, first bin, last bin) across cut `cut` (between value bins cut and
     cut + 1), each side widened until it holds `needed` rows."""
-    lo, hi = cut, cut + 1
-    while lo > 0 and counts[lo:cut + 1].sum() < needed:
-        lo -= 1
-    while hi < len(counts) - 1 and counts[cut + 1:hi + 1].sum() < needed:
-        hi += 1
+    # the nearest bins at which each side's cumulative count reaches `needed`
+    below = np.cumsum(counts[cut::-1])
+    above = np.cumsum(counts[cut + 1:])
+    lo = max(cut - int(np.searchsorted(below, needed)), 0)
+    hi = min(cut + 1 + int(np.searchsorted(above, needed)), len(counts) - 1)
     low, high = slice(lo, cut + 1), slice(cut + 1, hi + 1)
     c_low, c_high = counts[low].sum(), counts[high].sum()
     if c_low == 0 or c_high == 0:

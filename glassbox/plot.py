@@ -80,7 +80,7 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
         _special_panel(divider, ax, term, outputs, special, scale, interval)
     bottom = _density_strip(divider, ax, *density_at) if density else ax
     if bins.kind == "categorical":
-        _set_ticks(bottom.xaxis, positions, [str(c) for c in bins.categories])
+        _set_ticks(bottom.xaxis, positions, bins.labels()[1:-1])
     bottom.set_xlabel(model.features_[term.features[0]].name)
     ax.set_ylabel(_value_label(model, scale))
     ax.set_title(term.name if class_ is None else f"{term.name} (class {class_})")
@@ -515,7 +515,7 @@ def _cell_ticks(axis, bins, shown):
     positions, labels = ([0.5], ["missing"]) if offset else ([], [])
     if bins.kind == "categorical":
         positions += list(offset + np.arange(bins.n_values) + 0.5)
-        labels += [str(c) for c in bins.categories]
+        labels += bins.labels()[1:-1]
     else:
         step = max(1, math.ceil(len(bins.edges) / _MAX_EDGE_LABELS))
         at = np.arange((1 + offset) * step - 1, len(bins.edges), step)  # clear of "missing"

@@ -14,6 +14,7 @@ import pandas as pd
 import sklearn
 from sklearn.base import clone
 
+from .. import __version__
 from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
 from ..fairness._sensitive import SMALL_GROUP, group_labels, sensitive_frame
@@ -181,7 +182,6 @@ def _digest(*parts):
 
 
 def _computed(model, X, y, perf, development, outcome):
-    from .. import __version__
     scalars = perf.scalars
     return {
         "version": __version__,
@@ -220,7 +220,7 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
     fitted_params = provenance.pop("params", None)  # of the estimator an edited model came from
     params = pd.DataFrame({"value": {k: str(v) for k, v in
                                      (model.get_params() or fitted_params or {}).items()}})
-    versions = {"glassbox": provenance.get("version", ""),
+    versions = {"glassbox": __version__,
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
                 "matplotlib": matplotlib.__version__}

@@ -1,0 +1,464 @@
+"""glassbox.interop: interpret EBMs and pyGAM models as glassbox models, and glassbox models as
+interpret EBMs, checked against the other library's own predictions."""
+
+import sqlite3
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from threadpoolctl import threadpool_limits
+
+from glassbox import BoostedGAMClassifier, UnseenValueWarning, build_model, edit, inspect
+from glassbox.datasets import load_pneumonia, make_risk_cohort
+from glassbox.export import to_sql
+from glassbox.fairness import clean, flip_test
+from glassbox.interop import from_interpret, from_pygam, to_interpret
+from glassbox.io import load_model, save_model
+from glassbox.report import audit_report
+from glassbox.terms import Term
+
+ebm_classes = pytest.importorskip("interpret.glassbox")
+pygam = pytest.importorskip("pygam")
+from pygam import GAM, LinearGAM, LogisticGAM, PoissonGAM, f, l, s, te  # noqa: E402
+
+EBM_SETTINGS = dict(outer_bags=2, max_rounds=300, random_state=0, n_jobs=1)
+FEATURE_TYPES = ["continuous", "nominal", "nominal", "continuous", "continuous", "continuous",
+                 "continuous", "nominal"]
+PAIRS = [("sex", "age"), ("race", "creatinine"), ("age", "bun"), ("creatinine", "bun"),
+         ("stage", "o2_saturation")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """pyGAM's many small matrix products run faster on one BLAS thread than on several."""
+    with threadpool_limits(1, user_api="blas"):
+        yield
+
+
+def test_importing_glassbox_imports_neither_library():
+    code = ("import glassbox, glassbox.interop, sys; "
+            "assert 'interpret' not in sys.modules and 'pygam' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# interpret
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cohort():
+    """Pneumonia rows with continuous features (some missing), text categories and a numeric
+    category (stage 1-3, which interpret reads as the text "1", "2", "3")."""
+    X, y = load_pneumonia(n_samples=2500, return_X_y=True)
+    X = X[["age", "sex", "race", "asthma", "creatinine", "bun", "o2_saturation"]].copy()
+    X["stage"] = np.digitize(X["age"], [50, 75]) + 1
+    return X, np.asarray(y)
+
+
+@pytest.fixture(scope="module")
+def ebms(cohort):
+    X, y = cohort
+    rng = np.random.default_rng(0)
+    targets = {
+        "binary": y,
+        "multiclass": np.where(y == 1, 2, (X["o2_saturation"] < 92).astype(int)),
+        "regression": 0.05 * X["age"] + (X["sex"] == "male") + rng.normal(size=len(X)),
+        "poisson": rng.poisson(np.exp(0.02 * (X["age"] - 60))),
+    }
+    fitted = {}
+    for name, target in targets.items():
+        if name in ("binary", "multiclass"):
+            estimator = ebm_classes.ExplainableBoostingClassifier(
+                **EBM_SETTINGS, monotone_constraints=[1, 0, 0, 0, 0, 0, 0, 0])
+        else:
+            estimator = ebm_classes.ExplainableBoostingRegressor(
+                **EBM_SETTINGS, objective="poisson_deviance" if name == "poisson" else "rmse")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # interpret's notes about missing values
+            fitted[name] = estimator.set_params(feature_types=FEATURE_TYPES,
+                                                interactions=PAIRS).fit(X, target)
+    return fitted
+
+
+@pytest.fixture(scope="module")
+def imported(ebms):
+    return {name: from_interpret(ebm) for name, ebm in ebms.items()}
+
+
+def awkward_rows(X, ebm):
+    """Rows both libraries must score alike: every cut point of every binning (main and pair),
+    missing values in every column, unseen categories, and a numeric category given as text,
+    as a float and as a boolean."""
+    kinds = dict(zip(ebm.feature_names_in_, ebm.feature_types_in_))
+    cuts = {name: np.concatenate([np.asarray(level, dtype=float) for level in levels])
+            for name, levels in zip(ebm.feature_names_in_, ebm.bins_)
+            if kinds[name] == "continuous"}
+    n = max(len(values) for values in cuts.values())
+    rows = X.sample(n, replace=True, random_state=1).reset_index(drop=True)
+    rows = rows.astype({name: object for name, kind in kinds.items() if kind != "continuous"})
+    for name, values in cuts.items():
+        rows[name] = np.resize(values, n)
+    position = np.arange(n)
+    for k, name in enumerate(rows.columns):
+        rows.loc[position % 11 == k, name] = None
+    rows.loc[position % 13 == 1, "sex"] = "unknown"
+    rows.loc[position % 13 == 2, "race"] = "Martian"
+    if kinds["stage"] != "continuous":
+        chosen = position % 7 == 3
+        rows.loc[chosen, "stage"] = np.resize(np.array(["2", 2.0, True, 9, "x", 3], dtype=object),
+                                              chosen.sum())
+    return rows
+
+
+def predictions(model, X):
+    """Probabilities and link-scale scores of a classifier, predictions of a regressor."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenValueWarning)
+        if hasattr(model, "predict_proba"):
+            return [model.predict_proba(X), model.decision_function(X)]
+        return [model.predict(X)]
+
+
+def assert_same_predictions(ours, theirs, X):
+    for mine, other in zip(predictions(ours, X), predictions(theirs, X)):
+        np.testing.assert_allclose(mine, other, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["binary", "multiclass", "regression", "poisson"])
+def test_imported_ebm_predicts_as_interpret(cohort, ebms, imported, name):
+    X, _ = cohort
+    ebm, model = ebms[name], imported[name]
+    assert model.link_ == {"binary": "logit", "multiclass": "softmax", "regression": "identity",
+                           "poisson": "log"}[name]
+    assert [t.name for t in model.terms_] == list(ebm.term_names_)
+    assert_same_predictions(model, ebm, X)
+    assert_same_predictions(model, ebm, awkward_rows(X, ebm))
+
+
+def test_numeric_category_matches_as_interpret_reads_it(ebms, imported):
+    """interpret reads the number 2, the float 2.0 and the text "2" as one category, and True
+    as "1"; an unseen value scores the unseen bin."""
+    stage = imported["binary"].features_[7].bins
+    assert stage.categories == ["1", 1.0, "2", 2.0, "3", 3.0]
+    codes = stage.codes(np.array(["2", 2.0, 2, True, "1.0", 9, None], dtype=object))
+    np.testing.assert_array_equal(codes, [2, 2, 2, 1, 4, 4, 0])
+
+
+def test_main_effects_spread_over_pair_cuts_keep_their_weights(cohort, ebms, imported):
+    """Where interpret's pair cuts fall inside main bins, the feature's bins hold both sets of
+    cuts, the main effect's scores repeat over them, and each finer bin's weight is exactly
+    its number of training rows."""
+    X, _ = cohort
+    ebm, model = ebms["binary"], imported["binary"]
+    spread = model.edit_log_[0]["details"]["mains_spread_over_pair_cuts"]
+    assert spread  # the fixture exercises the spreading
+    for name in spread:
+        j = list(ebm.feature_names_in_).index(name)
+        feature, term = model.features_[j], model.terms_[j]
+        assert term.bins[0] is feature.bins
+        assert set(ebm.bins_[j][0]) | set(ebm.bins_[j][1]) == set(feature.bins.edges)
+        codes = feature.bins.codes(X[name].to_numpy(dtype=float))
+        np.testing.assert_array_equal(term.weights, np.bincount(codes, minlength=len(term.weights)))
+        assert term.weights.sum() == ebm.bin_weights_[j].sum()
+        for pair in (t for t in model.terms_ if t.is_pair and j in t.features):
+            assert pair.bins[pair.features.index(j)].lookup_from(feature.bins) is not None
+
+
+def test_import_records_where_the_model_came_from(ebms, imported):
+    import interpret
+    model = imported["binary"]
+    provenance = model.provenance_
+    assert provenance["library"] == "interpret"
+    assert provenance["version"] == interpret.__version__
+    assert provenance["estimator"] == "ExplainableBoostingClassifier"
+    assert provenance["monotone_constraints"] == {"age": 1}
+    assert provenance["params"]["outer_bags"] == 2
+    assert provenance["params"]["interactions"] == [list(pair) for pair in PAIRS]
+    assert provenance["date"][:4].isdigit()
+    entry = model.edit_log_[0]
+    assert entry["edit"] == "import" and "interpret" in entry["reason"]
+    np.testing.assert_array_equal(model.terms_[0].stds, ebms["binary"].standard_deviations_[0])
+
+
+def test_imported_model_saves_and_loads_exactly(cohort, ebms, imported, tmp_path):
+    X, _ = cohort
+    rows = awkward_rows(X, ebms["multiclass"])
+    for name in ("multiclass", "poisson"):
+        save_model(imported[name], tmp_path / "model.json")
+        loaded = load_model(tmp_path / "model.json")
+        for a, b in zip(predictions(loaded, rows), predictions(imported[name], rows)):
+            np.testing.assert_array_equal(a, b)
+        assert loaded.provenance_ == imported[name].provenance_
+        assert loaded.edit_log_ == imported[name].edit_log_
+
+
+@pytest.fixture(scope="module")
+def chain_model(cohort):
+    """An imported binary EBM on the cohort without the numeric category, with one pair less."""
+    X, y = cohort
+    X = X.drop(columns="stage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ebm = ebm_classes.ExplainableBoostingClassifier(
+            **EBM_SETTINGS, interactions=PAIRS[:-1]).fit(X, y)
+    return X, y, from_interpret(ebm)
+
+
+def test_full_review_chain_on_an_imported_ebm(chain_model, tmp_path):
+    """inspect -> set_term_scores -> fairness.clean -> audit_report -> SQL, predictions
+    consistent at every step."""
+    X, y, model = chain_model
+    raw = model.decision_function(X)
+    steps = inspect.find_discontinuities(model)
+    assert {"term", "location", "jump"} <= set(steps.columns)
+    inspect.find_non_monotone(model, {"bun": 1, "creatinine": 1})
+
+    edited = edit.set_term_scores(model, "bun", 0.3, between=(60, None), reason="cap")
+    term = model.terms_[5]
+    codes = term.bins[0].codes(X["bun"].to_numpy(dtype=float))
+    change = edited.terms_[5].scores[codes] - term.scores[codes]
+    assert (change != 0).any()
+    np.testing.assert_allclose(edited.decision_function(X) - raw, change, atol=1e-12)
+    assert [e["edit"] for e in edited.edit_log_] == ["import", "set_term_scores"]
+
+    cleaned = clean(edited, "sex")
+    assert flip_test(cleaned, X, "sex")["max_abs_logit_change"] == 0
+    shares = edited.terms_[1].weights / edited.terms_[1].weights.sum()
+    sexes = X["sex"].cat.categories
+    averaged = sum(shares[k] * edited.decision_function(X.assign(sex=pd.Categorical(
+        [sex] * len(X), categories=sexes))) for k, sex in enumerate(sexes, start=1))
+    np.testing.assert_allclose(cleaned.decision_function(X), averaged, atol=1e-12)
+
+    path = tmp_path / "audit.html"
+    audit_report(cleaned, X, y, path=path, n_bootstrap=20, optimism_refits=0, threshold=0.2)
+    assert "<html" in path.read_text()[:500].lower()
+
+    connection = sqlite3.connect(":memory:")
+    X.assign(row_id=np.arange(len(X))).to_sql("patients", connection, index=False)
+    scored = pd.read_sql_query(to_sql(cleaned, "patients", keep="row_id")
+                               + ' ORDER BY "row_id"', connection)
+    np.testing.assert_allclose(scored[["proba_0", "proba_1"]], cleaned.predict_proba(X),
+                               atol=1e-9, rtol=0)
+
+
+def test_audit_report_of_a_numeric_category(cohort, imported, tmp_path):
+    """interpret reads categories as text, so the import puts the text '1' and the number 1 in
+    one bin; the report's shape of that feature labels its ticks by bin."""
+    X, y = cohort
+    text = audit_report(imported["binary"], X, y, path=tmp_path / "audit.html", n_bootstrap=20,
+                        optimism_refits=0, threshold=0.2)
+    assert "stage" in text
+
+
+@pytest.mark.parametrize("name", ["binary", "multiclass", "regression", "poisson"])
+def test_to_interpret_of_an_imported_ebm_predicts_as_the_original(cohort, ebms, imported,
+                                                                   name):
+    X, _ = cohort
+    back = to_interpret(imported[name])
+    assert_same_predictions(back, ebms[name], awkward_rows(X, ebms[name]))
+
+
+def test_to_interpret_round_trip_of_a_boosted_gam(cohort):
+    X, y = cohort
+    gam = BoostedGAMClassifier(outer_bags=2, max_rounds=200, interactions=3,
+                               random_state=0).fit(X, y)
+    back = to_interpret(gam)
+    rows = awkward_rows(X, back)
+    assert_same_predictions(back, gam, rows)
+    assert back.explain_global() is not None
+    assert back.explain_local(X.iloc[:5], y[:5]) is not None
+    np.testing.assert_allclose(back.eval_terms(X).sum(axis=1) + back.intercept_,
+                               gam.decision_function(X), atol=1e-9)
+    again = from_interpret(back)
+    for a, b in zip(predictions(again, rows), predictions(gam, rows)):
+        np.testing.assert_array_equal(a, b)
+    for ours, theirs in zip(again.terms_, gam.terms_):
+        np.testing.assert_array_equal(ours.scores, theirs.scores)
+        np.testing.assert_array_equal(ours.stds, theirs.stds)
+
+
+def test_to_interpret_needs_one_pair_binning_per_feature(imported):
+    model = imported["binary"]
+    pair = next(t for t in model.terms_ if t.features == (0, 5))
+    fine = model.features_[0].bins
+    table = pair.bins[0].lookup_from(fine)
+    widened = Term("age & bun (fine)", pair.features, (fine, pair.bins[1]),
+                   pair.scores[table], pair.stds[table], pair.counts[table], pair.weights[table])
+    other = build_model(model.features_, model.terms_ + [widened], model.intercept_,
+                        link="logit", classes=model.classes_)
+    with pytest.raises(ValueError, match="pairs of feature 'age' use different bins"):
+        to_interpret(other)
+
+
+def test_interpret_errors_name_what_is_unsupported(cohort, monkeypatch):
+    import interpret
+    X, y = cohort
+    with pytest.raises(ValueError, match="not fitted"):
+        from_interpret(ebm_classes.ExplainableBoostingClassifier())
+    with pytest.raises(TypeError, match="ExplainableBoostingClassifier"):
+        from_interpret(LinearGAM())
+    with pytest.raises(TypeError, match="additive model"):
+        to_interpret(object())
+    numbers = X[["age", "creatinine", "bun"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        triple = ebm_classes.ExplainableBoostingClassifier(
+            outer_bags=1, max_rounds=20, interactions=[(0, 1, 2)]).fit(numbers, y)
+    with pytest.raises(ValueError, match="reads 3 features"):
+        from_interpret(triple)
+    monkeypatch.setattr(interpret, "__version__", "0.9.0")
+    with pytest.raises(ValueError, match=r"interpret 0\.9\.0 is not supported.*0\.6 to 0\.7"):
+        from_interpret(triple)
+
+
+# --------------------------------------------------------------------------------------------------
+# pyGAM
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reference():
+    """Clinical columns without missing values (pyGAM takes none), and a factor (site 0-3)."""
+    X, y, _ = make_risk_cohort(n_samples=2000, n_features=6, random_state=0)
+    X = X.fillna(X.median())
+    X["site"] = np.random.default_rng(0).integers(0, 4, len(X))
+    return X, np.asarray(y)
+
+
+# s(age) + l(sbp) + f(site) + s(creatinine) + te(heart_rate, resp_rate)
+TERMS = s(0) + l(2) + f(6) + s(5) + te(3, 4)
+
+
+def gam_targets(X, y):
+    rng = np.random.default_rng(0)
+    signal = 0.03 * (X["age"] - 60) + 0.2 * X["site"] + np.log(X["creatinine"])
+    return {LinearGAM: signal + rng.normal(size=len(X)), LogisticGAM: y,
+            PoissonGAM: rng.poisson(np.exp(0.5 * signal))}
+
+
+def link_scale(model, X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenValueWarning)
+        return model._raw(X)
+
+
+@pytest.mark.parametrize("family", [LinearGAM, LogisticGAM, PoissonGAM])
+def test_imported_gam_is_within_1e_3_of_pygam(reference, family):
+    """Spline, linear, factor and tensor terms; the tensor term reads two integer-valued
+    features, so every reference value has a bin of its own on both axes."""
+    X, y = reference
+    gam = family(TERMS).fit(X.to_numpy(), gam_targets(X, y)[family])
+    model = from_pygam(gam, X)
+    assert [t.name for t in model.terms_] == ["age", "sbp", "site", "creatinine",
+                                              "heart_rate & resp_rate"]
+    measured = np.abs(link_scale(model, X) - gam._linear_predictor(X.to_numpy())).max()
+    assert measured == model.provenance_["max_discrepancy_link"] < 1e-3
+    if family is LogisticGAM:
+        assert list(model.classes_) == [0, 1]
+        np.testing.assert_allclose(model.predict_proba(X)[:, 1], gam.predict_proba(X.to_numpy()),
+                                   atol=1e-3)
+    else:
+        np.testing.assert_allclose(model.predict(X), gam.predict(X.to_numpy()), rtol=2e-3)
+
+
+def test_fine_grid_of_many_distinct_values_is_within_1e_3():
+    """With more distinct reference values than grid_size, bins follow the data and the
+    effects' steepness; the default grid keeps effects varying by about 5 and 3 within 1e-3."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(12_000, 2))
+    gam = LinearGAM(s(0) + s(1)).fit(x, np.sin(x[:, 0]) + 0.5 * x[:, 1]
+                                     + rng.normal(size=len(x)) * 0.3)
+    model = from_pygam(gam, x)
+    assert model.features_[0].bins.n_values == 8192
+    assert model.provenance_["max_discrepancy_link"] < 1e-3
+
+
+def test_continuous_tensor_term_is_approximate_and_says_so(reference):
+    X, y = reference
+    columns = X[["bmi", "creatinine"]].to_numpy()
+    gam = LinearGAM(te(0, 1)).fit(columns, 0.5 * columns[:, 0] * np.log(columns[:, 1]))
+    with pytest.warns(UserWarning, match="differs from the pyGAM model by up to"):
+        coarse = from_pygam(gam, columns, pair_grid_size=64)
+        finer = from_pygam(gam, columns)
+    measured = np.abs(link_scale(finer, columns) - gam._linear_predictor(columns)).max()
+    assert measured == finer.provenance_["max_discrepancy_link"]
+    assert finer.provenance_["max_discrepancy_link"] < coarse.provenance_["max_discrepancy_link"]
+
+
+def test_tensor_term_with_a_categorical_axis(reference):
+    """Ages are whole years, so each has an equal-width bin of its own: exact on them."""
+    X, y = reference
+    columns = X[["age", "site"]].to_numpy()
+    gam = LogisticGAM(te(0, 1, dtype=["numerical", "categorical"])).fit(columns, y)
+    model = from_pygam(gam, columns)
+    assert model.features_[1].kind == "categorical"
+    assert model.terms_[0].bin_shape == (258, 6)
+    assert model.provenance_["max_discrepancy_link"] < 1e-9
+
+
+def test_missing_unseen_and_out_of_range_values(reference):
+    """A missing value or an unseen factor level scores 0 (the term's reference average); a
+    value beyond the reference range scores as the edge bin."""
+    X, y = reference
+    gam = LinearGAM(s(0) + f(6)).fit(X.to_numpy(), gam_targets(X, y)[LinearGAM])
+    model = from_pygam(gam, X)
+    rows = X.iloc[:4].copy()
+    rows["age"] = [np.nan, X["age"].max(), X["age"].max() + 50, X["age"].min() - 50]
+    rows["site"] = [7, 1, 1, 1]
+    with pytest.warns(UnseenValueWarning):
+        contributions = model.explain(rows)
+    assert contributions.loc[rows.index[0], "age"] == 0
+    assert contributions.loc[rows.index[0], "site"] == 0
+    edges = model.terms_[0].scores[[-2, 1]]
+    np.testing.assert_array_equal(contributions["age"].iloc[1:], [edges[0], edges[0], edges[1]])
+
+
+def test_pygam_import_records_where_the_model_came_from(reference):
+    X, y = reference
+    gam = LogisticGAM(s(0) + f(6)).fit(X.to_numpy(), y)
+    model = from_pygam(gam, X.to_numpy(), grid_size=512)
+    provenance = model.provenance_
+    assert provenance["library"] == "pygam" and provenance["version"] == pygam.__version__
+    assert provenance["estimator"] == "LogisticGAM"
+    assert provenance["grid_size"] == 512 and provenance["reference_rows"] == len(X)
+    assert provenance["terms"] == "s(0) + f(6) + intercept"
+    assert model.edit_log_[0]["edit"] == "import"
+    assert [f.name for f in model.features_][:2] == ["x0", "x1"]
+    assert not hasattr(model, "feature_names_in_")
+    assert (model.terms_[0].stds[1:-1] > 0).all()  # standard errors from pyGAM's covariance
+
+
+def test_narrow_reference_data_warn(reference):
+    X, y = reference
+    gam = LinearGAM(s(0)).fit(X.to_numpy(), gam_targets(X, y)[LinearGAM])
+    with pytest.warns(UserWarning, match="X_reference covers .* of feature 'age'"):
+        from_pygam(gam, X[X["age"] < 60])
+
+
+def test_pygam_errors_name_what_is_unsupported(reference, monkeypatch):
+    X, y = reference
+    columns = X.to_numpy()
+    target = gam_targets(X, y)[LinearGAM]
+    with pytest.raises(ValueError, match="not fitted"):
+        from_pygam(LinearGAM(s(0)), X)
+    with pytest.raises(TypeError, match="pyGAM GAM"):
+        from_pygam(ebm_classes.ExplainableBoostingRegressor(), X)
+    with pytest.raises(ValueError, match="'by' variable"):
+        from_pygam(LinearGAM(s(0, by=1)).fit(columns, target), X)
+    with pytest.raises(ValueError, match="reads 3 features"):
+        from_pygam(LinearGAM(te(0, 1, 2, n_splines=4)).fit(columns, target), X)
+    positive = np.exp(0.1 * target)
+    with pytest.raises(ValueError, match="link InverseLink is not supported"):
+        from_pygam(GAM(s(0), distribution="gamma", link="inverse").fit(columns, positive), X)
+    gam = LinearGAM(s(0)).fit(columns, target)
+    with pytest.raises(ValueError, match="grid_size must be an integer"):
+        from_pygam(gam, X, grid_size=0)
+    with pytest.raises(ValueError, match="missing or infinite"):
+        from_pygam(gam, X.assign(age=np.nan))
+    with pytest.raises(ValueError, match="X_reference has 3 columns"):
+        from_pygam(gam, X.iloc[:, :3])
+    monkeypatch.setattr(pygam, "__version__", "0.8.0")
+    with pytest.raises(ValueError, match=r"pygam 0\.8\.0 is not supported"):
+        from_pygam(gam, X)
