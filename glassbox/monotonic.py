@@ -7,9 +7,9 @@ block whose outputs join the monotone block with free weights. `additive=True` g
 variant: one monotone (or free) piecewise-linear function per feature, summed, exposed as the
 same terms structure as a boosted GAM, so it explains and plots the same way.
 
-Training is compiled with Numba: minibatch Adam, an internal validation split with early
-stopping that restores the best weights, and optional averaging over seeds (an average of
-monotone models is monotone).
+Training is compiled with Numba: minibatch Adam with an L2 penalty, an internal validation split
+with early stopping that restores the best weights, and averaging over seeds (five by default;
+an average of monotone models is monotone).
 """
 
 import numbers
@@ -20,16 +20,19 @@ import numpy as np
 import pandas as pd
 from joblib import delayed
 from sklearn.base import RegressorMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _additive as A
 from . import _losses as L
 from . import _netkernels as N
+from . import _network_views as V
 from ._additive import LogitClassifierMixin, TabularModel
 from ._tabular import CATEGORICAL, numeric_target
 from .terms import Term, center
 
 _INIT_ROWS = 1024
+_AUTO_ALPHA = {False: 1e-3, True: 1e-5}
+"""alpha="auto" by `additive`: the values cross-validation chose (docs/monotonic.md)."""
 _SPLIT = (N.RELU, N.CONCAVE, N.SATURATED)
 
 
@@ -283,7 +286,7 @@ class _MonotonicNet(TabularModel):
         "hidden_layer_sizes": ["array-like"],
         "n_knots": [Interval(numbers.Integral, 2, 1000, closed="both")],
         "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
-        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -291,9 +294,9 @@ class _MonotonicNet(TabularModel):
     }
 
     def __init__(self, *, monotonic_cst=None, additive=False, hidden_layer_sizes=(32, 32),
-                 n_knots=8, learning_rate_init=0.003, alpha=1e-5, batch_size=128,
+                 n_knots=8, learning_rate_init=0.003, alpha="auto", batch_size=128,
                  max_iter=300, validation_fraction=0.15, n_iter_no_change=20, tol=1e-4,
-                 n_seeds=1, categorical_features="auto", n_jobs=None, random_state=None,
+                 n_seeds=5, categorical_features="auto", n_jobs=None, random_state=None,
                  verbose=0):
         self.monotonic_cst = monotonic_cst
         self.additive = additive
@@ -326,8 +329,9 @@ class _MonotonicNet(TabularModel):
                                      self.additive, self.n_knots)
         x = self.encoder_.transform(columns)
         self.network_ = _architecture(self.encoder_.modes, hidden, n_out, self.additive)
+        alpha = _AUTO_ALPHA[self.additive] if self.alpha == "auto" else float(self.alpha)
         settings = {"batch_size": int(self.batch_size), "max_iter": int(self.max_iter),
-                    "learning_rate": float(self.learning_rate_init), "alpha": float(self.alpha),
+                    "learning_rate": float(self.learning_rate_init), "alpha": alpha,
                     "tol": float(self.tol), "n_iter_no_change": int(self.n_iter_no_change)}
         results = self._run_parallel(
             "training", started,
@@ -382,24 +386,80 @@ class _MonotonicNet(TabularModel):
         """Model units to the estimator's link scale (regressors undo the target scaling)."""
         return values
 
-    def _link_scores(self, X):
-        binned = self._binned(X)
+    def _scores(self, binned):
+        """Link-scale scores, (n, n_out), of a `terms.BinnedColumns`: the model's own scoring."""
         if self.additive:
-            return A.raw_scores(self, binned)
-        out = self._to_target(self._network_output(binned.columns), shift=True)
+            raw = A.raw_scores(self, binned)
+            return raw.reshape(len(raw), -1)
+        return self._to_target(self._network_output(binned.columns), shift=True)
+
+    def _link_scores(self, X):
+        out = self._scores(self._binned(X))
         return out[:, 0] if out.shape[1] == 1 else out
 
-    def explain(self, X):
-        """Per-row contributions of each feature (link scale) as a DataFrame; needs
-        `additive=True` (a full network has no per-feature terms)."""
-        return A.explain(self, X)
+    def explain(self, X, background=None):
+        """Per-row explanation on the link scale as a DataFrame, one column per feature (per
+        (class, feature) for more than two classes).
 
-    def term_importances(self):
-        """Mean absolute contribution of each feature's term; needs `additive=True`."""
-        return A.term_importances(self)
+        With `additive=True`, each feature's term: a row's terms plus `intercept_` equal its raw
+        score. A full network has no terms; it gives each feature's Shapley value against the
+        rows of `background` (default: rows drawn from the fitted bins; see `attributions`): a
+        row's values plus `attrs["baseline"]` (the background's mean raw score) equal its raw
+        score, and `attrs["method"]` says whether they are exact.
+        """
+        if self.additive:
+            if background is not None:
+                raise ValueError("background is for a full network's attributions; an additive "
+                                 "network explains through its terms.")
+            return A.explain(self, X)
+        return V.shapley_values(self, X, background).frame
+
+    def attributions(self, X, background=None, *, max_exact=10, n_permutations=4,
+                     random_state=0):
+        """Shapley values of each feature for each row of X (link scale) against the rows of
+        `background` (default: rows drawn from the fitted bins), exact for up to `max_exact`
+        features and sampled beyond, with standard errors: `glassbox._network_views.Attributions`.
+        """
+        return V.shapley_values(self, X, background, max_exact=max_exact,
+                                n_permutations=n_permutations, random_state=random_state)
+
+    def partial_dependence(self, feature, X=None, *, grid_size=30, n_rows=100, random_state=0):
+        """ICE curves of at most `n_rows` rows of X (default: rows drawn from the fitted bins)
+        over a grid of `feature`'s values and their average, with the check that the curves are
+        monotone where the model is by construction:
+        `glassbox._network_views.PartialDependence`."""
+        return V.partial_dependence(self, feature, X, grid_size=grid_size, n_rows=n_rows,
+                                    random_state=random_state)
+
+    def pair_dependence(self, features, X=None, *, grid_size=12, n_rows=100, random_state=0):
+        """The partial dependence on two features jointly, e.g. ("age", "sbp"):
+        `glassbox._network_views.PairDependence`."""
+        return V.pair_dependence(self, features, X, grid_size=grid_size, n_rows=n_rows,
+                                 random_state=random_state)
+
+    def monotonicity_certificate(self, X=None, *, grid_size=50, n_rows=200, random_state=0):
+        """A DataFrame, one row per feature: the declared direction, the monotonicity that holds
+        by construction (read off the fitted layers) and why, and the check that verified it on
+        `grid_size` points per feature for at most `n_rows` rows of X (default: rows drawn from
+        the fitted bins), with its largest violation. Unconstrained features say "none" and how
+        often their ICE curves rose or fell."""
+        return V.monotonicity_certificate(self, X, grid_size=grid_size, n_rows=n_rows,
+                                          random_state=random_state)
+
+    def term_importances(self, X=None, background=None):
+        """Mean absolute contribution of each feature, largest first: of its term over the
+        training data (`additive=True`), or of its Shapley value over the rows of X (default:
+        the background rows) for a full network."""
+        if self.additive:
+            if X is not None or background is not None:
+                raise ValueError("X and background are for a full network's attributions; an "
+                                 "additive network's importances are its terms'.")
+            return A.term_importances(self)
+        return V.importances(self, X, background)
 
     def summary(self):
-        """One row per term, most important first; needs `additive=True`."""
+        """One row per term, most important first; needs `additive=True` (for a full network,
+        see `monotonicity_certificate` and `term_importances`)."""
         return A.summary(self)
 
     def _family_state(self):
@@ -480,13 +540,17 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
         Units of the monotone block's hidden layers (the free block has hidden_layer_sizes[0]).
     n_knots : int, default=8
         Knots per continuous feature in additive mode.
-    learning_rate_init, alpha, batch_size, max_iter : Adam step size, L2 penalty, minibatch
-        size and maximum epochs (scikit-learn's MLP names).
+    learning_rate_init, batch_size, max_iter : Adam step size, minibatch size and maximum
+        epochs (scikit-learn's MLP names).
+    alpha : float or "auto", default="auto"
+        L2 penalty on the weights; "auto" is 1e-3 for a full network and 1e-5 in additive mode
+        (the values cross-validation chose; a full network has far more weights to restrain).
     validation_fraction : float or None, default=0.15
         Rows held out (stratified) for early stopping; the best epoch's weights are kept.
     n_iter_no_change, tol : early-stopping patience (epochs) and relative improvement.
-    n_seeds : int, default=1
-        Independent trainings averaged (on the logit scale, which keeps monotonicity).
+    n_seeds : int, default=5
+        Independent trainings averaged (on the logit scale, which keeps monotonicity), each
+        with its own validation split: an ensemble generalises better than one network.
     categorical_features : "auto", array-like or None, default="auto"
         As for the boosted GAM; categorical features are one-hot encoded (unconstrained).
     n_jobs, random_state, verbose : seeds in parallel, reproducibility, progress bar.

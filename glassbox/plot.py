@@ -5,7 +5,9 @@ Every function draws with plain matplotlib on the `ax` (or `fig`) it is given, o
 and returns it; nothing calls `plt.show`, so any backend works. Only the public terms structure is
 read (the contract of `glassbox.terms`: `terms_`, `intercept_`, `features_`, `link_`,
 `classes_` for classifiers, `explain`, `term_importances`), so any model exposing it can be
-plotted; a model without terms (a full monotonic network) is a TypeError that says so.
+plotted. A full monotonic network has no terms: `plot_shape`, `plot_interaction` and
+`plot_contributions` draw what it gives instead (its `partial_dependence`, `pair_dependence` and
+Shapley-value `explain`); the other plots need terms and say so with a TypeError.
 
 Artists carry a `gid` naming what they show, with ":<class>" appended for one class of a
 multiclass model:
@@ -14,8 +16,12 @@ multiclass model:
   whose baseline is the lower bound), "bars" (category bars), "interval" (vertical error segments
   of bars and points), "missing" / "unseen" (points of the bins drawn apart, on a side panel),
   "density" (training counts on a strip beneath), "reference" (the line at 0 or 1);
+* `plot_shape` of a full network: "pdp" (the partial dependence), "ice" (the ICE curves, a
+  LineCollection, or markers for a categorical feature), "missing" / "missing_ice" (their values
+  at the missing value, on a side panel);
 * `plot_interaction`: "heatmap"; `plot_importances`: "importance";
-* `plot_contributions`: "intercept", "contributions", "prediction", "probability" (the text);
+* `plot_contributions`: "intercept" ("baseline" for a full network), "contributions",
+  "prediction", "probability" (the text);
 * `plot_fairness_tradeoff` (a table from `glassbox.fairness.compare_strategies`, no model):
   "strategies" (the points).
 """
@@ -25,6 +31,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.ticker import FuncFormatter, Locator, NullLocator
 from mpl_toolkits.axes_grid1 import make_axes_locatable
@@ -41,7 +48,8 @@ _MAX_EDGE_LABELS = 8
 # public plots
 # --------------------------------------------------------------------------------------------------
 
-def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=True, class_=None):
+def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=True, class_=None,
+               X=None):
     """Draw a main effect: a step curve (continuous) or bars (categorical) with a band of
     ± `interval` × the bag standard deviation, the training data's density on a strip beneath,
     and the missing bin (when training had missing values) and the unseen category bin on a
@@ -50,7 +58,15 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     `scale="odds"` (classifiers) draws exp(score), the odds ratio against the average patient,
     on a log axis; `scale="logit"` draws raw scores. A multiclass model draws one curve per class,
     or only `class_`.
+
+    A full monotonic network (no terms) draws the feature's partial dependence over the rows of
+    `X` (default: rows drawn from its fitted bins) with their ICE curves and the missing value,
+    and says in the title whether the feature is monotone by construction; `interval` and
+    `density` do not apply. `X` is for full networks only.
     """
+    if _is_network(model):
+        return _plot_dependence(model, term, ax, scale, class_, X)
+    _no_rows(X)
     term = _term(model, term, "plot_shape")
     if term.is_pair:
         raise ValueError(f"{term.name!r} is a pair; draw it with plot_interaction.")
@@ -89,7 +105,7 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     return ax
 
 
-def plot_interaction(model, pair, *, ax=None, scale="logit", class_=None):
+def plot_interaction(model, pair, *, ax=None, scale="logit", class_=None, X=None):
     """Draw a pair term as a heatmap with a diverging colormap centred at no effect.
 
     Each of the pair's bins is one equal-sized cell (the pair's bins are quantile bins, so cells
@@ -97,15 +113,19 @@ def plot_interaction(model, pair, *, ax=None, scale="logit", class_=None):
     appears as the first row/column, set apart by a white line, when training had missing values;
     the unseen bin is left out (no training data, so it scores 0). A multiclass model needs
     `class_`.
+
+    A full monotonic network (no terms) draws the two features' joint partial dependence over
+    the rows of `X` (default: rows drawn from its fitted bins), `pair` naming two features, e.g.
+    ("age", "sbp"), centred at its mean; `X` is for full networks only.
     """
+    if _is_network(model):
+        return _plot_pair_dependence(model, pair, ax, scale, class_, X)
+    _no_rows(X)
     term = _term(model, pair, "plot_interaction")
     if not term.is_pair:
         raise ValueError(f"{term.name!r} is a main effect; draw it with plot_shape.")
     _check_scale(model, scale)
-    outputs = _outputs(model, term, class_)
-    if len(outputs) > 1:
-        raise ValueError("A multiclass pair is drawn one class at a time: pass class_, one of "
-                         f"{list(model.classes_)}.")
+    outputs = _one_class(model, _outputs(model, term, class_))
     ax = _axes(ax, (5.6, 4.4))
     shown = [_heatmap_bins(term, axis) for axis in (0, 1)]
     scores = outputs[0][1][np.ix_(*shown)]
@@ -192,21 +212,29 @@ def plot_fairness_tradeoff(comparison, *, x="demographic_parity_difference", y="
     return ax
 
 
-def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
+def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background=None):
     """A waterfall for one patient: from the intercept, add each term's contribution (largest
     |contribution| first, the rest grouped as "other terms") to reach the raw score; classifiers
     also show the predicted probability. A multiclass model shows `class_`, by default the
-    predicted class."""
-    require_terms(model, "plot_contributions")
+    predicted class.
+
+    A full monotonic network (no terms) starts from its baseline, the mean raw score of the
+    `background` rows, and adds each feature's Shapley value (its `explain`); the title says
+    whether they are exact. `background` is for full networks only.
+    """
+    network = _is_network(model)
+    if not network:
+        require_terms(model, "plot_contributions")
+        _no_rows(background, "background")
     given, row = _one_row(model, x_row)
-    base, contributions, raw, probability, label = _explained_row(model, given, class_)
+    base, contributions, raw, probability, label, method = _explained_row(model, given, class_,
+                                                                           background)
     order = contributions.abs().sort_values(ascending=False, kind="stable").index
     steps = contributions[order[:top]]
-    names = [_term_label(model, _term(model, name, "plot_contributions"), row)
-             for name in steps.index]
+    names = [_step_label(model, name, row, network) for name in steps.index]
     if len(order) > top:
         steps = pd.concat([steps, pd.Series({"other": contributions[order[top:]].sum()})])
-        names.append(f"other terms ({len(order) - top})")
+        names.append(f"other {'features' if network else 'terms'} ({len(order) - top})")
     ax = _axes(ax, (7.0, 1.4 + 0.36 * (len(steps) + 2)))
     path = base + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     positions = np.arange(1, len(steps) + 1)
@@ -215,12 +243,13 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
     for position, change, right in zip(positions, steps, np.maximum(path[:-1], path[1:])):
         ax.annotate(f"{change:+.2f}", (right, position), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize="small")
-    for position, value, kind, shade in ((0, base, "intercept", "0.5"),
+    start = "baseline" if network else "intercept"
+    for position, value, kind, shade in ((0, base, start, "0.5"),
                                          (len(steps) + 1, raw, "prediction", "0.1")):
         ax.plot(value, position, "D", color=shade, ms=7, gid=kind)
         ax.axvline(value, color=shade, ls=":", lw=1, zorder=0)
     ax.set_yticks(np.arange(len(steps) + 2),
-                  [f"intercept ({base:.2f})", *names, f"prediction ({raw:.2f})"])
+                  [f"{start} ({base:.2f})", *names, f"prediction ({raw:.2f})"])
     ax.set_ylim(len(steps) + 1.6, -0.6)
     span = np.ptp(path) or 1.0
     ax.set_xlim(path.min() - 0.08 * span, path.max() + 0.2 * span)
@@ -230,7 +259,117 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None):
     if probability is not None:
         target = "probability" if label is None else f"P({label}) ="
         summary += f"  →  {target} {probability:.1%}"
+    if method is not None:
+        summary += f"\n{method}"
     ax.set_title(summary, fontsize="medium", gid="probability")
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------
+# full networks: what they give instead of terms
+# --------------------------------------------------------------------------------------------------
+
+def _is_network(model):
+    """A full monotonic network: no terms, but views computed by evaluating it."""
+    return not hasattr(model, "terms_") and hasattr(model, "partial_dependence")
+
+
+def _no_rows(rows, name="X"):
+    if rows is not None:
+        raise ValueError(f"{name} is for a full network's partial dependence or attributions; a "
+                         "model made of terms draws its terms.")
+
+
+def _plot_dependence(model, feature, ax, scale, class_, X):
+    """`plot_shape` of a full network: light ICE curves, their average in bold, the missing
+    value on a side panel, and whether the feature is monotone by construction in the title."""
+    _check_scale(model, scale)
+    dependence = model.partial_dependence(feature, X)
+    ax = _axes(ax, (6.4, 4.2))
+    if scale == "odds":
+        ax.set_yscale("log")
+        _ratio_ticks(ax.yaxis)
+    categorical = dependence.kind == "categorical"
+    selected = _selected(model, dependence.ice.ndim == 2, class_)
+    offsets, _ = _offsets(len(selected), width=0.5)
+    side = (make_axes_locatable(ax).append_axes("right", size=0.75, pad=0.12, sharey=ax)
+            if dependence.missing is not None else None)
+    for i, (offset, (label, k)) in enumerate(zip(offsets, selected)):
+        color = f"C{i}"
+        ice = dependence.ice if k is None else dependence.ice[..., k]
+        if categorical:
+            x = np.arange(len(dependence.grid)) + offset
+            ax.plot(np.tile(x, len(ice)), _transform(ice, scale).ravel(), "_", ms=9, color=color,
+                    alpha=0.3, gid=_gid("ice", label))
+        else:
+            x = dependence.grid
+            curves = np.stack(np.broadcast_arrays(x, _transform(ice, scale)), axis=-1)
+            ax.add_collection(LineCollection(curves, colors=color, alpha=0.15, lw=0.7,
+                                             gid=_gid("ice", label)))
+        ax.plot(x, _transform(ice.mean(axis=0), scale), "D" if categorical else "-",
+                color=color, lw=2.2, gid=_gid("pdp", label),
+                label=label if label is not None else "_pdp")
+        if side is not None:
+            missing = dependence.missing if k is None else dependence.missing[..., k]
+            side.plot(np.full(len(missing), offset), _transform(missing, scale), "_", ms=9,
+                      color=color, alpha=0.3, gid=_gid("missing_ice", label))
+            side.plot(offset, _transform(missing.mean(), scale), "o", color=color, ms=6,
+                      gid=_gid("missing", label))
+    ax.autoscale_view()
+    if categorical:
+        ax.set_xlim(-0.6, len(dependence.grid) - 0.4)
+        _set_ticks(ax.xaxis, np.arange(len(dependence.grid)), [str(c) for c in dependence.grid])
+    if side is not None:
+        side.set_xticks([0], ["missing"], fontsize="small")
+        side.set_xlim(-0.6, 0.6)
+        side.tick_params(labelleft=False)
+    ax.set_xlabel(dependence.feature)
+    ax.set_ylabel(_dependence_label(model, scale))
+    title = dependence.feature if class_ is None else f"{dependence.feature} (class {class_})"
+    ax.set_title(f"{title}\n{_guarantee_caption(dependence)}", fontsize="medium")
+    if len(selected) > 1:
+        ax.legend(title="class", fontsize="small", title_fontsize="small")
+    return ax
+
+
+def _guarantee_caption(dependence):
+    if not dependence.direction:
+        return "not constrained: no monotone guarantee"
+    way = "non-decreasing" if dependence.direction > 0 else "non-increasing"
+    check = (f"all {dependence.ice.shape[0]} ICE curves checked" if dependence.monotone else
+             f"ICE curves break it by up to {dependence.max_violation:.2g}")
+    return f"monotone {way} by construction ({check})"
+
+
+def _dependence_label(model, scale):
+    if scale == "odds":
+        return "odds (partial dependence)"
+    return ("log-odds (partial dependence)" if _is_classifier(model)
+            else "raw score, link scale (partial dependence)")
+
+
+def _plot_pair_dependence(model, pair, ax, scale, class_, X):
+    """`plot_interaction` of a full network: its two-feature partial dependence as a heatmap
+    with a diverging colormap centred at the mean over the grid."""
+    _check_scale(model, scale)
+    dependence = model.pair_dependence(pair, X)
+    ((label, k),) = _one_class(model, _selected(model, dependence.values.ndim == 2, class_))
+    values = dependence.values if k is None else dependence.values[..., k]
+    ax = _axes(ax, (5.6, 4.4))
+    centre = float(values.mean())
+    limit = float(np.abs(values - centre).max()) or 1.0
+    norm = (LogNorm(np.exp(centre - limit), np.exp(centre + limit)) if scale == "odds"
+            else Normalize(centre - limit, centre + limit))
+    mesh = ax.pcolormesh(_transform(values, scale).T, cmap="RdBu_r", norm=norm, gid="heatmap")
+    colorbar = ax.figure.colorbar(mesh, ax=ax, label=_dependence_label(model, scale))
+    if scale == "odds":
+        _ratio_ticks(colorbar.ax.yaxis)
+    for axis, grid, has_missing, name in zip((ax.xaxis, ax.yaxis), dependence.grids,
+                                             dependence.has_missing, dependence.features):
+        _grid_ticks(axis, grid, has_missing)
+        axis.set_label_text(name)
+    title = " & ".join(dependence.features) + ": partial dependence"
+    ax.set_title(title if label is None else f"{title} (class {label})")
     return ax
 
 
@@ -260,17 +399,31 @@ def _class_index(model, class_):
     raise ValueError(f"Unknown class {class_!r}; the classes are {classes}.")
 
 
-def _outputs(model, term, class_):
-    """(class label or None, scores, stds) of every output to draw: the single output of a
-    binary classifier or regressor, else each class of a multiclass model (or only `class_`)."""
-    if term.scores.ndim == len(term.bins):
+def _selected(model, single, class_):
+    """(class label, class index) of every output to draw: (None, None) for the single output
+    of a binary classifier or regressor, else each class of a multiclass model (or `class_`)."""
+    if single:
         if class_ is not None:
             raise ValueError("class_ selects a class of a multiclass model; this model has a "
                              "single output.")
-        return [(None, term.scores, term.stds)]
+        return [(None, None)]
     classes = list(model.classes_) if class_ is None else [class_]
-    return [(c, term.scores[..., k], term.stds[..., k])
-            for c, k in ((c, _class_index(model, c)) for c in classes)]
+    return [(c, _class_index(model, c)) for c in classes]
+
+
+def _outputs(model, term, class_):
+    """(class label or None, scores, stds) of every output to draw (see `_selected`)."""
+    return [(c, term.scores, term.stds) if k is None else
+            (c, term.scores[..., k], term.stds[..., k])
+            for c, k in _selected(model, term.scores.ndim == len(term.bins), class_)]
+
+
+def _one_class(model, outputs):
+    """The outputs of a heatmap, which shows one class at a time."""
+    if len(outputs) > 1:
+        raise ValueError("A multiclass pair is drawn one class at a time: pass class_, one of "
+                         f"{list(model.classes_)}.")
+    return outputs
 
 
 def _special_bins(term, bins):
@@ -312,36 +465,39 @@ def _one_row(model, x_row):
     return (frame if hasattr(model, "feature_names_in_") else values.reshape(1, -1)), frame
 
 
-def _explained_row(model, row, class_):
-    """(intercept, contributions Series, raw score, probability or None, class label or None)
-    of one row, for `class_` (default: the predicted class) of a multiclass model."""
-    explained = model.explain(row)
+def _explained_row(model, row, class_, background):
+    """(intercept, contributions Series, raw score, probability or None, class label or None,
+    how the contributions were computed or None) of one row, for `class_` (default: the
+    predicted class) of a multiclass model. A full network's explanation starts from its
+    baseline (`attrs`) instead of an intercept."""
+    explained = model.explain(row) if background is None else model.explain(row, background)
+    intercept = explained.attrs["baseline"] if "baseline" in explained.attrs else model.intercept_
+    method = explained.attrs.get("method")
     if not isinstance(explained.columns, pd.MultiIndex):
         if class_ is not None:
             raise ValueError("class_ selects a class of a multiclass model; this model has a "
                              "single output.")
         contributions = explained.iloc[0]
-        base = float(np.asarray(model.intercept_))
+        base = float(np.asarray(intercept))
         raw = base + contributions.sum()
         link = model_link(model)
         probability = float(inverse_link(link, raw)) if link == "logit" else None
-        return base, contributions, raw, probability, None
+        return base, contributions, raw, probability, None, method
     classes = list(model.classes_)
-    raws = np.array([model.intercept_[k] + explained[c].iloc[0].sum()
-                     for k, c in enumerate(classes)])
+    raws = np.array([intercept[k] + explained[c].iloc[0].sum() for k, c in enumerate(classes)])
     k = int(np.argmax(raws)) if class_ is None else _class_index(model, class_)
     probabilities = class_probabilities(model_link(model), raws)
-    return (float(model.intercept_[k]), explained[classes[k]].iloc[0], float(raws[k]),
-            float(probabilities[k]), classes[k])
+    return (float(intercept[k]), explained[classes[k]].iloc[0], float(raws[k]),
+            float(probabilities[k]), classes[k], method)
 
 
-def _term_label(model, term, row):
-    """'name = value' for each feature of a term, from the patient's row."""
-    parts = []
-    for f in term.features:
-        name = model.features_[f].name
-        parts.append(f"{name} = {_format_value(row[name].iloc[0])}")
-    return " & ".join(parts)
+def _step_label(model, name, row, network):
+    """'name = value' for each feature of a term (the one feature of a full network's
+    attribution), from the patient's row."""
+    features = ([name] if network else
+                [model.features_[f].name
+                 for f in _term(model, name, "plot_contributions").features])
+    return " & ".join(f"{f} = {_format_value(row[f].iloc[0])}" for f in features)
 
 
 def _format_value(value):
@@ -523,5 +679,23 @@ def _cell_ticks(axis, bins, shown):
         labels += _edge_labels(bins.edges[at])
     _set_ticks(axis, positions, labels)
     if offset:
-        line = axis.axes.axvline if axis is axis.axes.xaxis else axis.axes.axhline
-        line(1, color="white", lw=1.5)
+        _missing_line(axis)
+
+
+def _grid_ticks(axis, grid, has_missing):
+    """Ticks of a partial-dependence heatmap axis with one unit cell per grid value: "missing"
+    first when present, then the values at cell centres (thinned to a readable number)."""
+    offset = int(has_missing)
+    values = grid[offset:]
+    at = np.arange(0, len(values), max(1, math.ceil(len(values) / _MAX_EDGE_LABELS)))
+    labels = ([str(v) for v in values[at]] if values.dtype == object
+              else _edge_labels(values[at].astype(float)))
+    _set_ticks(axis, [0.5] * offset + list(offset + at + 0.5), ["missing"] * offset + labels)
+    if offset:
+        _missing_line(axis)
+
+
+def _missing_line(axis):
+    """The white line setting a heatmap's missing row/column apart."""
+    line = axis.axes.axvline if axis is axis.axes.xaxis else axis.axes.axhline
+    line(1, color="white", lw=1.5)

@@ -9,7 +9,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from glassbox import _losses as L
 from glassbox import _netkernels as N
-from glassbox.datasets import make_risk_cohort
+from glassbox.datasets import make_interacting_cohort, make_risk_cohort
+from glassbox.datasets._interacting import MONOTONIC_CST, interacting_effects
 from glassbox.monotonic import (MonotonicNetClassifier, MonotonicNetRegressor, _architecture,
                                 _initial_params)
 
@@ -136,11 +137,14 @@ def test_plots_work_on_the_additive_mode(cohort):
     plt.close("all")
 
 
-def test_full_mode_has_no_terms():
+def test_full_mode_has_no_terms_but_explains_by_attributions():
     X, y, _ = make_risk_cohort(n_samples=500, n_features=4, random_state=0)
     model = MonotonicNetClassifier(max_iter=5, random_state=0).fit(X, y)
-    with pytest.raises(TypeError, match="explain needs an additive model.*additive=True"):
-        model.explain(X)
+    assert not hasattr(model, "terms_")
+    with pytest.raises(TypeError, match="summary needs an additive model.*additive=True"):
+        model.summary()
+    explained = model.explain(X.iloc[:3])
+    assert explained.attrs["exact"] and list(explained.columns) == list(X.columns)
 
 
 def test_multiclass_and_regression():
@@ -215,3 +219,92 @@ def test_json_round_trip_predicts_identically(tmp_path, estimator, additive):
     np.testing.assert_array_equal(getattr(loaded, predict)(X), getattr(model, predict)(X))
     if additive:
         np.testing.assert_array_equal(loaded.explain(X).to_numpy(), model.explain(X).to_numpy())
+
+
+def test_interacting_cohort_reproduces_its_generating_model():
+    X, y, truth = make_interacting_cohort(n_samples=40_000, random_state=0, return_truth=True)
+    effects = interacting_effects(X)
+    np.testing.assert_allclose(truth, effects - effects.mean())
+    assert abs(y.mean() - 0.30) < 0.01
+    again, y_again = make_interacting_cohort(n_samples=40_000, random_state=0)
+    pd.testing.assert_frame_equal(again, X)
+    np.testing.assert_array_equal(y_again, y)
+
+    def log_odds(**values):
+        row = {"age": 60.0, "sbp": 130.0, "egfr": 90.0, "diabetes": 0, "bmi": 27.0,
+               "lab_1": 0.0, "lab_2": 0.0, "lab_3": 0.0, **values}
+        return float(interacting_effects(pd.DataFrame([row])).sum(axis=1).iloc[0])
+
+    age_slopes = [log_odds(age=65, sbp=sbp) - log_odds(age=55, sbp=sbp) for sbp in (120, 140, 180)]
+    np.testing.assert_allclose(age_slopes, [0.1, 0.6, 1.6])  # per decade, as documented
+    egfr_slopes = [log_odds(egfr=60, diabetes=d) - log_odds(egfr=75, diabetes=d) for d in (0, 1)]
+    np.testing.assert_allclose(egfr_slopes, [0.3, 0.9])
+
+    rows = X.sample(200, random_state=0)
+    for feature, direction in MONOTONIC_CST.items():
+        grid = np.linspace(X[feature].min() - 10, X[feature].max() + 10, 60)
+        expanded = rows.loc[rows.index.repeat(len(grid))].reset_index(drop=True)
+        expanded[feature] = np.tile(grid, len(rows))
+        curves = interacting_effects(expanded).sum(axis=1).to_numpy().reshape(len(rows), -1)
+        assert (direction * np.diff(curves, axis=1) >= 0).all()
+
+    # the outcome follows the model: a logistic fit on the true terms gives the interactions
+    # their stated sizes (a weight of 1 each)
+    from sklearn.linear_model import LogisticRegression
+    terms = effects.loc[:, effects.std() > 0]
+    weights = pd.Series(LogisticRegression(C=1e6, max_iter=1000).fit(terms, y).coef_[0],
+                        index=terms.columns)
+    np.testing.assert_allclose(weights[["age & sbp", "egfr & diabetes"]], 1.0, atol=0.1)
+
+
+def test_the_full_network_learns_the_interaction_the_additive_one_cannot():
+    X, y, truth = make_interacting_cohort(n_samples=6000, random_state=1, return_truth=True)
+    train, test = np.arange(5000), np.arange(5000, 6000)
+    true = truth.sum(axis=1).to_numpy()[test]
+    error, models = {}, {}
+    for additive in (False, True):
+        model = MonotonicNetClassifier(monotonic_cst=MONOTONIC_CST, additive=additive,
+                                       random_state=0).fit(X.iloc[train], y[train])
+        fitted = model.decision_function(X.iloc[test])
+        error[additive] = np.sqrt(np.mean((fitted - fitted.mean() - true + true.mean()) ** 2))
+        models[additive] = model
+    assert error[False] < error[True] - 0.05
+
+    def age_slope(model, sbp):  # mean rise of the log-odds from age 55 to 65 at a given sbp
+        rows = X.iloc[test].assign(sbp=sbp)
+        return np.mean(model.decision_function(rows.assign(age=65))
+                       - model.decision_function(rows.assign(age=55)))
+
+    full = models[False]
+    assert age_slope(full, 170) > age_slope(full, 120) + 0.4  # truth: 1.35 vs 0.1
+    additive = models[True]
+    np.testing.assert_allclose(age_slope(additive, 170), age_slope(additive, 120))
+
+
+def test_seed_ensembles_are_reproducible_and_average_their_members():
+    X, y = make_interacting_cohort(n_samples=1500, random_state=2)
+    params = dict(monotonic_cst=MONOTONIC_CST, n_seeds=3, max_iter=20, random_state=7)
+    model = MonotonicNetClassifier(**params).fit(X, y)
+    assert len(model.params_) == 3 and model.n_iter_.shape == (3,)
+    again = MonotonicNetClassifier(n_jobs=2, **params).fit(X, y)
+    np.testing.assert_array_equal(again.decision_function(X), model.decision_function(X))
+    other = MonotonicNetClassifier(**{**params, "random_state": 8}).fit(X, y)
+    assert not np.allclose(other.decision_function(X), model.decision_function(X))
+    x = model.encoder_.transform(model._binned(X).columns)
+    members = [model.network_.forward(p, x)[:, 0] for p in model.params_]
+    np.testing.assert_allclose(model.decision_function(X), np.mean(members, axis=0))
+    assert np.std(members, axis=0).mean() > 0.01  # the members differ: averaging does work
+
+
+def test_alpha_auto_and_parameter_validation():
+    X, y = make_interacting_cohort(n_samples=400, random_state=3)
+    assert MonotonicNetClassifier().get_params()["alpha"] == "auto"
+    assert MonotonicNetClassifier().get_params()["n_seeds"] == 5
+    fast = dict(max_iter=3, n_seeds=1, random_state=0)
+    for additive, alpha in ((False, 1e-3), (True, 1e-5)):
+        auto = MonotonicNetClassifier(additive=additive, **fast).fit(X, y)
+        explicit = MonotonicNetClassifier(additive=additive, alpha=alpha, **fast).fit(X, y)
+        np.testing.assert_array_equal(auto.decision_function(X), explicit.decision_function(X))
+    for bad in (dict(alpha=-1.0), dict(alpha="strong"), dict(n_seeds=0)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            MonotonicNetClassifier(**bad).fit(X, y)
