@@ -174,9 +174,13 @@ class TabularModel(BaseEstimator):
             if not feature.has_missing and (codes == 0).any():
                 notes.append(f"{feature.name!r}: missing values (none in training)")
         if notes:
-            warnings.warn("Prediction data holds values training never saw; their terms score 0 "
-                          "(the feature's average effect): " + "; ".join(notes),
-                          UnseenValueWarning, stacklevel=outside_stacklevel())
+            treated = ("their terms score 0 (the feature's average effect)"
+                       if hasattr(self, "terms_") else
+                       "the network reads an unseen category as none of the known ones and a "
+                       "missing number as the training median")
+            warnings.warn(f"Prediction data holds values training never saw; {treated}: "
+                          + "; ".join(notes), UnseenValueWarning,
+                          stacklevel=outside_stacklevel())
 
     @property
     def link_(self):

@@ -179,11 +179,18 @@ def _warn_numeric_text(names, columns, kinds):
         share = pd.to_numeric(values, errors="coerce").notna().mean()
         if share >= NUMERIC_TEXT_SHARE:
             warnings.warn(
-                f"Column {name!r} holds text, but {share:.0%} of its values are numbers; it is "
+                f"Column {name!r} holds text, but {_share_text(share)} of its values are numbers; "
+                "it is "
                 "modelled as categorical, one bin per distinct value. To model it as a "
                 f"quantity, convert it (pd.to_numeric(X[{name!r}], errors='coerce') makes the "
                 "rest missing); to keep it categorical, list it in categorical_features.",
                 DataConversionWarning, stacklevel=outside_stacklevel())
+
+
+def _share_text(share):
+    """A share as a percentage that never rounds a part up to all, or down to none."""
+    text = f"{share:.0%}"
+    return f"{share:.1%}" if text in ("100%", "0%") and 0 < share < 1 else text
 
 
 def warn_uninformative(names, columns):
@@ -235,20 +242,27 @@ def monotone_directions(monotonic_cst, names, kinds):
     if monotonic_cst is None:
         return directions
     if isinstance(monotonic_cst, dict):
-        for key, value in monotonic_cst.items():
-            directions[feature_index(key, names, n, "monotonic_cst")] = value
+        given = {feature_index(key, names, n, "monotonic_cst"): value
+                 for key, value in monotonic_cst.items()}
     else:
-        given = np.asarray(monotonic_cst)
-        if given.shape != (n,):
-            raise ValueError(f"monotonic_cst has shape {given.shape} but the data has {n} "
-                             "features.")
-        directions[:] = given
-    if not np.isin(directions, (-1, 0, 1)).all():
-        raise ValueError("monotonic_cst values must be -1, 0 or 1.")
+        values = list(monotonic_cst) if not isinstance(monotonic_cst, str) else None
+        if values is None or len(values) != n:
+            raise ValueError(f"monotonic_cst has {'no' if values is None else len(values)} "
+                             f"entries but the data has {n} features.")
+        given = dict(enumerate(values))
+    for j, value in given.items():
+        # exactly -1, 0 or 1: 0.5, "+1" or True would otherwise pass as a number
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float,
+                                                                         np.floating)) \
+                or value not in (-1, 0, 1):
+            raise ValueError(f"monotonic_cst: the direction of {names[j]!r} must be -1, 0 or 1, "
+                             f"got {value!r}.")
+        directions[j] = int(value)
     for j in np.flatnonzero(directions):
         if kinds[j] == CATEGORICAL:
-            raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical; a "
-                             "monotone constraint needs an ordered (numeric) feature.")
+            raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical (it holds "
+                             "text, even one cell of it, or is declared in categorical_features); "
+                             "a monotone constraint needs an ordered (numeric) feature.")
     return directions
 
 

@@ -249,7 +249,7 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
         ax.plot(value, position, "D", color=shade, ms=7, gid=kind)
         ax.axvline(value, color=shade, ls=":", lw=1, zorder=0)
     ax.set_yticks(np.arange(len(steps) + 2),
-                  [f"{start} ({base:.2f})", *names, f"prediction ({raw:.2f})"])
+                  [f"{start} ({base:.2f})", *names, f"raw score ({raw:.2f})"])
     ax.set_ylim(len(steps) + 1.6, -0.6)
     span = np.ptp(path) or 1.0
     ax.set_xlim(path.min() - 0.08 * span, path.max() + 0.2 * span)

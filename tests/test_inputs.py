@@ -180,3 +180,24 @@ def test_duplicate_column_names_and_an_empty_fit_are_errors(cohort):
         BoostedGAMClassifier().fit(pd.concat([X, X[["age"]]], axis=1), y)
     with pytest.raises(ValueError, match=r"Found array with 0 sample\(s\)"):
         BoostedGAMClassifier().fit(X.iloc[:0], y[:0])
+
+
+@pytest.mark.parametrize("direction", [0.5, -0.3, 2, "+1", True, None])
+@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, MonotonicNetClassifier])
+def test_a_direction_is_exactly_minus_one_zero_or_one(estimator, direction):
+    """A fractional or textual direction would otherwise switch the constraint off quietly."""
+    X = pd.DataFrame({"age": np.arange(200.0), "bp": np.arange(200.0)[::-1]})
+    y = np.arange(200) % 2
+    with pytest.raises(ValueError, match=r"direction of 'age' must be -1, 0 or 1, got"):
+        estimator(monotonic_cst={"age": direction}).fit(X, y)
+    with pytest.raises(ValueError, match=r"direction of 'bp' must be -1, 0 or 1"):
+        estimator(monotonic_cst=[1, direction]).fit(X, y)
+
+
+def test_one_text_cell_in_a_constrained_column_says_why_it_is_categorical():
+    X = pd.DataFrame({"creatinine": np.linspace(0.5, 3, 300)}).astype(object)
+    X.iloc[7, 0] = "1.2 mg/dL"
+    y = np.arange(300) % 2
+    with pytest.warns(DataConversionWarning, match=r"99\.7% of its values are numbers"), \
+            pytest.raises(ValueError, match="categorical \\(it holds text, even one cell"):
+        BoostedGAMClassifier(monotonic_cst={"creatinine": 1}).fit(X, y)

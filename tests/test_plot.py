@@ -294,7 +294,7 @@ def test_waterfall_runs_from_the_intercept_to_the_decision_function(cohort, clas
     probability = classifier.predict_proba(row)[0, 1]
     assert f"{probability:.1%}" in one(ax, "probability").get_text()
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0].startswith("intercept") and labels[-1].startswith("prediction")
+    assert labels[0].startswith("intercept") and labels[-1].startswith("raw score")
     assert labels[-2] == f"other terms ({len(classifier.terms_) - 4})"
 
 
