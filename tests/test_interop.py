@@ -93,7 +93,7 @@ def awkward_rows(X, ebm):
     missing values in every column, unseen categories, and a numeric category given as text,
     as a float and as a boolean."""
     kinds = dict(zip(ebm.feature_names_in_, ebm.feature_types_in_))
-    cuts = {name: np.concatenate([np.asarray(level, dtype=float) for level in levels])
+    cuts = {name: np.concatenate([[], *(np.asarray(level, dtype=float) for level in levels)])
             for name, levels in zip(ebm.feature_names_in_, ebm.bins_)
             if kinds[name] == "continuous"}
     n = max(len(values) for values in cuts.values())
@@ -293,6 +293,82 @@ def test_to_interpret_needs_one_pair_binning_per_feature(imported):
         to_interpret(other)
 
 
+def test_excluded_features_are_left_out_and_predict_as_interpret(cohort):
+    """interpret's exclude= leaves a feature without terms or bins; the imported model leaves it
+    out, reads DataFrames by name, and predicts as the EBM on the full DataFrame."""
+    X, y = cohort
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ebm = ebm_classes.ExplainableBoostingClassifier(
+            **EBM_SETTINGS, feature_types=FEATURE_TYPES, interactions=[("age", "bun")],
+            exclude=["race", "creatinine", ("sex", "age")]).fit(X, y)
+    assert len(ebm.bins_[2]) == 0  # what made the import crash
+    model = from_interpret(ebm)
+    assert [f.name for f in model.features_] == ["age", "sex", "asthma", "bun",
+                                                  "o2_saturation", "stage"]
+    assert list(model.feature_names_in_) == [f.name for f in model.features_]
+    assert model.provenance_["features_without_terms"] == ["race", "creatinine"]
+    assert model.edit_log_[-1]["details"]["features_without_terms"] == ["race", "creatinine"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Extra columns present")  # interpret ignores them
+        assert_same_predictions(model, ebm, X)
+        assert_same_predictions(model, ebm, awkward_rows(X, ebm))
+        back = to_interpret(model)
+        assert_same_predictions(back, ebm, awkward_rows(X, ebm))
+
+
+def test_round_trip_keeps_provenance_and_edit_log(cohort):
+    """to_interpret leaves the glassbox model's provenance and edit log on the EBM;
+    from_interpret restores them (never interpret's default parameters, which trained
+    nothing) and adds an import entry."""
+    X, y = cohort
+    gam = BoostedGAMClassifier(outer_bags=2, max_rounds=150, interactions=2,
+                               random_state=0).fit(X, y)
+    edited = edit.set_term_scores(gam, "bun", 0.3, between=(60, None), reason="cap")
+    back = to_interpret(edited)
+    assert back.glassbox_provenance_["estimator"] == "BoostedGAMClassifier"
+    assert back.glassbox_provenance_["params"]["max_rounds"] == 150
+    assert [e["edit"] for e in back.glassbox_edit_log_] == ["set_term_scores"]
+    again = from_interpret(back)
+    assert again.provenance_ == back.glassbox_provenance_
+    assert again.provenance_["params"]["outer_bags"] == 2  # glassbox's, not interpret's 14
+    assert again.provenance_["params"]["learning_rate"] == gam.learning_rate != 0.015
+    assert [e["edit"] for e in again.edit_log_] == ["set_term_scores", "import"]
+    assert again.edit_log_[0] == edited.edit_log_[0]
+    np.testing.assert_array_equal(again.predict_proba(X), edited.predict_proba(X))
+
+    imported = from_interpret(to_interpret(again))  # twice round: the log grows, no defaults
+    assert [e["edit"] for e in imported.edit_log_] == ["set_term_scores", "import", "import"]
+    assert imported.provenance_ == edited.provenance_ | {"params": back.glassbox_provenance_[
+        "params"]}
+
+
+def test_a_changed_export_does_not_claim_the_old_history(cohort):
+    """Refitting the exported EBM trains a new model from scratch with interpret's defaults;
+    editing its scores in interpret changes it too: either way the carried history no longer
+    describes it, so from_interpret warns and does not restore it, and reports parameters
+    only for an EBM interpret fitted."""
+    X, y = cohort
+    gam = BoostedGAMClassifier(outer_bags=1, max_rounds=100, interactions=0,
+                               random_state=0).fit(X, y)
+    edited_in_interpret = to_interpret(gam)
+    edited_in_interpret.term_scores_[0] = edited_in_interpret.term_scores_[0] + 0.1
+    with pytest.warns(UserWarning, match="state has changed since"):
+        model = from_interpret(edited_in_interpret)
+    assert model.provenance_["library"] == "interpret" and "params" not in model.provenance_
+    assert "not by interpret" in model.provenance_["trained"]
+    assert [e["edit"] for e in model.edit_log_] == ["import"]
+
+    refitted = to_interpret(gam)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        refitted.set_params(outer_bags=1, max_rounds=50, n_jobs=1).fit(X, y)
+    assert not np.array_equal(refitted.predict_proba(X), gam.predict_proba(X))
+    with pytest.warns(UserWarning, match="state has changed since"):
+        model = from_interpret(refitted)
+    assert model.provenance_["params"]["max_rounds"] == 50  # what did train it
+
+
 def test_interpret_errors_name_what_is_unsupported(cohort, monkeypatch):
     import interpret
     X, y = cohort
@@ -302,6 +378,9 @@ def test_interpret_errors_name_what_is_unsupported(cohort, monkeypatch):
         from_interpret(LinearGAM())
     with pytest.raises(TypeError, match="additive model"):
         to_interpret(object())
+    with pytest.raises(TypeError, match="to_interpret takes a glassbox model made of terms.*"
+                                        "got LogisticGAM"):
+        to_interpret(LogisticGAM(s(0)).fit(X[["age"]].to_numpy(), y))
     numbers = X[["age", "creatinine", "bun"]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -350,11 +429,18 @@ def test_imported_gam_is_within_1e_3_of_pygam(reference, family):
     features, so every reference value has a bin of its own on both axes."""
     X, y = reference
     gam = family(TERMS).fit(X.to_numpy(), gam_targets(X, y)[family])
-    model = from_pygam(gam, X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the pair, between whole numbers
+        model = from_pygam(gam, X)
     assert [t.name for t in model.terms_] == ["age", "sbp", "site", "creatinine",
                                               "heart_rate & resp_rate"]
     measured = np.abs(link_scale(model, X) - gam._linear_predictor(X.to_numpy())).max()
     assert measured == model.provenance_["max_discrepancy_link"] < 1e-3
+    by_term = model.provenance_["max_discrepancy_link_by_term"]
+    assert max(by_term, key=by_term.get) == "heart_rate & resp_rate"
+    assert by_term["site"] < 1e-12  # factors are exact
+    assert (measured <= model.provenance_["max_discrepancy_link_between"]
+            <= sum(by_term.values()) + 1e-12)
     if family is LogisticGAM:
         assert list(model.classes_) == [0, 1]
         np.testing.assert_allclose(model.predict_proba(X)[:, 1], gam.predict_proba(X.to_numpy()),
@@ -364,15 +450,23 @@ def test_imported_gam_is_within_1e_3_of_pygam(reference, family):
 
 
 def test_fine_grid_of_many_distinct_values_is_within_1e_3():
-    """With more distinct reference values than grid_size, bins follow the data and the
-    effects' steepness; the default grid keeps effects varying by about 5 and 3 within 1e-3."""
+    """With more distinct reference values than grid_size, bins follow the effects' curves;
+    the default grid keeps effects varying by about 5 and 3 within 1e-3 on the reference rows
+    and within about 1e-3 anywhere in the range."""
     rng = np.random.default_rng(1)
     x = rng.normal(size=(12_000, 2))
     gam = LinearGAM(s(0) + s(1)).fit(x, np.sin(x[:, 0]) + 0.5 * x[:, 1]
                                      + rng.normal(size=len(x)) * 0.3)
-    model = from_pygam(gam, x)
-    assert model.features_[0].bins.n_values == 8192
-    assert model.provenance_["max_discrepancy_link"] < 1e-3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = from_pygam(gam, x)
+    assert 8000 < model.features_[0].bins.n_values <= 8192
+    provenance = model.provenance_
+    assert provenance["max_discrepancy_link"] < 1e-3
+    assert provenance["max_discrepancy_link_between"] < 1.5e-3
+    uniform = rng.uniform(x.min(axis=0), x.max(axis=0), size=(20_000, 2))
+    measured = np.abs(link_scale(model, uniform) - gam._linear_predictor(uniform)).max()
+    assert measured <= provenance["max_discrepancy_link_between"] + 1e-12
 
 
 def test_continuous_tensor_term_is_approximate_and_says_so(reference):
@@ -388,13 +482,17 @@ def test_continuous_tensor_term_is_approximate_and_says_so(reference):
 
 
 def test_tensor_term_with_a_categorical_axis(reference):
-    """Ages are whole years, so each has an equal-width bin of its own: exact on them."""
+    """Ages are whole years, few enough for each to have a bin of its own centred on it:
+    exact on them; the site axis keeps its levels."""
     X, y = reference
     columns = X[["age", "site"]].to_numpy()
     gam = LogisticGAM(te(0, 1, dtype=["numerical", "categorical"])).fit(columns, y)
-    model = from_pygam(gam, columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # between whole years: about 0.01
+        model = from_pygam(gam, columns)
     assert model.features_[1].kind == "categorical"
-    assert model.terms_[0].bin_shape == (258, 6)
+    assert model.terms_[0].bin_shape == (model.features_[0].bins.n_bins, 6)
+    assert model.features_[0].bins.n_values <= 256
     assert model.provenance_["max_discrepancy_link"] < 1e-9
 
 
@@ -418,12 +516,16 @@ def test_missing_unseen_and_out_of_range_values(reference):
 def test_pygam_import_records_where_the_model_came_from(reference):
     X, y = reference
     gam = LogisticGAM(s(0) + f(6)).fit(X.to_numpy(), y)
-    model = from_pygam(gam, X.to_numpy(), grid_size=512)
+    with pytest.warns(UserWarning, match="between its values"):
+        model = from_pygam(gam, X.to_numpy(), grid_size=512)
     provenance = model.provenance_
     assert provenance["library"] == "pygam" and provenance["version"] == pygam.__version__
     assert provenance["estimator"] == "LogisticGAM"
     assert provenance["grid_size"] == 512 and provenance["reference_rows"] == len(X)
     assert provenance["terms"] == "s(0) + f(6) + intercept"
+    assert provenance["term_features"] == {"s(0)": ["x0"], "f(6)": ["x6"]}
+    assert provenance["reference_range"]["x0"] == [X["age"].min(), X["age"].max()]
+    assert "x6" not in provenance["reference_range"]  # a factor: its levels are its categories
     assert model.edit_log_[0]["edit"] == "import"
     assert [f.name for f in model.features_][:2] == ["x0", "x1"]
     assert not hasattr(model, "feature_names_in_")
@@ -435,6 +537,131 @@ def test_narrow_reference_data_warn(reference):
     gam = LinearGAM(s(0)).fit(X.to_numpy(), gam_targets(X, y)[LinearGAM])
     with pytest.warns(UserWarning, match="X_reference covers .* of feature 'age'"):
         from_pygam(gam, X[X["age"] < 60])
+
+
+@pytest.mark.parametrize("levels", [[-0.7, 0.3, 1.3], [0.5, 1.5], [-1.2346, 0.1, 0.9, 3.0],
+                                    [-0.7165, 0.5262, 1.769], [0, 1, 5]])
+def test_factor_levels_score_as_pygam_scores_them(levels):
+    """pyGAM's f() cuts [lowest level - 0.5, highest + 0.5] into as many equal intervals as it
+    saw levels and scores a value by its interval; the imported factor's categories are the
+    reference levels, each scored as pyGAM scores it: non-integer, negative and unevenly spaced
+    (two levels in one interval, [0, 1, 5]) levels alike, without an unseen-value warning."""
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.normal(size=600), rng.choice(levels, 600)])
+    target = np.sin(x[:, 0]) + np.searchsorted(levels, x[:, 1]) + rng.normal(size=600) * 0.2
+    gam = LinearGAM(s(0) + f(1)).fit(x, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnseenValueWarning)
+        model = from_pygam(gam, x)
+        rows = x[:len(levels)].copy()
+        rows[:, 1] = levels
+        np.testing.assert_allclose(model.predict(rows), gam.predict(rows), atol=1e-9)
+    assert model.features_[1].bins.categories == sorted(float(v) for v in levels)
+    np.testing.assert_allclose(model.predict(x), gam.predict(x), atol=1e-9)
+    assert model.provenance_["max_discrepancy_link"] < 1e-9
+
+
+def test_factor_levels_missing_from_the_reference_warn():
+    rng = np.random.default_rng(4)
+    x = rng.choice([-0.5, 0.5, 1.5], size=(300, 1))
+    gam = LinearGAM(f(0)).fit(x, x[:, 0] + rng.normal(size=300))
+    with pytest.warns(UserWarning, match="fitted on 3 levels, and X_reference holds 2"):
+        model = from_pygam(gam, x[x[:, 0] < 1])
+    assert model.features_[0].bins.categories == [-0.5, 0.5]
+
+
+def sparse_reference(n=300, seed=0):
+    """A small cohort of few, widely spread distinct values (as in the 299-row heart failure
+    records): whole ages, ejection fractions on 17 levels, creatinine to one decimal, a skewed
+    enzyme level."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({
+        "age": rng.choice(np.arange(40, 96), n).astype(float),
+        "ejection_fraction": rng.choice([14, 15, 17, 20, 25, 30, 35, 38, 40, 45, 50, 55, 60,
+                                         62, 65, 70, 80], n).astype(float),
+        "serum_creatinine": np.round(np.exp(rng.normal(0.2, 0.45, n)).clip(0.5, 9.4), 1),
+        "cpk": np.round(np.exp(rng.normal(5.8, 1.1, n)).clip(23, 7861))})
+    logit = (0.05 * (X["age"] - 60) - 0.06 * (X["ejection_fraction"] - 38)
+             + 1.2 * np.log(X["serum_creatinine"]) + 0.0002 * (X["cpk"] - 580))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(logit - 0.8)))).astype(int)
+    return X, y
+
+
+def test_sparse_reference_discrepancy_is_measured_between_values():
+    """Fitted on 224 rows of few distinct values, pyGAM's splines bend between them. The grid
+    follows the curves, so held-out rows are as close as the reference rows; the figure
+    reported between the reference values bounds the difference at any row within the range
+    (a grid of one bin per reference value was off by 0.5 on held-out rows while reporting
+    1e-15)."""
+    X, y = sparse_reference()
+    train, test = X.iloc[:224], X.iloc[224:]
+    gam = LogisticGAM(s(0) + s(1) + s(2) + s(3)).fit(train.to_numpy(), y[:224])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = from_pygam(gam, train)
+    provenance = model.provenance_
+    assert provenance["max_discrepancy_link"] < 1e-9  # a bin centred on each reference value
+    bound = provenance["max_discrepancy_link_between"]
+    assert bound == pytest.approx(sum(provenance["max_discrepancy_link_by_term"].values()),
+                                  rel=0.5)
+    inside = test[((test >= train.min()) & (test <= train.max())).all(axis=1)]
+    held_out = np.abs(link_scale(model, inside) - gam._linear_predictor(inside.to_numpy()))
+    rng = np.random.default_rng(1)
+    uniform = pd.DataFrame(rng.uniform(train.min(), train.max(), size=(20_000, 4)),
+                           columns=train.columns)
+    anywhere = np.abs(link_scale(model, uniform) - gam._linear_predictor(uniform.to_numpy()))
+    assert held_out.max() <= anywhere.max() <= bound + 1e-12
+    assert bound < 5e-3
+
+    with pytest.warns(UserWarning, match=r"between its values \(most in term"):
+        coarse = from_pygam(gam, train, grid_size=256)
+    coarse_held_out = np.abs(link_scale(coarse, inside)
+                             - gam._linear_predictor(inside.to_numpy())).max()
+    assert coarse_held_out <= coarse.provenance_["max_discrepancy_link_between"]
+    assert coarse.provenance_["max_discrepancy_link_between"] > 10 * bound
+
+
+def test_pair_discrepancy_between_values_is_measured(reference):
+    X, y = reference
+    columns = X[["bmi", "creatinine"]].to_numpy()
+    gam = LinearGAM(te(0, 1)).fit(columns, 0.5 * columns[:, 0] * np.log(columns[:, 1]))
+    with pytest.warns(UserWarning, match="differs from the pyGAM model"):
+        model = from_pygam(gam, columns, pair_grid_size=64)
+    rng = np.random.default_rng(2)
+    uniform = rng.uniform(columns.min(axis=0), columns.max(axis=0), size=(20_000, 2))
+    measured = np.abs(link_scale(model, uniform) - gam._linear_predictor(uniform)).max()
+    assert measured <= model.provenance_["max_discrepancy_link_between"] * 1.05
+
+
+def test_feature_names_pick_columns_by_name(reference):
+    """pyGAM reads features by position; a DataFrame in another order is an error naming
+    feature_names (when a column lies outside the range pyGAM saw there), and feature_names
+    reads it by name."""
+    X, y = reference
+    gam = LinearGAM(s(0) + l(2) + f(6)).fit(X.to_numpy(), gam_targets(X, y)[LinearGAM])
+    model = from_pygam(gam, X)
+    shuffled = X[list(reversed(X.columns))]
+    with pytest.raises(ValueError, match="X_reference column 'site' .*feature_names="):
+        from_pygam(gam, shuffled)
+    named = from_pygam(gam, shuffled, feature_names=list(X.columns))
+    assert [f.name for f in named.features_] == list(X.columns)
+    np.testing.assert_array_equal(named.predict(shuffled), model.predict(X))
+    from_array = from_pygam(gam, X.to_numpy(), feature_names=list(X.columns))
+    np.testing.assert_array_equal(from_array.predict(shuffled), model.predict(X))
+    with pytest.raises(ValueError, match="feature_names has 3 names"):
+        from_pygam(gam, X, feature_names=["age", "sbp", "site"])
+    with pytest.raises(ValueError, match="feature_names: X_reference has no column 'pulse'"):
+        from_pygam(gam, X, feature_names=[*X.columns[:-1], "pulse"])
+
+
+def test_reference_needs_rows_and_values(reference):
+    X, y = reference
+    gam = LinearGAM(s(0) + f(6)).fit(X.to_numpy(), gam_targets(X, y)[LinearGAM])
+    with pytest.raises(ValueError, match="X_reference has 1 row; it needs at least 2"):
+        from_pygam(gam, X.iloc[:1])
+    few = X[X["age"].isin([60, 61, 62])]
+    with pytest.warns(UserWarning, match="only 3 distinct value.* of feature 'age'"):
+        from_pygam(gam, few)
 
 
 def test_pygam_errors_name_what_is_unsupported(reference, monkeypatch):

@@ -51,13 +51,21 @@ def _plain(value):
 
 
 def imported_model(features, terms, intercept, *, link, classes, feature_names_in, source,
-                   details):
+                   details, history=None):
     """A glassbox model built from imported pieces, its provenance naming the `source` (library,
     version, estimator and anything else worth keeping) and the import date, and its edit log
-    opening with an "import" entry."""
+    opening with an "import" entry.
+
+    `history`, a (provenance, edit log) pair carried by the imported object from an earlier
+    glassbox model, replaces that provenance and is continued by the "import" entry."""
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    provenance = {**source, "date": when, "imported_with": f"glassbox {__version__}"}
+    if history is None:
+        provenance, edit_log = {**source, "date": when,
+                                "imported_with": f"glassbox {__version__}"}, ()
+    else:
+        provenance, edit_log = history
     model = build_model(features, terms, intercept, link=link, classes=classes,
-                        provenance=provenance, feature_names_in=feature_names_in)
+                        provenance=provenance, edit_log=edit_log,
+                        feature_names_in=feature_names_in)
     reason = f"imported from {source['library']} {source['version']} {source['estimator']}"
     return _logged(model, "import", None, reason, details)

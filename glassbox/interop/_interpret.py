@@ -12,13 +12,26 @@ onto them.
 interpret reads categories as text (the number 1 and the text "1" are both the category "1"); an
 imported categorical feature therefore lists both the text and the number for a category that
 reads as a number, in one bin.
+
+A feature no term reads and interpret kept no bins for (interpret's `exclude=`) is left out of
+the imported model, which reads DataFrames by name and so ignores that column, as interpret does.
+
+`to_interpret` leaves the glassbox model's provenance and edit log on the EBM it writes
+(`glassbox_provenance_`, `glassbox_edit_log_`, and `glassbox_state_`, a digest of the state it
+wrote); `from_interpret` restores them while the EBM's state still matches the digest.
 """
+
+import copy
+import hashlib
+import json
+import warnings
 
 import numpy as np
 
 from .._binning import Bins
 from .._losses import CLASSIFIER_LINKS
 from .._model_file import _same_bins
+from .._tabular import outside_stacklevel
 from ..terms import Feature, Term, model_link, require_terms
 from ._common import check_version, imported_model, is_estimator, json_ready
 
@@ -47,8 +60,13 @@ def from_interpret(ebm):
         on any input, missing values and unseen categories included. `stds` are interpret's
         `standard_deviations_` (the spread over outer bags), `weights` and `counts` its
         `bin_weights_`. The provenance names interpret, its version, the estimator, its
-        parameters and monotone constraints, and the import date; the edit log opens with an
-        "import" entry.
+        parameters and monotone constraints (only for an EBM interpret fitted), and the import
+        date; the edit log opens with an "import" entry. An EBM written by `to_interpret`
+        (and unchanged since) instead gives back the provenance and edit log of the glassbox
+        model it was written from, the edit log continued by the "import" entry. A feature no
+        term reads and interpret kept no bins for (`exclude=`) is left out: the model reads
+        DataFrames by name, so it predicts as the EBM on the full DataFrame; an array must
+        leave that column out.
     """
     if not is_estimator(ebm, "interpret", _ESTIMATORS):
         raise TypeError("from_interpret takes an interpret ExplainableBoostingClassifier or "
@@ -67,8 +85,12 @@ def from_interpret(ebm):
             raise ValueError(f"ebm: term {name!r} reads {len(features)} features; glassbox terms "
                              "read one or two.")
     terms = [_imported_term(ebm, i) for i in range(len(ebm.term_features_))]
+    read = {f for t in terms for f in t.features}
+    kept = [j for j in range(len(ebm.feature_names_in_)) if j in read or len(ebm.bins_[j])]
+    left_out = [str(ebm.feature_names_in_[j]) for j in range(len(ebm.feature_names_in_))
+                if j not in kept]
     features, spread = [], []
-    for j in range(len(ebm.feature_names_in_)):
+    for j in kept:
         feature, levels, spread_main = _imported_feature(ebm, j, terms)
         features.append(feature)
         for term in terms:
@@ -77,17 +99,35 @@ def from_interpret(ebm):
         if spread_main:
             spread.append(feature.name)
             _spread_main(terms, j, feature.bins)
+    position = {j: k for k, j in enumerate(kept)}
+    for term in terms:
+        term.features = tuple(position[f] for f in term.features)
     intercept = np.asarray(ebm.intercept_, dtype=float)
     intercept = intercept if link == "softmax" else float(intercept.ravel()[0])
-    constraints = ebm.monotone_constraints
+    history = _carried_history(ebm)
     source = {"library": "interpret", "version": interpret.__version__,
-              "estimator": type(ebm).__name__, "params": json_ready(ebm.get_params()),
-              "monotone_constraints": {name: int(d) for name, d in zip(
-                  ebm.feature_names_in_, constraints or ()) if d}}
+              "estimator": type(ebm).__name__}
+    details = {"terms": len(terms), "mains_spread_over_pair_cuts": spread}
+    if left_out:
+        details["features_without_terms"] = left_out
+    if history is not None:
+        details["history"] = ("provenance and edit log of the glassbox model that "
+                              "glassbox.interop.to_interpret wrote, restored")
+    else:
+        if hasattr(ebm, "bagged_scores_"):  # fitted by interpret: its parameters trained it
+            source["params"] = json_ready(ebm.get_params())
+            constraints = ebm.monotone_constraints
+            source["monotone_constraints"] = {
+                name: int(d) for name, d in zip(ebm.feature_names_in_, constraints or ()) if d}
+        else:
+            source["trained"] = ("not by interpret (the EBM has no bagged_scores_): its "
+                                 "parameters did not train it and are not recorded")
+        if left_out:
+            source["features_without_terms"] = left_out
     return imported_model(features, terms, intercept, link=link,
                           classes=getattr(ebm, "classes_", None),
-                          feature_names_in=list(ebm.feature_names_in_), source=source,
-                          details={"terms": len(terms), "mains_spread_over_pair_cuts": spread})
+                          feature_names_in=[str(ebm.feature_names_in_[j]) for j in kept],
+                          source=source, details=details, history=history)
 
 
 def to_interpret(model):
@@ -97,14 +137,25 @@ def to_interpret(model):
     built with `build_model` or imported. The EBM
     carries the bins, scores, standard deviations and bin weights, so `predict`,
     `predict_proba`, `eval_terms`, `term_importances` and `explain_global` work (interpret's
-    dashboard shows it); it holds no training data, so it cannot be refitted, and the plots' axis
-    ranges come from the bins rather than the data. Categories are matched as interpret matches
-    them, as text: a category 1.0 is interpret's "1", which the number 1, the text "1" and True
-    all match. `from_interpret(to_interpret(model))` predicts exactly as `model`.
+    dashboard shows it); it holds no training data, and the plots' axis ranges come from the
+    bins rather than the data. Its parameters are interpret's defaults, which did not train it:
+    calling its `fit` trains a new EBM from scratch with them, discarding the exported terms.
+    Categories are matched as interpret matches them, as text: a category 1.0 is interpret's
+    "1", which the number 1, the text "1" and True all match.
+
+    The EBM also carries the glassbox model's provenance (`glassbox_provenance_`, with the
+    estimator's parameters for a fitted glassbox estimator) and edit log
+    (`glassbox_edit_log_`), and `glassbox_state_`, a digest of the state written; while the
+    EBM's state matches it, `from_interpret(to_interpret(model))` restores them, predicting
+    exactly as `model`.
 
     Needs interpret 0.6 or 0.7, and one binning per feature for its main effects and one for its
     pairs (as every glassbox estimator fits them).
     """
+    if not any(cls.__module__.split(".")[0] == "glassbox" for cls in type(model).__mro__):
+        raise TypeError("to_interpret takes a glassbox model made of terms (an additive model: "
+                        "a fitted BoostedGAM, an edited, built or imported model), got "
+                        f"{type(model).__name__}.")
     require_terms(model, "to_interpret")
     import interpret
     from interpret.glassbox import ExplainableBoostingClassifier, ExplainableBoostingRegressor
@@ -135,6 +186,9 @@ def to_interpret(model):
     ebm.intercept_ = intercept if link in CLASSIFIER_LINKS else float(intercept[0])
     ebm.link_, ebm.link_param_ = {"softmax": "mlogit"}.get(link, link), np.nan
     ebm.has_fitted_ = True
+    ebm.glassbox_provenance_ = _exported_provenance(model)
+    ebm.glassbox_edit_log_ = copy.deepcopy(list(getattr(model, "edit_log_", [])))
+    ebm.glassbox_state_ = _state_digest(ebm)
     return ebm
 
 
@@ -257,8 +311,57 @@ def _spread_main(terms, j, fine):
     main.scores, main.stds, main.bins = main.scores[table], main.stds[table], (fine,)
 
 
+def _carried_history(ebm):
+    """(provenance, edit log) that `to_interpret` left on the EBM, or None; a warning and None
+    when the EBM's state has changed since (refitted or edited in interpret)."""
+    provenance = getattr(ebm, "glassbox_provenance_", None)
+    if provenance is None:
+        return None
+    if getattr(ebm, "glassbox_state_", None) != _state_digest(ebm):
+        warnings.warn("This EBM carries the provenance and edit log of the glassbox model that "
+                      "glassbox.interop.to_interpret wrote it from, but its state has changed "
+                      "since (refitted or edited in interpret); that history no longer "
+                      "describes it and is not restored.", UserWarning,
+                      stacklevel=outside_stacklevel())
+        return None
+    return (copy.deepcopy(dict(provenance)),
+            copy.deepcopy(list(getattr(ebm, "glassbox_edit_log_", []))))
+
+
+def _state_digest(ebm):
+    """sha256 of what an EBM predicts with: its link, intercept, term features and scores and
+    bins."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([str(ebm.link_), [list(map(int, f)) for f in ebm.term_features_],
+                              [str(n) for n in ebm.feature_names_in_]]).encode())
+    for array in [ebm.intercept_, *ebm.term_scores_]:
+        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    for levels in ebm.bins_:
+        for level in levels:
+            if isinstance(level, dict):
+                digest.update(json.dumps(sorted((str(k), int(v)) for k, v in level.items()))
+                              .encode())
+            else:
+                digest.update(np.ascontiguousarray(level, dtype=np.float64).tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
 # --------------------------------------------------------------------------------------------------
 # to interpret
+
+
+def _exported_provenance(model):
+    """The glassbox model's provenance, with the estimator's parameters when it is the fitted
+    glassbox estimator that provenance names (they trained it)."""
+    provenance = copy.deepcopy(dict(getattr(model, "provenance_", None) or {}))
+    if ("params" not in provenance and provenance.get("library") == "glassbox"
+            and provenance.get("estimator") == type(model).__name__
+            and hasattr(model, "get_params")):
+        params = json_ready(model.get_params())
+        if params:
+            provenance["params"] = params
+    return provenance
 
 
 def _feature_levels(terms, j, feature):

@@ -2,17 +2,26 @@
 
 A pyGAM term is a smooth function (a spline, a line, a tensor-product surface) or a per-level
 constant (a factor); glassbox terms are constant per bin. A continuous feature is cut where its
-main effects need it (between neighbouring reference values, or finely where the reference data
-are dense or the effect is steep) and where its tensor terms need it (equal-width bins), and each
-bin is scored with the pyGAM term at the centre of the reference values it holds; a factor's
-levels become categories. The result approximates pyGAM within the grid's resolution, and the
-largest difference on the reference data is measured and recorded.
+terms' curves change: the cuts are equally spaced in a measure dominated by the curve's own
+variation over the reference range (so bins are narrow where the curve is steep and wide where
+it is flat), together with a cut halfway between neighbouring reference values when there are
+few enough of them (so each reference value has a bin of its own and is scored exactly). Each bin
+is scored with the pyGAM term at the centre of the reference values it holds, or at its own
+centre when it holds none. A factor's categories are its levels in the reference data, each
+scored exactly as pyGAM scores it.
+
+The result approximates pyGAM within the grid's resolution; the largest difference is measured
+on the reference rows and at probe points between them (between neighbouring reference values,
+and on both sides of every cut), and both are recorded.
 """
 
+import math
 import warnings
 
 import numpy as np
+import pandas as pd
 
+from .._additive import UnseenValueWarning
 from .._binning import Bins
 from .._model_file import MAX_VALUE_BINS
 from .._tabular import outside_stacklevel, table_columns
@@ -23,19 +32,26 @@ SUPPORTED_VERSIONS = ((0, 9), (0, 12))
 """The pyGAM versions (major, minor) whose fitted state is read here."""
 
 GRID_SIZE = 8192
-"""Default number of bins per continuous feature that a main effect reads."""
+"""Default largest number of bins per continuous feature that a main effect reads."""
 
 PAIR_GRID_SIZE = 256
-"""Default largest number of bins per feature of a tensor (pair) term."""
+"""Default largest number of bins per continuous feature of a tensor (pair) term."""
 
 TOLERANCE = 1e-3
-"""Link-scale discrepancy on the reference data above which `from_pygam` warns."""
+"""Link-scale discrepancy (on the reference rows or between them) above which `from_pygam`
+warns."""
+
+FEW_VALUES = 5
+"""A spline's feature with fewer distinct reference values than this draws a warning."""
 
 _LINKS = {"IdentityLink": "identity", "LogitLink": "logit", "LogLink": "log"}
 _BLOCK_ROWS = 65536  # grid points evaluated at a time (bounds memory for large pair grids)
+_CURVE_SHARE = 0.8  # share of the cut measure given to the curve's variation (rest: range, rows)
+_PAIR_LINES = 33  # lines across the other feature along which a surface's variation is probed
 
 
-def from_pygam(gam, X_reference, *, grid_size=GRID_SIZE, pair_grid_size=PAIR_GRID_SIZE):
+def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
+               pair_grid_size=PAIR_GRID_SIZE):
     """A glassbox model approximating a fitted pyGAM model on a fine grid.
 
     Parameters
@@ -44,34 +60,49 @@ def from_pygam(gam, X_reference, *, grid_size=GRID_SIZE, pair_grid_size=PAIR_GRI
         logit or log link) made of spline `s()`, linear `l()`, factor `f()` and two-feature
         tensor `te()` terms, of pyGAM 0.9 to 0.12
     X_reference : array-like or DataFrame of shape (n_samples, n_features)
-        Data covering the range the model will be used on, typically the training data (no
-        missing values, as for pyGAM). Its range sets the grid, its rows give each bin's count
-        and weight and centre the terms, and the discrepancy is measured on it. Column names of
-        a DataFrame become the feature names (the model then reads DataFrames by name).
+        Data covering the range the model will be used on, typically the training data (at
+        least 2 rows, no missing values, as for pyGAM). Its range sets the grid, its rows give
+        each bin's count and weight and centre the terms, its levels are the factors'
+        categories, and the discrepancy is measured on it and between its values. pyGAM keeps
+        no column names and reads features by position, so the columns are taken by position
+        (a DataFrame's names then become the feature names) unless `feature_names` is given.
+        Each column is checked against the range pyGAM saw for the feature at its position:
+        a column mostly outside it is an error (the columns are probably not in pyGAM's order).
+    feature_names : list of str, optional
+        The names of pyGAM's features, in the order pyGAM reads them (its column positions).
+        A DataFrame `X_reference` is then read by these names, whatever its column order (other
+        columns are ignored); an array is read by position and its columns get these names.
+        The imported model reads DataFrames by name.
     grid_size : int, default=8192
-        Largest number of bins per continuous feature for its main effects (`s()`, `l()`).
-        With at most this many distinct reference values, each value has a bin of its own
-        (cut halfway to its neighbours), so the main effects are exact on the reference data;
-        otherwise the bins are equally spaced in a measure averaging the shares of reference
-        rows, of the range and of the main effects' variation, so that no bin spans more than
-        3 / grid_size of any of them.
+        Largest number of bins per continuous feature for its main effects (`s()`, `l()`), up
+        to 65534. The cuts are equally spaced in a measure that is 80% the main effects'
+        variation over the reference range, 10% the range and 10% the reference rows, and no
+        more are made than keep each bin's variation below about 1e-3 / (number of such
+        features); with at most grid_size / 4 distinct reference values, each value also gets
+        a bin of its own centred on it (exact on the reference rows).
     pair_grid_size : int, default=256
-        Bins of equal width over the reference range per continuous feature of a tensor term
-        (a pair holds up to pair_grid_size² scores).
+        Largest number of bins per continuous feature of a tensor (pair) term, up to 65534
+        (a pair holds up to pair_grid_size² scores), laid out the same way from the surface's
+        largest variation along that feature.
 
     Returns
     -------
     AdditiveClassifier or AdditiveRegressor
         Made by `glassbox.build_model`. Each bin is scored with the pyGAM term at the centre of
-        the reference values it holds (of its part of the reference range when it holds none);
-        the scores are centred on the reference data, the means going to the intercept, so a
-        missing value or an unseen factor level scores 0 (the term's reference average). A
-        value outside the reference range scores as the nearest edge bin (pyGAM
-        extrapolates). `stds` are the terms' standard errors from pyGAM's coefficient
-        covariance; `counts` and `weights` are reference rows per bin.
-        `provenance_["max_discrepancy_link"]` is the largest absolute difference between the
-        model's and pyGAM's link-scale predictions on `X_reference`; above 1e-3 a warning
-        suggests a finer grid.
+        the reference values it holds (at its own centre when it holds none); the scores are
+        centred on the reference data, the means going to the intercept, so a missing value or
+        an unseen factor level scores 0 (the term's reference average). A value outside the
+        reference range scores as the nearest edge bin: constant extrapolation, where pyGAM
+        extrapolates its curves. `stds` are the terms' standard errors from pyGAM's coefficient
+        covariance; `counts` and `weights` are reference rows per bin. The provenance records
+        `max_discrepancy_link`, the largest absolute difference between the model's and pyGAM's
+        link-scale predictions on the reference rows, and `max_discrepancy_link_between`, the
+        largest at any row within the reference range: the sum over terms of each term's
+        largest difference at probe points between the reference values (both sides of every
+        cut, halfway between neighbouring values, eight points per bin), per term in
+        `max_discrepancy_link_by_term`; above 1e-3 either draws a warning. It also records
+        `reference_range` per continuous feature and `term_features`, the feature names each
+        pyGAM term reads.
     """
     if not is_estimator(gam, "pygam", ("GAM",)):
         raise TypeError(f"from_pygam takes a pyGAM GAM (LinearGAM, LogisticGAM, PoissonGAM, "
@@ -92,22 +123,27 @@ def from_pygam(gam, X_reference, *, grid_size=GRID_SIZE, pair_grid_size=PAIR_GRI
         if not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_VALUE_BINS:
             raise ValueError(f"{name} must be an integer from 1 to {MAX_VALUE_BINS}, got "
                              f"{size!r}.")
-    names, X = _reference(X_reference, gam.statistics_["m_features"])
+    n_features = gam.statistics_["m_features"]
+    names, X = _reference(X_reference, n_features, feature_names)
     labels = names or [f"x{j}" for j in range(X.shape[1])]
     pieces = [(i, t, _margins(t)) for i, t in enumerate(gam.terms)
               if type(t).__name__ != "Intercept"]
-    features, pair_bins = _features(gam, X, labels, pieces, grid_size, pair_grid_size)
+    levels = _check_columns(X, labels, pieces)
+    features, pair_bins = _features(gam, X, labels, pieces, levels, grid_size, pair_grid_size)
     intercept = sum(float(gam.coef_[gam.terms.get_coef_indices(i)][0])
                     for i, t in enumerate(gam.terms) if type(t).__name__ == "Intercept")
-    terms, used = [], set()
+    terms, used, term_features, errors = [], set(), {}, {}
     for i, term, margins in pieces:
         feature_idx = tuple(j for j, _, _ in margins)
         bins = tuple(pair_bins[j] if len(feature_idx) == 2 else features[j].bins
                      for j in feature_idx)
         name = " & ".join(labels[j] for j in feature_idx)
-        name = name if name not in used else f"{name} ({term})"
+        name = name if name not in used else f"{name} ({term!r})"
         used.add(name)
+        term_features[repr(term)] = [labels[j] for j in feature_idx]
         scores, stds = _evaluate(gam, i, term, feature_idx, bins, X)
+        low, high, at = _term_error(gam, i, term, feature_idx, bins, scores, X)
+        errors[name] = (low, high, at)
         weights = _reference_counts(X, feature_idx, bins)
         scores, mean = center(scores, weights)
         intercept += float(mean)
@@ -115,131 +151,301 @@ def from_pygam(gam, X_reference, *, grid_size=GRID_SIZE, pair_grid_size=PAIR_GRI
     source = {"library": "pygam", "version": pygam.__version__, "estimator": type(gam).__name__,
               "params": json_ready(gam.get_params()),
               "distribution": type(gam.distribution).__name__, "terms": str(gam.terms),
+              "term_features": term_features,
               "grid_size": int(grid_size), "pair_grid_size": int(pair_grid_size),
-              "reference_rows": int(X.shape[0])}
+              "reference_rows": int(X.shape[0]),
+              "reference_range": {labels[j]: [float(X[:, j].min()), float(X[:, j].max())]
+                                  for j, f in enumerate(features) if f.kind == "continuous"}}
     model = imported_model(features, terms, intercept, link=link,
                            classes=[0, 1] if link == "logit" else None,
                            feature_names_in=names, source=source,
                            details={"terms": len(terms), "grid_size": int(grid_size),
                                     "pair_grid_size": int(pair_grid_size)})
-    read_as = X_reference if names is not None else X  # a frame is read by name
-    discrepancy = float(np.abs(model._raw(read_as) - gam._linear_predictor(X)).max())
-    model.provenance_ = {**model.provenance_, "max_discrepancy_link": discrepancy}
-    if discrepancy > TOLERANCE:
-        warnings.warn(f"The imported model differs from the pyGAM model by up to "
-                      f"{discrepancy:.3g} on the link scale on X_reference; a larger grid_size "
-                      "(main effects) or pair_grid_size (tensor terms) brings it closer.",
+    on_rows = _rows_discrepancy(model, gam, X, levels)
+    between = max(sum(high for _, high, _ in errors.values()),
+                  -sum(low for low, _, _ in errors.values()), 0.0)
+    by_term = {name: max(-low, high) for name, (low, high, _) in errors.items()}
+    model.provenance_ = {**model.provenance_, "max_discrepancy_link": on_rows,
+                         "max_discrepancy_link_between": between,
+                         "max_discrepancy_link_by_term": by_term}
+    if max(on_rows, between) > TOLERANCE:
+        worst = max(by_term, key=by_term.get)
+        point = ", ".join(f"{v:.6g}" for v in errors[worst][2])
+        where = f" (most in term {worst!r}: {by_term[worst]:.3g} at {point})"
+        warnings.warn(f"The imported model differs from the pyGAM model by up to {on_rows:.3g} "
+                      f"on the link scale on X_reference's rows and by up to {between:.3g} "
+                      f"between its values{where}; a larger grid_size (main effects) or "
+                      "pair_grid_size (tensor terms), up to 65534, brings it closer.",
                       UserWarning, stacklevel=outside_stacklevel())
     return model
 
 
-def _reference(X_reference, n_features):
-    """(column names or None, float matrix) of the reference data, checked."""
-    names, columns = table_columns(X_reference)
+# --------------------------------------------------------------------------------------------------
+# the reference data
+
+
+def _reference(X_reference, n_features, feature_names):
+    """(feature names or None, float matrix in pyGAM's column order) of the reference data,
+    checked."""
+    if feature_names is not None:
+        feature_names = _feature_names(feature_names, n_features)
+        if isinstance(X_reference, pd.DataFrame):
+            absent = [n for n in feature_names if n not in X_reference.columns]
+            if absent:
+                raise ValueError(f"feature_names: X_reference has no column {absent[0]!r} (of "
+                                 f"{absent}); its columns are {list(X_reference.columns)}.")
+            _, columns = table_columns(X_reference, select=feature_names)
+        else:
+            _, columns = table_columns(X_reference)
+        names = feature_names
+    else:
+        names, columns = table_columns(X_reference)
     if len(columns) != n_features:
         raise ValueError(f"X_reference has {len(columns)} columns; the pyGAM model reads "
-                         f"{n_features}.")
+                         f"{n_features}: pass the columns pyGAM was fitted on, in its order, "
+                         "or name them with feature_names=.")
     try:
         X = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
     except (TypeError, ValueError):
         raise ValueError("X_reference must be numeric, as pyGAM's input is.") from None
     if not np.isfinite(X).all():
         raise ValueError("X_reference holds missing or infinite values; pyGAM takes neither.")
+    if X.shape[0] < 2:
+        raise ValueError(f"X_reference has {X.shape[0]} row; it needs at least 2 (typically "
+                         "the training data): its range sets the grid, its rows centre the "
+                         "terms and check the import.")
     return names, X
 
 
+def _feature_names(feature_names, n_features):
+    if isinstance(feature_names, str):
+        raise ValueError("feature_names must be a list of column names, got a string.")
+    names = list(feature_names)
+    if not all(isinstance(n, str) for n in names):
+        raise ValueError(f"feature_names must be strings, got {names}.")
+    if len(names) != n_features:
+        raise ValueError(f"feature_names has {len(names)} names; the pyGAM model reads "
+                         f"{n_features} features.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"feature_names holds a name twice: {names}.")
+    return names
+
+
 def _margins(term):
-    """[(feature index, "numerical" or "categorical", pyGAM edge knots)] of a supported term."""
+    """[(feature index, "numerical" or "categorical", the pyGAM term part)] of a supported
+    term."""
     kind = type(term).__name__
     if kind not in ("SplineTerm", "LinearTerm", "FactorTerm", "TensorTerm"):
-        raise ValueError(f"gam: term {term} ({kind}) is not supported; supported are s(), l(), "
+        raise ValueError(f"gam: term {term!r} ({kind}) is not supported; supported are s(), l(), "
                          "f() and te() of two features.")
     if getattr(term, "by", None) is not None:
-        raise ValueError(f"gam: term {term} has a 'by' variable, which is not supported.")
+        raise ValueError(f"gam: term {term!r} has a 'by' variable, which is not supported.")
     parts = list(term) if kind == "TensorTerm" else [term]
     if len(parts) > 2:
-        raise ValueError(f"gam: term {term} reads {len(parts)} features; glassbox terms read "
+        raise ValueError(f"gam: term {term!r} reads {len(parts)} features; glassbox terms read "
                          "one or two.")
     dtype = {"LinearTerm": "numerical", "FactorTerm": "categorical"}
-    return [(int(p.feature), dtype.get(kind, getattr(p, "dtype", "numerical")),
-             np.asarray(p.edge_knots_, dtype=float)) for p in parts]
+    return [(int(p.feature), dtype.get(kind, getattr(p, "dtype", "numerical")), p)
+            for p in parts]
 
 
-def _features(gam, X, labels, pieces, grid_size, pair_grid_size):
-    """(One Feature per column, {feature: the bins its tensor terms use}).
+def _fitted_range(part, dtype):
+    """The range of a feature pyGAM saw when fitting a term part: its edge knots, which a
+    categorical part widens by 0.5 on each side."""
+    low, high = np.asarray(part.edge_knots_, dtype=float)[[0, -1]]
+    return (low + 0.5, high - 0.5) if dtype == "categorical" else (low, high)
 
-    A factor's bins are its levels. A continuous feature's cuts are those of its main effects
-    (`_main_cuts`, at most `grid_size` bins) together with those of its tensor terms
-    (`pair_grid_size` bins of equal width over the reference range); a feature no term reads
-    has a single bin.
+
+def _check_columns(X, labels, pieces):
+    """Check each column against the range pyGAM saw for the feature at its position; return
+    {factor feature: its levels}, the distinct reference values within pyGAM's range.
+
+    A column of which fewer than half the values lie in pyGAM's fitted range (widened by 1%) is
+    an error: it is probably another feature. A spline's feature with very few distinct values,
+    and a factor missing levels pyGAM was fitted on or holding levels outside them, warn.
     """
-    kinds, knots, mains, paired = {}, {}, {}, set()
-    for i, term, margins in pieces:
-        for j, dtype, edge_knots in margins:
+    kinds, parts = {}, {}
+    for _, term, margins in pieces:
+        for j, dtype, part in margins:
             if kinds.setdefault(j, dtype) != dtype:
                 raise ValueError(f"gam: feature {labels[j]!r} is numerical in one term and "
                                  "categorical in another, which glassbox cannot represent.")
-            knots.setdefault(j, []).append(edge_knots)
+            parts.setdefault(j, []).append((type(term).__name__, part))
+    levels = {}
+    for j in sorted(parts):
+        column = X[:, j]
+        ranges = [_fitted_range(part, kinds[j]) for _, part in parts[j]]
+        low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
+        slack = 0.01 * (high - low) + 1e-9 * max(abs(low), abs(high), 1.0)
+        inside = (column >= low - slack) & (column <= high + slack)
+        if inside.mean() < 0.5:
+            raise ValueError(
+                f"X_reference column {labels[j]!r} (position {j}) does not look like the "
+                f"feature pyGAM read at position {j}: {inside.mean():.0%} of its values lie in "
+                f"[{low:.6g}, {high:.6g}], the range pyGAM was fitted on. pyGAM reads features "
+                "by position: pass X_reference's columns in the order the GAM was fitted on, or "
+                "name them in that order with feature_names=.")
+        distinct = np.unique(column)
+        if kinds[j] == "categorical":
+            known = distinct[(distinct >= low - 1e-9 * max(abs(low), 1.0))
+                             & (distinct <= high + 1e-9 * max(abs(high), 1.0))]
+            levels[j] = known
+            if len(known) < len(distinct):
+                outside = distinct[~np.isin(distinct, known)]
+                warnings.warn(
+                    f"X_reference holds levels {outside[:5].tolist()} of factor {labels[j]!r} "
+                    f"outside [{low:.6g}, {high:.6g}], the levels pyGAM was fitted on (pyGAM's "
+                    "predict refuses them); the imported model scores them as unseen (0), and "
+                    "the discrepancy is measured without those rows.", UserWarning,
+                    stacklevel=outside_stacklevel())
+            fitted = max((int(part.n_splines) for kind, part in parts[j]
+                          if kind == "FactorTerm"), default=0)
+            if len(known) < fitted:
+                warnings.warn(
+                    f"pyGAM's factor {labels[j]!r} was fitted on {fitted} levels, and "
+                    f"X_reference holds {len(known)} of them; the imported model's categories "
+                    "are the levels in X_reference, so a missing level scores as unseen (0). "
+                    "Pass reference data holding every level (typically the training data).",
+                    UserWarning, stacklevel=outside_stacklevel())
+        else:
+            if low < column.min() or high > column.max():
+                warnings.warn(
+                    f"X_reference covers [{column.min():.6g}, {column.max():.6g}] of feature "
+                    f"{labels[j]!r}, but the pyGAM model was fitted on [{low:.6g}, "
+                    f"{high:.6g}]; outside the reference range the imported model repeats its "
+                    "edge bins' scores (pyGAM extrapolates). Pass reference data covering the "
+                    "range the model is used on.", UserWarning, stacklevel=outside_stacklevel())
+            splines = any(kind != "LinearTerm" for kind, _ in parts[j])
+            if splines and len(distinct) < FEW_VALUES:
+                warnings.warn(
+                    f"X_reference holds only {len(distinct)} distinct value(s) of feature "
+                    f"{labels[j]!r}, which a spline reads: the grid covers only their range, "
+                    "and the centring and the discrepancy check rest on them. Pass more "
+                    "reference rows (typically the training data).", UserWarning,
+                    stacklevel=outside_stacklevel())
+    return levels
+
+
+# --------------------------------------------------------------------------------------------------
+# the grid
+
+
+def _features(gam, X, labels, pieces, levels, grid_size, pair_grid_size):
+    """(One Feature per column, {feature: the bins its tensor terms use}).
+
+    A factor's bins are its levels. A continuous feature's cuts are those of its main effects
+    (`_cuts` of their summed curve, at most `grid_size` bins) together with those of its tensor
+    terms (`_cuts` of the surfaces' variation along it, at most `pair_grid_size` bins); a
+    feature no term reads has a single bin.
+    """
+    mains, pairs = {}, {}
+    for i, term, margins in pieces:
         if len(margins) == 1:
             mains.setdefault(margins[0][0], []).append((i, term))
         else:
-            paired.update(j for j, _, _ in margins)
+            for axis, (j, _, _) in enumerate(margins):
+                pairs.setdefault(j, []).append((i, term, margins, axis))
+    continuous = [j for j in mains if j not in levels]
+    step = TOLERANCE / max(len(continuous) + len(pairs), 1)
     features, pair_bins = [], {}
     for j, label in enumerate(labels):
         column = X[:, j]
-        if kinds.get(j) == "categorical":
-            low, high = knots[j][0][0] + 0.5, knots[j][0][-1] - 0.5
-            bins = pair = Bins("categorical", categories=np.arange(low, high + 1).tolist())
+        if j in levels:
+            bins = pair = Bins("categorical", categories=levels[j].tolist())
         else:
-            _warn_narrow_range(label, column.min(), column.max(), knots.get(j, []))
-            main = _main_cuts(gam, X, j, mains[j], grid_size) if j in mains else []
-            tensor = _equal_width_cuts(column, pair_grid_size) if j in paired else []
-            bins = Bins("continuous", edges=np.union1d(main, tensor))
-            pair = (bins if np.array_equal(tensor, bins.edges)
-                    else Bins("continuous", edges=tensor))
+            main = tensor = np.empty(0)
+            if j in mains:
+                probe = _probe(column, grid_size)
+                curve = sum(_term_values(gam, i, term, _points(X, (j,), (probe,)))[0]
+                            for i, term in mains[j])
+                main = _cuts(column, probe, curve, grid_size, step)
+            if j in pairs:
+                probe = _probe(column, pair_grid_size)
+                steepness = sum(_surface_variation(gam, X, j, probe, *entry)
+                                for entry in pairs[j])
+                tensor = _cuts(column, probe, None, pair_grid_size, step, steepness)
+            edges = np.union1d(main, tensor)
+            if len(edges) >= MAX_VALUE_BINS:
+                raise ValueError(f"grid_size and pair_grid_size together give feature "
+                                 f"{label!r} {len(edges) + 1} bins; a feature holds at most "
+                                 f"{MAX_VALUE_BINS}: lower one of them.")
+            bins = Bins("continuous", edges=edges)
+            pair = bins if np.array_equal(tensor, edges) else Bins("continuous", edges=tensor)
         features.append(Feature(label, bins.kind, bins, False))
-        if j in paired:
+        if j in pairs:
             pair_bins[j] = pair
     return features, pair_bins
 
 
-def _equal_width_cuts(column, n_bins):
-    """Cuts of `n_bins` bins of equal width over the column's range."""
-    low, high = column.min(), column.max()
-    return np.unique(low + (high - low) * np.arange(1, n_bins) / n_bins) if high > low else []
+def _probe(column, n_bins):
+    """Points equally spaced over the column's range at which a curve is followed: eight per
+    bin, at least 4097 and at most 2^18 + 1."""
+    n_points = min(max(8 * n_bins, 4096), 2**18) + 1
+    return np.linspace(column.min(), column.max(), n_points)
 
 
-def _main_cuts(gam, X, j, mains, n_bins):
-    """Cuts of at most `n_bins` bins for feature j's main effects `mains`: one bin per distinct
-    reference value when there are few enough (cut halfway between neighbours), else bins
-    equally spaced in a measure averaging the share of reference rows, of the range and of the
-    main effects' variation: a bin spans at most 3 / n_bins of each, so bins are narrow where
-    the data are dense and where the effect is steep."""
-    column = X[:, j]
+def _cuts(column, probe, curve, n_bins, step, steepness=None):
+    """Cuts of at most `n_bins` bins over the column's range that follow a curve (its values at
+    `probe`) or a steepness (its absolute change between neighbouring probe points).
+
+    The curve's cuts are equally spaced in a measure that is 80% the curve's variation, 10% the
+    range and 10% the reference rows (a bin spans at most 1.25 / n of the variation, 10 / n of
+    the range and of the rows, for n such bins); n is the budget, or fewer when fewer keep each
+    bin's variation below `step`. With at most n_bins / 4 distinct reference values, each value
+    also gets a bin of its own centred on it (a cut halfway between each two neighbours, and
+    one more so that the value's bin reaches as far on each side): scored at the value, the
+    bin is exact there and no further off than its own half-width elsewhere.
+    """
     values = np.unique(column)
-    if len(values) <= n_bins:
-        return (values[:-1] + values[1:]) / 2
+    if len(values) < 2:
+        return np.empty(0)
     low, high = values[0], values[-1]
-    probe = np.linspace(low, high, 2 * n_bins + 1)
-    effect = sum(_term_values(gam, i, term, _points(X, (j,), (probe,)))[0] for i, term in mains)
-    variation = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(effect)))])
-    shares = [(probe - low) / (high - low),
-              np.searchsorted(np.sort(column), probe, side="right") / len(column),
-              variation / variation[-1] if variation[-1] > 0 else variation]
-    measure = np.mean(shares, axis=0)
-    return np.unique(np.interp(np.arange(1, n_bins) / n_bins, measure, probe))
+    exact = len(values) <= n_bins // 4
+    change = np.abs(np.diff(curve)) if steepness is None else steepness
+    variation = np.concatenate([[0.0], np.cumsum(change)])
+    total = variation[-1]
+    budget = n_bins - 2 * len(values) if exact else n_bins
+    wanted = math.ceil(total / (_CURVE_SHARE * step)) if total > 0 else 1
+    n_curve = max(min(budget, wanted), 1)
+    shares = (_CURVE_SHARE * (variation / total if total > 0 else (probe - low) / (high - low))
+              + (1 - _CURVE_SHARE) / 2 * (probe - low) / (high - low)
+              + (1 - _CURVE_SHARE) / 2 * np.searchsorted(np.sort(column), probe, side="right")
+              / len(column))
+    cuts = np.interp(np.arange(1, n_curve) / n_curve, shares, probe)
+    if exact:
+        cuts = np.union1d(cuts, (values[:-1] + values[1:]) / 2)
+        cuts = cuts[(cuts > low) & (cuts < high)]
+        above = np.searchsorted(cuts, values, side="right")
+        lower = np.where(above > 0, cuts[np.maximum(above - 1, 0)], -np.inf)
+        upper = np.where(above < len(cuts), cuts[np.minimum(above, len(cuts) - 1)], np.inf)
+        below_room, above_room = values - lower, upper - values
+        centred = np.where(below_room < above_room, 2 * values - lower, 2 * values - upper)
+        centred[0] = (low + upper[0]) / 2 if np.isfinite(upper[0]) else np.nan
+        centred[-1] = (lower[-1] + high) / 2 if np.isfinite(lower[-1]) else np.nan
+        cuts = np.union1d(cuts, centred[np.isfinite(centred)])
+    return cuts[(cuts > low) & (cuts <= high)]
 
 
-def _warn_narrow_range(label, low, high, knots):
-    """Warn when pyGAM was fitted on a wider range of a feature than the reference data hold."""
-    fitted_low = min((k[0] for k in knots), default=low)
-    fitted_high = max((k[-1] for k in knots), default=high)
-    if fitted_low < low or fitted_high > high:
-        warnings.warn(f"X_reference covers [{low:.6g}, {high:.6g}] of feature {label!r}, but "
-                      f"the pyGAM model was fitted on [{fitted_low:.6g}, {fitted_high:.6g}]; "
-                      "outside the reference range the imported model repeats its edge bins' "
-                      "scores (pyGAM extrapolates). Pass reference data covering the range "
-                      "the model is used on.", UserWarning, stacklevel=outside_stacklevel())
+def _surface_variation(gam, X, j, probe, index, term, margins, axis):
+    """Absolute change of a tensor term between neighbouring `probe` points of feature j, the
+    largest over lines across the other feature (its levels, or points spread over its
+    range)."""
+    other, other_dtype, _ = margins[1 - axis]
+    column = X[:, other]
+    if other_dtype == "categorical":
+        across = np.unique(column)
+    else:
+        across = np.unique(np.quantile(column, np.linspace(0, 1, _PAIR_LINES)))
+    grids = np.meshgrid(probe, across, indexing="ij")
+    order = (grids[0], grids[1]) if axis == 0 else (grids[1], grids[0])
+    feature_idx = (j, other) if axis == 0 else (other, j)
+    values = _term_values(gam, index, term, _points(X, feature_idx, order))[0]
+    values = values.reshape(len(probe), len(across))
+    return np.abs(np.diff(values, axis=0)).max(axis=1)
+
+
+# --------------------------------------------------------------------------------------------------
+# scoring
 
 
 def _centres(bins, column):
@@ -306,3 +512,75 @@ def _reference_counts(X, feature_idx, bins):
         flat = flat * b.n_bins + b.codes(column).astype(np.intp)
     shape = tuple(b.n_bins for b in bins)
     return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape).astype(float)
+
+
+# --------------------------------------------------------------------------------------------------
+# the discrepancy
+
+
+def _rows_discrepancy(model, gam, X, levels):
+    """Largest link-scale difference between the model and pyGAM on the reference rows, those
+    with a factor level pyGAM was not fitted on left out (pyGAM's predict refuses them)."""
+    known = np.ones(len(X), dtype=bool)
+    for j, kept in levels.items():
+        known &= np.isin(X[:, j], kept)
+    rows = X[known] if known.any() else X
+    names = getattr(model, "feature_names_in_", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenValueWarning)
+        ours = np.concatenate([
+            model._raw(rows[s:s + _BLOCK_ROWS] if names is None
+                       else pd.DataFrame(rows[s:s + _BLOCK_ROWS], columns=list(names)))
+            for s in range(0, len(rows), _BLOCK_ROWS)])
+    theirs = np.concatenate([gam._linear_predictor(rows[s:s + _BLOCK_ROWS])
+                             for s in range(0, len(rows), _BLOCK_ROWS)])
+    return float(np.abs(ours - theirs).max())
+
+
+def _term_error(gam, index, term, feature_idx, bins, scores, X):
+    """(smallest, largest) difference between a term's bin scores (before centring) and the
+    pyGAM term, over probe points of its features within the reference range, and the point
+    where it is largest in absolute value.
+
+    A continuous feature's probe points are every cut of its bins and the value just below it
+    (the two sides of a cut, where a bin's constant is furthest from a monotone curve), the
+    points halfway between neighbouring reference values, and eight points per bin spread
+    evenly over the range; a factor's are its levels. A pair is probed on the product of its
+    features' points, at most 512 of them per continuous feature (evenly chosen).
+    """
+    axes = [_probe_points(X[:, j], b, limit=None if len(bins) == 1 else 512)
+            for j, b in zip(feature_idx, bins)]
+    grids = np.meshgrid(*axes, indexing="ij")
+    points = _points(X, feature_idx, grids)
+    pygam_values = _term_values(gam, index, term, points)[0]
+    cells = 0
+    for j, b in zip(feature_idx, bins):
+        column = points[:, j] if b.kind == "continuous" else points[:, j].astype(object)
+        cells = cells * b.n_bins + b.codes(column).astype(np.intp)
+    error = scores.reshape(-1)[cells] - pygam_values
+    at = int(np.argmax(np.abs(error)))
+    return float(error.min()), float(error.max()), tuple(float(points[at, j])
+                                                          for j in feature_idx)
+
+
+def _probe_points(column, bins, limit=None):
+    """Points of a feature within its reference range at which a term's error is probed."""
+    values = np.unique(column)
+    if bins.kind == "categorical":
+        return np.asarray(bins.categories, dtype=float)
+    low, high = values[0], values[-1]
+    cuts = bins.edges[(bins.edges > low) & (bins.edges <= high)]
+    spread = np.linspace(low, high, 8 * bins.n_values + 1)
+    points = np.unique(np.concatenate([values[[0, -1]], (values[:-1] + values[1:]) / 2, cuts,
+                                       np.nextafter(cuts, -np.inf), spread]))
+    if limit is not None and len(points) > limit:
+        keep = np.concatenate([np.nextafter(cuts, -np.inf), cuts, values[[0, -1]]])
+        if len(keep) > limit:
+            keep = keep[np.linspace(0, len(keep) - 1, limit).round().astype(int)]
+        rest = np.setdiff1d(points, keep)
+        extra = limit - len(np.unique(keep))
+        if extra > 0 and len(rest):
+            keep = np.concatenate([keep, rest[np.linspace(0, len(rest) - 1, extra)
+                                              .round().astype(int)]])
+        points = np.unique(keep)
+    return points
