@@ -8,6 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, _boosting
+from glassbox.gam import auto_min_samples_leaf
 
 
 def _linear_slope(model, X, feature=0):
@@ -185,3 +186,51 @@ def test_a_binary_risk_factor_is_not_crowded_out_by_many_cut_features(seed):
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     scores = BoostedGAMClassifier(random_state=0).fit(X, y).terms_[1].scores
     assert scores[2] - scores[1] > 0.25
+
+
+# --- row-count- and task-aware defaults (docs/benchmarks.md, "How the defaults were chosen") ---
+
+
+@pytest.mark.parametrize("n_rows, leaf", [(100, 4), (313, 4), (450, 4), (811, 8), (1700, 17),
+                                          (2000, 20), (100_000, 20)])
+def test_auto_leaf_size_is_one_percent_of_the_rows_between_4_and_20(n_rows, leaf):
+    assert auto_min_samples_leaf(n_rows) == leaf
+
+
+def test_auto_leaf_size_counts_rows_of_positive_weight():
+    X, y = _linear_data(600, seed=4)
+    weight = np.r_[np.ones(300), np.zeros(300)]
+    params = dict(outer_bags=2, interactions=0, random_state=0)
+    weighted = BoostedGAMClassifier(**params).fit(X, y, sample_weight=weight)
+    dropped = BoostedGAMClassifier(**params).fit(X[:300], y[:300])
+    np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X))
+    fixed = BoostedGAMClassifier(**params, min_samples_leaf=4).fit(X[:300], y[:300])
+    np.testing.assert_allclose(fixed.predict_proba(X), dropped.predict_proba(X))
+
+
+def _small_planted(n=400, seed=5):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    return X, X[:, 0] * X[:, 1] + 0.5 * X[:, 2]
+
+
+def test_auto_gain_ratio_keeps_pairs_on_small_regression_and_multiclass_tables():
+    X, signal = _small_planted()
+    noise = np.random.default_rng(6).normal(scale=0.5, size=len(signal))
+    regressor = BoostedGAMRegressor(outer_bags=2, random_state=0).fit(X, signal + noise)
+    assert (0, 1) in {t.features for t in regressor.terms_ if t.is_pair}
+    assert len(regressor.fit_report_["pairs_kept"]) == 6  # "3x" asks 12; every candidate kept
+    y = np.digitize(signal + noise, np.quantile(signal, [1 / 3, 2 / 3]))
+    classifier = BoostedGAMClassifier(outer_bags=2, random_state=0).fit(X, y)
+    assert (0, 1) in {t.features for t in classifier.terms_ if t.is_pair}
+
+
+def test_auto_gain_ratio_still_filters_a_binary_null_cohort():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(3000, 5))
+    y = (rng.random(3000) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)  # no interaction
+    model = BoostedGAMClassifier(outer_bags=3, random_state=0).fit(X, y)
+    assert model.fit_report_["pairs_kept"] == [], model.fit_report_
+    explicit = BoostedGAMClassifier(outer_bags=3, random_state=0,
+                                    min_interaction_gain_ratio=0).fit(X, y)
+    assert len(explicit.fit_report_["pairs_kept"]) == 10
