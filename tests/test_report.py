@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassbox import BoostedGAMClassifier
+from glassbox import BoostedGAMClassifier, edit
 from glassbox.datasets import load_pneumonia
-from glassbox.io import model_from_dict
+from glassbox.io import model_from_dict, model_to_dict
 from glassbox.report import HUMAN_FIELDS, audit_report
+from glassbox.report._audit import _content_digest
 
 FAST = dict(outer_bags=2, max_rounds=200, random_state=0)
 
@@ -52,6 +53,7 @@ def test_report_is_self_contained_and_carries_its_model(fitted, report):
     assert path.read_text(encoding="utf-8") == text
     assert not re.search(r'(src|href)="(?!data:|#)', text)  # nothing fetched from anywhere
     assert "<script>" not in text and "<script src" not in text  # nothing runs
+    assert _content_digest(json.dumps(model_to_dict(model), sort_keys=True)) in text
     loaded = model_from_dict(_embedded(text, "model-json"))
     np.testing.assert_array_equal(loaded.predict_proba(X_eval), model.predict_proba(X_eval))
     for term in model.terms_:
@@ -154,3 +156,19 @@ def test_chromium_renders_it_without_errors_or_network(report, tmp_path):
     from_page = [r for r in _Recorder.requests if r[2] and r[0] != "/favicon.ico"]
     assert not from_page, from_page  # the page asked for nothing once loaded
     assert pdf.read_bytes()[:4] == b"%PDF" and pdf.stat().st_size > 50_000
+
+
+def test_identical_fits_share_the_content_hash_not_the_file_hash(fitted):
+    """Two fits of the same data and settings differ only in when they were made: the report's
+    content hash says so; an edit changes it."""
+    model, X_dev, y_dev, _, _ = fitted
+    again = BoostedGAMClassifier(**FAST).fit(X_dev, y_dev)
+    again.provenance_ = {**again.provenance_, "fitted": "another time"}
+
+    def digests(m):
+        text = json.dumps(model_to_dict(m), sort_keys=True)
+        return _content_digest(text), text
+    (first, first_text), (second, second_text) = digests(model), digests(again)
+    assert first == second and first_text != second_text
+    edited = edit.scale_term(model, "age", 0.5, reason="test")
+    assert digests(edited)[0] != first

@@ -181,6 +181,18 @@ def _digest(*parts):
     return h.hexdigest()
 
 
+def _content_digest(model_json):
+    """SHA-256 of what the model computes and how it was edited, without where and when it was
+    made: two identical fits (or a refit of the same data and settings) give the same value,
+    where the model JSON's own hash differs by its fit time."""
+    data = json.loads(model_json)
+    for key in ("provenance", "sha256"):
+        data.pop(key, None)
+    data["edit_log"] = [{k: v for k, v in entry.items() if k != "when"}
+                        for entry in data.get("edit_log") or []]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 def _computed(model, X, y, perf, development, outcome):
     scalars = perf.scalars
     return {
@@ -225,6 +237,8 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
                 "matplotlib": matplotlib.__version__}
     hashes = {"model JSON (SHA-256)": hashlib.sha256(model_json.encode()).hexdigest(),
+              "model content (SHA-256, without provenance and times)": _content_digest(
+                  model_json),
               "evaluation data (SHA-256)": _digest(X, y)}
     if X_dev is not None:
         hashes["development data (SHA-256)"] = _digest(X_dev, y_dev)
