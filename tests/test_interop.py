@@ -469,12 +469,21 @@ def test_fine_grid_of_many_distinct_values_is_within_1e_3():
     assert measured <= provenance["max_discrepancy_link_between"] + 1e-12
 
 
-def test_continuous_tensor_term_is_approximate_and_says_so(reference):
-    X, y = reference
+@pytest.fixture(scope="module")
+def steep_tensor(reference):
+    """A pyGAM tensor term on a surface steep at low creatinine, 0.5 * bmi * log(creatinine),
+    and its import on a coarse pair grid (which warns that it differs)."""
+    X, _ = reference
     columns = X[["bmi", "creatinine"]].to_numpy()
     gam = LinearGAM(te(0, 1)).fit(columns, 0.5 * columns[:, 0] * np.log(columns[:, 1]))
     with pytest.warns(UserWarning, match="differs from the pyGAM model by up to"):
         coarse = from_pygam(gam, columns, pair_grid_size=64)
+    return columns, gam, coarse
+
+
+def test_continuous_tensor_term_is_approximate_and_says_so(steep_tensor):
+    columns, gam, coarse = steep_tensor
+    with pytest.warns(UserWarning, match="differs from the pyGAM model by up to"):
         finer = from_pygam(gam, columns)
     measured = np.abs(link_scale(finer, columns) - gam._linear_predictor(columns)).max()
     assert measured == finer.provenance_["max_discrepancy_link"]
@@ -621,12 +630,8 @@ def test_sparse_reference_discrepancy_is_measured_between_values():
     assert coarse.provenance_["max_discrepancy_link_between"] > 10 * bound
 
 
-def test_pair_discrepancy_between_values_is_measured(reference):
-    X, y = reference
-    columns = X[["bmi", "creatinine"]].to_numpy()
-    gam = LinearGAM(te(0, 1)).fit(columns, 0.5 * columns[:, 0] * np.log(columns[:, 1]))
-    with pytest.warns(UserWarning, match="differs from the pyGAM model"):
-        model = from_pygam(gam, columns, pair_grid_size=64)
+def test_pair_discrepancy_between_values_is_measured(steep_tensor):
+    columns, gam, model = steep_tensor
     rng = np.random.default_rng(2)
     uniform = rng.uniform(columns.min(axis=0), columns.max(axis=0), size=(20_000, 2))
     measured = np.abs(link_scale(model, uniform) - gam._linear_predictor(uniform)).max()
