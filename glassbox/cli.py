@@ -9,6 +9,7 @@ exit code 2; nothing is half-written. docs/cli.md documents every option.
 import argparse
 import contextlib
 import difflib
+import itertools
 import json
 import math
 import os
@@ -117,10 +118,8 @@ def predict(args):
     """Score a CSV file with a model file."""
     model = _load(args.model)
     reader = _chunks(args.data, args.chunk_size, args.na_value)
-    rows = _count_rows(args.data)
-    if rows == 0:
-        raise InputError(f"{args.data} has a header but no rows to score.")
-    progress = Progress(f"scoring {args.data}", rows, "rows", args.quiet)
+    progress = Progress(f"scoring {args.data}", lambda: _count_rows(args.data), "rows",
+                        args.quiet)
     written = 0
     with _output(args.output) as output:
         for chunk in reader:
@@ -487,15 +486,19 @@ def _missing_tokens(na_values):
 
 
 def _chunks(path, size, na_values):
-    """The CSV file in chunks of `size` rows, read as `read_table` reads it."""
+    """The CSV file in chunks of `size` rows, read as `read_table` reads it; an error for an
+    empty file or one without rows, found from the first chunk."""
     try:
-        head = pd.read_csv(path, nrows=0)
+        reader = pd.read_csv(path, chunksize=size, low_memory=False,
+                             **_missing_tokens(na_values))
+        first = next(reader, None)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty.") from None
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text.") from None
-    del head
-    return pd.read_csv(path, chunksize=size, low_memory=False, **_missing_tokens(na_values))
+    if first is None or first.empty:
+        raise InputError(f"{path} has a header but no rows to score.")
+    return itertools.chain([first], reader)
 
 
 def _count_rows(path):
@@ -608,11 +611,13 @@ def _say(args, text):
 
 
 class Progress:
-    """A one-line progress bar on stderr when it is a terminal (silent otherwise)."""
+    """A one-line progress bar on stderr when it is a terminal (silent otherwise). `total` is
+    called only when the bar is shown: counting can mean reading a whole file."""
 
     def __init__(self, label, total, unit, quiet):
-        self.label, self.total, self.unit = label, max(total, 1), unit
         self.shown = not quiet and sys.stderr.isatty()
+        self.label, self.unit = label, unit
+        self.total = max(total(), 1) if self.shown else 1
         self.started = time.time()
 
     def update(self, done):
