@@ -185,6 +185,7 @@ def explain(args):
     classes = [str(c) for c in getattr(model, "classes_", [])]
     raw, prediction = _raw_total(model, contributions), _prediction(model, X)
     if args.json:
+        from .io import _plain  # numpy values as JSON
         print(json.dumps({
             "row": args.row, "classes": classes or None, "scale": _scale(model),
             "intercept": _plain(model.intercept_),
@@ -582,11 +583,6 @@ def _scale(model):
     return {"logit": f"log-odds of class {classes[1] if classes is not None else ''}",
             "softmax": "logits of each class", "identity": "prediction",
             "log": "log of the prediction"}[model.link_]
-
-
-def _plain(value):
-    array = np.asarray(value, dtype=float)
-    return array.tolist() if array.ndim else float(array)
 
 
 @contextlib.contextmanager
