@@ -134,10 +134,9 @@ MEASURES = ("rows", "events", "prevalence", "mean_risk", "observed_expected",
 def _measure(positive, risk, selected, labels, compared):
     """Per-group measures, and the differences between the `compared` groups, for one
     sample."""
-    labels = labels.to_numpy()
-    groups = np.unique(labels)
-    by_group = pd.DataFrame([_group_measures(positive[labels == g], risk[labels == g],
-                                             selected[labels == g]) for g in groups],
+    groups, codes = np.unique(labels.to_numpy(), return_inverse=True)
+    members = [codes == k for k in range(len(groups))]
+    by_group = pd.DataFrame([_group_measures(positive[m], risk[m], selected[m]) for m in members],
                             index=pd.Index(groups, name="group"), columns=MEASURES, dtype=float)
     spread = {rate: _spread(by_group.loc[compared, rate]) for rate in ("selection_rate", "tpr",
                                                                       "fpr")}
