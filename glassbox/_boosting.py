@@ -164,30 +164,37 @@ class StageBooster:
     the same number of rounds.
     """
 
-    def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None):
+    def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,
+                 rows=None):
+        """`rows`, if given, is a row store that holds the rows elsewhere (`glassbox.dask`):
+        then `raw`, `y`, `weight` and `bag` are not read, and the store makes the passes, the
+        validation loss, the bin counts and the chance sample (see `ThreadedBlocks`)."""
         self.stage, self.y, self.weight, self.bag = stage, y, weight, bag
         self.targets, self.penalty = y, penalty
         self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
         self.multiclass = settings.loss == L.MULTINOMIAL
         n_terms = stage.n_terms
-        self.counts = stage.bin_sums(bag.train_indicator)
-        class_shape = raw.shape[1:]
+        class_shape = () if rows is not None else raw.shape[1:]
         self.scores = np.zeros((stage.offsets[-1],) + class_shape)
         largest = int((stage.dims_a * stage.dims_b).max())
         self.grad = np.zeros((largest,) + class_shape)
         self.hess = np.zeros_like(self.grad)
         self.update = np.zeros_like(self.grad)
         self.factors = np.zeros(largest)
-        self.state = raw.copy() if self.multiclass else K.state_from_scores(settings.loss, raw)
-        if penalty is not None:
-            self.targets = penalty.targets(raw)
+        if rows is None:
+            self.state = (raw.copy() if self.multiclass
+                          else K.state_from_scores(settings.loss, raw))
+            if penalty is not None:
+                self.targets = penalty.targets(raw)
+            rows = ThreadedBlocks.for_booster(self)
+        self.rows = rows
+        self.counts = rows.counts() if rows is not None else stage.bin_sums(bag.train_indicator)
         self.gains = np.zeros(n_terms)
         self.leader = 0
-        self._prepare_blocks(largest)
         self.chance = np.ones(n_terms)  # raw gains while the chance gains are measured
         self.chance = self._chance_gains()
         self.best_cuts = np.full(n_terms, -1.0)
-        self.validate = len(bag.validation_rows) > 0
+        self.validate = rows.validates if rows is not None else len(bag.validation_rows) > 0
         self.best_loss = self._validation_loss() if self.validate else np.inf
         self.best_scores = self.scores.copy()
         self.best_round = 0
@@ -203,7 +210,7 @@ class StageBooster:
         measure = (self.rounds - 1) % REFRESH_ROUNDS == 0
         draws = (self.rng.random(stage.n_terms) if self.rounds <= self.smoothing_rounds
                  else self.best_cuts)
-        if self.starts is not None:
+        if self.rows is not None:
             if measure:
                 self.leader = self._measure_gains_in_blocks()
             self.leader = self._greedy_in_blocks(draws)
@@ -252,16 +259,14 @@ class StageBooster:
         factor) at equal real signal. A chance gain is a maximum of chi-square-like statistics
         and hardly depends on the number of rows, so a sample of them measures it."""
         stage = self.stage
-        rows = np.flatnonzero(self.weight > 0)  # rows of zero weight take no part
-        if len(rows) > CHANCE_ROWS:
-            rows = np.sort(self.rng.choice(rows, CHANCE_ROWS, replace=False))
-        codes = stage.codes[rows]
-        weight = self.bag.train_weight[rows]
+        if self.rows is not None:
+            codes, state, y, weight = self.rows.chance_sample(self.rng)
+        else:
+            codes, state, y, weight = local_chance_sample(self)
         indicator = (weight > 0).astype(np.float64)
-        state, y = self.state[rows], self.y[rows]
         total = np.zeros(stage.n_terms)
         for _ in range(CHANCE_DRAWS):
-            shuffled = Stage(np.asfortranarray(codes[self.rng.permutation(len(rows))]),
+            shuffled = Stage(np.asfortranarray(codes[self.rng.permutation(len(codes))]),
                              stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                              stage.monotone)
             self._greedy(shuffled.codes, shuffled.bin_sums(indicator), state, y, weight, True,
@@ -272,47 +277,13 @@ class StageBooster:
         floor = 0.1 * np.median(positive) if len(positive) else 1.0
         return np.maximum(chance, floor)
 
-    def _prepare_blocks(self, largest):
-        """Row blocks and the threads that share them, for data of at least BLOCKED_ROWS rows
-        (`starts` stays None otherwise, and each round is one compiled call)."""
-        self.starts = self.pool = None
-        n_rows = len(self.y)
-        if self.multiclass or n_rows < BLOCKED_ROWS:
-            return
-        self.starts = np.append(np.arange(0, n_rows, BLOCK_ROWS), n_rows).astype(np.int64)
-        n_blocks = len(self.starts) - 1
-        self.part_grad = np.zeros((n_blocks, largest))
-        self.part_hess = np.zeros_like(self.part_grad)
-        threads = max(1, min(self.settings.row_threads, n_blocks))
-        edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
-        self.spans = list(zip(edges[:-1], edges[1:]))
-        rows = self.bag.validation_rows
-        cuts = np.searchsorted(rows, self.starts)
-        self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
-        self.validation_weights = np.array([self.weight[part].sum()
-                                            for part in self.validation_parts])
-        self.part_losses = np.zeros(n_blocks)
-        if threads > 1:
-            self.pool = ThreadPoolExecutor(max_workers=threads - 1)
-
-    def _pass(self, apply, apply_codes, next_codes):
-        """One pass over the rows, block by block: apply the last update (if `apply`), then
-        histogram `next_codes` into `grad` / `hess`."""
-        args = (self.settings.loss, apply, apply_codes, self.factors, next_codes, self.state,
-                self.targets, self.bag.train_weight, self.starts)
-        self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
-                                                          self.part_hess))
-        K.sum_blocks(self.part_grad, self.part_hess, self.grad, self.hess)
-
-    def _on_threads(self, run):
-        """`run(first, last)` over every thread's span of blocks; this thread takes the first."""
-        others = [self.pool.submit(run, *span) for span in self.spans[1:]]
-        run(*self.spans[0])
-        for other in others:
-            other.result()
+    def _pass(self, apply, t, following):
+        """One pass over the rows: apply term t's last update (if `apply`), then histogram term
+        `following` into `grad` / `hess`."""
+        self.rows.pass_(apply, t, following, self.factors, self.grad, self.hess)
 
     def _greedy_in_blocks(self, draws):
-        """`_kernels.boost_greedy` with its passes over the rows split into blocks."""
+        """`_kernels.boost_greedy` with its passes over the rows made by the row store."""
         st, stage = self.settings, self.stage
         t = self.leader
         for draw in draws:
@@ -323,48 +294,127 @@ class StageBooster:
                 st.learning_rate, st.max_delta)
             if following < 0:
                 break
-            self._pass(applied, stage.codes[:, t], stage.codes[:, following])
+            self._pass(applied, t, following)
             t = following
         return t
 
     def _measure_gains_in_blocks(self):
-        """`_greedy`'s measurement with its passes over the rows split into blocks."""
+        """`_greedy`'s measurement with its passes over the rows made by the row store."""
         st, stage = self.settings, self.stage
         for t in range(stage.n_terms):
-            self._pass(False, stage.codes[:, t], stage.codes[:, t])
+            self._pass(False, t, t)
             self.gains[t] = K.term_gain(
                 t, self.grad, self.hess, self.counts, stage.offsets, stage.dims_a, stage.dims_b,
                 stage.categorical, stage.monotone, st.max_leaves, st.min_samples_leaf, st.l2,
                 st.learning_rate, st.max_delta, self.update) / self.chance[t]
         leader = int(np.argmax(self.gains))
         if leader != stage.n_terms - 1:
-            self._pass(False, stage.codes[:, leader], stage.codes[:, leader])
+            self._pass(False, leader, leader)
         return leader
 
     def result(self):
-        if self.pool is not None:
-            self.pool.shutdown()
-            self.pool = None
+        if self.rows is not None:
+            self.rows.close()
         if not self.validate:
             return StageResult(self.scores, self.rounds, self.rounds, self.timed_out)
         return StageResult(self.best_scores, self.best_round, self.rounds, self.timed_out)
 
     def _validation_loss(self):
-        """Weighted mean loss of the bag's validation rows (by blocks, added in order, when the
-        passes are split into blocks)."""
+        """Weighted mean loss of the bag's validation rows."""
+        if self.rows is not None:
+            return self.rows.validation_loss()
         rows = self.bag.validation_rows
         if self.multiclass:
             return K.mean_loss_multiclass(self.state, self.y, self.weight, rows)
-        loss = self.settings.loss
-        if self.starts is None:
-            return K.mean_loss(loss, self.state, self.y, self.weight, rows)
+        return K.mean_loss(self.settings.loss, self.state, self.y, self.weight, rows)
+
+
+def local_chance_sample(booster):
+    """The rows whose shuffles measure the chance gains, in memory: every row of positive
+    weight, or CHANCE_ROWS of them drawn with the booster's generator. Returns their codes,
+    state, targets and bag weights."""
+    rows = np.flatnonzero(booster.weight > 0)  # rows of zero weight take no part
+    if len(rows) > CHANCE_ROWS:
+        rows = np.sort(booster.rng.choice(rows, CHANCE_ROWS, replace=False))
+    return (booster.stage.codes[rows], booster.state[rows], booster.y[rows],
+            booster.bag.train_weight[rows])
+
+
+class ThreadedBlocks:
+    """A row store for rows in memory: one bag's passes over the rows split into blocks of
+    BLOCK_ROWS rows, shared by `Settings.row_threads` threads, the blocks' histograms added in
+    block order (so the thread count changes nothing).
+
+    The protocol of a row store, which `StageBooster` reads: `validates`, `counts()`,
+    `pass_(apply, t, following, factors, grad, hess)`, `validation_loss()`,
+    `chance_sample(rng)` and `close()`.
+    """
+
+    def __init__(self, booster):
+        self.booster = booster
+        n_rows = len(booster.y)
+        self.starts = np.append(np.arange(0, n_rows, BLOCK_ROWS), n_rows).astype(np.int64)
+        n_blocks = len(self.starts) - 1
+        largest = len(booster.factors)
+        self.part_grad = np.zeros((n_blocks, largest))
+        self.part_hess = np.zeros_like(self.part_grad)
+        threads = max(1, min(booster.settings.row_threads, n_blocks))
+        edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
+        self.spans = list(zip(edges[:-1], edges[1:]))
+        rows = booster.bag.validation_rows
+        self.validates = len(rows) > 0
+        cuts = np.searchsorted(rows, self.starts)
+        self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
+        self.validation_weights = np.array([booster.weight[part].sum()
+                                            for part in self.validation_parts])
+        self.part_losses = np.zeros(n_blocks)
+        self.pool = ThreadPoolExecutor(max_workers=threads - 1) if threads > 1 else None
+
+    @classmethod
+    def for_booster(cls, booster):
+        """The store of a booster's rows, or None for data of fewer than BLOCKED_ROWS rows and
+        multiclass targets (their rounds are one compiled call each)."""
+        if booster.multiclass or len(booster.y) < BLOCKED_ROWS:
+            return None
+        return cls(booster)
+
+    def counts(self):
+        return self.booster.stage.bin_sums(self.booster.bag.train_indicator)
+
+    def chance_sample(self, rng):
+        return local_chance_sample(self.booster)
+
+    def pass_(self, apply, t, following, factors, grad, hess):
+        b = self.booster
+        codes = b.stage.codes
+        args = (b.settings.loss, apply, codes[:, t], factors, codes[:, following], b.state,
+                b.targets, b.bag.train_weight, self.starts)
+        self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
+                                                          self.part_hess))
+        K.sum_blocks(self.part_grad, self.part_hess, grad, hess)
+
+    def _on_threads(self, run):
+        """`run(first, last)` over every thread's span of blocks; this thread takes the first."""
+        others = [self.pool.submit(run, *span) for span in self.spans[1:]]
+        run(*self.spans[0])
+        for other in others:
+            other.result()
+
+    def validation_loss(self):
+        """By blocks, added in order."""
+        b = self.booster
 
         def run(first, last):
             for k in range(first, last):
-                self.part_losses[k] = K.mean_loss(loss, self.state, self.y, self.weight,
+                self.part_losses[k] = K.mean_loss(b.settings.loss, b.state, b.y, b.weight,
                                                   self.validation_parts[k])
         self._on_threads(run)
         return float(self.part_losses @ self.validation_weights / self.validation_weights.sum())
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
 
 def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None):

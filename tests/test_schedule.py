@@ -153,12 +153,12 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
     monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
     monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
     threads = []
-    original = _boosting.StageBooster._prepare_blocks
+    original = _boosting.ThreadedBlocks.__init__
 
-    def recording(self, largest):
-        original(self, largest)
+    def recording(self, booster):
+        original(self, booster)
         threads.append(len(self.spans))
-    monkeypatch.setattr(_boosting.StageBooster, "_prepare_blocks", recording)
+    monkeypatch.setattr(_boosting.ThreadedBlocks, "__init__", recording)
     single = estimator(**params, n_jobs=1).fit(X, y)
     double = estimator(**params, n_jobs=2).fit(X, y)
     assert threads == [1, 1, 2, 2]  # main and pair stage of each fit
