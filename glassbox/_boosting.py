@@ -54,7 +54,8 @@ for threads to pay for the Python step between passes."""
 
 @dataclass
 class Stage:
-    """Terms boosted together, in the flat layout the kernels read (see `_kernels`)."""
+    """Terms boosted together, in the flat layout the kernels read (see `_kernels`); `codes` is
+    None where the rows are held by a row store elsewhere (`glassbox.dask`)."""
 
     codes: np.ndarray
     offsets: np.ndarray
@@ -77,7 +78,7 @@ class Stage:
 
     @property
     def n_terms(self):
-        return self.codes.shape[1]
+        return len(self.dims_a)
 
     def term_scores(self, flat_scores, t):
         """Term t's block of a flat score array, shaped (dims_a, dims_b[, n_classes])."""

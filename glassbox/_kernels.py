@@ -778,12 +778,25 @@ def fast_pair_gain(codes_a, codes_b, na, nb, grad, hess, count, min_leaf, l2):
     g2 = np.zeros((na, nb))
     h2 = np.zeros((na, nb))
     c2 = np.zeros((na, nb))
+    pair_histogram(codes_a, codes_b, grad, hess, count, g2, h2, c2)
+    return fast_pair_gain_of(g2, h2, c2, min_leaf, l2)
+
+
+@njit(**_JIT)
+def pair_histogram(codes_a, codes_b, grad, hess, count, g2, h2, c2):
+    """Add the rows' gradients, hessians and counts to the pair's cells (na x nb)."""
     for i in range(codes_a.shape[0]):
         a = codes_a[i]
         b = codes_b[i]
         g2[a, b] += grad[i]
         h2[a, b] += hess[i]
         c2[a, b] += count[i]
+
+
+@njit(**_JIT)
+def fast_pair_gain_of(g2, h2, c2, min_leaf, l2):
+    """The FAST statistic of a pair's histogram (`pair_histogram`)."""
+    na, nb = g2.shape
     total_g = g2.sum()
     total_h = h2.sum()
     total_c = c2.sum()

@@ -171,7 +171,9 @@ class _BoostedGAM(AdditiveModel):
         self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
             init, mains, [r.scores for r in main_results], names, feature_bins,
-            pairs, pair_bins, pair_results, sample_weight, present, pair_stage)
+            pairs, pair_bins, pair_results, pair_stage,
+            lambda stage, what: stage.bin_sums(sample_weight if what == "weight"
+                                               else present.astype(np.float64)))
         self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
@@ -247,14 +249,22 @@ class _BoostedGAM(AdditiveModel):
 
     def _pair_plan(self, names, feature_bins, main_codes, present, monotone):
         """Pair binning, pair-resolution codes, candidate pairs and how many to keep."""
-        n = len(names)
-        pair_bins = []
-        for j, bins in enumerate(feature_bins):
-            value_counts = np.bincount(main_codes[present, j], minlength=bins.n_bins)[1:-1]
-            pair_bins.append(coarsen(bins, value_counts, self.max_interaction_bins))
+        pair_bins = self._pair_bins(feature_bins, [
+            np.bincount(main_codes[present, j], minlength=bins.n_bins)
+            for j, bins in enumerate(feature_bins)])
         pair_codes = np.column_stack([coarse.lookup_from(fine)[main_codes[:, j]]
                                       for j, (coarse, fine) in enumerate(zip(pair_bins,
                                                                              feature_bins))])
+        return (pair_bins, pair_codes, *self._pair_choice(names, monotone))
+
+    def _pair_bins(self, feature_bins, bin_counts):
+        """Each feature's bins inside a pair, from its bins and the training rows per bin."""
+        return [coarsen(bins, np.asarray(counts)[1:-1], self.max_interaction_bins)
+                for bins, counts in zip(feature_bins, bin_counts)]
+
+    def _pair_choice(self, names, monotone):
+        """(candidate pairs, how many to keep, the explicit pairs or None)."""
+        n = len(names)
         explicit = _explicit_pairs(self.interactions, names, n)
         if explicit is not None:
             constrained = [p for p in explicit if monotone[p[0]] or monotone[p[1]]]
@@ -263,10 +273,10 @@ class _BoostedGAM(AdditiveModel):
                 raise ValueError(f"interactions: pair ({names[a]!r}, {names[b]!r}) involves a "
                                  "monotone feature; its pair term could break the monotone "
                                  "constraint.")
-            return pair_bins, pair_codes, [], len(explicit), explicit
+            return [], len(explicit), explicit
         free = [j for j in range(n) if monotone[j] == 0]
         candidates = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]]
-        return pair_bins, pair_codes, candidates, _pair_count(self.interactions, n), None
+        return candidates, _pair_count(self.interactions, n), None
 
 
 class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
@@ -523,16 +533,18 @@ def _top_pairs(candidates, gains, n_pairs, min_gain_ratio, names):
 
 
 def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,
-                  weight, present, pair_stage):
-    """Centre each bag's terms, average them over bags; the intercept absorbs the means."""
+                  pair_stage, bin_sums):
+    """Centre each bag's terms, average them over bags; the intercept absorbs the means.
+    `bin_sums(stage, what)`: a stage's per-bin sums of the sample weights ("weight") or of the
+    rows of positive weight ("present")."""
     stages = [(mains, main_scores, [(j,) for j in range(len(names))], feature_bins)]
     if pairs:
         stages.append((pair_stage, [r.scores for r in pair_results], pairs, pair_bins))
     intercepts = np.zeros((len(main_scores),) + np.shape(init))
     terms = []
     for stage, bag_scores, features, bins_of in stages:
-        weights = stage.bin_sums(weight)
-        counts = stage.bin_sums(present.astype(np.float64))
+        weights = bin_sums(stage, "weight")
+        counts = bin_sums(stage, "present")
         for t, feats in enumerate(features):
             w = stage.term_scores(weights, t)
             centred = []

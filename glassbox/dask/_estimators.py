@@ -1,0 +1,506 @@
+"""DaskBoostedGAMClassifier and DaskBoostedGAMRegressor: boosted GAMs fitted data-parallel.
+
+The rows stay where they are read: each Dask worker holds its chunks of binned rows and their
+training state for the whole fit (a `_shard.Shard` in an actor), and the driver (this process)
+runs the boosting decisions on histograms combined in a fixed order (`_tree`). A table in memory
+is fitted the same way in this process.
+"""
+
+import numbers
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+from joblib import effective_n_jobs
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import _check_sample_weight, check_random_state, validate_data
+
+from .. import _kernels as K
+from .. import _losses as L
+from .._boosting import Settings, Stage, StageBooster, boost_lockstep
+from .._tabular import CATEGORICAL, monotone_directions, numeric_target, resolve_categorical
+from .._tabular import table_columns
+from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
+                   _top_pairs, auto_min_samples_leaf)
+from ..terms import Feature
+from . import _data as D
+from ._rows import ShardedRows
+from ._shard import Shard, ShardActor
+from ._workers import InMemory, OnCluster
+
+CHUNK_ROWS = 1 << 14
+"""Default rows per chunk: the unit whose histograms are summed in a fixed order."""
+
+
+class _DataParallel:
+    """What the two data-parallel estimators add to the boosted GAMs: fitting on partitions."""
+
+    _extra_constraints = {
+        "chunk_rows": [Interval(numbers.Integral, 1, None, closed="left")],
+        "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
+    }
+
+    def _fit_data_parallel(self, X, y, sample_weight, classifier):
+        self._validate_params()
+        started = time.time()
+        source = _dask_source(X, y, sample_weight) if _is_dask(X) else None
+        if source is None:
+            names, kinds, parts, lengths, dtypes = self._in_memory(X, y, sample_weight,
+                                                                   classifier)
+        else:
+            names, kinds, parts, lengths, dtypes = source.schema(self.categorical_features)
+            self.n_features_in_ = len(names)
+            if source.named:
+                self.feature_names_in_ = np.asarray(names, dtype=object)
+        n_bags = int(self.outer_bags)
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
+                                                              size=n_bags + 1)
+        column_seeds = [int(s) for s in np.random.SeedSequence(seeds[-1]).generate_state(
+            len(names))]
+        row0s = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        n_rows = int(np.sum(lengths))
+        summary = _run_summaries(source, parts, row0s, names, kinds, column_seeds)
+        if classifier:
+            target = self._classes_from(summary)
+        else:
+            target = numeric_target
+        bins = D.merge_bins(summary, kinds, self.max_bins, dtypes)
+        loss = self._loss_id()
+        binned = _run_binning(source, parts, row0s, names, kinds, bins, target)
+        workers = _place_shards(source, binned, lengths, n_rows, int(self.chunk_rows), loss,
+                                [b.n_bins for b in bins], effective_n_jobs(self.n_jobs),
+                                float(self.timeout))
+        try:
+            self._boost(workers, started, names, kinds, bins, n_rows, loss, seeds[:-1])
+        finally:
+            workers.close()
+        return self
+
+    def _in_memory(self, X, y, sample_weight, classifier):
+        """A table in memory as one partition: validated as every glassbox estimator validates
+        its input."""
+        names, columns = table_columns(X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        if names is None:
+            names = [f"x{j}" for j in range(len(columns))]
+        y_checked = self._encode_classes(y) if classifier else numeric_target(y)
+        if len(columns[0]) != len(y_checked):
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(columns[0])}, {len(y_checked)}].")
+        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        kinds = resolve_categorical(self.categorical_features, names, columns)
+        prepared = [D.as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
+        dtypes = [c.dtype if isinstance(c, pd.Categorical) else None for c in prepared]
+        return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
+
+    def _classes_from(self, summary):
+        classes = np.unique(np.array(list(summary.targets)))
+        if len(classes) < 2:
+            raise ValueError(f"The target needs at least two classes; got {len(classes)} "
+                             "class(es).")
+        if len(classes) > 2:
+            raise ValueError(f"Data-parallel fitting takes a binary target; got {len(classes)} "
+                             "classes. Fit a multiclass model with BoostedGAMClassifier.")
+        self.classes_ = classes
+        return _ClassIndices(classes)
+
+    def _boost(self, workers, started, names, kinds, bins, n_rows, loss, bag_seeds):
+        """Both stages in every bag, with the rows on the shards: `gam._BoostedGAM._fit`'s
+        algorithm, each pass over the rows made by the shards."""
+        n_chunks = -(-n_rows // int(self.chunk_rows))
+        deadline = started + self.max_time if self.max_time is not None else None
+        total_weight, weighted_y, n_present = workers.tree_sum(n_chunks, "totals")
+        if not total_weight > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        init = L.initial_score(loss, np.array([weighted_y / total_weight]), np.ones(1))
+        settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
+                            int(self.early_stopping_rounds), float(self.tol),
+                            int(self.max_leaves),
+                            auto_min_samples_leaf(int(n_present))
+                            if self.min_samples_leaf == "auto" else int(self.min_samples_leaf),
+                            float(self.l2_regularization),
+                            MAX_NEWTON_STEP * float(self.learning_rate))
+        monotone = monotone_directions(self.monotonic_cst, names, kinds)
+        sizes = [b.n_bins for b in bins]
+        mains = _stage([(s, 1) for s in sizes], [k == CATEGORICAL for k in kinds], monotone)
+        present = workers.tree_sum(n_chunks, "bin_sums", "main", "present")
+        counts = [mains.term_scores(present, j) for j in range(len(names))]
+        bags = list(range(len(bag_seeds)))
+        fraction = float(self.validation_fraction or 0.0)
+        validates = [sum(workers.broadcast("add_bag", b, int(seed), fraction)) > 0
+                     for b, seed in zip(bags, bag_seeds)]
+
+        def boosters(stage, name, smoothing, offset):
+            out = []
+            for b, seed in zip(bags, bag_seeds):
+                workers.broadcast("start", b, name, init)
+                rows = ShardedRows(workers, n_chunks, b, name, int(seed) + offset, validates[b])
+                out.append(StageBooster(stage, None, None, None, None, settings, smoothing,
+                                        np.random.default_rng(int(seed) + offset), rows=rows))
+            return out
+
+        main_results = self._run_stage(boosters(mains, "main", self.smoothing_rounds, 0),
+                                       deadline)
+        cut = "main effects" if any(r.timed_out for r in main_results) else None
+        for b, result in zip(bags, main_results):
+            workers.broadcast("set_main_scores", b, result.scores, init)
+        pair_bins = self._pair_bins(bins, counts)
+        candidates, n_pairs, explicit = self._pair_choice(names, monotone)
+        lookups = [coarse.lookup_from(fine) for coarse, fine in zip(pair_bins, bins)]
+        pair_sizes = [b.n_bins for b in pair_bins]
+        pairs, pair_ratios = [], {}
+        if cut is None and explicit:
+            pairs = list(explicit)
+        elif cut is None and candidates and n_pairs:
+            gains = [self._pair_gains(workers, n_chunks, b, int(seed) + 2, candidates, lookups,
+                                      pair_sizes, settings)
+                     for b, seed in zip(bags, bag_seeds)]
+            pairs, pair_ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
+                                            self._gain_ratio(loss), names)
+        pair_results = [None] * len(bags)
+        pair_stage = None
+        if pairs:
+            workers.broadcast("set_pairs", pairs, pair_sizes, lookups)
+            pair_stage = _stage([(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
+                                np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), np.int64))
+            pair_results = self._run_stage(boosters(pair_stage, "pairs", 0, 1), deadline)
+            if any(r.timed_out for r in pair_results):
+                cut = "interactions"
+        self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
+                                        pairs, pair_ratios, explicit, main_results, pair_results,
+                                        names, any(monotone))
+        self.fit_report_.update(rows=n_rows, chunks=n_chunks, shards=workers.n_shards)
+        self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
+                          for name, kind, b, c in zip(names, kinds, bins, counts)]
+        self.intercept_, self.terms_ = _average_bags(
+            init, mains, [r.scores for r in main_results], names, bins, pairs, pair_bins,
+            pair_results, pair_stage,
+            lambda stage, what: workers.tree_sum(n_chunks, "bin_sums",
+                                                 "main" if stage is mains else "pairs", what))
+        self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
+                                     for r, p in zip(main_results, pair_results)])
+        self.edit_log_ = []
+        from .. import __version__
+        self.provenance_ = {"library": "glassbox", "version": __version__,
+                            "estimator": type(self).__name__,
+                            "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+    def _run_stage(self, boosters, deadline):
+        """Every bag's booster to its end (bags at once on threads), or all in lockstep under a
+        time budget."""
+        if deadline is not None:
+            return boost_lockstep(boosters, deadline, len(boosters))
+
+        def run(booster):
+            while booster.step():
+                pass
+            return booster.result()
+        with ThreadPoolExecutor(max_workers=len(boosters)) as pool:
+            return list(pool.map(run, boosters))
+
+    def _pair_gains(self, workers, n_chunks, bag, seed, candidates, lookups, pair_sizes,
+                    settings):
+        """(2, candidates): each candidate pair's FAST gain in the bag and its chance level,
+        from the pair histograms of all chunks."""
+        cells = workers.tree_sum(n_chunks, "pair_histograms", bag, candidates, lookups,
+                                 pair_sizes, seed)
+        gains = np.zeros((2, len(candidates)))
+        offset = 0
+        for i, (a, b) in enumerate(candidates):
+            na, nb = pair_sizes[a], pair_sizes[b]
+            pair = cells[offset:offset + 6 * na * nb].reshape(2, 3, na, nb)
+            offset += 6 * na * nb
+            for s in range(2):
+                gains[s, i] = K.fast_pair_gain_of(pair[s, 0], pair[s, 1], pair[s, 2],
+                                                  settings.min_samples_leaf, settings.l2)
+        return gains
+
+    # prediction on Dask collections -----------------------------------------------------------
+
+    def _map_rows(self, method, X):
+        """`method` on every partition of a Dask collection: a Dask array of its results."""
+        import dask
+        import dask.array as da
+        source = _dask_source(X, None, None)
+        parts, lengths = source.x_parts, source.lengths
+        first = getattr(self, method)(source.head())
+        blocks = [da.from_delayed(dask.delayed(getattr(self, method))(part),
+                                  shape=(int(n),) + first.shape[1:], dtype=first.dtype)
+                  for part, n in zip(parts, lengths)]
+        return da.concatenate(blocks)
+
+
+class _ClassIndices:
+    """A classifier's target as class indices (picklable, for the workers)."""
+
+    def __init__(self, classes):
+        self.classes = classes
+
+    def __call__(self, y):
+        return D.class_indices(self.classes, y)
+
+
+def _stage(shapes, categorical, monotone):
+    dims_a = np.array([s[0] for s in shapes], dtype=np.int64)
+    dims_b = np.array([s[1] for s in shapes], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(dims_a * dims_b)]).astype(np.int64)
+    return Stage(None, offsets, dims_a, dims_b, np.asarray(categorical, dtype=np.bool_),
+                 np.asarray(monotone, dtype=np.int64))
+
+
+# --------------------------------------------------------------------------------------------------
+# the input's partitions
+# --------------------------------------------------------------------------------------------------
+
+def _is_dask(X):
+    module = type(X).__module__
+    return module.startswith("dask.") or module.startswith("dask_expr")
+
+
+class _DaskSource:
+    """The partitions of Dask inputs, aligned: X's, y's and the weights'."""
+
+    def __init__(self, X, y, sample_weight):
+        import dask.array as da
+        self.named = not isinstance(X, da.Array)
+        if self.named:
+            self.x_parts = list(X.to_delayed())
+            self.lengths = np.asarray(X.map_partitions(len).compute(), dtype=np.int64)
+            self.names = [str(c) for c in X.columns]
+            self.dtypes = [d if isinstance(d, pd.CategoricalDtype) and d.categories is not None
+                           and "__UNKNOWN_CATEGORIES__" not in list(d.categories) else None
+                           for d in X.dtypes]
+        else:
+            if X.ndim != 2:
+                raise ValueError(f"X must be 2-dimensional, got {X.ndim} dimensions.")
+            if any(np.isnan(c) for c in X.chunks[0]):
+                X = X.compute_chunk_sizes()
+            X = X.rechunk({1: -1})
+            self.x_parts = [block[0] for block in X.to_delayed()]
+            self.lengths = np.asarray(X.chunks[0], dtype=np.int64)
+            self.names = [f"x{j}" for j in range(X.shape[1])]
+            self.dtypes = [None] * X.shape[1]
+        self.X = X
+        self.y_parts = self._aligned(y, "y")
+        self.w_parts = self._aligned(sample_weight, "sample_weight")
+
+    def _aligned(self, values, what):
+        """Per-partition pieces of y or the weights, cut like X's partitions."""
+        if values is None:
+            return [None] * len(self.x_parts)
+        if _is_dask(values):
+            import dask.array as da
+            if isinstance(values, da.Array):
+                if any(np.isnan(c) for c in values.chunks[0]):
+                    values = values.compute_chunk_sizes()
+                lengths = np.asarray(values.chunks[0])
+                parts = list(values.to_delayed().ravel())
+            else:
+                lengths = np.asarray(values.map_partitions(len).compute())
+                parts = list(values.to_delayed())
+            if len(lengths) != len(self.lengths) or (lengths != self.lengths).any():
+                raise ValueError(f"{what} must be partitioned like X: partition lengths "
+                                 f"{lengths.tolist()} against X's {self.lengths.tolist()}.")
+            return parts
+        array = np.asarray(values)
+        if len(array) != self.lengths.sum():
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{self.lengths.sum()}, {len(array)}].")
+        return np.split(array, np.cumsum(self.lengths)[:-1])
+
+    def head(self):
+        """The first non-empty partition, computed."""
+        for part, n in zip(self.x_parts, self.lengths):
+            if n:
+                return part.compute()
+        raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
+
+    def schema(self, categorical_features):
+        """Names, kinds (from the first non-empty partition), partitions, lengths, dtypes."""
+        head = self.head()
+        if not self.named:
+            head = np.asarray(head)
+        _, columns = table_columns(head)
+        kinds = resolve_categorical(categorical_features, self.names, columns)
+        parts = list(zip(self.x_parts, self.y_parts, self.w_parts))
+        return self.names, kinds, parts, self.lengths, self.dtypes
+
+
+def _dask_source(X, y, sample_weight):
+    return _DaskSource(X, y, sample_weight)
+
+
+def _client():
+    from distributed import get_client
+    try:
+        return get_client()
+    except ValueError:
+        raise ValueError("Fitting on Dask collections needs a Dask client: create one "
+                         "(distributed.Client(...)) before calling fit.") from None
+
+
+def _run_summaries(source, parts, row0s, names, kinds, seeds):
+    """The first pass: the partitions' summaries, merged (on the cluster, in a tree)."""
+    if source is None:
+        (X, y, w), = parts
+        return D.summarise(X, y, w, 0, names, kinds, seeds)
+    import dask
+    level = [dask.delayed(D.summarise)(X, y, w, int(r), names, kinds, seeds)
+             for (X, y, w), r in zip(parts, row0s)]
+    while len(level) > 1:
+        level = [dask.delayed(D.merge_summaries)(level[i], level[i + 1])
+                 if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    return _client().compute(level[0]).result()
+
+
+def _run_binning(source, parts, row0s, names, kinds, bins, target):
+    """The second pass: binned partitions (futures on the cluster)."""
+    if source is None:
+        (X, y, w), = parts
+        return [D.bin_partition(X, y, w, 0, names, kinds, bins, target)]
+    import dask
+    client = _client()
+    return client.compute([dask.delayed(D.bin_partition)(X, y, w, int(r), names, kinds, bins,
+                                                         target)
+                           for (X, y, w), r in zip(parts, row0s)])
+
+
+def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, sizes, threads, timeout):
+    """The shards: one in this process for a table in memory, else one per worker, each
+    holding a contiguous range of chunks (in worker order)."""
+    n_chunks = -(-n_rows // chunk_rows)
+    spec = {"n_chunks": n_chunks, "chunk_rows": chunk_rows, "n_rows": n_rows, "loss": loss,
+            "main_offsets": np.concatenate([[0], np.cumsum(sizes)]).tolist()}
+    if source is None:
+        return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
+    client = _client()
+    workers = client.scheduler_info()["workers"]
+    addresses = sorted(workers)
+    n_shards = max(1, min(len(addresses), n_chunks))
+    edges = np.linspace(0, n_chunks, n_shards + 1).round().astype(np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    futures, actors = [], []
+    for s in range(n_shards):
+        first, last = int(edges[s]), int(edges[s + 1])
+        row0, row1 = first * chunk_rows, min(last * chunk_rows, n_rows)
+        holding = [f for f, lo, hi in zip(binned, starts, ends) if lo < row1 and hi > row0]
+        shard_spec = dict(spec, first=first, last=last,
+                          threads=int(workers[addresses[s]].get("nthreads", 1)))
+        futures.append(client.submit(ShardActor, shard_spec, *holding, actor=True,
+                                     workers=[addresses[s]], allow_other_workers=False,
+                                     pure=False))
+    actors = [f.result() for f in futures]
+    for f in binned:
+        f.release()
+    return OnCluster(client, actors, futures, addresses[:n_shards], timeout)
+
+
+# --------------------------------------------------------------------------------------------------
+# the estimators
+# --------------------------------------------------------------------------------------------------
+
+_PREDICT_METHODS = ("predict", "predict_proba", "decision_function")
+
+
+class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
+    """A `BoostedGAMClassifier` (binary target) fitted data-parallel: on a Dask DataFrame or
+    Array (with y and sample_weight as Dask collections partitioned alike, or arrays in
+    memory), each worker of the current Dask client holds its rows for the whole fit; on a table
+    in memory, the same algorithm runs in this process.
+
+    The model does not depend on the number of workers or the partitioning: histograms are
+    summed over chunks of `chunk_rows` rows in a fixed order, and bags, validation rows and
+    samples are drawn by a hash of (seed, row number). It differs from `BoostedGAMClassifier`'s
+    on the same data in three documented ways (see docs/scaling.md): validation rows are drawn
+    row by row (not stratified), bins of more than 200,000 values come from a hash sample, and
+    sums are in chunk order. Extra parameters:
+
+    chunk_rows : int, default=16384
+        Rows per chunk.
+    timeout : float, default=600
+        Seconds to wait for a worker's answer to one request before the fit fails with
+        `WorkerLostError` (a worker that leaves the cluster fails it at once).
+    """
+
+    _parameter_constraints = {**BoostedGAMClassifier._parameter_constraints,
+                              **_DataParallel._extra_constraints}
+
+    def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
+                 tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
+                 min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
+                 min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0, chunk_rows=CHUNK_ROWS, timeout=600.0):
+        super().__init__(
+            learning_rate=learning_rate, max_rounds=max_rounds,
+            early_stopping_rounds=early_stopping_rounds, tol=tol,
+            validation_fraction=validation_fraction, outer_bags=outer_bags,
+            interactions=interactions, min_interaction_gain_ratio=min_interaction_gain_ratio,
+            max_bins=max_bins, max_interaction_bins=max_interaction_bins,
+            min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
+            smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
+            monotonic_cst=monotonic_cst, categorical_features=categorical_features,
+            max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        self.chunk_rows = chunk_rows
+        self.timeout = timeout
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on a Dask DataFrame or Array, or a table in memory; y binary."""
+        return self._fit_data_parallel(X, y, sample_weight, classifier=True)
+
+    def _loss_id(self):
+        return L.LOG_LOSS
+
+    def predict(self, X):
+        return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)
+
+    def predict_proba(self, X):
+        return (self._map_rows("predict_proba", X) if _is_dask(X)
+                else super().predict_proba(X))
+
+    def decision_function(self, X):
+        return (self._map_rows("decision_function", X) if _is_dask(X)
+                else super().decision_function(X))
+
+
+class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
+    """A `BoostedGAMRegressor` fitted data-parallel; see `DaskBoostedGAMClassifier`."""
+
+    _parameter_constraints = {**BoostedGAMRegressor._parameter_constraints,
+                              **_DataParallel._extra_constraints}
+
+    def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
+                 early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
+                 interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
+                 max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
+                 smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 verbose=0, chunk_rows=CHUNK_ROWS, timeout=600.0):
+        super().__init__(
+            loss, learning_rate=learning_rate, max_rounds=max_rounds,
+            early_stopping_rounds=early_stopping_rounds, tol=tol,
+            validation_fraction=validation_fraction, outer_bags=outer_bags,
+            interactions=interactions, min_interaction_gain_ratio=min_interaction_gain_ratio,
+            max_bins=max_bins, max_interaction_bins=max_interaction_bins,
+            min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
+            smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
+            monotonic_cst=monotonic_cst, categorical_features=categorical_features,
+            max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        self.chunk_rows = chunk_rows
+        self.timeout = timeout
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on a Dask DataFrame or Array, or a table in memory; y numeric."""
+        return self._fit_data_parallel(X, y, sample_weight, classifier=False)
+
+    def _loss_id(self):
+        return {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON,
+                "gamma": L.GAMMA}[self.loss]
+
+    def predict(self, X):
+        return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)

@@ -1,0 +1,221 @@
+"""A shard: the chunks of rows one worker holds for a whole data-parallel fit, and what it
+computes on them at each step.
+
+A shard keeps its rows' bin codes, targets and weights, and per bag and stage the rows' training
+state, from the start of the fit to its end; the driver sends it one small message per boosting
+step (which term's update to apply, which term to histogram) and gets back the sums of its
+chunks (`_tree`). In a Dask cluster a shard lives in an actor (`ShardActor`); on in-memory data
+the same class is called directly, so a fit on a cluster and one in memory are the same
+arithmetic.
+"""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .. import _kernels as K
+from ._hashing import row_keys, row_uniforms, smallest_keys
+from ._tree import ChunkSum, nodes_within
+
+
+class Shard:
+    """Chunks first..last - 1 of a table of `n_chunks` chunks of `chunk_rows` rows."""
+
+    def __init__(self, spec, *parts):
+        """`spec`: n_chunks, chunk_rows, first, last, n_rows, loss, threads; `parts`: the
+        binned partitions (`_data.BinnedPartition`) that hold its rows, in row order."""
+        self.n_chunks, self.chunk_rows = spec["n_chunks"], spec["chunk_rows"]
+        self.first, self.last, self.loss = spec["first"], spec["last"], spec["loss"]
+        row0 = self.first * self.chunk_rows
+        row1 = min(self.last * self.chunk_rows, spec["n_rows"])
+        pieces = [p.rows_between(row0, row1) for p in parts]
+        pieces = [p for p in pieces if p is not None]
+        self.codes = np.asfortranarray(np.concatenate([p[0] for p in pieces]))
+        self.y = np.concatenate([p[1] for p in pieces])
+        self.weight = np.concatenate([p[2] for p in pieces])
+        self.rows = np.arange(row0, row1, dtype=np.int64)
+        if len(self.y) != row1 - row0:
+            raise RuntimeError(f"shard of rows {row0}..{row1 - 1} received {len(self.y)} rows")
+        self.starts = np.append(np.arange(0, len(self.y), self.chunk_rows),
+                                len(self.y)).astype(np.int64)
+        self.nodes = nodes_within(self.n_chunks, self.first, self.last)
+        self.pool = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
+        self.stage_codes = {"main": self.codes}
+        self.offsets = {"main": np.asarray(spec["main_offsets"], dtype=np.int64)}
+        self.bags = {}
+        self.states = {}
+        self.main_raw = {}
+
+    # sums over chunks --------------------------------------------------------------------------
+
+    def _node_sums(self, per_chunk):
+        """{(level, index): value} of this shard's tree nodes, `per_chunk(k)` giving local chunk
+        k's value; chunks are computed in order within each node, the nodes on the threads."""
+        def node(spec):
+            level, index, lo, hi = spec
+            total = ChunkSum()
+            for k in range(lo - self.first, hi - self.first):
+                total.add(per_chunk(k))
+            return (level, index), total.value()
+        if len(self.nodes) == 1:
+            return dict([node(self.nodes[0])])
+        return dict(self.pool.map(node, self.nodes))
+
+    def _chunk(self, k):
+        return self.starts[k], self.starts[k + 1]
+
+    # set-up ------------------------------------------------------------------------------------
+
+    def totals(self):
+        """Per node: (sum of weights, sum of weight * y, rows of positive weight)."""
+        def chunk(k):
+            lo, hi = self._chunk(k)
+            w = self.weight[lo:hi]
+            return np.array([w.sum(), (w * self.y[lo:hi]).sum(), np.count_nonzero(w > 0)])
+        return self._node_sums(chunk)
+
+    def bin_sums(self, stage, what, bag=None):
+        """Per node: each term's per-bin sum of `what`: "weight", "present" (rows of positive
+        weight) or "train" (the bag's training rows)."""
+        codes, offsets = self.stage_codes[stage], self.offsets[stage]
+        if what == "weight":
+            values = self.weight
+        elif what == "present":
+            values = (self.weight > 0).astype(np.float64)
+        else:
+            values = (self.bags[bag]["train_weight"] > 0).astype(np.float64)
+
+        def chunk(k):
+            lo, hi = self._chunk(k)
+            out = np.zeros(offsets[-1])
+            K.bin_sums(codes[lo:hi], offsets, values[lo:hi], out)
+            return out
+        return self._node_sums(chunk)
+
+    def add_bag(self, bag, seed, validation_fraction):
+        """A bag: each row of positive weight is held out for validation with probability
+        `validation_fraction`, by the hash of (seed, row). Returns the held-out rows' count."""
+        held_out = ((self.weight > 0) & (row_uniforms(seed, self.rows) < validation_fraction)
+                    if validation_fraction else np.zeros(len(self.y), dtype=bool))
+        train_weight = self.weight.copy()
+        train_weight[held_out] = 0.0
+        validation = np.flatnonzero(held_out)
+        cuts = np.searchsorted(validation, self.starts)
+        self.bags[bag] = {"train_weight": train_weight,
+                          "parts": [validation[cuts[k]:cuts[k + 1]]
+                                    for k in range(len(self.starts) - 1)]}
+        return int(len(validation))
+
+    def start(self, bag, stage, init):
+        """The bag's training state at the start of a stage: from the constant `init` (main
+        effects) or from the bag's main-effect scores (pairs)."""
+        raw = self.main_raw[bag] if stage == "pairs" else np.full(len(self.y), float(init))
+        self.states[(bag, stage)] = K.state_from_scores(self.loss, raw)
+
+    def set_main_scores(self, bag, scores, init):
+        """The bag's raw scores after the main effects: the pair stage starts from them."""
+        raw = np.full(len(self.y), float(init))
+        K.add_term_scores(self.codes, self.offsets["main"], scores, raw)
+        self.main_raw[bag] = raw
+        self.states.pop((bag, "main"), None)
+
+    def set_pairs(self, pairs, pair_sizes, lookups):
+        """The pair stage's codes: each pair's cell of the rows (`lookups` map a feature's main
+        bins onto its pair bins)."""
+        coarse = [None if lookup is None else np.asarray(lookup)[self.codes[:, j]]
+                  for j, lookup in enumerate(lookups)]
+        self.stage_codes["pairs"] = np.asfortranarray(np.column_stack(
+            [coarse[a].astype(np.int64) * pair_sizes[b] + coarse[b] for a, b in pairs]
+        ).astype(np.uint16))
+        sizes = [pair_sizes[a] * pair_sizes[b] for a, b in pairs]
+        self.offsets["pairs"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    def drop_bag(self, bag):
+        self.states = {key: value for key, value in self.states.items() if key[0] != bag}
+
+    # boosting ----------------------------------------------------------------------------------
+
+    def pass_(self, bag, stage, apply, t, following, factors):
+        """One step's pass: apply term t's update (if `apply`) to the rows' state, then
+        histogram term `following`. Per node: (2, bins of `following`) gradient and hessian."""
+        codes = self.stage_codes[stage]
+        offsets = self.offsets[stage]
+        size = int(offsets[following + 1] - offsets[following])
+        state = self.states[(bag, stage)]
+        weight = self.bags[bag]["train_weight"]
+        apply_codes, next_codes = codes[:, t], codes[:, following]
+
+        def chunk(k):
+            out = np.zeros((2, size))
+            K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, self.y,
+                         weight, self.starts[k:k + 2], 0, 1, out[:1], out[1:])
+            return out
+        return self._node_sums(chunk)
+
+    def validation_loss(self, bag, stage):
+        """Per node: (sum of weight * loss, sum of weight) over the bag's validation rows."""
+        state = self.states[(bag, stage)]
+        parts = self.bags[bag]["parts"]
+
+        def chunk(k):
+            rows = parts[k]
+            wsum = self.weight[rows].sum()
+            mean = K.mean_loss(self.loss, state, self.y, self.weight, rows) if len(rows) else 0.0
+            return np.array([mean * wsum, wsum])
+        return self._node_sums(chunk)
+
+    def chance_sample(self, bag, stage, seed, k):
+        """The shard's bottom-k rows of positive weight by the hash of (seed, row): their keys,
+        rows, codes, state, targets and bag weights (the driver keeps the bottom k of all)."""
+        present = np.flatnonzero(self.weight > 0)
+        keys = row_keys(seed, self.rows[present])
+        chosen = present[smallest_keys(keys, self.rows[present], k)]
+        chosen.sort()
+        return (row_keys(seed, self.rows[chosen]), self.rows[chosen],
+                self.stage_codes[stage][chosen], self.states[(bag, stage)][chosen],
+                self.y[chosen], self.bags[bag]["train_weight"][chosen])
+
+    def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
+        """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
+        same pair with the second feature's values shuffled within each chunk (its chance
+        level). Per node: one flat array, candidate after candidate, each (2, 3, na, nb): real
+        then shuffled; gradient, hessian, training rows."""
+        state = K.state_from_scores(self.loss, self.main_raw[bag])
+        weight = self.bags[bag]["train_weight"]
+        grad, hess = np.empty(len(state)), np.empty(len(state))
+        K.gradients(self.loss, state, self.y, weight, grad, hess)
+        indicator = (weight > 0).astype(np.float64)
+        coarse = {j: np.asarray(lookups[j])[self.codes[:, j]] for pair in candidates for j in pair}
+        sizes = [6 * pair_sizes[a] * pair_sizes[b] for a, b in candidates]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+        def chunk(k):
+            lo, hi = self._chunk(k)
+            shuffle = lo + np.random.default_rng([seed, self.first + k]).permutation(hi - lo)
+            out = np.zeros(offsets[-1])
+            for i, (a, b) in enumerate(candidates):
+                na, nb = pair_sizes[a], pair_sizes[b]
+                cells = out[offsets[i]:offsets[i + 1]].reshape(2, 3, na, nb)
+                for s, second in enumerate((coarse[b][lo:hi], coarse[b][shuffle])):
+                    K.pair_histogram(coarse[a][lo:hi], second, grad[lo:hi], hess[lo:hi],
+                                     indicator[lo:hi], cells[s, 0], cells[s, 1], cells[s, 2])
+            return out
+        return self._node_sums(chunk)
+
+
+class ShardActor:
+    """A `Shard` as a Dask actor: its methods run on the shard's own threads, so the calls of
+    several bags proceed at once on a worker (Dask runs an actor's plain methods one at a time
+    on a single thread)."""
+
+    def __init__(self, spec, *parts):
+        self.shard = Shard(spec, *parts)
+        self.calls = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
+
+    async def call(self, method, *args):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.calls, getattr(self.shard, method), *args)
+
+    def ping(self):
+        return True
