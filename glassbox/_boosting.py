@@ -175,7 +175,7 @@ class StageBooster:
         self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
         self.multiclass = settings.loss == L.MULTINOMIAL
         n_terms = stage.n_terms
-        class_shape = () if rows is not None else raw.shape[1:]
+        class_shape = rows.class_shape if rows is not None else raw.shape[1:]
         self.scores = np.zeros((stage.offsets[-1],) + class_shape)
         largest = int((stage.dims_a * stage.dims_b).max())
         self.grad = np.zeros((largest,) + class_shape)
@@ -279,20 +279,26 @@ class StageBooster:
         return np.maximum(chance, floor)
 
     def _pass(self, apply, t, following):
-        """One pass over the rows: apply term t's last update (if `apply`), then histogram term
-        `following` into `grad` / `hess`."""
-        self.rows.pass_(apply, t, following, self.factors, self.grad, self.hess)
+        """One pass over the rows: apply term t's last update (if `apply`: per-bin state
+        factors, or the update itself for softmax), then histogram term `following` into
+        `grad` / `hess`."""
+        self.rows.pass_(apply, t, following, self.update if self.multiclass else self.factors,
+                        self.grad, self.hess)
 
     def _greedy_in_blocks(self, draws):
         """`_kernels.boost_greedy` with its passes over the rows made by the row store."""
         st, stage = self.settings, self.stage
         t = self.leader
-        for draw in draws:
-            applied, following = K.greedy_choice(
-                st.loss, t, draw, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
-                stage.monotone, self.scores, self.counts, self.grad, self.hess, self.update,
-                self.factors, self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
+        common = (stage.offsets, stage.dims_a, stage.dims_b, stage.categorical, stage.monotone,
+                  self.scores, self.counts, self.grad, self.hess, self.update)
+        tail = (self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
                 st.learning_rate, st.max_delta)
+        for draw in draws:
+            if self.multiclass:
+                applied, following = K.greedy_choice_multiclass(t, draw, *common, *tail)
+            else:
+                applied, following = K.greedy_choice(st.loss, t, draw, *common, self.factors,
+                                                     *tail)
             if following < 0:
                 break
             self._pass(applied, t, following)
@@ -302,9 +308,10 @@ class StageBooster:
     def _measure_gains_in_blocks(self):
         """`_greedy`'s measurement with its passes over the rows made by the row store."""
         st, stage = self.settings, self.stage
+        gain = K.term_gain_multiclass if self.multiclass else K.term_gain
         for t in range(stage.n_terms):
             self._pass(False, t, t)
-            self.gains[t] = K.term_gain(
+            self.gains[t] = gain(
                 t, self.grad, self.hess, self.counts, stage.offsets, stage.dims_a, stage.dims_b,
                 stage.categorical, stage.monotone, st.max_leaves, st.min_samples_leaf, st.l2,
                 st.learning_rate, st.max_delta, self.update) / self.chance[t]
@@ -346,7 +353,8 @@ class ThreadedBlocks:
     BLOCK_ROWS rows, shared by `Settings.row_threads` threads, the blocks' histograms added in
     block order (so the thread count changes nothing).
 
-    The protocol of a row store, which `StageBooster` reads: `validates`, `counts()`,
+    The protocol of a row store, which `StageBooster` reads: `validates`, `class_shape` (the
+    shape of a row's score: () or (n_classes,)), `counts()`,
     `pass_(apply, t, following, factors, grad, hess)`, `validation_loss()`,
     `chance_sample(rng)` and `close()`.
     """
@@ -364,6 +372,7 @@ class ThreadedBlocks:
         self.spans = list(zip(edges[:-1], edges[1:]))
         rows = booster.bag.validation_rows
         self.validates = len(rows) > 0
+        self.class_shape = ()
         cuts = np.searchsorted(rows, self.starts)
         self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
         self.validation_weights = np.array([booster.weight[part].sum()

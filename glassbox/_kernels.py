@@ -638,17 +638,74 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
 
 
 @njit(**_JIT)
-def _apply_multiclass(t, codes, offsets, scores, update, state):
-    lo = offsets[t]
-    size = offsets[t + 1] - lo
-    n_classes = state.shape[1]
-    for b in range(size):
-        for k in range(n_classes):
-            scores[lo + b, k] += update[b, k]
+def _apply_multiclass(t, codes, update, state):
+    """Add term t's per-class update to every row's raw scores."""
     column = codes[:, t]
+    n_classes = state.shape[1]
     for i in range(column.shape[0]):
         for k in range(n_classes):
             state[i, k] += update[column[i], k]
+
+
+@njit(inline="always", **_JIT)
+def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
+                              counts, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
+                              rate, decay, max_delta):
+    """`_greedy_choice` for softmax: the step's gain is summed over the classes' trees; an
+    applied update is added to `scores` and left in `update` for the rows."""
+    lo = offsets[t]
+    size = offsets[t + 1] - lo
+    gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                              monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
+                              update) / chance[t]
+    gains[t] = gain
+    applied = gain > 0.0 and gain >= _best_other(gains, t)
+    if applied and draw >= 0.0:
+        _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                           monotone, max_leaves, min_leaf, l2, rate, max_delta, draw, update)
+    if applied:
+        for b in range(size):
+            for k in range(scores.shape[1]):
+                scores[lo + b, k] += update[b, k]
+        gains[t] = gain * decay
+    return applied
+
+
+@njit(**_JIT)
+def greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
+                             counts, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
+                             learning_rate, max_delta):
+    """`greedy_choice` for softmax. Returns (applied, next term or -1)."""
+    n_classes = grad.shape[1]
+    rate = learning_rate * (n_classes - 1) / n_classes
+    applied = _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone,
+                                        scores, counts, grad, hess, update, gains, chance,
+                                        max_leaves, min_leaf, l2, rate, (1.0 - rate) ** 2,
+                                        max_delta)
+    return applied, _next_term(gains)
+
+
+@njit(**_JIT)
+def term_gain_multiclass(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
+                         max_leaves, min_leaf, l2, learning_rate, max_delta, update):
+    """`term_gain` for softmax."""
+    n_classes = grad.shape[1]
+    rate = learning_rate * (n_classes - 1) / n_classes
+    return _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
+                              monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0, update)
+
+
+@njit(**_JIT)
+def apply_then_histogram_multiclass(apply, apply_codes, update, next_codes, state, y, weight,
+                                    grad, hess):
+    """One pass of a softmax step over some rows: add the last update (if `apply`), then
+    histogram the next term."""
+    n_classes = state.shape[1]
+    if apply:
+        for i in range(apply_codes.shape[0]):
+            for k in range(n_classes):
+                state[i, k] += update[apply_codes[i], k]
+    histogram_multiclass(next_codes, state, y, weight, grad, hess)
 
 
 @njit(inline="always", **_JIT)
@@ -682,18 +739,12 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
                                       counts, state, y, weight, grad, hess, update, gains, chance,
                                       max_leaves, min_leaf, l2, rate, max_delta)
     for step in range(cut_draws.shape[0]):
-        gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                                  monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
-                                  update) / chance[t]
-        gains[t] = gain
-        applied = gain > 0.0 and gain >= _best_other(gains, t)
-        if applied and cut_draws[step] >= 0.0:
-            _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                               monotone, max_leaves, min_leaf, l2, rate, max_delta,
-                               cut_draws[step], update)
+        applied = _greedy_choice_multiclass(t, cut_draws[step], offsets, dims_a, dims_b,
+                                            categorical, monotone, scores, counts, grad, hess,
+                                            update, gains, chance, max_leaves, min_leaf, l2,
+                                            rate, decay, max_delta)
         if applied:
-            _apply_multiclass(t, codes, offsets, scores, update, state)
-            gains[t] = gain * decay
+            _apply_multiclass(t, codes, update, state)
         nxt = _next_term(gains)
         if nxt < 0:
             break

@@ -67,13 +67,15 @@ class _DataParallel:
         else:
             target = numeric_target
         bins = D.merge_bins(summary, kinds, self.max_bins, dtypes)
-        loss = self._loss_id()
+        n_classes = len(self.classes_) if classifier and len(self.classes_) > 2 else 0
+        loss = L.MULTINOMIAL if n_classes else self._loss_id()
         binned = _run_binning(source, parts, row0s, names, kinds, bins, target)
         workers = _place_shards(source, binned, lengths, n_rows, int(self.chunk_rows), loss,
-                                [b.n_bins for b in bins], effective_n_jobs(self.n_jobs),
-                                float(self.timeout))
+                                n_classes, [b.n_bins for b in bins],
+                                effective_n_jobs(self.n_jobs), float(self.timeout))
         try:
-            self._boost(workers, started, names, kinds, bins, n_rows, loss, seeds[:-1])
+            self._boost(workers, started, names, kinds, bins, n_rows, loss, n_classes,
+                        seeds[:-1])
         finally:
             workers.close()
         return self
@@ -102,21 +104,24 @@ class _DataParallel:
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
-        if len(classes) > 2:
-            raise ValueError(f"Data-parallel fitting takes a binary target; got {len(classes)} "
-                             "classes. Fit a multiclass model with BoostedGAMClassifier.")
         self.classes_ = classes
         return _ClassIndices(classes)
 
-    def _boost(self, workers, started, names, kinds, bins, n_rows, loss, bag_seeds):
+    def _boost(self, workers, started, names, kinds, bins, n_rows, loss, n_classes, bag_seeds):
         """Both stages in every bag, with the rows on the shards: `gam._BoostedGAM._fit`'s
         algorithm, each pass over the rows made by the shards."""
         n_chunks = -(-n_rows // int(self.chunk_rows))
         deadline = started + self.max_time if self.max_time is not None else None
-        total_weight, weighted_y, n_present = workers.tree_sum(n_chunks, "totals")
+        totals = workers.tree_sum(n_chunks, "totals")
+        total_weight, weighted_y, n_present = totals[:3]
         if not total_weight > 0:
             raise ValueError("sample_weight must have a positive sum.")
-        init = L.initial_score(loss, np.array([weighted_y / total_weight]), np.ones(1))
+        if n_classes:
+            init = L.initial_score(loss, np.arange(n_classes, dtype=np.float64), totals[3:],
+                                   n_classes)
+        else:
+            init = L.initial_score(loss, np.array([weighted_y / total_weight]), np.ones(1))
+        class_shape = (n_classes,) if n_classes else ()
         settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),
                             int(self.early_stopping_rounds), float(self.tol),
                             int(self.max_leaves),
@@ -138,7 +143,8 @@ class _DataParallel:
             out = []
             for b, seed in zip(bags, bag_seeds):
                 workers.broadcast("start", b, name, init)
-                rows = ShardedRows(workers, n_chunks, b, name, int(seed) + offset, validates[b])
+                rows = ShardedRows(workers, n_chunks, b, name, int(seed) + offset, validates[b],
+                                   class_shape)
                 out.append(StageBooster(stage, None, None, None, None, settings, smoothing,
                                         np.random.default_rng(int(seed) + offset), rows=rows))
             return out
@@ -208,15 +214,18 @@ class _DataParallel:
         from the pair histograms of all chunks."""
         cells = workers.tree_sum(n_chunks, "pair_histograms", bag, candidates, lookups,
                                  pair_sizes, seed)
+        n_out = max(1, self.classes_.size if settings.loss == L.MULTINOMIAL else 1)
         gains = np.zeros((2, len(candidates)))
         offset = 0
         for i, (a, b) in enumerate(candidates):
             na, nb = pair_sizes[a], pair_sizes[b]
-            pair = cells[offset:offset + 6 * na * nb].reshape(2, 3, na, nb)
-            offset += 6 * na * nb
+            size = 6 * n_out * na * nb
+            pair = cells[offset:offset + size].reshape(2, n_out, 3, na, nb)
+            offset += size
             for s in range(2):
-                gains[s, i] = K.fast_pair_gain_of(pair[s, 0], pair[s, 1], pair[s, 2],
-                                                  settings.min_samples_leaf, settings.l2)
+                for c in range(n_out):
+                    gains[s, i] += K.fast_pair_gain_of(*pair[s, c], settings.min_samples_leaf,
+                                                       settings.l2)
         return gains
 
     # prediction on Dask collections -----------------------------------------------------------
@@ -369,11 +378,13 @@ def _run_binning(source, parts, row0s, names, kinds, bins, target):
                            for (X, y, w), r in zip(parts, row0s)])
 
 
-def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, sizes, threads, timeout):
+def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, sizes, threads,
+                  timeout):
     """The shards: one in this process for a table in memory, else one per worker, each
     holding a contiguous range of chunks (in worker order)."""
     n_chunks = -(-n_rows // chunk_rows)
     spec = {"n_chunks": n_chunks, "chunk_rows": chunk_rows, "n_rows": n_rows, "loss": loss,
+            "n_classes": n_classes,
             "main_offsets": np.concatenate([[0], np.cumsum(sizes)]).tolist()}
     if source is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
@@ -408,7 +419,7 @@ _PREDICT_METHODS = ("predict", "predict_proba", "decision_function")
 
 
 class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
-    """A `BoostedGAMClassifier` (binary target) fitted data-parallel: on a Dask DataFrame or
+    """A `BoostedGAMClassifier` fitted data-parallel: on a Dask DataFrame or
     Array (with y and sample_weight as Dask collections partitioned alike, or arrays in
     memory), each worker of the current Dask client holds its rows for the whole fit; on a table
     in memory, the same algorithm runs in this process.

@@ -9,9 +9,10 @@ from .._boosting import CHANCE_ROWS
 class ShardedRows:
     """One bag's stage ("main" or "pairs") over the shards of `workers`."""
 
-    def __init__(self, workers, n_chunks, bag, stage, seed, validates):
+    def __init__(self, workers, n_chunks, bag, stage, seed, validates, class_shape):
         self.workers, self.n_chunks = workers, n_chunks
         self.bag, self.stage, self.seed, self.validates = bag, stage, seed, validates
+        self.class_shape = class_shape
 
     def _sum(self, method, *args):
         return self.workers.tree_sum(self.n_chunks, method, self.bag, self.stage, *args)

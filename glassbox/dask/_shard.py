@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .. import _kernels as K
+from .. import _losses as L
 from ._hashing import row_keys, row_uniforms, smallest_keys
 from ._tree import ChunkSum, nodes_within
 
@@ -27,6 +28,8 @@ class Shard:
         binned partitions (`_data.BinnedPartition`) that hold its rows, in row order."""
         self.n_chunks, self.chunk_rows = spec["n_chunks"], spec["chunk_rows"]
         self.first, self.last, self.loss = spec["first"], spec["last"], spec["loss"]
+        self.n_classes = spec.get("n_classes", 0)
+        self.multiclass = self.loss == L.MULTINOMIAL
         row0 = self.first * self.chunk_rows
         row1 = min(self.last * self.chunk_rows, spec["n_rows"])
         pieces = [p.rows_between(row0, row1) for p in parts]
@@ -68,11 +71,15 @@ class Shard:
     # set-up ------------------------------------------------------------------------------------
 
     def totals(self):
-        """Per node: (sum of weights, sum of weight * y, rows of positive weight)."""
+        """Per node: (sum of weights, sum of weight * y, rows of positive weight, then the
+        weight of each class for softmax)."""
         def chunk(k):
             lo, hi = self._chunk(k)
-            w = self.weight[lo:hi]
-            return np.array([w.sum(), (w * self.y[lo:hi]).sum(), np.count_nonzero(w > 0)])
+            w, y = self.weight[lo:hi], self.y[lo:hi]
+            per_class = (np.bincount(y.astype(np.intp), weights=w, minlength=self.n_classes)
+                         if self.multiclass else [])
+            return np.concatenate([[w.sum(), (w * y).sum(), np.count_nonzero(w > 0)],
+                                   per_class])
         return self._node_sums(chunk)
 
     def bin_sums(self, stage, what, bag=None):
@@ -110,12 +117,18 @@ class Shard:
     def start(self, bag, stage, init):
         """The bag's training state at the start of a stage: from the constant `init` (main
         effects) or from the bag's main-effect scores (pairs)."""
-        raw = self.main_raw[bag] if stage == "pairs" else np.full(len(self.y), float(init))
-        self.states[(bag, stage)] = K.state_from_scores(self.loss, raw)
+        raw = self.main_raw[bag].copy() if stage == "pairs" else self._constant(init)
+        self.states[(bag, stage)] = (raw if self.multiclass
+                                     else K.state_from_scores(self.loss, raw))
+
+    def _constant(self, init):
+        """Every row's raw score at the constant `init` (a vector per row for softmax)."""
+        return np.tile(np.asarray(init, dtype=np.float64), (len(self.y), 1)) if self.multiclass \
+            else np.full(len(self.y), float(init))
 
     def set_main_scores(self, bag, scores, init):
         """The bag's raw scores after the main effects: the pair stage starts from them."""
-        raw = np.full(len(self.y), float(init))
+        raw = self._constant(init)
         K.add_term_scores(self.codes, self.offsets["main"], scores, raw)
         self.main_raw[bag] = raw
         self.states.pop((bag, "main"), None)
@@ -138,7 +151,8 @@ class Shard:
 
     def pass_(self, bag, stage, apply, t, following, factors):
         """One step's pass: apply term t's update (if `apply`) to the rows' state, then
-        histogram term `following`. Per node: (2, bins of `following`) gradient and hessian."""
+        histogram term `following` (`factors`: the update's per-bin state factors, or the update
+        itself for softmax). Per node: gradient and hessian, (2, bins of `following`[, classes])."""
         codes = self.stage_codes[stage]
         offsets = self.offsets[stage]
         size = int(offsets[following + 1] - offsets[following])
@@ -147,6 +161,13 @@ class Shard:
         apply_codes, next_codes = codes[:, t], codes[:, following]
 
         def chunk(k):
+            if self.multiclass:
+                lo, hi = self._chunk(k)
+                out = np.zeros((2, size, self.n_classes))
+                K.apply_then_histogram_multiclass(apply, apply_codes[lo:hi], factors,
+                                                  next_codes[lo:hi], state[lo:hi],
+                                                  self.y[lo:hi], weight[lo:hi], out[0], out[1])
+                return out
             out = np.zeros((2, size))
             K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, self.y,
                          weight, self.starts[k:k + 2], 0, 1, out[:1], out[1:])
@@ -161,7 +182,10 @@ class Shard:
         def chunk(k):
             rows = parts[k]
             wsum = self.weight[rows].sum()
-            mean = K.mean_loss(self.loss, state, self.y, self.weight, rows) if len(rows) else 0.0
+            if not len(rows):
+                return np.zeros(2)
+            mean = (K.mean_loss_multiclass(state, self.y, self.weight, rows) if self.multiclass
+                    else K.mean_loss(self.loss, state, self.y, self.weight, rows))
             return np.array([mean * wsum, wsum])
         return self._node_sums(chunk)
 
@@ -179,15 +203,14 @@ class Shard:
     def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
         """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
         same pair with the second feature's values shuffled within each chunk (its chance
-        level). Per node: one flat array, candidate after candidate, each (2, 3, na, nb): real
-        then shuffled; gradient, hessian, training rows."""
-        state = K.state_from_scores(self.loss, self.main_raw[bag])
+        level). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
+        (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
         weight = self.bags[bag]["train_weight"]
-        grad, hess = np.empty(len(state)), np.empty(len(state))
-        K.gradients(self.loss, state, self.y, weight, grad, hess)
+        grads, hesses = self._gradients(self.main_raw[bag], weight)
         indicator = (weight > 0).astype(np.float64)
         coarse = {j: np.asarray(lookups[j])[self.codes[:, j]] for pair in candidates for j in pair}
-        sizes = [6 * pair_sizes[a] * pair_sizes[b] for a, b in candidates]
+        n_out = len(grads)
+        sizes = [6 * n_out * pair_sizes[a] * pair_sizes[b] for a, b in candidates]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
         def chunk(k):
@@ -196,12 +219,28 @@ class Shard:
             out = np.zeros(offsets[-1])
             for i, (a, b) in enumerate(candidates):
                 na, nb = pair_sizes[a], pair_sizes[b]
-                cells = out[offsets[i]:offsets[i + 1]].reshape(2, 3, na, nb)
+                cells = out[offsets[i]:offsets[i + 1]].reshape(2, n_out, 3, na, nb)
                 for s, second in enumerate((coarse[b][lo:hi], coarse[b][shuffle])):
-                    K.pair_histogram(coarse[a][lo:hi], second, grad[lo:hi], hess[lo:hi],
-                                     indicator[lo:hi], cells[s, 0], cells[s, 1], cells[s, 2])
+                    for c, (grad, hess) in enumerate(zip(grads, hesses)):
+                        K.pair_histogram(coarse[a][lo:hi], second, grad[lo:hi], hess[lo:hi],
+                                         indicator[lo:hi], *cells[s, c])
             return out
         return self._node_sums(chunk)
+
+    def _gradients(self, raw, weight):
+        """Per-row weighted gradients and hessians at raw scores `raw`, one array per class
+        for softmax (as `_boosting.pair_gains` computes them)."""
+        if self.multiclass:
+            p = L.inverse_link("softmax", raw)
+            onehot = np.zeros_like(p)
+            onehot[np.arange(len(self.y)), self.y.astype(np.intp)] = 1.0
+            grads = np.ascontiguousarray((weight[:, None] * (p - onehot)).T)
+            hesses = np.ascontiguousarray(
+                (weight[:, None] * np.maximum(p * (1 - p), L.HESSIAN_FLOOR)).T)
+            return list(grads), list(hesses)
+        grad, hess = np.empty(len(raw)), np.empty(len(raw))
+        K.gradients(self.loss, K.state_from_scores(self.loss, raw), self.y, weight, grad, hess)
+        return [grad], [hess]
 
 
 class ShardActor:
@@ -213,9 +252,11 @@ class ShardActor:
         self.shard = Shard(spec, *parts)
         self.calls = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
 
-    async def call(self, method, *args):
+    async def call_many(self, requests):
+        """[(method, args)] -> their results, run at once on the shard's threads."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.calls, getattr(self.shard, method), *args)
+        return await asyncio.gather(*(loop.run_in_executor(self.calls, getattr(self.shard, m), *a)
+                                      for m, a in requests))
 
     def ping(self):
         return True

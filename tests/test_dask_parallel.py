@@ -1,0 +1,215 @@
+"""Data-parallel boosting (`glassbox.dask`): the fixed chunk tree, hash-drawn bags, bins from
+mergeable summaries, bitwise-identical models for any number of workers or partitioning, and a
+lost worker ending the fit with an error."""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
+from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor, WorkerLostError
+from glassbox.dask._hashing import row_uniforms
+from glassbox.dask._tree import ChunkSum, combine, nodes_within
+from glassbox.datasets import make_risk_cohort
+
+distributed = pytest.importorskip("distributed", reason="pip install 'glassbox[dask]'")
+dd = pytest.importorskip("dask.dataframe", reason="pip install 'glassbox[dask]'")
+
+# Small chunks give many chunks on little data, so the tree and the shard boundaries matter.
+FAST = dict(outer_bags=2, max_rounds=30, early_stopping_rounds=10, interactions=3,
+            chunk_rows=1024, random_state=0)
+
+
+def table(n=9000, seed=0):
+    """Continuous features with missing values, a categorical one with missing values, a
+    binary target, three classes, a numeric target and weights."""
+    X, y, _ = make_risk_cohort(n_samples=n, n_features=6, random_state=seed)
+    rng = np.random.default_rng(seed)
+    X["ward"] = pd.Series(rng.choice(["a", "b", "c", None], n), dtype=object)
+    three = (y + (X["age"] > 65)).astype(int)
+    numeric = X["age"] / 10 + 2 * y + rng.normal(size=n)
+    weight = rng.choice([0.0, 0.5, 1.0, 2.0], n, p=[0.05, 0.15, 0.6, 0.2])
+    return X, y, three, numeric.to_numpy(), weight
+
+
+def assert_same_model(a, b):
+    np.testing.assert_array_equal(np.atleast_1d(a.intercept_), np.atleast_1d(b.intercept_))
+    assert [t.name for t in a.terms_] == [t.name for t in b.terms_]
+    for s, t in zip(a.terms_, b.terms_):
+        np.testing.assert_array_equal(s.scores, t.scores, err_msg=s.name)
+        np.testing.assert_array_equal(s.stds, t.stds, err_msg=s.name)
+        np.testing.assert_array_equal(s.weights, t.weights, err_msg=s.name)
+    np.testing.assert_array_equal(a.bag_rounds_, b.bag_rounds_)
+
+
+# --------------------------------------------------------------------------------------------------
+# the pieces
+# --------------------------------------------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.data())
+def test_chunk_sums_do_not_depend_on_how_chunks_are_held(n_chunks, data):
+    """Node sums from any split of the chunks among holders combine to the same bits as one
+    holder of them all, though floating-point addition is not associative."""
+    values = [np.array([v]) for v in
+              data.draw(st.lists(st.floats(-1e6, 1e6), min_size=n_chunks, max_size=n_chunks))]
+
+    def held(first, last):
+        nodes = {}
+        for level, index, lo, hi in nodes_within(n_chunks, first, last):
+            total = ChunkSum()
+            for k in range(lo, hi):
+                total.add(values[k])
+            nodes[(level, index)] = total.value()
+        return nodes
+    whole = combine(n_chunks, held(0, n_chunks))
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, n_chunks - 1)), max_size=6)))
+    edges = [0, *[c for c in cuts if c < n_chunks], n_chunks]
+    nodes = {}
+    for first, last in zip(edges[:-1], edges[1:]):
+        nodes.update(held(first, last))
+    assert combine(n_chunks, nodes).tobytes() == whole.tobytes()
+
+
+def test_hash_draws_depend_only_on_seed_and_row():
+    rows = np.arange(100_000)
+    u = row_uniforms(7, rows)
+    np.testing.assert_array_equal(u[500:700], row_uniforms(7, rows[500:700]))
+    assert 0 <= u.min() and u.max() < 1 and abs(u.mean() - 0.5) < 0.01
+    assert abs(np.mean(u < 0.15) - 0.15) < 0.005
+    assert not np.array_equal(u, row_uniforms(8, rows))
+
+
+def test_bins_equal_an_in_memory_fit():
+    """Up to 200,000 values per feature the bottom-k sample holds every value, so the bins are
+    those `BoostedGAMClassifier` makes; categories too."""
+    X, y, _, _, weight = table()
+    parallel = DaskBoostedGAMClassifier(**FAST).fit(X, y, sample_weight=weight)
+    local = BoostedGAMClassifier(outer_bags=2, max_rounds=30, random_state=0).fit(
+        X, y, sample_weight=weight)
+    for a, b in zip(parallel.features_, local.features_):
+        assert a.kind == b.kind and a.has_missing == b.has_missing
+        if a.kind == "continuous":
+            np.testing.assert_array_equal(a.bins.edges, b.bins.edges)
+        else:
+            assert a.bins.categories == b.bins.categories
+
+
+def test_in_memory_fit_is_as_accurate_as_the_local_one():
+    from sklearn.metrics import roc_auc_score
+    X, y, _, _, _ = table(20_000, seed=1)
+    Xt, yt, _, _, _ = table(20_000, seed=2)
+    params = dict(outer_bags=4, random_state=0)
+    parallel = DaskBoostedGAMClassifier(**params).fit(X, y)
+    local = BoostedGAMClassifier(**params).fit(X, y)
+    a = roc_auc_score(yt, parallel.predict_proba(Xt)[:, 1])
+    b = roc_auc_score(yt, local.predict_proba(Xt)[:, 1])
+    assert abs(a - b) < 0.005
+    assert parallel.fit_report_["pairs_kept"]
+
+
+# --------------------------------------------------------------------------------------------------
+# on a cluster
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_workers():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster:
+        yield cluster
+
+
+def frames(X, targets, weight, divisions):
+    frame = X.assign(**{f"_t{i}": t for i, t in enumerate(targets)}, _w=weight)
+    ddf = dd.from_pandas(frame, npartitions=1).repartition(divisions=divisions)
+    return (ddf.drop(columns=[*[f"_t{i}" for i in range(len(targets))], "_w"]),
+            [ddf[f"_t{i}"] for i in range(len(targets))], ddf["_w"])
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_bitwise_identical_for_any_workers_and_partitions(two_workers, task):
+    """One worker, two workers, even and uneven partitions and the in-memory fit: the same
+    model to the last bit, with missing values, a categorical feature and weights."""
+    X, y, three, numeric, weight = table()
+    target = {"binary": y, "multiclass": three, "regression": numeric}[task]
+    Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
+    params = dict(FAST, monotonic_cst={"age": 1}) if task == "regression" else FAST
+    local = Estimator(**params).fit(X, target, sample_weight=weight)
+    n = len(X)
+    layouts = {"even": list(np.linspace(0, n - 1, 5).astype(int)),
+               "uneven": [0, 3, 2500, 2501, 8000, n - 1]}
+    with distributed.Client(two_workers):
+        for name, divisions in layouts.items():
+            features, (t,), w = frames(X, [target], weight, divisions)
+            model = Estimator(**params).fit(features, t, sample_weight=w)
+            assert model.fit_report_["shards"] == 2
+            assert_same_model(model, local)
+            predicted = (model.predict(features) if task == "regression"
+                         else model.predict_proba(features)).compute()
+            expected = local.predict(X) if task == "regression" else local.predict_proba(X)
+            np.testing.assert_array_equal(predicted, expected)
+    if task != "binary":
+        return  # one worker: once is enough
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as one, distributed.Client(one):
+        features, (t,), w = frames(X, [target], weight, layouts["uneven"])
+        model = Estimator(**params).fit(features, t, sample_weight=w)
+        assert model.fit_report_["shards"] == 1
+        assert_same_model(model, local)
+
+
+def test_dask_arrays_and_in_memory_targets(two_workers):
+    import dask.array as da
+    X, y, _, _, _ = table(5000)
+    numbers = X.drop(columns="ward").to_numpy()
+    local = DaskBoostedGAMClassifier(**FAST).fit(numbers, y)
+    with distributed.Client(two_workers):
+        model = DaskBoostedGAMClassifier(**FAST).fit(da.from_array(numbers, chunks=(1300, 3)), y)
+    assert_same_model(model, local)
+    assert not hasattr(model, "feature_names_in_") and model.n_features_in_ == 6
+
+
+def test_misaligned_partitions_are_an_error(two_workers):
+    X, y, _, _, _ = table(3000)
+    with distributed.Client(two_workers):
+        features = dd.from_pandas(X, npartitions=3)
+        target = dd.from_pandas(pd.Series(y), npartitions=2)
+        with pytest.raises(ValueError, match="y must be partitioned like X"):
+            DaskBoostedGAMClassifier(**FAST).fit(features, target)
+
+
+def test_a_lost_worker_ends_the_fit_with_an_error():
+    """A worker killed mid-fit: WorkerLostError naming it, well within the timeout."""
+    X, y, _, _, _ = table(60_000)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster):
+        features = dd.from_pandas(X, npartitions=4)
+        target = dd.from_pandas(pd.Series(y), npartitions=4)
+        outcome = {}
+
+        def fit():
+            started = time.monotonic()
+            try:
+                DaskBoostedGAMClassifier(**dict(FAST, max_rounds=5000,
+                                                early_stopping_rounds=5000), timeout=60).fit(
+                    features, target)
+            except Exception as error:  # noqa: BLE001 - the test inspects it
+                outcome["error"] = error
+            outcome["seconds"] = time.monotonic() - started
+        thread = threading.Thread(target=fit)
+        thread.start()
+        time.sleep(6)  # the shards are boosting (the fit would take minutes)
+        victim = sorted(cluster.workers.values(), key=lambda w: w.worker_address)[-1]
+        os.kill(victim.process.process.pid, signal.SIGKILL)
+        thread.join(90)
+        assert not thread.is_alive()
+        assert isinstance(outcome.get("error"), WorkerLostError), outcome
+        assert outcome["seconds"] < 60
