@@ -213,3 +213,36 @@ def test_a_lost_worker_ends_the_fit_with_an_error():
         assert not thread.is_alive()
         assert isinstance(outcome.get("error"), WorkerLostError), outcome
         assert outcome["seconds"] < 60
+
+
+def test_negative_subsampling_keeps_the_risk_calibrated():
+    """A rare outcome fitted on a tenth of the negatives: the intercept is corrected by
+    log(0.1), so the mean predicted risk matches the full fit's, and the shapes agree."""
+    from sklearn.metrics import roc_auc_score
+    X, y, _ = make_risk_cohort(n_samples=60_000, n_features=6, base_rate=0.03, random_state=3)
+    Xt, yt, _ = make_risk_cohort(n_samples=60_000, n_features=6, base_rate=0.03,
+                                 random_state=4)
+    params = dict(outer_bags=4, interactions=0, random_state=0)
+    full = DaskBoostedGAMClassifier(**params).fit(X, y)
+    sampled = DaskBoostedGAMClassifier(**params, negative_subsample=0.1).fit(X, y)
+    uncorrected = sampled.intercept_ - np.log(0.1)
+    p_full, p_sampled = full.predict_proba(Xt)[:, 1], sampled.predict_proba(Xt)[:, 1]
+    assert abs(p_sampled.mean() - p_full.mean()) < 0.1 * p_full.mean()
+    assert 1 / (1 + np.exp(-uncorrected)) > 3 * p_full.mean()  # the sample's own base rate
+    assert abs(roc_auc_score(yt, p_sampled) - roc_auc_score(yt, p_full)) < 0.01
+    strongest = max(full.terms_, key=lambda t: np.ptp(t.scores[1:-1]))
+    other = next(t for t in sampled.terms_ if t.name == strongest.name)
+    assert np.corrcoef(strongest.scores[1:-1], other.scores[1:-1])[0, 1] > 0.9
+    with pytest.raises(ValueError, match="negative_subsample needs a binary target"):
+        _, _, three, _, _ = table(2000)
+        DaskBoostedGAMClassifier(**FAST, negative_subsample=0.5).fit(table(2000)[0], three)
+
+
+def test_subsampled_bags_are_identical_on_a_cluster(two_workers):
+    X, y, _, _, weight = table()
+    params = dict(FAST, subsample=0.6, negative_subsample=0.5)
+    local = DaskBoostedGAMClassifier(**params).fit(X, y, sample_weight=weight)
+    with distributed.Client(two_workers):
+        features, (t,), w = frames(X, [y], weight, [0, 1000, 5000, len(X) - 1])
+        assert_same_model(DaskBoostedGAMClassifier(**params).fit(features, t, sample_weight=w),
+                          local)

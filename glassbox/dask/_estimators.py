@@ -38,6 +38,7 @@ class _DataParallel:
     """What the two data-parallel estimators add to the boosted GAMs: fitting on partitions."""
 
     _extra_constraints = {
+        "subsample": [Interval(numbers.Real, 0, 1, closed="right")],
         "chunk_rows": [Interval(numbers.Integral, 1, None, closed="left")],
         "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
     }
@@ -136,7 +137,9 @@ class _DataParallel:
         counts = [mains.term_scores(present, j) for j in range(len(names))]
         bags = list(range(len(bag_seeds)))
         fraction = float(self.validation_fraction or 0.0)
-        validates = [sum(workers.broadcast("add_bag", b, int(seed), fraction)) > 0
+        negative = self._negative_subsample(n_classes)
+        validates = [sum(workers.broadcast("add_bag", b, int(seed), fraction,
+                                           float(self.subsample), negative)) > 0
                      for b, seed in zip(bags, bag_seeds)]
 
         def boosters(stage, name, smoothing, offset):
@@ -187,6 +190,8 @@ class _DataParallel:
             pair_results, pair_stage,
             lambda stage, what: workers.tree_sum(n_chunks, "bin_sums",
                                                  "main" if stage is mains else "pairs", what))
+        if negative < 1.0:
+            self.intercept_ += float(np.log(negative))
         self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
@@ -194,6 +199,14 @@ class _DataParallel:
         self.provenance_ = {"library": "glassbox", "version": __version__,
                             "estimator": type(self).__name__,
                             "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+    def _negative_subsample(self, n_classes):
+        """The share of class-0 rows each bag keeps (1 but for a binary classifier)."""
+        rate = float(getattr(self, "negative_subsample", 1.0))
+        if rate < 1.0 and n_classes:
+            raise ValueError("negative_subsample needs a binary target; for more classes use "
+                             "subsample.")
+        return rate
 
     def _run_stage(self, boosters, deadline):
         """Every bag's booster to its end (bags at once on threads), or all in lockstep under a
@@ -431,6 +444,15 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
     row by row (not stratified), bins of more than 200,000 values come from a hash sample, and
     sums are in chunk order. Extra parameters:
 
+    subsample : float in (0, 1], default=1.0
+        Share of the rows each bag trains (and validates) on, drawn per bag by the hash of
+        (seed, row): a cheaper fit on data much larger than the model needs.
+    negative_subsample : float in (0, 1], default=1.0
+        For a rare outcome: the share of class-0 rows (`classes_[0]`) each bag keeps, on top of
+        `subsample`; every class-1 row is kept. A model fitted on such a sample over-states the
+        log-odds by exactly -log(negative_subsample) in its intercept (case-control sampling
+        shifts a logistic model's intercept only), and the fitted intercept is corrected by
+        that amount; the shapes are unbiased.
     chunk_rows : int, default=16384
         Rows per chunk.
     timeout : float, default=600
@@ -439,14 +461,17 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
     """
 
     _parameter_constraints = {**BoostedGAMClassifier._parameter_constraints,
-                              **_DataParallel._extra_constraints}
+                              **_DataParallel._extra_constraints,
+                              "negative_subsample": [Interval(numbers.Real, 0, 1,
+                                                              closed="right")]}
 
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
                  monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
-                 random_state=None, verbose=0, chunk_rows=CHUNK_ROWS, timeout=600.0):
+                 random_state=None, verbose=0, subsample=1.0, negative_subsample=1.0,
+                 chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
@@ -457,11 +482,13 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
             smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
             monotonic_cst=monotonic_cst, categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        self.subsample = subsample
+        self.negative_subsample = negative_subsample
         self.chunk_rows = chunk_rows
         self.timeout = timeout
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on a Dask DataFrame or Array, or a table in memory; y binary."""
+        """Fit on a Dask DataFrame or Array, or a table in memory."""
         return self._fit_data_parallel(X, y, sample_weight, classifier=True)
 
     def _loss_id(self):
@@ -491,7 +518,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0, chunk_rows=CHUNK_ROWS, timeout=600.0):
+                 verbose=0, subsample=1.0, chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
             loss, learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
@@ -502,6 +529,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
             smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
             monotonic_cst=monotonic_cst, categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        self.subsample = subsample
         self.chunk_rows = chunk_rows
         self.timeout = timeout
 

@@ -11,6 +11,7 @@ arithmetic.
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,13 +20,36 @@ from .. import _losses as L
 from ._hashing import row_keys, row_uniforms, smallest_keys
 from ._tree import ChunkSum, nodes_within
 
+_SAMPLE_STREAM = 0x5EED
+"""Added to a bag's seed for its subsample draws, so that they are independent of its
+validation draws."""
+
+
+@dataclass
+class _Rows:
+    """Rows of a shard in chunk order: all of them, or a bag's subsample. `starts[k]` is where
+    local chunk k starts (every chunk has an entry, empty or not)."""
+
+    codes: dict
+    y: np.ndarray
+    weight: np.ndarray
+    rows: np.ndarray
+    starts: np.ndarray
+
+    def subset(self, keep):
+        """The rows at positions `keep` (sorted), with the chunks they fall in."""
+        return _Rows({stage: np.asfortranarray(c[keep]) for stage, c in self.codes.items()},
+                     self.y[keep], self.weight[keep], self.rows[keep],
+                     np.searchsorted(keep, self.starts).astype(np.int64))
+
 
 class Shard:
     """Chunks first..last - 1 of a table of `n_chunks` chunks of `chunk_rows` rows."""
 
     def __init__(self, spec, *parts):
-        """`spec`: n_chunks, chunk_rows, first, last, n_rows, loss, threads; `parts`: the
-        binned partitions (`_data.BinnedPartition`) that hold its rows, in row order."""
+        """`spec`: n_chunks, chunk_rows, first, last, n_rows, loss, n_classes, main_offsets,
+        threads; `parts`: the binned partitions (`_data.BinnedPartition`) that hold its rows,
+        in row order."""
         self.n_chunks, self.chunk_rows = spec["n_chunks"], spec["chunk_rows"]
         self.first, self.last, self.loss = spec["first"], spec["last"], spec["loss"]
         self.n_classes = spec.get("n_classes", 0)
@@ -34,17 +58,16 @@ class Shard:
         row1 = min(self.last * self.chunk_rows, spec["n_rows"])
         pieces = [p.rows_between(row0, row1) for p in parts]
         pieces = [p for p in pieces if p is not None]
-        self.codes = np.asfortranarray(np.concatenate([p[0] for p in pieces]))
-        self.y = np.concatenate([p[1] for p in pieces])
-        self.weight = np.concatenate([p[2] for p in pieces])
-        self.rows = np.arange(row0, row1, dtype=np.int64)
-        if len(self.y) != row1 - row0:
-            raise RuntimeError(f"shard of rows {row0}..{row1 - 1} received {len(self.y)} rows")
-        self.starts = np.append(np.arange(0, len(self.y), self.chunk_rows),
-                                len(self.y)).astype(np.int64)
+        y = np.concatenate([p[1] for p in pieces])
+        if len(y) != row1 - row0:
+            raise RuntimeError(f"shard of rows {row0}..{row1 - 1} received {len(y)} rows")
+        self.all = _Rows({"main": np.asfortranarray(np.concatenate([p[0] for p in pieces]))},
+                         y, np.concatenate([p[2] for p in pieces]),
+                         np.arange(row0, row1, dtype=np.int64),
+                         np.append(np.arange(0, len(y), self.chunk_rows),
+                                   len(y)).astype(np.int64))
         self.nodes = nodes_within(self.n_chunks, self.first, self.last)
         self.pool = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
-        self.stage_codes = {"main": self.codes}
         self.offsets = {"main": np.asarray(spec["main_offsets"], dtype=np.int64)}
         self.bags = {}
         self.states = {}
@@ -65,17 +88,16 @@ class Shard:
             return dict([node(self.nodes[0])])
         return dict(self.pool.map(node, self.nodes))
 
-    def _chunk(self, k):
-        return self.starts[k], self.starts[k + 1]
-
     # set-up ------------------------------------------------------------------------------------
 
     def totals(self):
         """Per node: (sum of weights, sum of weight * y, rows of positive weight, then the
         weight of each class for softmax)."""
+        rows = self.all
+
         def chunk(k):
-            lo, hi = self._chunk(k)
-            w, y = self.weight[lo:hi], self.y[lo:hi]
+            lo, hi = rows.starts[k], rows.starts[k + 1]
+            w, y = rows.weight[lo:hi], rows.y[lo:hi]
             per_class = (np.bincount(y.astype(np.intp), weights=w, minlength=self.n_classes)
                          if self.multiclass else [])
             return np.concatenate([[w.sum(), (w * y).sum(), np.count_nonzero(w > 0)],
@@ -85,67 +107,83 @@ class Shard:
     def bin_sums(self, stage, what, bag=None):
         """Per node: each term's per-bin sum of `what`: "weight", "present" (rows of positive
         weight) or "train" (the bag's training rows)."""
-        codes, offsets = self.stage_codes[stage], self.offsets[stage]
-        if what == "weight":
-            values = self.weight
-        elif what == "present":
-            values = (self.weight > 0).astype(np.float64)
-        else:
+        if what == "train":
+            rows = self.bags[bag]["rows"]
             values = (self.bags[bag]["train_weight"] > 0).astype(np.float64)
+        else:
+            rows = self.all
+            values = rows.weight if what == "weight" else (rows.weight > 0).astype(np.float64)
+        codes, offsets = rows.codes[stage], self.offsets[stage]
 
         def chunk(k):
-            lo, hi = self._chunk(k)
+            lo, hi = rows.starts[k], rows.starts[k + 1]
             out = np.zeros(offsets[-1])
             K.bin_sums(codes[lo:hi], offsets, values[lo:hi], out)
             return out
         return self._node_sums(chunk)
 
-    def add_bag(self, bag, seed, validation_fraction):
-        """A bag: each row of positive weight is held out for validation with probability
-        `validation_fraction`, by the hash of (seed, row). Returns the held-out rows' count."""
-        held_out = ((self.weight > 0) & (row_uniforms(seed, self.rows) < validation_fraction)
-                    if validation_fraction else np.zeros(len(self.y), dtype=bool))
-        train_weight = self.weight.copy()
+    def add_bag(self, bag, seed, validation_fraction, subsample=1.0, negative_subsample=1.0):
+        """A bag: each row of positive weight kept with probability `subsample` (times
+        `negative_subsample` for a row of class 0), and of those, each held out for validation
+        with probability `validation_fraction`; every draw by a hash of (seed, row). A bag of a
+        subsample holds copies of its rows only, so its passes cost in proportion. Returns the
+        held-out rows' count."""
+        rows = self.all
+        rate = np.full(len(rows.y), float(subsample))
+        if negative_subsample < 1.0:
+            rate[rows.y == 0] *= negative_subsample
+        keep = None
+        if (rate < 1.0).any():
+            keep = np.flatnonzero((rows.weight > 0)
+                                  & (row_uniforms(seed + _SAMPLE_STREAM, rows.rows) < rate))
+            rows = rows.subset(keep)
+        held_out = (rows.weight > 0) & (row_uniforms(seed, rows.rows) < validation_fraction) \
+            if validation_fraction else np.zeros(len(rows.y), dtype=bool)
+        train_weight = rows.weight.copy()
         train_weight[held_out] = 0.0
         validation = np.flatnonzero(held_out)
-        cuts = np.searchsorted(validation, self.starts)
-        self.bags[bag] = {"train_weight": train_weight,
+        cuts = np.searchsorted(validation, rows.starts)
+        self.bags[bag] = {"rows": rows, "keep": keep, "train_weight": train_weight,
                           "parts": [validation[cuts[k]:cuts[k + 1]]
-                                    for k in range(len(self.starts) - 1)]}
+                                    for k in range(len(rows.starts) - 1)]}
         return int(len(validation))
 
     def start(self, bag, stage, init):
         """The bag's training state at the start of a stage: from the constant `init` (main
         effects) or from the bag's main-effect scores (pairs)."""
-        raw = self.main_raw[bag].copy() if stage == "pairs" else self._constant(init)
+        raw = (self.main_raw[bag].copy() if stage == "pairs"
+               else self._constant(init, len(self.bags[bag]["rows"].y)))
         self.states[(bag, stage)] = (raw if self.multiclass
                                      else K.state_from_scores(self.loss, raw))
 
-    def _constant(self, init):
-        """Every row's raw score at the constant `init` (a vector per row for softmax)."""
-        return np.tile(np.asarray(init, dtype=np.float64), (len(self.y), 1)) if self.multiclass \
-            else np.full(len(self.y), float(init))
+    def _constant(self, init, n):
+        """n rows' raw scores at the constant `init` (a vector per row for softmax)."""
+        if self.multiclass:
+            return np.tile(np.asarray(init, dtype=np.float64), (n, 1))
+        return np.full(n, float(init))
 
     def set_main_scores(self, bag, scores, init):
         """The bag's raw scores after the main effects: the pair stage starts from them."""
-        raw = self._constant(init)
-        K.add_term_scores(self.codes, self.offsets["main"], scores, raw)
+        rows = self.bags[bag]["rows"]
+        raw = self._constant(init, len(rows.y))
+        K.add_term_scores(rows.codes["main"], self.offsets["main"], scores, raw)
         self.main_raw[bag] = raw
         self.states.pop((bag, "main"), None)
 
     def set_pairs(self, pairs, pair_sizes, lookups):
         """The pair stage's codes: each pair's cell of the rows (`lookups` map a feature's main
-        bins onto its pair bins)."""
-        coarse = [None if lookup is None else np.asarray(lookup)[self.codes[:, j]]
-                  for j, lookup in enumerate(lookups)]
-        self.stage_codes["pairs"] = np.asfortranarray(np.column_stack(
+        bins onto its pair bins), for all rows and every bag's subsample."""
+        main = self.all.codes["main"]
+        coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in pairs for j in pair}
+        codes = np.asfortranarray(np.column_stack(
             [coarse[a].astype(np.int64) * pair_sizes[b] + coarse[b] for a, b in pairs]
         ).astype(np.uint16))
+        self.all.codes["pairs"] = codes
+        for record in self.bags.values():
+            if record["keep"] is not None:
+                record["rows"].codes["pairs"] = np.asfortranarray(codes[record["keep"]])
         sizes = [pair_sizes[a] * pair_sizes[b] for a, b in pairs]
         self.offsets["pairs"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-
-    def drop_bag(self, bag):
-        self.states = {key: value for key, value in self.states.items() if key[0] != bag}
 
     # boosting ----------------------------------------------------------------------------------
 
@@ -153,8 +191,8 @@ class Shard:
         """One step's pass: apply term t's update (if `apply`) to the rows' state, then
         histogram term `following` (`factors`: the update's per-bin state factors, or the update
         itself for softmax). Per node: gradient and hessian, (2, bins of `following`[, classes])."""
-        codes = self.stage_codes[stage]
-        offsets = self.offsets[stage]
+        rows = self.bags[bag]["rows"]
+        codes, offsets = rows.codes[stage], self.offsets[stage]
         size = int(offsets[following + 1] - offsets[following])
         state = self.states[(bag, stage)]
         weight = self.bags[bag]["train_weight"]
@@ -162,59 +200,64 @@ class Shard:
 
         def chunk(k):
             if self.multiclass:
-                lo, hi = self._chunk(k)
+                lo, hi = rows.starts[k], rows.starts[k + 1]
                 out = np.zeros((2, size, self.n_classes))
                 K.apply_then_histogram_multiclass(apply, apply_codes[lo:hi], factors,
                                                   next_codes[lo:hi], state[lo:hi],
-                                                  self.y[lo:hi], weight[lo:hi], out[0], out[1])
+                                                  rows.y[lo:hi], weight[lo:hi], out[0], out[1])
                 return out
             out = np.zeros((2, size))
-            K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, self.y,
-                         weight, self.starts[k:k + 2], 0, 1, out[:1], out[1:])
+            K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, rows.y,
+                         weight, rows.starts[k:k + 2], 0, 1, out[:1], out[1:])
             return out
         return self._node_sums(chunk)
 
     def validation_loss(self, bag, stage):
         """Per node: (sum of weight * loss, sum of weight) over the bag's validation rows."""
+        rows = self.bags[bag]["rows"]
         state = self.states[(bag, stage)]
         parts = self.bags[bag]["parts"]
 
         def chunk(k):
-            rows = parts[k]
-            wsum = self.weight[rows].sum()
-            if not len(rows):
+            held_out = parts[k]
+            if not len(held_out):
                 return np.zeros(2)
-            mean = (K.mean_loss_multiclass(state, self.y, self.weight, rows) if self.multiclass
-                    else K.mean_loss(self.loss, state, self.y, self.weight, rows))
+            wsum = rows.weight[held_out].sum()
+            mean = (K.mean_loss_multiclass(state, rows.y, rows.weight, held_out)
+                    if self.multiclass
+                    else K.mean_loss(self.loss, state, rows.y, rows.weight, held_out))
             return np.array([mean * wsum, wsum])
         return self._node_sums(chunk)
 
     def chance_sample(self, bag, stage, seed, k):
-        """The shard's bottom-k rows of positive weight by the hash of (seed, row): their keys,
-        rows, codes, state, targets and bag weights (the driver keeps the bottom k of all)."""
-        present = np.flatnonzero(self.weight > 0)
-        keys = row_keys(seed, self.rows[present])
-        chosen = present[smallest_keys(keys, self.rows[present], k)]
-        chosen.sort()
-        return (row_keys(seed, self.rows[chosen]), self.rows[chosen],
-                self.stage_codes[stage][chosen], self.states[(bag, stage)][chosen],
-                self.y[chosen], self.bags[bag]["train_weight"][chosen])
+        """The bag's bottom-k rows of positive weight on this shard by the hash of (seed, row):
+        their keys, rows, codes, state, targets and bag weights (the driver keeps the bottom k
+        of all)."""
+        rows = self.bags[bag]["rows"]
+        present = np.flatnonzero(rows.weight > 0)
+        keys = row_keys(seed, rows.rows[present])
+        chosen = np.sort(present[smallest_keys(keys, rows.rows[present], k)])
+        return (row_keys(seed, rows.rows[chosen]), rows.rows[chosen],
+                rows.codes[stage][chosen], self.states[(bag, stage)][chosen], rows.y[chosen],
+                self.bags[bag]["train_weight"][chosen])
 
     def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
         """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
         same pair with the second feature's values shuffled within each chunk (its chance
         level). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
         (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
+        rows = self.bags[bag]["rows"]
         weight = self.bags[bag]["train_weight"]
-        grads, hesses = self._gradients(self.main_raw[bag], weight)
+        grads, hesses = self._gradients(rows.y, self.main_raw[bag], weight)
         indicator = (weight > 0).astype(np.float64)
-        coarse = {j: np.asarray(lookups[j])[self.codes[:, j]] for pair in candidates for j in pair}
+        main = rows.codes["main"]
+        coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in candidates for j in pair}
         n_out = len(grads)
         sizes = [6 * n_out * pair_sizes[a] * pair_sizes[b] for a, b in candidates]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
         def chunk(k):
-            lo, hi = self._chunk(k)
+            lo, hi = rows.starts[k], rows.starts[k + 1]
             shuffle = lo + np.random.default_rng([seed, self.first + k]).permutation(hi - lo)
             out = np.zeros(offsets[-1])
             for i, (a, b) in enumerate(candidates):
@@ -227,19 +270,19 @@ class Shard:
             return out
         return self._node_sums(chunk)
 
-    def _gradients(self, raw, weight):
+    def _gradients(self, y, raw, weight):
         """Per-row weighted gradients and hessians at raw scores `raw`, one array per class
         for softmax (as `_boosting.pair_gains` computes them)."""
         if self.multiclass:
             p = L.inverse_link("softmax", raw)
             onehot = np.zeros_like(p)
-            onehot[np.arange(len(self.y)), self.y.astype(np.intp)] = 1.0
+            onehot[np.arange(len(y)), y.astype(np.intp)] = 1.0
             grads = np.ascontiguousarray((weight[:, None] * (p - onehot)).T)
             hesses = np.ascontiguousarray(
                 (weight[:, None] * np.maximum(p * (1 - p), L.HESSIAN_FLOOR)).T)
             return list(grads), list(hesses)
         grad, hess = np.empty(len(raw)), np.empty(len(raw))
-        K.gradients(self.loss, K.state_from_scores(self.loss, raw), self.y, weight, grad, hess)
+        K.gradients(self.loss, K.state_from_scores(self.loss, raw), y, weight, grad, hess)
         return [grad], [hess]
 
 
