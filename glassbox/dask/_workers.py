@@ -7,6 +7,7 @@ answer within `timeout` seconds, or whose worker has left the cluster, ends the 
 `WorkerLostError` naming the worker, instead of waiting for ever.
 """
 
+import asyncio
 import threading
 import time
 
@@ -115,22 +116,25 @@ class OnCluster(_Workers):
                 request.done.set()
 
     def _send(self, batch):
-        pending = [actor.call_many([(r.method, r.args[s]) for r in batch])
-                   for s, actor in enumerate(self.actors)]
+        """The batch to every worker at once; their replies, waited for together."""
+        calls = [actor.call_many([(r.method, r.args[s]) for r in batch])
+                 for s, actor in enumerate(self.actors)]
+
+        async def replies():
+            return await asyncio.gather(*calls)
         started = time.monotonic()
-        replies = []
-        for s, call in enumerate(pending):
-            while True:
-                try:
-                    replies.append(call.result(timeout=_POLL_S))
-                    break
-                except TimeoutError:
-                    self._check_alive(s, batch[0].method, started)
-                except OSError as error:
-                    raise WorkerLostError(f"worker {self.addresses[s]} holding rows of the fit "
-                                          f"could not be reached during {batch[0].method!r} "
-                                          f"({error}); the fit was stopped.") from error
-        return replies
+        while True:
+            try:
+                return self.client.sync(replies, callback_timeout=_POLL_S)
+            except TimeoutError:
+                for s in range(len(calls)):
+                    if not calls[s].done():
+                        self._check_alive(s, batch[0].method, started)
+            except OSError as error:
+                lost = [self.addresses[s] for s, call in enumerate(calls) if not call.done()]
+                raise WorkerLostError(f"worker(s) {', '.join(lost)} holding rows of the fit "
+                                      f"could not be reached during {batch[0].method!r} "
+                                      f"({error}); the fit was stopped.") from error
 
     def _check_alive(self, i, method, started):
         address = self.addresses[i]
