@@ -246,3 +246,44 @@ def test_subsampled_bags_are_identical_on_a_cluster(two_workers):
         features, (t,), w = frames(X, [y], weight, [0, 1000, 5000, len(X) - 1])
         assert_same_model(DaskBoostedGAMClassifier(**params).fit(features, t, sample_weight=w),
                           local)
+
+
+def coded_table(n=30_000, seed=0):
+    """Only coded features (age band, sex, region, diagnosis group): few distinct rows."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"age_band": rng.integers(0, 9, n).astype(float),
+                      "sex": rng.choice(["f", "m"], n), "region": rng.choice(list("abcde"), n),
+                      "dx": rng.integers(0, 12, n).astype(float)})
+    logit = -2 + 0.2 * X.age_band + 0.3 * (X.sex == "m") + 0.1 * X.dx - 0.02 * X.age_band * X.dx
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y, y + (X.dx > 8).astype(int), (logit + rng.normal(size=n)).to_numpy(), \
+        rng.choice([0.5, 1.0, 2.0], n)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_compression_is_exact(task):
+    """Coded rows compressed to a fraction of the units: the same rounds, the same model to
+    rounding (the sums are the same, added in another order)."""
+    X, y, three, numeric, weight = coded_table()
+    target = {"binary": y, "multiclass": three, "regression": numeric}[task]
+    Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
+    params = dict(outer_bags=2, random_state=0, subsample=0.8)
+    plain = Estimator(**params, compress=False).fit(X, target, sample_weight=weight)
+    packed = Estimator(**params).fit(X, target, sample_weight=weight)
+    assert plain.fit_report_["units"] == len(X)
+    assert packed.fit_report_["units"] < 0.25 * len(X)
+    np.testing.assert_array_equal(plain.bag_rounds_, packed.bag_rounds_)
+    assert plain.fit_report_["pairs_kept"] == packed.fit_report_["pairs_kept"]
+    for a, b in zip(plain.terms_, packed.terms_):
+        np.testing.assert_allclose(a.scores, b.scores, atol=1e-12, err_msg=a.name)
+
+
+def test_compressed_fit_is_identical_on_a_cluster(two_workers):
+    X, y, _, _, weight = coded_table(12_000)
+    params = dict(FAST, compress=True)
+    local = DaskBoostedGAMClassifier(**params).fit(X, y, sample_weight=weight)
+    with distributed.Client(two_workers):
+        features, (t,), w = frames(X, [y], weight, [0, 700, 9000, len(X) - 1])
+        model = DaskBoostedGAMClassifier(**params).fit(features, t, sample_weight=w)
+    assert model.fit_report_["units"] == local.fit_report_["units"] < 0.7 * len(X)
+    assert_same_model(model, local)

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 from joblib import effective_n_jobs
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_random_state, validate_data
 
 from .. import _kernels as K
@@ -39,6 +39,7 @@ class _DataParallel:
 
     _extra_constraints = {
         "subsample": [Interval(numbers.Real, 0, 1, closed="right")],
+        "compress": ["boolean", StrOptions({"auto"})],
         "chunk_rows": [Interval(numbers.Integral, 1, None, closed="left")],
         "timeout": [Interval(numbers.Real, 0, None, closed="neither")],
     }
@@ -73,7 +74,8 @@ class _DataParallel:
         binned = _run_binning(source, parts, row0s, names, kinds, bins, target)
         workers = _place_shards(source, binned, lengths, n_rows, int(self.chunk_rows), loss,
                                 n_classes, [b.n_bins for b in bins],
-                                effective_n_jobs(self.n_jobs), float(self.timeout))
+                                effective_n_jobs(self.n_jobs), float(self.timeout),
+                                self.compress)
         try:
             self._boost(workers, started, names, kinds, bins, n_rows, loss, n_classes,
                         seeds[:-1])
@@ -182,7 +184,9 @@ class _DataParallel:
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
                                         names, any(monotone))
-        self.fit_report_.update(rows=n_rows, chunks=n_chunks, shards=workers.n_shards)
+        units = sum(u for _, u in workers.broadcast("units"))
+        self.fit_report_.update(rows=n_rows, units=int(units), chunks=n_chunks,
+                                shards=workers.n_shards)
         self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
                           for name, kind, b, c in zip(names, kinds, bins, counts)]
         self.intercept_, self.terms_ = _average_bags(
@@ -392,12 +396,12 @@ def _run_binning(source, parts, row0s, names, kinds, bins, target):
 
 
 def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, sizes, threads,
-                  timeout):
+                  timeout, compress):
     """The shards: one in this process for a table in memory, else one per worker, each
     holding a contiguous range of chunks (in worker order)."""
     n_chunks = -(-n_rows // chunk_rows)
     spec = {"n_chunks": n_chunks, "chunk_rows": chunk_rows, "n_rows": n_rows, "loss": loss,
-            "n_classes": n_classes,
+            "n_classes": n_classes, "compress": compress,
             "main_offsets": np.concatenate([[0], np.cumsum(sizes)]).tolist()}
     if source is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
@@ -453,6 +457,12 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
         log-odds by exactly -log(negative_subsample) in its intercept (case-control sampling
         shifts a logistic model's intercept only), and the fitted intercept is corrected by
         that amount; the shapes are unbiased.
+    compress : bool or "auto", default="auto"
+        Rows of a chunk that share every bin code (and class) are boosted as one unit carrying
+        their sums: the same model, summed in another order, in fewer passes' work. "auto"
+        compresses a chunk only where that at least halves it (tables of coded features: age
+        bands, sex, region, diagnosis groups; a continuous feature makes nearly every row
+        distinct). `fit_report_["units"]` says how many units the rows became.
     chunk_rows : int, default=16384
         Rows per chunk.
     timeout : float, default=600
@@ -471,7 +481,7 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
                  monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
                  random_state=None, verbose=0, subsample=1.0, negative_subsample=1.0,
-                 chunk_rows=CHUNK_ROWS, timeout=600.0):
+                 compress="auto", chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
@@ -484,6 +494,7 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
         self.negative_subsample = negative_subsample
+        self.compress = compress
         self.chunk_rows = chunk_rows
         self.timeout = timeout
 
@@ -518,7 +529,8 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0, subsample=1.0, chunk_rows=CHUNK_ROWS, timeout=600.0):
+                 verbose=0, subsample=1.0, compress="auto", chunk_rows=CHUNK_ROWS,
+                 timeout=600.0):
         super().__init__(
             loss, learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
@@ -530,6 +542,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
             monotonic_cst=monotonic_cst, categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
+        self.compress = compress
         self.chunk_rows = chunk_rows
         self.timeout = timeout
 

@@ -61,17 +61,65 @@ class Shard:
         y = np.concatenate([p[1] for p in pieces])
         if len(y) != row1 - row0:
             raise RuntimeError(f"shard of rows {row0}..{row1 - 1} received {len(y)} rows")
-        self.all = _Rows({"main": np.asfortranarray(np.concatenate([p[0] for p in pieces]))},
-                         y, np.concatenate([p[2] for p in pieces]),
-                         np.arange(row0, row1, dtype=np.int64),
-                         np.append(np.arange(0, len(y), self.chunk_rows),
-                                   len(y)).astype(np.int64))
+        rows = _Rows({"main": np.asfortranarray(np.concatenate([p[0] for p in pieces]))},
+                     y, np.concatenate([p[2] for p in pieces]),
+                     np.arange(row0, row1, dtype=np.int64),
+                     np.append(np.arange(0, len(y), self.chunk_rows), len(y)).astype(np.int64))
+        self.row_level = rows
+        self.unit_of_row = None
+        self.all = rows
+        self.present = (rows.weight > 0).astype(np.float64)
+        self.weighted_y = rows.weight * rows.y
+        if spec.get("compress", False):
+            self._compress(spec["compress"] == "auto")
         self.nodes = nodes_within(self.n_chunks, self.first, self.last)
         self.pool = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
         self.offsets = {"main": np.asarray(spec["main_offsets"], dtype=np.int64)}
         self.bags = {}
         self.states = {}
         self.main_raw = {}
+
+    def _compress(self, only_if_smaller):
+        """Rows that share every bin code (and, for softmax, the class) become one unit per
+        chunk, carrying their weight, weighted target, rows of positive weight and (per bag)
+        training and validation sums: the same histograms and losses, summed in another order.
+        With `only_if_smaller`, a chunk is compressed only where it has at most half as many
+        distinct rows as rows (an upper bound from each column's distinct codes decides first
+        whether counting them is worth it)."""
+        rows = self.row_level
+        codes = rows.codes["main"]
+        key = (np.column_stack([codes, rows.y.astype(np.uint16)]) if self.multiclass
+               else codes)
+        unit_of_row, firsts, starts = np.empty(len(rows.y), np.int64), [], [0]
+        for k in range(len(rows.starts) - 1):
+            lo, hi = rows.starts[k], rows.starts[k + 1]
+            block = key[lo:hi]
+            bound = np.prod([len(np.unique(c)) for c in block.T], dtype=np.float64)
+            if not only_if_smaller or bound <= 64 * (hi - lo):
+                _, first, inverse = np.unique(block, axis=0, return_index=True,
+                                              return_inverse=True)
+            if only_if_smaller and (bound > 64 * (hi - lo) or 2 * len(first) > hi - lo):
+                first, inverse = np.arange(hi - lo), np.arange(hi - lo)
+            unit_of_row[lo:hi] = starts[-1] + inverse.ravel()
+            firsts.append(lo + first)
+            starts.append(starts[-1] + len(first))
+        first = np.concatenate(firsts)
+        n_units = len(first)
+
+        def per_unit(values):
+            return np.bincount(unit_of_row, weights=values, minlength=n_units)
+        weight = per_unit(rows.weight)
+        self.weighted_y = per_unit(rows.weight * rows.y)
+        self.present = per_unit((rows.weight > 0).astype(np.float64))
+        y = (rows.y[first] if self.multiclass
+             else np.divide(self.weighted_y, weight, out=np.zeros(n_units), where=weight > 0))
+        self.unit_of_row = unit_of_row
+        self.all = _Rows({"main": np.asfortranarray(codes[first])}, y, weight, rows.rows[first],
+                         np.asarray(starts, dtype=np.int64))
+
+    def units(self):
+        """(rows, units) this shard holds: how much compression shrank it."""
+        return len(self.row_level.y), len(self.all.y)
 
     # sums over chunks --------------------------------------------------------------------------
 
@@ -100,19 +148,18 @@ class Shard:
             w, y = rows.weight[lo:hi], rows.y[lo:hi]
             per_class = (np.bincount(y.astype(np.intp), weights=w, minlength=self.n_classes)
                          if self.multiclass else [])
-            return np.concatenate([[w.sum(), (w * y).sum(), np.count_nonzero(w > 0)],
-                                   per_class])
+            return np.concatenate([[w.sum(), self.weighted_y[lo:hi].sum(),
+                                    self.present[lo:hi].sum()], per_class])
         return self._node_sums(chunk)
 
     def bin_sums(self, stage, what, bag=None):
         """Per node: each term's per-bin sum of `what`: "weight", "present" (rows of positive
         weight) or "train" (the bag's training rows)."""
         if what == "train":
-            rows = self.bags[bag]["rows"]
-            values = (self.bags[bag]["train_weight"] > 0).astype(np.float64)
+            rows, values = self.bags[bag]["rows"], self.bags[bag]["counts"]
         else:
             rows = self.all
-            values = rows.weight if what == "weight" else (rows.weight > 0).astype(np.float64)
+            values = rows.weight if what == "weight" else self.present
         codes, offsets = rows.codes[stage], self.offsets[stage]
 
         def chunk(k):
@@ -128,25 +175,70 @@ class Shard:
         with probability `validation_fraction`; every draw by a hash of (seed, row). A bag of a
         subsample holds copies of its rows only, so its passes cost in proportion. Returns the
         held-out rows' count."""
-        rows = self.all
+        rows = self.row_level
         rate = np.full(len(rows.y), float(subsample))
         if negative_subsample < 1.0:
             rate[rows.y == 0] *= negative_subsample
-        keep = None
-        if (rate < 1.0).any():
-            keep = np.flatnonzero((rows.weight > 0)
-                                  & (row_uniforms(seed + _SAMPLE_STREAM, rows.rows) < rate))
-            rows = rows.subset(keep)
-        held_out = (rows.weight > 0) & (row_uniforms(seed, rows.rows) < validation_fraction) \
-            if validation_fraction else np.zeros(len(rows.y), dtype=bool)
+        kept = rows.weight > 0
+        sampled = bool((rate < 1.0).any())
+        if sampled:
+            kept &= row_uniforms(seed + _SAMPLE_STREAM, rows.rows) < rate
+        held_out = (kept & (row_uniforms(seed, rows.rows) < validation_fraction)
+                    if validation_fraction else np.zeros(len(rows.y), dtype=bool))
+        record = (self._row_bag(rows, kept, held_out, sampled) if self.unit_of_row is None
+                  else self._unit_bag(rows, kept, held_out, sampled))
+        validation = np.flatnonzero(record["val_w"] > 0)
+        cuts = np.searchsorted(validation, record["rows"].starts)
+        record["parts"] = [validation[cuts[k]:cuts[k + 1]]
+                           for k in range(len(cuts) - 1)]
+        self.bags[bag] = record
+        return int(np.count_nonzero(held_out))
+
+    @staticmethod
+    def _row_bag(rows, kept, held_out, sampled):
+        keep = np.flatnonzero(kept) if sampled else None
+        if keep is not None:
+            rows, held_out = rows.subset(keep), held_out[keep]
         train_weight = rows.weight.copy()
         train_weight[held_out] = 0.0
-        validation = np.flatnonzero(held_out)
-        cuts = np.searchsorted(validation, rows.starts)
-        self.bags[bag] = {"rows": rows, "keep": keep, "train_weight": train_weight,
-                          "parts": [validation[cuts[k]:cuts[k + 1]]
-                                    for k in range(len(rows.starts) - 1)]}
-        return int(len(validation))
+        return {"rows": rows, "keep": keep, "train_weight": train_weight,
+                "counts": (train_weight > 0).astype(np.float64), "val_y": rows.y,
+                "val_w": np.where(held_out, rows.weight, 0.0), "spread": None}
+
+    def _unit_bag(self, rows, kept, held_out, sampled):
+        """A bag over compressed units: each unit's sums over its rows in the bag's training
+        part and in its validation part."""
+        units = self.all
+        train = kept & ~held_out
+
+        def per_unit(values):
+            return np.bincount(self.unit_of_row, weights=values, minlength=len(units.y))
+
+        def mean(weighted, weight):
+            return np.divide(weighted, weight, out=np.zeros(len(weight)), where=weight > 0)
+        w_train = per_unit(np.where(train, rows.weight, 0.0))
+        w_val = per_unit(np.where(held_out, rows.weight, 0.0))
+        spread = None
+        if self.multiclass:
+            y_train = y_val = units.y
+        else:
+            y_train = mean(per_unit(np.where(train, rows.weight * rows.y, 0.0)), w_train)
+            y_val = mean(per_unit(np.where(held_out, rows.weight * rows.y, 0.0)), w_val)
+            if self.loss == L.SQUARED_ERROR:  # the part of the loss a unit's mean leaves out
+                spread = per_unit(np.where(held_out, rows.weight
+                                           * (rows.y - y_val[self.unit_of_row]) ** 2, 0.0)) / 2
+        record = {"rows": _Rows(units.codes, y_train, w_train, units.rows, units.starts),
+                  "keep": None, "train_weight": w_train,
+                  "counts": per_unit(train.astype(np.float64)), "val_y": y_val, "val_w": w_val,
+                  "spread": spread, "row_kept": kept,
+                  "row_train_weight": np.where(train, rows.weight, 0.0)}
+        if sampled:
+            keep = np.flatnonzero((w_train > 0) | (w_val > 0))
+            record["rows"], record["keep"] = record["rows"].subset(keep), keep
+            for name in ("train_weight", "counts", "val_y", "val_w", "spread"):
+                if record[name] is not None:
+                    record[name] = record[name][keep]
+        return record
 
     def start(self, bag, stage, init):
         """The bag's training state at the start of a stage: from the constant `init` (main
@@ -214,32 +306,49 @@ class Shard:
 
     def validation_loss(self, bag, stage):
         """Per node: (sum of weight * loss, sum of weight) over the bag's validation rows."""
-        rows = self.bags[bag]["rows"]
+        record = self.bags[bag]
+        y, w, spread, parts = record["val_y"], record["val_w"], record["spread"], record["parts"]
         state = self.states[(bag, stage)]
-        parts = self.bags[bag]["parts"]
 
         def chunk(k):
             held_out = parts[k]
             if not len(held_out):
                 return np.zeros(2)
-            wsum = rows.weight[held_out].sum()
-            mean = (K.mean_loss_multiclass(state, rows.y, rows.weight, held_out)
-                    if self.multiclass
-                    else K.mean_loss(self.loss, state, rows.y, rows.weight, held_out))
-            return np.array([mean * wsum, wsum])
+            wsum = w[held_out].sum()
+            mean = (K.mean_loss_multiclass(state, y, w, held_out) if self.multiclass
+                    else K.mean_loss(self.loss, state, y, w, held_out))
+            extra = spread[held_out].sum() if spread is not None else 0.0
+            return np.array([mean * wsum + extra, wsum])
         return self._node_sums(chunk)
 
     def chance_sample(self, bag, stage, seed, k):
         """The bag's bottom-k rows of positive weight on this shard by the hash of (seed, row):
         their keys, rows, codes, state, targets and bag weights (the driver keeps the bottom k
         of all)."""
-        rows = self.bags[bag]["rows"]
-        present = np.flatnonzero(rows.weight > 0)
+        record = self.bags[bag]
+        if self.unit_of_row is not None:
+            return self._unit_chance_sample(record, stage, seed, k, self.states[(bag, stage)])
+        rows = record["rows"]
+        present = np.flatnonzero((record["train_weight"] > 0) | (record["val_w"] > 0))
         keys = row_keys(seed, rows.rows[present])
         chosen = np.sort(present[smallest_keys(keys, rows.rows[present], k)])
         return (row_keys(seed, rows.rows[chosen]), rows.rows[chosen],
                 rows.codes[stage][chosen], self.states[(bag, stage)][chosen], rows.y[chosen],
                 self.bags[bag]["train_weight"][chosen])
+
+    def _unit_chance_sample(self, record, stage, seed, k, state):
+        """The chance sample of a compressed bag: the same rows an uncompressed one draws,
+        each with its unit's codes and state (which every row of the unit shares)."""
+        rows = self.row_level
+        present = np.flatnonzero(record["row_kept"])
+        keys = row_keys(seed, rows.rows[present])
+        chosen = np.sort(present[smallest_keys(keys, rows.rows[present], k)])
+        units = self.unit_of_row[chosen]
+        if record["keep"] is not None:
+            units = np.searchsorted(record["keep"], units)
+        return (row_keys(seed, rows.rows[chosen]), rows.rows[chosen],
+                record["rows"].codes[stage][units], state[units], rows.y[chosen],
+                record["row_train_weight"][chosen])
 
     def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
         """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
@@ -249,7 +358,7 @@ class Shard:
         rows = self.bags[bag]["rows"]
         weight = self.bags[bag]["train_weight"]
         grads, hesses = self._gradients(rows.y, self.main_raw[bag], weight)
-        indicator = (weight > 0).astype(np.float64)
+        indicator = self.bags[bag]["counts"]
         main = rows.codes["main"]
         coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in candidates for j in pair}
         n_out = len(grads)
