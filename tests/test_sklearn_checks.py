@@ -3,6 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
+from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor
 from glassbox.fairness import ConstrainedLoss, DropSensitive, TestTimeBlind, TrainThenClean
 
 # Small settings keep the ~80 checks per estimator fast; the contract does not depend on them.
@@ -16,7 +17,8 @@ STRATEGIES = [Strategy(inner(**FAST), [0]) for Strategy in (DropSensitive, Train
 
 
 @parametrize_with_checks(
-    [BoostedGAMClassifier(**FAST), BoostedGAMRegressor(**FAST), *STRATEGIES,
+    [BoostedGAMClassifier(**FAST), BoostedGAMRegressor(**FAST), DaskBoostedGAMClassifier(**FAST),
+     DaskBoostedGAMRegressor(**FAST), *STRATEGIES,
      ConstrainedLoss(BoostedGAMClassifier(**FAST), [0])],
     expected_failed_checks=lambda est: est._expected_failed_checks(),
 )

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _kernels as K
 from .. import _losses as L
 from ._hashing import row_keys, row_uniforms, smallest_keys
-from ._tree import ChunkSum, nodes_within
+from ._tree import node_value, nodes_within
 
 _SAMPLE_STREAM = 0x5EED
 """Added to a bag's seed for its subsample draws, so that they are independent of its
@@ -73,7 +73,6 @@ class Shard:
         if spec.get("compress", False):
             self._compress(spec["compress"] == "auto")
         self.nodes = nodes_within(self.n_chunks, self.first, self.last)
-        self.pool = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
         self.offsets = {"main": np.asarray(spec["main_offsets"], dtype=np.int64)}
         self.bags = {}
         self.states = {}
@@ -123,18 +122,13 @@ class Shard:
 
     # sums over chunks --------------------------------------------------------------------------
 
-    def _node_sums(self, per_chunk):
-        """{(level, index): value} of this shard's tree nodes, `per_chunk(k)` giving local chunk
-        k's value; chunks are computed in order within each node, the nodes on the threads."""
-        def node(spec):
-            level, index, lo, hi = spec
-            total = ChunkSum()
-            for k in range(lo - self.first, hi - self.first):
-                total.add(per_chunk(k))
-            return (level, index), total.value()
-        if len(self.nodes) == 1:
-            return dict([node(self.nodes[0])])
-        return dict(self.pool.map(node, self.nodes))
+    def _node_sums(self, per_chunk=None, parts=None):
+        """{(level, index): value} of this shard's tree nodes, from every local chunk's value:
+        `parts` (chunks, ...) or `per_chunk(k)` for local chunk k."""
+        if parts is None:
+            parts = np.stack([per_chunk(k) for k in range(self.last - self.first)])
+        return {(level, index): node_value(parts[lo - self.first:hi - self.first])
+                for level, index, lo, hi in self.nodes}
 
     # set-up ------------------------------------------------------------------------------------
 
@@ -290,17 +284,21 @@ class Shard:
         weight = self.bags[bag]["train_weight"]
         apply_codes, next_codes = codes[:, t], codes[:, following]
 
-        def chunk(k):
-            if self.multiclass:
-                lo, hi = rows.starts[k], rows.starts[k + 1]
-                out = np.zeros((2, size, self.n_classes))
-                K.apply_then_histogram_multiclass(apply, apply_codes[lo:hi], factors,
-                                                  next_codes[lo:hi], state[lo:hi],
-                                                  rows.y[lo:hi], weight[lo:hi], out[0], out[1])
-                return out
-            out = np.zeros((2, size))
+        if not self.multiclass:
+            n_local = self.last - self.first
+            parts = np.empty((n_local, 2, size))
+            grad, hess = np.empty((n_local, size)), np.empty((n_local, size))
             K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, rows.y,
-                         weight, rows.starts[k:k + 2], 0, 1, out[:1], out[1:])
+                         weight, rows.starts, 0, n_local, grad, hess)
+            parts[:, 0], parts[:, 1] = grad, hess
+            return self._node_sums(parts=parts)
+
+        def chunk(k):
+            lo, hi = rows.starts[k], rows.starts[k + 1]
+            out = np.zeros((2, size, self.n_classes))
+            K.apply_then_histogram_multiclass(apply, apply_codes[lo:hi], factors,
+                                              next_codes[lo:hi], state[lo:hi], rows.y[lo:hi],
+                                              weight[lo:hi], out[0], out[1])
             return out
         return self._node_sums(chunk)
 

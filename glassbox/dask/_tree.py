@@ -39,27 +39,15 @@ def nodes_within(n_chunks, first, last):
     return out
 
 
-class ChunkSum:
-    """Streams chunk sums of one node in chunk order and returns the node's value: a binary
-    counter that merges two siblings as soon as both are complete, then folds what is left
-    from the right (the node's right edge at the last chunk), in O(log chunks) memory."""
-
-    def __init__(self):
-        self.stack = []  # (level, value), levels strictly decreasing
-
-    def add(self, value):
-        level = 0
-        while self.stack and self.stack[-1][0] == level:
-            left = self.stack.pop()[1]
-            value = left + value
-            level += 1
-        self.stack.append((level, value))
-
-    def value(self):
-        level, total = self.stack[-1]
-        for _, left in reversed(self.stack[:-1]):
-            total = left + total
-        return total
+def node_value(parts):
+    """The value of a tree node from its chunks' values, `parts` (chunks, ...) in chunk order:
+    neighbours added pairwise, level by level, a last odd one carried up (the node starts at a
+    multiple of its size, so these are the tree's own pairs)."""
+    while len(parts) > 1:
+        paired = len(parts) // 2 * 2
+        summed = parts[0:paired:2] + parts[1:paired:2]
+        parts = np.concatenate([summed, parts[paired:]]) if paired < len(parts) else summed
+    return parts[0]
 
 
 def combine(n_chunks, nodes):
