@@ -18,6 +18,7 @@ import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,8 @@ class UnseenValueWarning(UserWarning):
 
 def model_class(name):
     """The glassbox estimator class of a given name (how the JSON format finds a family)."""
+    if name not in _FAMILIES and name.startswith("Dask"):
+        import_module("glassbox.dask")  # registers the data-parallel estimators
     if name not in _FAMILIES:
         raise ValueError(f"Unknown estimator {name!r}; known: {sorted(_FAMILIES)}.")
     return _FAMILIES[name]
@@ -108,16 +111,7 @@ class TabularModel(BaseEstimator):
         each feature's bins (fitted on the rows of positive weight) and codes, the monotone
         direction per feature (`monotonic_cst`), and one validation split per bag (`n_bags`,
         stratified by `y` when `stratify`), all seeded from `random_state`."""
-        names, columns = table_columns(X)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        if names is None:
-            names = [f"x{j}" for j in range(len(columns))]
-        if len(columns[0]) != len(y):
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{len(columns[0])}, {len(y)}].")
-        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
-        if not weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum.")
+        names, columns, weight = self._validated_table(X, len(y), sample_weight)
         kinds = resolve_categorical(self.categorical_features, names, columns)
         columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
@@ -139,6 +133,21 @@ class TabularModel(BaseEstimator):
             directions=monotone_directions(self.monotonic_cst, names, kinds),
             bags=[make_bag(seed, y if stratify else None, weight, self.validation_fraction)
                   for seed in seeds[:-1]])
+
+    def _validated_table(self, X, n_targets, sample_weight):
+        """(names, raw columns, weights) of a training table, checked as scikit-learn checks
+        it; sets `n_features_in_` and `feature_names_in_`."""
+        names, columns = table_columns(X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        if names is None:
+            names = [f"x{j}" for j in range(len(columns))]
+        if len(columns[0]) != n_targets:
+            raise ValueError("Found input variables with inconsistent numbers of samples: "
+                             f"[{len(columns[0])}, {n_targets}].")
+        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        if not weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        return names, columns, weight
 
     def _prediction_columns(self, X):
         """X's columns in the fitted order and kinds (matched by name for a DataFrame)."""

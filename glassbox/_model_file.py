@@ -480,6 +480,7 @@ def _encoder(value, path, features):
 _FAMILY_STATES = {
     "AdditiveClassifier": _no_state, "AdditiveRegressor": _no_state,
     "BoostedGAMClassifier": _gam_state, "BoostedGAMRegressor": _gam_state,
+    "DaskBoostedGAMClassifier": _gam_state, "DaskBoostedGAMRegressor": _gam_state,
     "MonotonicNetClassifier": _network_state, "MonotonicNetRegressor": _network_state,
 }
 """The estimators a file may name (a fixed list: nothing else is ever instantiated), each with

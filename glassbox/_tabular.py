@@ -197,8 +197,8 @@ def warn_uninformative(names, columns):
     """A `ConstantFeatureWarning` naming the training columns that are entirely missing or
     hold a single value and no missing one (one value with some missing ones is informative:
     missing is a level of its own)."""
-    notes = []
-    for name, column in zip(names, columns):
+    described = []
+    for column in columns:
         if column.dtype.kind == "f":
             missing = np.isnan(column)
             observed = column[~missing]
@@ -206,9 +206,18 @@ def warn_uninformative(names, columns):
         else:
             missing = pd.isna(column)
             n_values = pd.Series(column).nunique(dropna=True)
+        described.append((n_values, bool(missing.any())))
+    warn_uninformative_counts(names, described)
+
+
+def warn_uninformative_counts(names, described):
+    """`warn_uninformative` from each column's (number of distinct values, up to 2; whether it
+    has missing values), for data seen in parts."""
+    notes = []
+    for name, (n_values, any_missing) in zip(names, described):
         if n_values == 0:
             notes.append(f"{name!r} (all values missing)")
-        elif n_values == 1 and not missing.any():
+        elif n_values == 1 and not any_missing:
             notes.append(f"{name!r} (constant)")
     if notes:
         warnings.warn("These training columns carry no information, so the model learns no "

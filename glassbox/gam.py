@@ -174,6 +174,12 @@ class _BoostedGAM(AdditiveModel):
             pairs, pair_bins, pair_results, pair_stage,
             lambda stage, what: stage.bin_sums(sample_weight if what == "weight"
                                                else present.astype(np.float64)))
+        self._record_fit(main_results, pair_results)
+        return self
+
+    def _record_fit(self, main_results, pair_results):
+        """The fitted attributes every boosted GAM fit ends with: rounds per bag, an empty edit
+        log and the provenance."""
         self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
@@ -181,7 +187,6 @@ class _BoostedGAM(AdditiveModel):
         self.provenance_ = {"library": "glassbox", "version": __version__,
                             "estimator": type(self).__name__,
                             "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        return self
 
     def _gain_ratio(self, loss):
         """`min_interaction_gain_ratio`, with "auto" resolved for the loss."""

@@ -284,3 +284,26 @@ def test_compressed_fit_is_identical_on_a_cluster(two_workers):
         model = DaskBoostedGAMClassifier(**params).fit(features, t, sample_weight=w)
     assert model.fit_report_["units"] == local.fit_report_["units"] < 0.7 * len(X)
     assert_same_model(model, local)
+
+
+def test_model_file_loads_in_a_fresh_process(tmp_path):
+    """A data-parallel model is saved as JSON like any boosted GAM, and loads where
+    glassbox.dask was never imported."""
+    import json
+    import subprocess
+    import sys
+    from glassbox.io import save_model
+    X, y, _, _, _ = table(3000)
+    model = DaskBoostedGAMClassifier(**FAST).fit(X, y)
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    X.iloc[:50].to_csv(tmp_path / "rows.csv", index=False)
+    code = ("import json, pandas as pd; from glassbox.io import load_model; "
+            f"m = load_model({str(path)!r}); "
+            f"p = m.predict_proba(pd.read_csv({str(tmp_path / 'rows.csv')!r}))[:, 1]; "
+            "print(json.dumps([type(m).__name__, p.tolist()]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    name, risk = json.loads(out.strip().splitlines()[-1])
+    assert name == "DaskBoostedGAMClassifier"
+    np.testing.assert_allclose(risk, model.predict_proba(X.iloc[:50])[:, 1], rtol=1e-12)

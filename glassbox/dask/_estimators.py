@@ -8,20 +8,22 @@ is fitted the same way in this process.
 
 import numbers
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_random_state, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_random_state
 
 from .. import _kernels as K
 from .. import _losses as L
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
-from .._tabular import CATEGORICAL, monotone_directions, numeric_target, resolve_categorical
-from .._tabular import table_columns
+from .._tabular import (CATEGORICAL, ConstantFeatureWarning, monotone_directions,
+                        numeric_target, resolve_categorical, table_columns,
+                        warn_uninformative_counts)
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf)
 from ..terms import Feature
@@ -86,24 +88,18 @@ class _DataParallel:
     def _in_memory(self, X, y, sample_weight, classifier):
         """A table in memory as one partition: validated as every glassbox estimator validates
         its input."""
-        names, columns = table_columns(X)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        if names is None:
-            names = [f"x{j}" for j in range(len(columns))]
         y_checked = self._encode_classes(y) if classifier else numeric_target(y)
-        if len(columns[0]) != len(y_checked):
-            raise ValueError("Found input variables with inconsistent numbers of samples: "
-                             f"[{len(columns[0])}, {len(y_checked)}].")
-        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
-        if not weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum.")
-        kinds = resolve_categorical(self.categorical_features, names, columns)
+        names, columns, weight = self._validated_table(X, len(y_checked), sample_weight)
+        with warnings.catch_warnings():  # the fit warns from the bin counts, as on a cluster
+            warnings.simplefilter("ignore", ConstantFeatureWarning)
+            kinds = resolve_categorical(self.categorical_features, names, columns)
         prepared = [D.as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
         dtypes = [c.dtype if isinstance(c, pd.Categorical) else None for c in prepared]
         return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
 
     def _classes_from(self, summary):
         classes = np.unique(np.array(list(summary.targets)))
+        check_classification_targets(classes)
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
@@ -137,6 +133,8 @@ class _DataParallel:
         mains = _stage([(s, 1) for s in sizes], [k == CATEGORICAL for k in kinds], monotone)
         present = workers.tree_sum(n_chunks, "bin_sums", "main", "present")
         counts = [mains.term_scores(present, j) for j in range(len(names))]
+        warn_uninformative_counts(names, [(min(2, int(np.count_nonzero(c[1:-1]))), c[0] > 0)
+                                          for c in counts])
         bags = list(range(len(bag_seeds)))
         fraction = float(self.validation_fraction or 0.0)
         negative = self._negative_subsample(n_classes)
@@ -196,13 +194,7 @@ class _DataParallel:
                                                  "main" if stage is mains else "pairs", what))
         if negative < 1.0:
             self.intercept_ += float(np.log(negative))
-        self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
-                                     for r, p in zip(main_results, pair_results)])
-        self.edit_log_ = []
-        from .. import __version__
-        self.provenance_ = {"library": "glassbox", "version": __version__,
-                            "estimator": type(self).__name__,
-                            "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self._record_fit(main_results, pair_results)
 
     def _negative_subsample(self, n_classes):
         """The share of class-0 rows each bag keeps (1 but for a binary classifier)."""
@@ -351,7 +343,9 @@ class _DaskSource:
         if not self.named:
             head = np.asarray(head)
         _, columns = table_columns(head)
-        kinds = resolve_categorical(categorical_features, self.names, columns)
+        with warnings.catch_warnings():  # one partition cannot tell: the fit warns from all
+            warnings.simplefilter("ignore", ConstantFeatureWarning)
+            kinds = resolve_categorical(categorical_features, self.names, columns)
         parts = list(zip(self.x_parts, self.y_parts, self.w_parts))
         return self.names, kinds, parts, self.lengths, self.dtypes
 
@@ -406,7 +400,9 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
     if source is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
     client = _client()
-    workers = client.scheduler_info()["workers"]
+    workers = client.nthreads()
+    if not workers:
+        raise ValueError("The Dask cluster has no workers.")
     addresses = sorted(workers)
     n_shards = max(1, min(len(addresses), n_chunks))
     edges = np.linspace(0, n_chunks, n_shards + 1).round().astype(np.int64)
@@ -417,8 +413,7 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
         first, last = int(edges[s]), int(edges[s + 1])
         row0, row1 = first * chunk_rows, min(last * chunk_rows, n_rows)
         holding = [f for f, lo, hi in zip(binned, starts, ends) if lo < row1 and hi > row0]
-        shard_spec = dict(spec, first=first, last=last,
-                          threads=int(workers[addresses[s]].get("nthreads", 1)))
+        shard_spec = dict(spec, first=first, last=last, threads=int(workers[addresses[s]]))
         futures.append(client.submit(ShardActor, shard_spec, *holding, actor=True,
                                      workers=[addresses[s]], allow_other_workers=False,
                                      pure=False))

@@ -353,29 +353,54 @@ class Shard:
         same pair with the second feature's values shuffled within each chunk (its chance
         level). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
         (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
-        rows = self.bags[bag]["rows"]
-        weight = self.bags[bag]["train_weight"]
-        grads, hesses = self._gradients(rows.y, self.main_raw[bag], weight)
-        indicator = self.bags[bag]["counts"]
-        main = rows.codes["main"]
-        coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in candidates for j in pair}
-        n_out = len(grads)
+        record = self.bags[bag]
+        rows, raw = record["rows"], self.main_raw[bag]
+        real = self._pair_inputs(rows, raw, record["train_weight"], record["counts"],
+                                 candidates, lookups)
+        shuffled = real if self.unit_of_row is None else self._row_pair_inputs(
+            record, raw, candidates, lookups)
+        n_out = len(real[0])
         sizes = [6 * n_out * pair_sizes[a] * pair_sizes[b] for a, b in candidates]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
         def chunk(k):
-            lo, hi = rows.starts[k], rows.starts[k + 1]
-            shuffle = lo + np.random.default_rng([seed, self.first + k]).permutation(hi - lo)
             out = np.zeros(offsets[-1])
-            for i, (a, b) in enumerate(candidates):
-                na, nb = pair_sizes[a], pair_sizes[b]
-                cells = out[offsets[i]:offsets[i + 1]].reshape(2, n_out, 3, na, nb)
-                for s, second in enumerate((coarse[b][lo:hi], coarse[b][shuffle])):
+            for s, (grads, hesses, indicator, coarse, starts) in enumerate((real, shuffled)):
+                lo, hi = starts[k], starts[k + 1]
+                order = slice(lo, hi) if s == 0 else \
+                    lo + np.random.default_rng([seed, self.first + k]).permutation(hi - lo)
+                for i, (a, b) in enumerate(candidates):
+                    na, nb = pair_sizes[a], pair_sizes[b]
+                    cells = out[offsets[i]:offsets[i + 1]].reshape(2, n_out, 3, na, nb)
                     for c, (grad, hess) in enumerate(zip(grads, hesses)):
-                        K.pair_histogram(coarse[a][lo:hi], second, grad[lo:hi], hess[lo:hi],
-                                         indicator[lo:hi], *cells[s, c])
+                        K.pair_histogram(coarse[a][lo:hi], coarse[b][order], grad[lo:hi],
+                                         hess[lo:hi], indicator[lo:hi], *cells[s, c])
             return out
         return self._node_sums(chunk)
+
+    def _pair_inputs(self, rows, raw, weight, counts, candidates, lookups):
+        """(gradients, hessians, training rows, pair codes by feature, chunk starts) of rows
+        (or units) for the FAST histograms."""
+        grads, hesses = self._gradients(rows.y, raw, weight)
+        main = rows.codes["main"]
+        coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in candidates for j in pair}
+        return grads, hesses, counts, coarse, rows.starts
+
+    def _row_pair_inputs(self, record, raw, candidates, lookups):
+        """`_pair_inputs` of a compressed bag's rows themselves, each with its unit's codes and
+        scores: the chance level shuffles rows, as an uncompressed fit does."""
+        rows = self.row_level
+        units = self.unit_of_row
+        if record["keep"] is not None:
+            kept = np.flatnonzero(record["row_kept"])
+            rows, units = rows.subset(kept), np.searchsorted(record["keep"], units[kept])
+            weight = record["row_train_weight"][kept]
+        else:
+            weight = record["row_train_weight"]
+        expanded = _Rows({"main": record["rows"].codes["main"][units]}, rows.y, weight,
+                         rows.rows, rows.starts)
+        return self._pair_inputs(expanded, raw[units], weight,
+                                 (weight > 0).astype(np.float64), candidates, lookups)
 
     def _gradients(self, y, raw, weight):
         """Per-row weighted gradients and hessians at raw scores `raw`, one array per class

@@ -22,6 +22,12 @@ class WorkerLostError(RuntimeError):
 
 
 class _Workers:
+    """What both kinds of shard holders offer on top of `map(method, args per shard)`.
+
+    On a cluster, workers are listed with `Client.nthreads()`, a call to the scheduler:
+    `Client.scheduler_info()` is a cache that a periodic refresh can leave without its
+    workers."""
+
     def broadcast(self, method, *args):
         """The same call on every shard; the results in shard order."""
         return self.map(method, [args] * self.n_shards)
@@ -141,8 +147,7 @@ class OnCluster(_Workers):
             raise WorkerLostError(f"worker {address} did not answer {method!r} within "
                                   f"timeout={self.timeout} s; the fit was stopped.")
         status = self.futures[i].status
-        if status not in ("finished", "pending") or address not in self.client.scheduler_info()[
-                "workers"]:
+        if status not in ("finished", "pending") or address not in self.client.nthreads():
             raise WorkerLostError(
                 f"worker {address} holding rows of the fit was lost during {method!r}; the fit "
                 "was stopped. Each worker holds its rows in memory for the whole fit, so a lost "
