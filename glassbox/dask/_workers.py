@@ -136,7 +136,8 @@ class OnCluster(_Workers):
                     if not calls[s].done():
                         self._check_alive(s, batch[0].method, started)
             except OSError as error:
-                lost = [self.addresses[s] for s, call in enumerate(calls) if not call.done()]
+                alive = self.client.nthreads()
+                lost = [a for a in self.addresses if a not in alive] or self.addresses
                 raise WorkerLostError(f"worker(s) {', '.join(lost)} holding rows of the fit "
                                       f"could not be reached during {batch[0].method!r} "
                                       f"({error}); the fit was stopped.") from error
