@@ -19,11 +19,17 @@ one thread each) on the machine the command runs on:
   ``max_rounds=5``, since memory does not grow with rounds).
 * **model**: a cost model fitted to the two first parts, extrapolated to 32 workers × 8
   threads (see docs/scaling.md).
+* **compression**: in this process, the share of rows that stay distinct units with
+  ``compress=True`` (16,384-row chunks) on the simulated risk cohort (50,000 rows), the
+  pneumonia and maternal case-study cohorts, and those cohorts' columns of at most 10 distinct
+  values; and fit times with ``compress=False`` and ``"auto"`` (4 bags, best of 2) on a simulated
+  table of four coded features (100,000 rows), binary, three classes and regression.
 
 Command line, from the repository root::
 
     .venv/bin/python -m benchmarks.bench_dask [--rows 10000000] [--workers 2]
-        [--parts latency,steps,fit,model] [--output benchmarks/results/bench_dask.md]
+        [--parts latency,steps,fit,model,compression]
+        [--output benchmarks/results/bench_dask.md]
 """
 
 import argparse
@@ -187,6 +193,54 @@ def big_fit(workers, rows, partition_rows):
     return result
 
 
+def coded_table(n, seed=0):
+    """Four coded features (age band, sex, region, diagnosis group), three targets, weights."""
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"age_band": rng.integers(0, 9, n).astype(float),
+                      "sex": rng.choice(["f", "m"], n), "region": rng.choice(list("abcde"), n),
+                      "dx": rng.integers(0, 12, n).astype(float)})
+    logit = -2 + 0.2 * X.age_band + 0.3 * (X.sex == "m") + 0.1 * X.dx - 0.02 * X.age_band * X.dx
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, {"binary": y, "three classes": y + (X.dx > 8).astype(int),
+               "regression": (logit + rng.normal(size=n)).to_numpy()}
+
+
+def compression():
+    from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor
+    from glassbox.datasets import load_maternal_morbidity, load_pneumonia, make_risk_cohort
+    X, y, _ = make_risk_cohort(n_samples=50_000, random_state=0)
+    tables = [("simulated risk cohort", X, y)]
+    for name, loader in (("pneumonia cohort", load_pneumonia),
+                         ("maternal cohort", load_maternal_morbidity)):
+        data = loader()
+        coded = [c for c in data.data.columns if data.data[c].nunique() <= 10]
+        tables += [(name, data.data, data.target),
+                   (f"{name}, its {len(coded)} columns of ≤ 10 values", data.data[coded],
+                    data.target)]
+    shares = []
+    for name, X, y in tables:
+        model = DaskBoostedGAMClassifier(compress=True, max_rounds=1, outer_bags=1,
+                                         interactions=0).fit(X, y)
+        shares.append({"table": name, "rows": len(X),
+                       "units": model.fit_report_["units"]})
+    X, targets = coded_table(100_000)
+    fits = []
+    for task, target in targets.items():
+        Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
+        row = {"task": task}
+        for compress in (False, "auto"):
+            times = []
+            for _ in range(2):
+                started = time.perf_counter()
+                model = Estimator(outer_bags=4, random_state=0, compress=compress).fit(X, target)
+                times.append(time.perf_counter() - started)
+            row[str(compress)] = min(times)
+            row["units"] = model.fit_report_["units"]
+        fits.append(row)
+    return {"shares": shares, "fits": fits}
+
+
 def cost_model(latency_rows, step_rows):
     """t_step = a + b (workers - 1) + c rows_per_worker / threads: a and b from the latency
     of a 4 KB reply with 1 and 2 workers, c from the in-process step time per row."""
@@ -200,7 +254,7 @@ def cost_model(latency_rows, step_rows):
     return {"a_ms": a, "b_ms": b, "c_ns_per_row": c * 1e6}
 
 
-def report(args, lat, step_rows, fit, model):
+def report(args, lat, step_rows, fit, model, packed):
     lines = ["## Data-parallel boosting on Dask", "",
              f"- commit {commit()}; command `python -m benchmarks.bench_dask "
              f"{' '.join(args.argv)}`".rstrip(),
@@ -244,6 +298,17 @@ def report(args, lat, step_rows, fit, model):
             lines.append(f"| Dask worker {i + 1} | {peak:.2f} | {data:.2f} |")
         lines += [f"| one process, `BoostedGAMClassifier` | {fit['local_peak_gb']:.2f} | "
                   f"{fit['local_data_gb']:.2f} |", ""]
+    if packed:
+        lines += ["### Compression (in this process)", "",
+                  "| table | rows | units with `compress=True` | share |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['table']} | {r['rows']:,} | {r['units']:,} | "
+                  f"{r['units'] / r['rows']:.1%} |" for r in packed["shares"]]
+        lines += ["", "Four coded features, 100,000 rows, 4 bags (best of 2 fits):", "",
+                  "| target | units | fit s, `compress=False` | fit s, `\"auto\"` | speed-up |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['task']} | {r['units']:,} | {r['False']:.2f} | {r['auto']:.2f} | "
+                  f"{r['False'] / r['auto']:.1f}× |" for r in packed["fits"]]
+        lines.append("")
     if model:
         lines += ["### Cost model", "",
                   f"t_step = a + b (workers − 1) + c × rows per worker / threads, with "
@@ -260,7 +325,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--step-rows", default="16384,65536,262144,1048576,4194304",
                         help="rows per worker of the steps part, comma-separated")
-    parser.add_argument("--parts", default="latency,steps,fit,model")
+    parser.add_argument("--parts", default="latency,steps,fit,model,compression")
     parser.add_argument("--output", metavar="PATH")
     parser.add_argument("--json", metavar="PATH", help="also write the raw figures here")
     args = parser.parse_args(argv)
@@ -271,11 +336,12 @@ def main(argv=None):
                  if "steps" in parts else None)
     fit = big_fit(args.workers, args.rows, args.partition_rows) if "fit" in parts else None
     model = cost_model(lat, step_rows) if "model" in parts and lat and step_rows else None
+    packed = compression() if "compression" in parts else None
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"latency": lat, "steps": step_rows, "fit": fit, "model": model}, f,
-                      indent=1)
-    publish(report(args, lat, step_rows, fit, model), args.output)
+            json.dump({"latency": lat, "steps": step_rows, "fit": fit, "model": model,
+                       "compression": packed}, f, indent=1)
+    publish(report(args, lat, step_rows, fit, model, packed), args.output)
 
 
 if __name__ == "__main__":

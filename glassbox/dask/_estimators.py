@@ -49,7 +49,7 @@ class _DataParallel:
     def _fit_data_parallel(self, X, y, sample_weight, classifier):
         self._validate_params()
         started = time.time()
-        source = _dask_source(X, y, sample_weight) if _is_dask(X) else None
+        source = _DaskSource(X, y, sample_weight) if _is_dask(X) else None
         if source is None:
             names, kinds, parts, lengths, dtypes = self._in_memory(X, y, sample_weight,
                                                                    classifier)
@@ -239,13 +239,17 @@ class _DataParallel:
 
     # prediction on Dask collections -----------------------------------------------------------
 
+    def predict(self, X):
+        return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)
+
     def _map_rows(self, method, X):
         """`method` on every partition of a Dask collection: a Dask array of its results."""
         import dask
         import dask.array as da
-        source = _dask_source(X, None, None)
+        source = _DaskSource(X, None, None)
         parts, lengths = source.x_parts, source.lengths
-        first = getattr(self, method)(source.head())
+        head = source.head()
+        first = getattr(self, method)(head.iloc[:1] if hasattr(head, "iloc") else head[:1])
         blocks = [da.from_delayed(dask.delayed(getattr(self, method))(part),
                                   shape=(int(n),) + first.shape[1:], dtype=first.dtype)
                   for part, n in zip(parts, lengths)]
@@ -348,10 +352,6 @@ class _DaskSource:
             kinds = resolve_categorical(categorical_features, self.names, columns)
         parts = list(zip(self.x_parts, self.y_parts, self.w_parts))
         return self.names, kinds, parts, self.lengths, self.dtypes
-
-
-def _dask_source(X, y, sample_weight):
-    return _DaskSource(X, y, sample_weight)
 
 
 def _client():
@@ -500,9 +500,6 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
     def _loss_id(self):
         return L.LOG_LOSS
 
-    def predict(self, X):
-        return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)
-
     def predict_proba(self, X):
         return (self._map_rows("predict_proba", X) if _is_dask(X)
                 else super().predict_proba(X))
@@ -548,6 +545,3 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
     def _loss_id(self):
         return {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON,
                 "gamma": L.GAMMA}[self.loss]
-
-    def predict(self, X):
-        return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)

@@ -30,7 +30,4 @@ def row_uniforms(seed, rows):
 def smallest_keys(keys, rows, k):
     """Positions of the (at most) k smallest keys, ties broken by row number: a bottom-k sample,
     which merges exactly (the bottom k of a union is the bottom k of the parts' bottom k)."""
-    if len(keys) <= k:
-        return np.lexsort((rows, keys))
-    order = np.lexsort((rows, keys))
-    return order[:k]
+    return np.lexsort((rows, keys))[:k]

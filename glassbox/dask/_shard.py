@@ -93,11 +93,12 @@ class Shard:
         for k in range(len(rows.starts) - 1):
             lo, hi = rows.starts[k], rows.starts[k + 1]
             block = key[lo:hi]
-            bound = np.prod([len(np.unique(c)) for c in block.T], dtype=np.float64)
-            if not only_if_smaller or bound <= 64 * (hi - lo):
+            hopeless = only_if_smaller and np.prod(
+                [len(np.unique(c)) for c in block.T], dtype=np.float64) > 64 * (hi - lo)
+            if not hopeless:
                 _, first, inverse = np.unique(block, axis=0, return_index=True,
                                               return_inverse=True)
-            if only_if_smaller and (bound > 64 * (hi - lo) or 2 * len(first) > hi - lo):
+            if hopeless or (only_if_smaller and 2 * len(first) > hi - lo):
                 first, inverse = np.arange(hi - lo), np.arange(hi - lo)
             unit_of_row[lo:hi] = starts[-1] + inverse.ravel()
             firsts.append(lo + first)
