@@ -152,8 +152,8 @@ class _DataParallel:
                                         np.random.default_rng(int(seed) + offset), rows=rows))
             return out
 
-        main_results = self._run_stage(boosters(mains, "main", self.smoothing_rounds, 0),
-                                       deadline)
+        main_results = self._run_stage(
+            workers, boosters(mains, "main", self.smoothing_rounds, 0), deadline)
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         for b, result in zip(bags, main_results):
             workers.broadcast("set_main_scores", b, result.scores, init)
@@ -176,7 +176,8 @@ class _DataParallel:
             workers.broadcast("set_pairs", pairs, pair_sizes, lookups)
             pair_stage = _stage([(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), np.int64))
-            pair_results = self._run_stage(boosters(pair_stage, "pairs", 0, 1), deadline)
+            pair_results = self._run_stage(workers, boosters(pair_stage, "pairs", 0, 1),
+                                           deadline)
             if any(r.timed_out for r in pair_results):
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
@@ -204,16 +205,20 @@ class _DataParallel:
                              "subsample.")
         return rate
 
-    def _run_stage(self, boosters, deadline):
+    def _run_stage(self, workers, boosters, deadline):
         """Every bag's booster to its end (bags at once on threads), or all in lockstep under a
         time budget."""
         if deadline is not None:
             return boost_lockstep(boosters, deadline, len(boosters))
 
         def run(booster):
-            while booster.step():
-                pass
-            return booster.result()
+            try:
+                while booster.step():
+                    pass
+                return booster.result()
+            finally:
+                workers.leave()
+        workers.expect_callers(len(boosters))
         with ThreadPoolExecutor(max_workers=len(boosters)) as pool:
             return list(pool.map(run, boosters))
 

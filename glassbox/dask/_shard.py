@@ -426,13 +426,24 @@ class ShardActor:
 
     def __init__(self, spec, *parts):
         self.shard = Shard(spec, *parts)
-        self.calls = ThreadPoolExecutor(max(1, spec.get("threads", 1)))
+        self.threads = max(1, spec.get("threads", 1))
+        self.calls = ThreadPoolExecutor(self.threads)
 
     async def call_many(self, requests):
-        """[(method, args)] -> their results, run at once on the shard's threads."""
+        """[(method, args)] -> their results, run at once on the shard's threads (one job per
+        thread, so a batch wakes the event loop once per thread, not once per call)."""
         loop = asyncio.get_running_loop()
-        return await asyncio.gather(*(loop.run_in_executor(self.calls, getattr(self.shard, m), *a)
-                                      for m, a in requests))
+        n_jobs = min(self.threads, len(requests))
+        jobs = await asyncio.gather(*(
+            loop.run_in_executor(self.calls, self._run, requests[j::n_jobs])
+            for j in range(n_jobs)))
+        results = [None] * len(requests)
+        for j, done in enumerate(jobs):
+            results[j::n_jobs] = done
+        return results
+
+    def _run(self, requests):
+        return [getattr(self.shard, m)(*a) for m, a in requests]
 
     def ping(self):
         return True

@@ -14,7 +14,7 @@ import time
 from ._tree import combine
 
 _POLL_S = 0.5
-_COALESCE_S = 0.0002
+_COALESCE_S = 0.01
 
 
 class WorkerLostError(RuntimeError):
@@ -31,6 +31,12 @@ class _Workers:
     def broadcast(self, method, *args):
         """The same call on every shard; the results in shard order."""
         return self.map(method, [args] * self.n_shards)
+
+    def expect_callers(self, n):
+        """`n` threads (the bags of a stage) will call at once until each calls `leave`."""
+
+    def leave(self):
+        """One of the expected callers has no more calls."""
 
     def tree_sum(self, n_chunks, method, *args):
         """A sum over all chunks (`_tree`) from every shard's node sums."""
@@ -66,9 +72,9 @@ class _Request:
 class OnCluster(_Workers):
     """Shards in Dask actors, one per worker (`addresses`).
 
-    Calls from the bags' threads are coalesced: one dispatcher thread sends whatever calls are
-    waiting as one message per worker (`ShardActor.call_many`), so a step of eight bags costs
-    one round trip, not eight.
+    Calls from the bags' threads are coalesced: one dispatcher thread sends the waiting calls
+    as one message per worker (`ShardActor.call_many`) once every expected caller has one
+    waiting (or after _COALESCE_S), so a step of eight bags costs one round trip, not eight.
     """
 
     def __init__(self, client, actors, futures, addresses, timeout):
@@ -79,6 +85,7 @@ class OnCluster(_Workers):
         self._wake = threading.Condition()
         self._failed = None
         self._closed = False
+        self._callers = 0
         self._dispatcher = threading.Thread(target=self._dispatch, daemon=True,
                                             name="glassbox-dask-dispatcher")
         self._dispatcher.start()
@@ -95,15 +102,24 @@ class OnCluster(_Workers):
             raise request.error
         return request.results
 
+    def expect_callers(self, n):
+        with self._wake:
+            self._callers = n
+
+    def leave(self):
+        with self._wake:
+            self._callers -= 1
+            self._wake.notify()
+
     def _dispatch(self):
         while True:
             with self._wake:
                 while not self._queue and not self._closed:
                     self._wake.wait()
+                self._wake.wait_for(lambda: len(self._queue) >= self._callers or self._closed,
+                                    timeout=_COALESCE_S)
                 if self._closed:
                     return
-            time.sleep(_COALESCE_S)  # let the other bags' calls of this step arrive
-            with self._wake:
                 batch, self._queue = self._queue, []
             try:
                 replies = self._send(batch)
