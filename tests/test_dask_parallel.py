@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ def test_chunk_sums_do_not_depend_on_how_chunks_are_held(n_chunks, data):
     def held(first, last):
         nodes = {}
         for level, index, lo, hi in nodes_within(n_chunks, first, last):
-            nodes[(level, index)] = node_value(np.stack(values[lo:hi]))
+            nodes[(level, index)] = node_value(values[lo:hi])
         return nodes
     whole = combine(n_chunks, held(0, n_chunks))
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, n_chunks - 1)), max_size=6)))
@@ -73,6 +74,21 @@ def test_chunk_sums_do_not_depend_on_how_chunks_are_held(n_chunks, data):
     for first, last in zip(edges[:-1], edges[1:]):
         nodes.update(held(first, last))
     assert combine(n_chunks, nodes).tobytes() == whole.tobytes()
+
+
+def test_chunk_values_are_folded_as_they_come():
+    """A shard never holds all its chunks' values at once (a pair ranking's are megabytes
+    each): at most about log2(chunks) of them are alive while a node's value is summed."""
+    alive = [0]
+
+    def chunks():
+        for k in range(1000):
+            value = np.full(3, float(k))
+            alive[0] += 1
+            weakref.finalize(value, lambda: alive.__setitem__(0, alive[0] - 1))
+            assert alive[0] <= 11
+            yield value
+    np.testing.assert_array_equal(node_value(chunks()), np.full(3, 499_500.0))
 
 
 def test_hash_draws_depend_only_on_seed_and_row():

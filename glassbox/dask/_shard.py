@@ -123,12 +123,11 @@ class Shard:
 
     # sums over chunks --------------------------------------------------------------------------
 
-    def _node_sums(self, per_chunk=None, parts=None):
-        """{(level, index): value} of this shard's tree nodes, from every local chunk's value:
-        `parts` (chunks, ...) or `per_chunk(k)` for local chunk k."""
-        if parts is None:
-            parts = np.stack([per_chunk(k) for k in range(self.last - self.first)])
-        return {(level, index): node_value(parts[lo - self.first:hi - self.first])
+    def _node_sums(self, per_chunk):
+        """{(level, index): value} of this shard's tree nodes from `per_chunk(k)`, local chunk
+        k's value, computed one chunk at a time and folded as they come: a shard holds a few
+        chunk values at once, however many chunks it has (a pair ranking's are megabytes)."""
+        return {(level, index): node_value(per_chunk(k - self.first) for k in range(lo, hi))
                 for level, index, lo, hi in self.nodes}
 
     # set-up ------------------------------------------------------------------------------------
@@ -292,7 +291,7 @@ class Shard:
             K.block_pass(self.loss, apply, apply_codes, factors, next_codes, state, rows.y,
                          weight, rows.starts, 0, n_local, grad, hess)
             parts[:, 0], parts[:, 1] = grad, hess
-            return self._node_sums(parts=parts)
+            return self._node_sums(lambda k: parts[k])
 
         def chunk(k):
             lo, hi = rows.starts[k], rows.starts[k + 1]

@@ -39,15 +39,22 @@ def nodes_within(n_chunks, first, last):
     return out
 
 
-def node_value(parts):
-    """The value of a tree node from its chunks' values, `parts` (chunks, ...) in chunk order:
-    neighbours added pairwise, level by level, a last odd one carried up (the node starts at a
-    multiple of its size, so these are the tree's own pairs)."""
-    while len(parts) > 1:
-        paired = len(parts) // 2 * 2
-        summed = parts[0:paired:2] + parts[1:paired:2]
-        parts = np.concatenate([summed, parts[paired:]]) if paired < len(parts) else summed
-    return parts[0]
+def node_value(values):
+    """The value of a tree node from its chunks' values, an iterable in chunk order, folded as
+    they come (at most log2(chunks) + 1 held at once): two neighbours of equal size are added
+    as soon as both exist, and what is left at the end is added from the right. These are the
+    tree's own pairs, since the node starts at a multiple of its size."""
+    stack = []
+    for value in values:
+        size = 1
+        while stack and stack[-1][0] == size:
+            value = stack.pop()[1] + value
+            size *= 2
+        stack.append((size, value))
+    value = stack.pop()[1]
+    while stack:
+        value = stack.pop()[1] + value
+    return value
 
 
 def combine(n_chunks, nodes):
