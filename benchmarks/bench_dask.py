@@ -13,9 +13,10 @@ one thread each) on the machine the command runs on:
   two columns meet, compute outweighs communication.
 * **fit**: ``DaskBoostedGAMClassifier(random_state=0)`` (defaults: 8 bags, pairs, early
   stopping) on ``--rows`` rows × 20 features of ``make_risk_cohort``, generated on the workers
-  partition by partition (``--partition-rows`` each, seeds 1, 2, ...); fit time, rounds, each
-  worker's peak resident memory, the test AUC on 200,000 fresh rows; and the peak memory of a
-  ``BoostedGAMClassifier`` fit of the same rows in one process (generated there;
+  partition by partition (``--partition-rows`` each, seeds 1, 2, ...); fit time, rounds, the
+  median time of a step of all bags, each worker's resident memory before the fit and its
+  peak, the test AUC on 200,000 fresh rows; and the same two figures for a
+  ``BoostedGAMClassifier`` fit of the same rows in one process (generated there the same way;
   ``max_rounds=5``, since memory does not grow with rounds).
 * **model**: a cost model fitted to the two first parts, extrapolated to 32 workers × 8
   threads (see docs/scaling.md).
@@ -90,37 +91,51 @@ def latency(workers):
     return rows
 
 
+def risk_part(n, seed):
+    """One partition: n rows of make_risk_cohort and their outcome."""
+    from glassbox.datasets import make_risk_cohort
+    X, y, _ = make_risk_cohort(n_samples=n, n_features=N_FEATURES, random_state=seed)
+    return X.assign(outcome=y)
+
+
+def partition_sizes(rows, partition_rows):
+    return [partition_rows] * (rows // partition_rows) + (
+        [rows % partition_rows] if rows % partition_rows else [])
+
+
+def resident_kb():
+    """This process's resident memory now (ru_maxrss gives its peak)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def _partitions(rows, partition_rows):
-    """A Dask DataFrame of `rows` rows of make_risk_cohort, generated on the workers."""
+    """A Dask DataFrame of `rows` rows of make_risk_cohort, generated on the workers
+    partition by partition (seeds 1, 2, ...)."""
     import dask
     import dask.dataframe as dd
-
-    def part(n, seed):
-        from glassbox.datasets import make_risk_cohort
-        X, y, _ = make_risk_cohort(n_samples=n, n_features=N_FEATURES, random_state=seed)
-        return X.assign(outcome=y)
-    sizes = [partition_rows] * (rows // partition_rows)
-    if rows % partition_rows:
-        sizes.append(rows % partition_rows)
-    meta = part(50, 0).iloc[:0]
-    return dd.from_delayed([dask.delayed(part)(n, i + 1) for i, n in enumerate(sizes)],
-                           meta=meta)
+    return dd.from_delayed([dask.delayed(risk_part)(n, i + 1)
+                            for i, n in enumerate(partition_sizes(rows, partition_rows))],
+                           meta=risk_part(50, 0).iloc[:0])
 
 
 def _counted_fit(estimator, X, y):
-    """Fit; the number of passes over the rows it made (every step's and measurement's)."""
+    """Fit; the number of passes over the rows it made (every step's and measurement's) and
+    their median wall time as one bag saw it (a coalesced step of all bags)."""
     from glassbox.dask import _rows
-    count = {"passes": 0}
+    times = []
     original = _rows.ShardedRows.pass_
 
     def counting(self, *args):
-        count["passes"] += 1
-        return original(self, *args)
+        started = time.perf_counter()
+        out = original(self, *args)
+        times.append(time.perf_counter() - started)
+        return out
     _rows.ShardedRows.pass_ = counting
     try:
         started = time.perf_counter()
         estimator.fit(X, y)
-        return time.perf_counter() - started, count["passes"]
+        return time.perf_counter() - started, len(times), float(np.median(times))
     finally:
         _rows.ShardedRows.pass_ = original
 
@@ -154,11 +169,15 @@ def steps(workers, per_worker_rows):
 
 LOCAL_MEMORY = r"""
 import json, resource, sys
+import pandas as pd
 from glassbox import BoostedGAMClassifier
-from glassbox.datasets import make_risk_cohort
-X, y, _ = make_risk_cohort(n_samples=int(sys.argv[1]), n_features=20, random_state=1)
-data_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-BoostedGAMClassifier(max_rounds=5, random_state=0, n_jobs=-1).fit(X, y)
+from benchmarks.bench_dask import partition_sizes, resident_kb, risk_part
+frame = pd.concat([risk_part(n, i + 1) for i, n in
+                   enumerate(partition_sizes(int(sys.argv[1]), int(sys.argv[2])))],
+                  ignore_index=True)
+data_kb = resident_kb()
+BoostedGAMClassifier(max_rounds=5, random_state=0, n_jobs=-1).fit(
+    frame.drop(columns="outcome"), frame["outcome"])
 print(json.dumps({"after_data_kb": data_kb,
                   "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
@@ -174,9 +193,9 @@ def big_fit(workers, rows, partition_rows):
         frame = _partitions(rows, partition_rows).persist()
         X, y = frame.drop(columns="outcome"), frame["outcome"]
         client.run(lambda: None)
-        before = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        before = client.run(resident_kb)
         model = DaskBoostedGAMClassifier(random_state=0)
-        result["fit_s"], result["passes"] = _counted_fit(model, X, y)
+        result["fit_s"], result["passes"], result["step_s"] = _counted_fit(model, X, y)
         peak = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         result["worker_peak_gb"] = [peak[a] / 2 ** 20 for a in sorted(peak)]
         result["worker_data_gb"] = [before[a] / 2 ** 20 for a in sorted(before)]
@@ -185,8 +204,8 @@ def big_fit(workers, rows, partition_rows):
                              "shards")}
     Xt, yt, _ = make_risk_cohort(n_samples=200_000, n_features=N_FEATURES, random_state=10**6)
     result["test_auc"] = float(roc_auc_score(yt, model.predict_proba(Xt)[:, 1]))
-    out = subprocess.run([sys.executable, "-c", LOCAL_MEMORY, str(rows)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", LOCAL_MEMORY, str(rows), str(partition_rows)],
+                         capture_output=True, text=True, check=True).stdout
     local_memory = json.loads(out.strip().splitlines()[-1])
     result["local_peak_gb"] = local_memory["peak_kb"] / 2 ** 20
     result["local_data_gb"] = local_memory["after_data_kb"] / 2 ** 20
@@ -291,8 +310,9 @@ def report(args, lat, step_rows, fit, model, packed):
                   f"{rep['rounds_run_main']} | {rep['rounds_run_pairs']} | "
                   f"{len(rep['pairs_kept'])} | {rep['chunks']:,} | {fit['test_auc']:.4f} |", "",
                   f"Passes over the rows, all bags: {fit['passes']:,} "
-                  f"({fit['passes'] / len(rep['rounds_run_main']):,.0f} per bag).", "",
-                  "| process | peak resident memory GB | of which the data before the fit |",
+                  f"({fit['passes'] / len(rep['rounds_run_main']):,.0f} per bag); a step of "
+                  f"all bags took {1e3 * fit['step_s']:.1f} ms (median).", "",
+                  "| process | peak resident memory GB | resident before the fit (the data loaded) |",
                   "|---|---:|---:|"]
         for i, (peak, data) in enumerate(zip(fit["worker_peak_gb"], fit["worker_data_gb"])):
             lines.append(f"| Dask worker {i + 1} | {peak:.2f} | {data:.2f} |")

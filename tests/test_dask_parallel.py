@@ -302,6 +302,18 @@ def test_compressed_fit_is_identical_on_a_cluster(two_workers):
     assert_same_model(model, local)
 
 
+def test_rows_no_chunk_of_which_shrinks_are_boosted_uncompressed():
+    """With a continuous feature nearly every row is distinct: "auto" then boosts the rows
+    themselves, the very model of compress=False, bit for bit (a unit's mean target, its
+    weighted sum over its weight, is not bitwise the target), and no second copy of them."""
+    X, _, _, numeric, weight = table()
+    weight = weight * 0.7  # not a power of two
+    auto = DaskBoostedGAMRegressor(**FAST).fit(X, numeric, sample_weight=weight)
+    plain = DaskBoostedGAMRegressor(**FAST, compress=False).fit(X, numeric, sample_weight=weight)
+    assert auto.fit_report_["units"] == len(X)
+    assert_same_model(auto, plain)
+
+
 def test_model_file_loads_in_a_fresh_process(tmp_path):
     """A data-parallel model is saved as JSON like any boosted GAM, and loads where
     glassbox.dask was never imported."""

@@ -111,6 +111,9 @@ class _DataParallel:
         algorithm, each pass over the rows made by the shards."""
         n_chunks = -(-n_rows // int(self.chunk_rows))
         deadline = started + self.max_time if self.max_time is not None else None
+        held = workers.broadcast("units")
+        if sum(units for _, units in held) == sum(rows for rows, _ in held):
+            workers.broadcast("uncompress")
         totals = workers.tree_sum(n_chunks, "totals")
         total_weight, weighted_y, n_present = totals[:3]
         if not total_weight > 0:
@@ -462,7 +465,8 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
         their sums: the same model, summed in another order, in fewer passes' work. "auto"
         compresses a chunk only where that at least halves it (tables of coded features: age
         bands, sex, region, diagnosis groups; a continuous feature makes nearly every row
-        distinct). `fit_report_["units"]` says how many units the rows became.
+        distinct); where no chunk of the table shrinks, the rows themselves are boosted, as
+        with False. `fit_report_["units"]` says how many units the rows became.
     chunk_rows : int, default=16384
         Rows per chunk.
     timeout : float, default=600

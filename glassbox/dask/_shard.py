@@ -66,10 +66,7 @@ class Shard:
                      np.arange(row0, row1, dtype=np.int64),
                      np.append(np.arange(0, len(y), self.chunk_rows), len(y)).astype(np.int64))
         self.row_level = rows
-        self.unit_of_row = None
-        self.all = rows
-        self.present = (rows.weight > 0).astype(np.float64)
-        self.weighted_y = rows.weight * rows.y
+        self.uncompress()
         if spec.get("compress", False):
             self._compress(spec["compress"] == "auto")
         self.nodes = nodes_within(self.n_chunks, self.first, self.last)
@@ -117,6 +114,16 @@ class Shard:
         self.all = _Rows({"main": np.asfortranarray(codes[first])}, y, weight, rows.rows[first],
                          np.asarray(starts, dtype=np.int64))
 
+    def uncompress(self):
+        """Boost the rows themselves: the shard as built without compression (the driver asks
+        for it when compression shrank no chunk of the whole table, so no shard holds a
+        second copy of its codes and per-unit sums that sum one row each)."""
+        rows = self.row_level
+        self.unit_of_row = None
+        self.all = rows
+        self.present = (rows.weight > 0).astype(np.float64)
+        self.weighted_y = rows.weight * rows.y
+
     def units(self):
         """(rows, units) this shard holds: how much compression shrank it."""
         return len(self.row_level.y), len(self.all.y)
@@ -150,7 +157,7 @@ class Shard:
         """Per node: each term's per-bin sum of `what`: "weight", "present" (rows of positive
         weight) or "train" (the bag's training rows)."""
         if what == "train":
-            rows, values = self.bags[bag]["rows"], self.bags[bag]["counts"]
+            rows, values = self.bags[bag]["rows"], self._train_counts(self.bags[bag])
         else:
             rows = self.all
             values = rows.weight if what == "weight" else self.present
@@ -181,7 +188,7 @@ class Shard:
                     if validation_fraction else np.zeros(len(rows.y), dtype=bool))
         record = (self._row_bag(rows, kept, held_out, sampled) if self.unit_of_row is None
                   else self._unit_bag(rows, kept, held_out, sampled))
-        validation = np.flatnonzero(record["val_w"] > 0)
+        validation = record.pop("validation")
         cuts = np.searchsorted(validation, record["rows"].starts)
         record["parts"] = [validation[cuts[k]:cuts[k + 1]]
                            for k in range(len(cuts) - 1)]
@@ -190,14 +197,25 @@ class Shard:
 
     @staticmethod
     def _row_bag(rows, kept, held_out, sampled):
+        """A bag over rows: the training weights (zero on held-out rows); the validation rows'
+        weights are read from the rows' own, at the validation positions only, and the
+        training rows' counts derived when needed (`_train_counts`), so a bag costs a shard 16
+        bytes a row with its state."""
         keep = np.flatnonzero(kept) if sampled else None
         if keep is not None:
             rows, held_out = rows.subset(keep), held_out[keep]
         train_weight = rows.weight.copy()
         train_weight[held_out] = 0.0
-        return {"rows": rows, "keep": keep, "train_weight": train_weight,
-                "counts": (train_weight > 0).astype(np.float64), "val_y": rows.y,
-                "val_w": np.where(held_out, rows.weight, 0.0), "spread": None}
+        return {"rows": rows, "keep": keep, "train_weight": train_weight, "counts": None,
+                "val_y": rows.y, "val_w": rows.weight, "validation": np.flatnonzero(held_out),
+                "spread": None}
+
+    @staticmethod
+    def _train_counts(record):
+        """Training rows per row or unit of a bag."""
+        if record["counts"] is not None:
+            return record["counts"]
+        return (record["train_weight"] > 0).astype(np.float64)
 
     def _unit_bag(self, rows, kept, held_out, sampled):
         """A bag over compressed units: each unit's sums over its rows in the bag's training
@@ -232,12 +250,13 @@ class Shard:
             for name in ("train_weight", "counts", "val_y", "val_w", "spread"):
                 if record[name] is not None:
                     record[name] = record[name][keep]
+        record["validation"] = np.flatnonzero(record["val_w"] > 0)
         return record
 
     def start(self, bag, stage, init):
         """The bag's training state at the start of a stage: from the constant `init` (main
         effects) or from the bag's main-effect scores (pairs)."""
-        raw = (self.main_raw[bag].copy() if stage == "pairs"
+        raw = (self.main_raw.pop(bag) if stage == "pairs"
                else self._constant(init, len(self.bags[bag]["rows"].y)))
         self.states[(bag, stage)] = (raw if self.multiclass
                                      else K.state_from_scores(self.loss, raw))
@@ -355,8 +374,8 @@ class Shard:
         (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
         record = self.bags[bag]
         rows, raw = record["rows"], self.main_raw[bag]
-        real = self._pair_inputs(rows, raw, record["train_weight"], record["counts"],
-                                 candidates, lookups)
+        real = self._pair_inputs(rows, raw, record["train_weight"],
+                                 self._train_counts(record), candidates, lookups)
         shuffled = real if self.unit_of_row is None else self._row_pair_inputs(
             record, raw, candidates, lookups)
         n_out = len(real[0])
