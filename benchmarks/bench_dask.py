@@ -184,15 +184,15 @@ print(json.dumps({"after_data_kb": data_kb,
 
 
 def big_fit(workers, rows, partition_rows):
-    from distributed import Client
+    from distributed import Client, wait
     from sklearn.metrics import roc_auc_score
     from glassbox.dask import DaskBoostedGAMClassifier
     from glassbox.datasets import make_risk_cohort
     result = {"rows": rows}
     with cluster(workers) as local, Client(local) as client:
         frame = _partitions(rows, partition_rows).persist()
+        wait(frame)
         X, y = frame.drop(columns="outcome"), frame["outcome"]
-        client.run(lambda: None)
         before = client.run(resident_kb)
         model = DaskBoostedGAMClassifier(random_state=0)
         result["fit_s"], result["passes"], result["step_s"] = _counted_fit(model, X, y)
