@@ -455,7 +455,7 @@ def boost_lockstep(boosters, deadline, n_jobs):
 def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2):
     """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`,
     and its chance level: the same pair's gain with the second feature's values shuffled over
-    the rows, which keeps both features' distributions and removes any interaction.
+    the training rows, which keeps both features' distributions and removes any interaction.
 
     Returns an array (2, n_candidates): gains, then chance gains.
     """
@@ -471,7 +471,9 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
         K.gradients(loss, K.state_from_scores(loss, raw), y, bag.train_weight, g, h)
         grads, hesses = g[None], h[None]
     indicator = bag.train_indicator
-    shuffle = np.random.default_rng(bag.seed + 2).permutation(len(y))
+    train = np.flatnonzero(indicator)  # shuffled among themselves: other rows take no part
+    shuffle = np.arange(len(y))
+    shuffle[train] = train[np.random.default_rng(bag.seed + 2).permutation(len(train))]
     columns = {j: np.ascontiguousarray(pair_codes[:, j]) for pair in candidates for j in pair}
     grads = [np.ascontiguousarray(g) for g in grads]
     hesses = [np.ascontiguousarray(h) for h in hesses]

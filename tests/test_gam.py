@@ -153,13 +153,24 @@ def test_same_random_state_same_model_whatever_n_jobs(cohort):
     _same_model(serial, parallel)
 
 
-def test_zero_weight_rows_are_the_same_as_removed_rows(cohort):
-    X, y, _ = cohort
-    weight = np.ones(len(y))
-    weight[::7] = 0.0
+@pytest.mark.parametrize("zeroed", ["every 7th row", "the oldest tenth"])
+def test_zero_weight_rows_are_the_same_as_removed_rows(cohort, zeroed):
+    """Binning, bags, chance gains and the pair ranking's shuffles all leave zero-weight rows
+    out, so the model is that of the other rows alone, pairs included (on the second table,
+    shuffling the pairs' chance level over all rows chose other pairs)."""
+    if zeroed == "every 7th row":
+        X, y, _ = cohort
+        weight = np.ones(len(y))
+        weight[::7] = 0.0
+        params = dict(SMALL, interactions=2)
+    else:
+        X, y, _ = make_risk_cohort(n_samples=3000, n_features=8, random_state=2)
+        weight = np.where(X["age"] > X["age"].quantile(0.9), 0.0, 1.0)
+        params = dict(outer_bags=2, max_rounds=300, random_state=0, interactions=6)
     keep = weight > 0
-    weighted = BoostedGAMClassifier(interactions=2, **SMALL).fit(X, y, sample_weight=weight)
-    removed = BoostedGAMClassifier(interactions=2, **SMALL).fit(X[keep], y[keep])
+    weighted = BoostedGAMClassifier(**params).fit(X, y, sample_weight=weight)
+    removed = BoostedGAMClassifier(**params).fit(X[keep], y[keep])
+    assert [t.name for t in weighted.terms_] == [t.name for t in removed.terms_]
     np.testing.assert_allclose(weighted.decision_function(X), removed.decision_function(X),
                                rtol=0, atol=1e-12)
 

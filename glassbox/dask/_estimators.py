@@ -334,7 +334,9 @@ class _DaskSource:
                 parts = list(values.to_delayed())
             if len(lengths) != len(self.lengths) or (lengths != self.lengths).any():
                 raise ValueError(f"{what} must be partitioned like X: partition lengths "
-                                 f"{lengths.tolist()} against X's {self.lengths.tolist()}.")
+                                 f"{lengths.tolist()} against X's {self.lengths.tolist()}. "
+                                 "Take it from the same frame as X (frame[column]), or pass "
+                                 "it as an array in memory.")
             return parts
         array = np.asarray(values)
         if len(array) != self.lengths.sum():
