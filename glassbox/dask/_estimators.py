@@ -111,8 +111,8 @@ class _DataParallel:
         algorithm, each pass over the rows made by the shards."""
         n_chunks = -(-n_rows // int(self.chunk_rows))
         deadline = started + self.max_time if self.max_time is not None else None
-        held = workers.broadcast("units")
-        if sum(units for _, units in held) == sum(rows for rows, _ in held):
+        n_units = sum(units for _, units in workers.broadcast("units"))
+        if n_units == n_rows:  # compression shrank nothing: boost the rows themselves
             workers.broadcast("uncompress")
         totals = workers.tree_sum(n_chunks, "totals")
         total_weight, weighted_y, n_present = totals[:3]
@@ -186,8 +186,7 @@ class _DataParallel:
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
                                         names, any(monotone))
-        units = sum(u for _, u in workers.broadcast("units"))
-        self.fit_report_.update(rows=n_rows, units=int(units), chunks=n_chunks,
+        self.fit_report_.update(rows=n_rows, units=int(n_units), chunks=n_chunks,
                                 shards=workers.n_shards)
         self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
                           for name, kind, b, c in zip(names, kinds, bins, counts)]
