@@ -212,17 +212,14 @@ def big_fit(workers, rows, partition_rows):
     return result
 
 
-def coded_table(n, seed=0):
-    """Four coded features (age band, sex, region, diagnosis group), three targets, weights."""
-    import pandas as pd
-    rng = np.random.default_rng(seed)
-    X = pd.DataFrame({"age_band": rng.integers(0, 9, n).astype(float),
-                      "sex": rng.choice(["f", "m"], n), "region": rng.choice(list("abcde"), n),
-                      "dx": rng.integers(0, 12, n).astype(float)})
-    logit = -2 + 0.2 * X.age_band + 0.3 * (X.sex == "m") + 0.1 * X.dx - 0.02 * X.age_band * X.dx
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    return X, {"binary": y, "three classes": y + (X.dx > 8).astype(int),
-               "regression": (logit + rng.normal(size=n)).to_numpy()}
+def coded_targets(n):
+    """The coded cohort (`make_coded_cohort`) with three targets: its outcome, three classes and
+    a numeric one (the true log-odds plus noise)."""
+    from glassbox.datasets import make_coded_cohort
+    X, y, truth = make_coded_cohort(n, random_state=0, return_truth=True)
+    noise = np.random.default_rng(1).normal(size=n)
+    return X, {"binary": y, "three classes": y + (X.dx > 8).astype(int).to_numpy(),
+               "regression": truth.sum(axis=1).to_numpy() + noise}
 
 
 def compression():
@@ -243,7 +240,7 @@ def compression():
                                          interactions=0).fit(X, y)
         shares.append({"table": name, "rows": len(X),
                        "units": model.fit_report_["units"]})
-    X, targets = coded_table(100_000)
+    X, targets = coded_targets(100_000)
     fits = []
     for task, target in targets.items():
         Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier

@@ -18,7 +18,7 @@ from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
 from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor, WorkerLostError
 from glassbox.dask._hashing import row_uniforms
 from glassbox.dask._tree import combine, node_value, nodes_within
-from glassbox.datasets import make_risk_cohort
+from glassbox.datasets import make_coded_cohort, make_risk_cohort
 
 distributed = pytest.importorskip("distributed", reason="pip install 'glassbox[dask]'")
 dd = pytest.importorskip("dask.dataframe", reason="pip install 'glassbox[dask]'")
@@ -261,16 +261,13 @@ def test_subsampled_bags_are_identical_on_a_cluster(two_workers):
                           local)
 
 
-def coded_table(n=30_000, seed=0):
-    """Only coded features (age band, sex, region, diagnosis group): few distinct rows."""
-    rng = np.random.default_rng(seed)
-    X = pd.DataFrame({"age_band": rng.integers(0, 9, n).astype(float),
-                      "sex": rng.choice(["f", "m"], n), "region": rng.choice(list("abcde"), n),
-                      "dx": rng.integers(0, 12, n).astype(float)})
-    logit = -2 + 0.2 * X.age_band + 0.3 * (X.sex == "m") + 0.1 * X.dx - 0.02 * X.age_band * X.dx
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    return X, y, y + (X.dx > 8).astype(int), (logit + rng.normal(size=n)).to_numpy(), \
-        rng.choice([0.5, 1.0, 2.0], n)
+def coded_table(n=30_000):
+    """The coded cohort (few distinct rows) with a binary, a three-class and a numeric target,
+    and weights."""
+    X, y, truth = make_coded_cohort(n, random_state=0, return_truth=True)
+    rng = np.random.default_rng(1)
+    return X, y, y + (X.dx > 8).astype(int).to_numpy(), \
+        truth.sum(axis=1).to_numpy() + rng.normal(size=n), rng.choice([0.5, 1.0, 2.0], n)
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
