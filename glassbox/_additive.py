@@ -14,9 +14,11 @@ configurations (a monotonic network with `additive=True`) uses them without inhe
 
 import numbers
 import sys
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -43,6 +45,21 @@ _FAMILIES = {}
 
 class UnseenValueWarning(UserWarning):
     """Prediction data holds a category, or a missing value, that training never saw."""
+
+
+_unseen = threading.local()
+
+
+@contextmanager
+def collect_unseen():
+    """Within the block, this thread's unseen-value warnings go into the yielded list instead of
+    being issued, so a caller scoring many pieces of one table can warn once for all of them."""
+    messages = []
+    _unseen.messages = messages
+    try:
+        yield messages
+    finally:
+        _unseen.messages = None
 
 
 def model_class(name):
@@ -187,9 +204,13 @@ class TabularModel(BaseEstimator):
                        if hasattr(self, "terms_") else
                        "the network reads an unseen category as none of the known ones and a "
                        "missing number as the training median")
-            warnings.warn(f"Prediction data holds values training never saw; {treated}: "
-                          + "; ".join(notes), UnseenValueWarning,
-                          stacklevel=outside_stacklevel())
+            message = (f"Prediction data holds values training never saw; {treated}: "
+                       + "; ".join(notes))
+            collected = getattr(_unseen, "messages", None)
+            if collected is None:
+                warnings.warn(message, UnseenValueWarning, stacklevel=outside_stacklevel())
+            else:
+                collected.append(message)
 
     @property
     def link_(self):

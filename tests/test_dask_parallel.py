@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+import warnings
 import weakref
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
 from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor, WorkerLostError
 from glassbox.dask._hashing import row_uniforms
 from glassbox.dask._tree import combine, node_value, nodes_within
@@ -268,6 +269,22 @@ def coded_table(n=30_000):
     rng = np.random.default_rng(1)
     return X, y, y + (X.dx > 8).astype(int).to_numpy(), \
         truth.sum(axis=1).to_numpy() + rng.normal(size=n), rng.choice([0.5, 1.0, 2.0], n)
+
+
+def test_unseen_values_warn_once_per_prediction_not_per_partition():
+    """A category training never saw in every one of six partitions: one warning for the
+    prediction (under the "always" filter, which would show every one), and the scores of the
+    in-memory model."""
+    X, y = make_coded_cohort(3000, random_state=0)
+    model = DaskBoostedGAMClassifier(outer_bags=1, max_rounds=5, interactions=0).fit(X, y)
+    new = X.assign(region=np.where(np.arange(len(X)) % 7 == 0, "unknown", X["region"]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        risk = model.predict_proba(dd.from_pandas(new, npartitions=6)).compute()
+    unseen = [w for w in caught if issubclass(w.category, UnseenValueWarning)]
+    assert len(unseen) == 1 and "'region': unseen categories ['unknown']" in str(unseen[0].message)
+    with pytest.warns(UnseenValueWarning):
+        np.testing.assert_array_equal(risk, model.predict_proba(new))
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_random_state
 
 from .. import _kernels as K
 from .. import _losses as L
+from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, monotone_directions,
                         numeric_target, resolve_categorical, table_columns,
@@ -247,6 +248,8 @@ class _DataParallel:
     # prediction on Dask collections -----------------------------------------------------------
 
     def predict(self, X):
+        """Predictions; for a Dask DataFrame or Array a lazy Dask array, one block per
+        partition (`.compute()` gives what the same rows in memory give)."""
         return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)
 
     def _map_rows(self, method, X):
@@ -256,11 +259,34 @@ class _DataParallel:
         source = _DaskSource(X, None, None)
         parts, lengths = source.x_parts, source.lengths
         head = source.head()
-        first = getattr(self, method)(head.iloc[:1] if hasattr(head, "iloc") else head[:1])
-        blocks = [da.from_delayed(dask.delayed(getattr(self, method))(part),
+        with collect_unseen():  # the partitions warn
+            first = getattr(self, method)(head.iloc[:1] if hasattr(head, "iloc") else head[:1])
+        call = _PartitionCall(self, method)
+        blocks = [da.from_delayed(dask.delayed(call)(part),
                                   shape=(int(n),) + first.shape[1:], dtype=first.dtype)
                   for part, n in zip(parts, lengths)]
         return da.concatenate(blocks)
+
+
+class _PartitionCall:
+    """A fitted model's `method` on one partition. Values training never saw warn once per
+    prediction in a process (the local schedulers share this object among the partitions; each
+    task on a cluster has its own copy, so a worker's log may hold one per partition), with the
+    first partition's message: the same values usually recur in every partition."""
+
+    def __init__(self, model, method):
+        self.model = model
+        self.method = method
+        self.warned = False
+
+    def __call__(self, part):
+        with collect_unseen() as messages:
+            out = getattr(self.model, self.method)(part)
+        if messages and not self.warned:
+            self.warned = True
+            warnings.warn(messages[0] + " (in one partition; others may hold more)",
+                          UnseenValueWarning, stacklevel=2)
+        return out
 
 
 class _ClassIndices:
@@ -511,10 +537,14 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
         return L.LOG_LOSS
 
     def predict_proba(self, X):
+        """Class probabilities; for a Dask DataFrame or Array a lazy Dask array (rows x
+        classes), one block per partition."""
         return (self._map_rows("predict_proba", X) if _is_dask(X)
                 else super().predict_proba(X))
 
     def decision_function(self, X):
+        """Log-odds (binary) or class logits; for a Dask DataFrame or Array a lazy Dask
+        array, one block per partition."""
         return (self._map_rows("decision_function", X) if _is_dask(X)
                 else super().decision_function(X))
 
