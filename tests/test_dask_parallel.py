@@ -271,6 +271,21 @@ def coded_table(n=30_000):
         truth.sum(axis=1).to_numpy() + rng.normal(size=n), rng.choice([0.5, 1.0, 2.0], n)
 
 
+def test_pair_chance_level_shuffles_training_rows_only():
+    """The values zero-weight rows hold, scrambled among themselves, change nothing: not the
+    pairs' chance levels (a shuffle over all rows of a chunk moved them into training rows),
+    not the model."""
+    X, y, _, _, weight = table()
+    weight = np.where(np.arange(len(X)) % 5 == 0, 0.0, weight)
+    zero = weight == 0
+    scrambled = X.copy()
+    scrambled.loc[zero] = X.loc[zero].iloc[::-1].to_numpy()
+    fits = [DaskBoostedGAMClassifier(**FAST).fit(data, y, sample_weight=weight)
+            for data in (X, scrambled)]
+    assert fits[0].fit_report_["pair_gain_ratios"] == fits[1].fit_report_["pair_gain_ratios"]
+    assert_same_model(*fits)
+
+
 def test_unseen_values_warn_once_per_prediction_not_per_partition():
     """A category training never saw in every one of six partitions: one warning for the
     prediction (under the "always" filter, which would show every one), and the scores of the

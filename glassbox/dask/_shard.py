@@ -369,8 +369,8 @@ class Shard:
 
     def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
         """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
-        same pair with the second feature's values shuffled within each chunk (its chance
-        level). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
+        same pair with the second feature's values shuffled among each chunk's training rows
+        (its chance level, as `_boosting.pair_gains` shuffles a bag's training rows). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
         (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
         record = self.bags[bag]
         rows, raw = record["rows"], self.main_raw[bag]
@@ -387,7 +387,7 @@ class Shard:
             for s, (grads, hesses, indicator, coarse, starts) in enumerate((real, shuffled)):
                 lo, hi = starts[k], starts[k + 1]
                 order = slice(lo, hi) if s == 0 else \
-                    lo + np.random.default_rng([seed, self.first + k]).permutation(hi - lo)
+                    _shuffled_training(indicator[lo:hi], [seed, self.first + k]) + lo
                 for i, (a, b) in enumerate(candidates):
                     na, nb = pair_sizes[a], pair_sizes[b]
                     cells = out[offsets[i]:offsets[i + 1]].reshape(2, n_out, 3, na, nb)
@@ -435,6 +435,15 @@ class Shard:
         grad, hess = np.empty(len(raw)), np.empty(len(raw))
         K.gradients(self.loss, K.state_from_scores(self.loss, raw), y, weight, grad, hess)
         return [grad], [hess]
+
+
+def _shuffled_training(indicator, seed):
+    """Positions 0..n-1 with those of training rows (`indicator` > 0) permuted among
+    themselves: held-out and zero-weight rows take no part in the shuffle."""
+    order = np.arange(len(indicator))
+    train = np.flatnonzero(indicator > 0)
+    order[train] = train[np.random.default_rng(seed).permutation(len(train))]
+    return order
 
 
 class ShardActor:
