@@ -370,8 +370,9 @@ class Shard:
     def pair_histograms(self, bag, candidates, lookups, pair_sizes, seed):
         """FAST histograms of every candidate pair at the bag's main-effect scores, and of the
         same pair with the second feature's values shuffled among each chunk's training rows
-        (its chance level, as `_boosting.pair_gains` shuffles a bag's training rows). Per node: one flat array, candidate after candidate, each (2, classes, 3, na, nb)
-        (one class but for softmax): real then shuffled; gradient, hessian, training rows."""
+        (its chance level, as `_boosting.pair_gains` shuffles a bag's training rows). Per node:
+        one flat array, candidate after candidate, each (2, classes, 3, na, nb) (one class but
+        for softmax): real then shuffled; gradient, hessian, training rows."""
         record = self.bags[bag]
         rows, raw = record["rows"], self.main_raw[bag]
         real = self._pair_inputs(rows, raw, record["train_weight"],
