@@ -284,7 +284,7 @@ class _PartitionCall:
             out = getattr(self.model, self.method)(part)
         if messages and not self.warned:
             self.warned = True
-            warnings.warn(messages[0] + " (in one partition; others may hold more)",
+            warnings.warn(messages[0] + " (the first partition with such values; others may hold other values)",
                           UnseenValueWarning, stacklevel=2)
         return out
 
