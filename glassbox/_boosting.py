@@ -452,6 +452,15 @@ def boost_lockstep(boosters, deadline, n_jobs):
     return [b.result() for b in boosters]
 
 
+def shuffled_training_rows(indicator, seed):
+    """Positions 0..n-1 with those of training rows (`indicator` > 0) permuted among
+    themselves: held-out and zero-weight rows take no part in a chance level's shuffle."""
+    order = np.arange(len(indicator))
+    train = np.flatnonzero(indicator > 0)
+    order[train] = train[np.random.default_rng(seed).permutation(len(train))]
+    return order
+
+
 def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2):
     """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`,
     and its chance level: the same pair's gain with the second feature's values shuffled over
@@ -471,9 +480,7 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
         K.gradients(loss, K.state_from_scores(loss, raw), y, bag.train_weight, g, h)
         grads, hesses = g[None], h[None]
     indicator = bag.train_indicator
-    train = np.flatnonzero(indicator)  # shuffled among themselves: other rows take no part
-    shuffle = np.arange(len(y))
-    shuffle[train] = train[np.random.default_rng(bag.seed + 2).permutation(len(train))]
+    shuffle = shuffled_training_rows(indicator, bag.seed + 2)
     columns = {j: np.ascontiguousarray(pair_codes[:, j]) for pair in candidates for j in pair}
     grads = [np.ascontiguousarray(g) for g in grads]
     hesses = [np.ascontiguousarray(h) for h in hesses]

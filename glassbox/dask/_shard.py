@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _kernels as K
 from .. import _losses as L
+from .._boosting import shuffled_training_rows
 from ._hashing import row_keys, row_uniforms, smallest_keys
 from ._tree import node_value, nodes_within
 
@@ -388,7 +389,7 @@ class Shard:
             for s, (grads, hesses, indicator, coarse, starts) in enumerate((real, shuffled)):
                 lo, hi = starts[k], starts[k + 1]
                 order = slice(lo, hi) if s == 0 else \
-                    _shuffled_training(indicator[lo:hi], [seed, self.first + k]) + lo
+                    shuffled_training_rows(indicator[lo:hi], [seed, self.first + k]) + lo
                 for i, (a, b) in enumerate(candidates):
                     na, nb = pair_sizes[a], pair_sizes[b]
                     cells = out[offsets[i]:offsets[i + 1]].reshape(2, n_out, 3, na, nb)
@@ -436,15 +437,6 @@ class Shard:
         grad, hess = np.empty(len(raw)), np.empty(len(raw))
         K.gradients(self.loss, K.state_from_scores(self.loss, raw), y, weight, grad, hess)
         return [grad], [hess]
-
-
-def _shuffled_training(indicator, seed):
-    """Positions 0..n-1 with those of training rows (`indicator` > 0) permuted among
-    themselves: held-out and zero-weight rows take no part in the shuffle."""
-    order = np.arange(len(indicator))
-    train = np.flatnonzero(indicator > 0)
-    order[train] = train[np.random.default_rng(seed).permutation(len(train))]
-    return order
 
 
 class ShardActor:
