@@ -54,12 +54,13 @@ _unseen = threading.local()
 def collect_unseen():
     """Within the block, this thread's unseen-value warnings go into the yielded list instead of
     being issued, so a caller scoring many pieces of one table can warn once for all of them."""
+    outer = getattr(_unseen, "messages", None)
     messages = []
     _unseen.messages = messages
     try:
         yield messages
     finally:
-        _unseen.messages = None
+        _unseen.messages = outer
 
 
 def model_class(name):

@@ -271,7 +271,7 @@ class _DataParallel:
 class _PartitionCall:
     """A fitted model's `method` on one partition. Values training never saw warn once per
     prediction in a process (the local schedulers share this object among the partitions; each
-    task on a cluster has its own copy, so a worker's log may hold one per partition), with the
+    task on a cluster has its own copy, so a worker's stderr may hold one per partition), with the
     first partition's message: the same values usually recur in every partition."""
 
     def __init__(self, model, method):
@@ -284,8 +284,8 @@ class _PartitionCall:
             out = getattr(self.model, self.method)(part)
         if messages and not self.warned:
             self.warned = True
-            warnings.warn(messages[0] + " (the first partition with such values; others may hold other values)",
-                          UnseenValueWarning, stacklevel=2)
+            warnings.warn(messages[0] + " (the first partition with such values; others may hold "
+                          "other values)", UnseenValueWarning, stacklevel=2)
         return out
 
 
