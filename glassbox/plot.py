@@ -84,12 +84,12 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
         for label, mid, low, high, color in _bands(outputs, values, scale, interval):
             _steps(ax, x, mid, low, high, color, label)
         ax.set_xlim(x[0], x[-1])
-        density_at = (x[:-1], np.diff(x), term.counts[values] / np.diff(x), "edge")
+        density_at = (x, term.counts[values] / np.diff(x))
     else:
         positions = np.arange(bins.n_values)
         _bars(ax, positions, _bands(outputs, values, scale, interval), _reference(scale))
         ax.set_xlim(-0.6, bins.n_values - 0.4)
-        density_at = (positions, 0.6, term.counts[values], "center")
+        density_at = (positions, term.counts[values])
     ax.axhline(_reference(scale), color="0.4", lw=0.8, zorder=0, gid="reference")
     special = _special_bins(term, bins)
     if special:
@@ -638,11 +638,15 @@ def _special_panel(divider, ax, term, outputs, special, scale, interval):
     side.tick_params(labelleft=False)
 
 
-def _density_strip(divider, ax, left, width, heights, align):
-    """Training counts per bin as a thin bar strip beneath the shape; returns the strip (which
-    carries the x tick labels)."""
+def _density_strip(divider, ax, at, heights):
+    """Training counts per bin as a thin strip beneath the shape: one filled step outline over
+    the edges `at` of continuous bins (its area per bin is the count), a bar per category at
+    the positions `at`; returns the strip (which carries the x tick labels)."""
     strip = divider.append_axes("bottom", size="14%", pad=0.05, sharex=ax)
-    strip.bar(left, heights, width, align=align, color="0.55", lw=0, gid="density")
+    if len(at) == len(heights) + 1:
+        strip.stairs(heights, at, fill=True, color="0.55", lw=0, gid="density")
+    else:
+        strip.bar(at, heights, 0.6, color="0.55", lw=0, gid="density")
     strip.set_yticks([])
     strip.set_ylabel("data", rotation=0, ha="right", va="center", fontsize="small")
     ax.tick_params(labelbottom=False)

@@ -1,4 +1,6 @@
-"""The `glassbox` command, run for real in a subprocess on temporary CSV files."""
+"""The `glassbox` command on temporary CSV files: run for real in a subprocess, except where many
+cases check one behaviour of `glassbox.cli.main` (bad input, help), which run in this process
+(one of each also as a subprocess, so the console script's exit code is checked too)."""
 
 import json
 import os
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from glassbox import cli
 from glassbox.datasets import load_pneumonia
 from glassbox.io import load_model
 
@@ -30,6 +33,17 @@ def run(*args, cwd=None, ok=True):
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
     return done
+
+
+def run_here(*args, cwd, capsys, monkeypatch):
+    """`glassbox args...` in this process; returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(cwd)
+    try:
+        code = cli.main([str(a) for a in args])
+    except SystemExit as done:  # argparse's --help and usage errors
+        code = done.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +183,14 @@ def test_demo_writes_a_model_a_report_and_scores(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["fit", "predict", "report", "explain", "export-sql", "demo"])
-def test_every_command_has_help(command):
-    done = run(command, "--help")
-    assert done.stdout.startswith(f"usage: glassbox {command}")
+def test_every_command_has_help(command, tmp_path, capsys, monkeypatch):
+    code, out, _ = run_here(command, "--help", cwd=tmp_path, capsys=capsys,
+                            monkeypatch=monkeypatch)
+    assert code == 0 and out.startswith(f"usage: glassbox {command}")
+
+
+def test_the_console_script_prints_help():
+    assert run("fit", "--help").stdout.startswith("usage: glassbox fit")
 
 
 def test_no_command_prints_the_usage_and_fails():
@@ -260,20 +279,27 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case):
+def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case, capsys,
+                                                     monkeypatch):
     _bad_files(files, files / "dev.csv")
     for leftover in ("x.json", "x.csv"):
         (files / leftover).unlink(missing_ok=True)
     args, phrases = BAD[case]
-    done = run(*args, cwd=files, ok=False)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    last = done.stderr.strip().splitlines()[-1]
+    code, _, stderr = run_here(*args, cwd=files, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2, stderr
+    last = stderr.strip().splitlines()[-1]
     assert last.startswith(f"glassbox {args[0]}: error: ")
     for phrase in phrases:
         assert phrase in last, last
     assert not (files / "x.json").exists() and not (files / "x.csv").exists()
     assert not list(files.glob("*.partial"))
+
+
+def test_the_console_script_exits_with_code_2_on_bad_input(files):
+    done = run(*BAD["missing target column"][0], cwd=files, ok=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("glassbox fit: error: ") and "no column 'dead'" in last
 
 
 def test_the_documented_commands_run_as_written(tmp_path):

@@ -142,13 +142,15 @@ def test_missing_bin_is_drawn_apart_when_training_had_missing_values(classifier)
 def test_density_strip_holds_the_training_counts_beneath_the_shape(classifier):
     term = term_named(classifier, "bmi")
     ax = plot_shape(classifier, "bmi")
-    bars = drawn(ax, "density")
-    strip = bars[0].axes
+    steps = one(ax, "density")
+    strip = steps.axes
     assert strip is not ax and strip.get_xlabel() == "bmi"
     ax.figure.canvas.draw()  # the divider places the strip at draw time
     assert strip.get_position().y1 <= ax.get_position().y0
-    areas = [bar.get_height() * bar.get_width() for bar in bars]
-    np.testing.assert_allclose(areas, term.counts[1:-1])
+    heights, edges, baseline = steps.get_data()
+    assert baseline == 0 and steps.get_fill()
+    np.testing.assert_allclose(edges[[0, -1]], ax.get_xlim())
+    np.testing.assert_allclose(heights * np.diff(edges), term.counts[1:-1])
     assert not drawn(plot_shape(classifier, "bmi", density=False), "density")
 
 
