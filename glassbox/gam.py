@@ -245,7 +245,9 @@ class _BoostedGAM(AdditiveModel):
                 reasons.append(f"the {'other ' if pairs else ''}candidate pairs' gains did not "
                                "stand out from chance (min_interaction_gain_ratio; see "
                                "pair_gain_ratios)")
-            message = (f"{len(pairs)} of the {n_pairs} requested interactions were kept: "
+            kept = f"{len(pairs)} of the {n_pairs} requested interactions " + (
+                "was" if len(pairs) == 1 else "were")
+            message = (f"{kept} kept: "
                        + "; ".join(reasons) + ".")
             report["note"] = message
             if self.verbose:
