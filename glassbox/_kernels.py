@@ -4,6 +4,13 @@ Every kernel is compiled lazily (nothing compiles at import), cached on disk and
 the bags of one fit can run on threads that share the read-only bin matrix. The Python code in
 `_boosting.py` prepares the flat arrays these kernels read and interprets what they return.
 
+A first fit compiles every kernel it calls, and that dominates its time, so: kernels that only
+other kernels call carry no Python wrapper (`_INNER`); a kernel's compiled code is optimised again
+inside each kernel that calls it, so helpers are inlined only where that measured cheaper; and
+loops take the place of NumPy calls that each compile an implementation of their own (`argmax`,
+`arange`, `sum`, fancy indexing, `min`/`max`). The loops add in the same order, so the results
+are the same to the bit.
+
 Layout shared by all kernels
 ----------------------------
 - `codes`: uint16 matrix (n_rows, n_terms) in column-major order; column t holds each row's flat bin
@@ -25,6 +32,7 @@ from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, raw_of, row_loss, softmax,
                       state_gradient_hessian, state_of)
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
+_INNER = dict(_JIT, no_cpython_wrapper=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -40,14 +48,14 @@ def state_from_scores(loss, raw):
     return out
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _factors(loss, update, out):
     """Per-bin multiplier (or addend, for squared error) that applies `update` to the state."""
     for b in range(update.shape[0]):
         out[b] = state_of(loss, update[b])
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def histogram(loss, codes, state, y, weight, grad, hess):
     """Gradient and hessian sums per bin of one term (rows with zero weight add nothing)."""
     grad[:] = 0.0
@@ -97,7 +105,8 @@ def _leaf_value(g, h, l2, learning_rate, max_delta):
     if h + l2 <= 0.0:
         return 0.0
     v = -learning_rate * g / (h + l2)
-    return min(max(v, -max_delta), max_delta)
+    v = -max_delta if -max_delta > v else v
+    return max_delta if max_delta < v else v
 
 
 @njit(inline="always", **_JIT)
@@ -105,7 +114,7 @@ def _gain(g, h, l2):
     return g * g / (h + l2) if h + l2 > 0.0 else 0.0
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
     """Best cut s in (lo, hi) of bins [lo, hi) into [lo, s) and [s, hi); (gain, s) or (-1, -1).
 
@@ -150,7 +159,7 @@ def _ordered(g_left, h_left, g_right, h_right, l2, direction):
     return direction * (right - left) >= 0.0
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _leaf_sums(grad, hess, lo, hi):
     g = 0.0
     h = 0.0
@@ -160,7 +169,7 @@ def _leaf_sums(grad, hess, lo, hi):
     return g, h
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _random_cut(count, lo, hi, min_leaf, u):
     """A cut drawn uniformly (by `u` in [0, 1)) among the cuts that respect `min_leaf`; -1 if none."""
     ct = 0.0
@@ -180,7 +189,7 @@ def _random_cut(count, lo, hi, min_leaf, u):
     return first + int(u * (last - first + 1))
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
     g, h = _leaf_sums(grad, hess, lo, hi)
     v = _leaf_value(g, h, l2, learning_rate, max_delta)
@@ -189,7 +198,7 @@ def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
     return g, h
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _stable_sort(keys, order, lo, hi):
     """Sort `order[lo:hi]` by `keys` of its entries, ties in their current order (a bottom-up
     merge sort: small to compile, unlike NumPy's argsort)."""
@@ -199,8 +208,8 @@ def _stable_sort(keys, order, lo, hi):
     width = 1
     while width < n:
         for start in range(0, n, 2 * width):
-            mid = min(start + width, n)
-            end = min(start + 2 * width, n)
+            mid = start + width if start + width < n else n
+            end = start + 2 * width if start + 2 * width < n else n
             i, j = start, mid
             for k in range(start, end):
                 if i < mid and (j >= end or keys[src[i]] <= keys[src[j]]):
@@ -215,7 +224,7 @@ def _stable_sort(keys, order, lo, hi):
         order[lo + k] = src[k]
 
 
-@njit(inline="always", **_JIT)
+@njit(**_INNER)
 def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
                 max_delta, cut_draw, out):
     """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
@@ -240,15 +249,19 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     hi = nb - 1
     if hi - lo < 2:
         return 0.0
-    order = np.arange(nb)
+    order = np.empty(nb, dtype=np.int64)
+    for b in range(nb):
+        order[b] = b
     if categorical:
         ratio = np.empty(nb)
         for b in range(lo, hi):
             ratio[b] = grad[b] / (hess[b] + 1.0) if count[b] > 0 else 0.0
         _stable_sort(ratio, order, lo, hi)
-    g = grad[order]
-    h = hess[order]
-    c = count[order]
+    g = np.empty(nb)
+    h = np.empty(nb)
+    c = np.empty(nb)
+    for b in range(nb):
+        g[b], h[b], c[b] = grad[order[b]], hess[order[b]], count[order[b]]
     if cut_draw >= 0.0:
         s1 = _random_cut(c, lo, hi, min_leaf, cut_draw)
         if s1 > 0 and direction != 0:
@@ -281,7 +294,7 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     return leaves - _gain(cover_g, cover_h, l2)
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
     """Drop a second cut (return -1 for it) whose three leaves would not run in `direction`."""
     if s_left > 0:
@@ -297,7 +310,7 @@ def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
     return s_left, s_right
 
 
-@njit(**_JIT)
+@njit(inline="always", **_JIT)
 def _pair_profiles(grad, hess, count, na, nb, transpose):
     """Row-major (first, second) copies of a pair histogram; `transpose` swaps the features."""
     shape = (nb, na) if transpose else (na, nb)
@@ -316,19 +329,26 @@ def _pair_profiles(grad, hess, count, na, nb, transpose):
 
 @njit(inline="always", **_JIT)
 def _margins(g2, h2, c2):
-    """Column sums of a pair histogram's gradients, hessians and counts, and its row counts."""
+    """Column sums of a pair histogram's gradients, hessians and counts, its row counts, and its
+    totals (summed in row-major order)."""
     n1, n2 = g2.shape
     col_g = np.zeros(n2)
     col_h = np.zeros(n2)
     col_c = np.zeros(n2)
     row_c = np.zeros(n1)
+    total_g = 0.0
+    total_h = 0.0
+    total_c = 0.0
     for a in range(n1):
         for b in range(n2):
             col_g[b] += g2[a, b]
             col_h[b] += h2[a, b]
             col_c[b] += c2[a, b]
             row_c[a] += c2[a, b]
-    return col_g, col_h, col_c, row_c
+            total_g += g2[a, b]
+            total_h += h2[a, b]
+            total_c += c2[a, b]
+    return col_g, col_h, col_c, row_c, total_g, total_h, total_c
 
 
 @njit(inline="always", **_JIT)
@@ -340,15 +360,14 @@ def _add_row(g2, h2, c2, a, g, h, c):
         c[b] += c2[a, b]
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
 
     Returns (gain, i, j_low, j_high); gain is -1 when no tree respects `min_leaf`.
     """
     n1, n2 = g2.shape
-    total_g = g2.sum()
-    total_h = h2.sum()
+    col_g, col_h, col_c, row_c, total_g, total_h, _ = _margins(g2, h2, c2)
     parent = _gain(total_g, total_h, l2)
     low_g = np.zeros(n2)
     low_h = np.zeros(n2)
@@ -356,32 +375,33 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     high_g = np.empty(n2)
     high_h = np.empty(n2)
     high_c = np.empty(n2)
-    col_g, col_h, col_c, row_c = _margins(g2, h2, c2)
     best = (-1.0, -1, -1, -1)
     first = np.int64(0)  # not a literal: the same `_best_cut` specialisation as main effects
     for i in range(1, n1):
         if row_c[i - 1] == 0:
             continue  # an empty row: the same tree as the one before it
         _add_row(g2, h2, c2, i - 1, low_g, low_h, low_c)
+        gl = 0.0
+        hl = 0.0
         for b in range(n2):
             high_g[b] = col_g[b] - low_g[b]
             high_h[b] = col_h[b] - low_h[b]
             high_c[b] = col_c[b] - low_c[b]
+            gl += low_g[b]
+            hl += low_h[b]
         gain_low, j_low = _best_cut(low_g, low_h, low_c, first, n2, min_leaf, l2, first)
         if j_low < 0:
             continue
         gain_high, j_high = _best_cut(high_g, high_h, high_c, first, n2, min_leaf, l2, first)
         if j_high < 0:
             continue
-        gl = low_g.sum()
-        hl = low_h.sum()
         gain = gain_low + gain_high + _gain(gl, hl, l2) + _gain(total_g - gl, total_h - hl, l2) - parent
         if gain > best[0]:
             best = (gain, i, j_low, j_high)
     return best
 
 
-@njit(inline="always", **_JIT)
+@njit(**_INNER)
 def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
     """The per-cell update of a pair: the better of the two orientations of a four-leaf tree;
     returns its gain over one leaf for the whole pair."""
@@ -402,23 +422,25 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
     if best_gain < 0.0:
         return 0.0
     i, j_low, j_high = best_tree
-    n1, n2 = (nb, na) if best_transpose else (na, nb)
-    g2, h2 = best_g2, best_h2
-    for first_lo, first_hi, cut in ((0, i, j_low), (i, n1, j_high)):
-        for second_lo, second_hi in ((0, cut), (cut, n2)):
-            g = 0.0
-            h = 0.0
-            for a in range(first_lo, first_hi):
-                for b in range(second_lo, second_hi):
-                    g += g2[a, b]
-                    h += h2[a, b]
-            v = _leaf_value(g, h, l2, learning_rate, max_delta)
-            for a in range(first_lo, first_hi):
-                for b in range(second_lo, second_hi):
-                    if best_transpose:
-                        out[b * nb + a] = v
-                    else:
-                        out[a * nb + b] = v
+    n1, n2 = best_g2.shape
+    leaf_g = np.zeros(4)  # leaves: (low, low), (low, high), (high, low), (high, high)
+    leaf_h = np.zeros(4)
+    for a in range(n1):
+        cut = j_low if a < i else j_high
+        for b in range(n2):
+            leaf = (0 if a < i else 2) + (0 if b < cut else 1)
+            leaf_g[leaf] += best_g2[a, b]
+            leaf_h[leaf] += best_h2[a, b]
+    for leaf in range(4):
+        leaf_g[leaf] = _leaf_value(leaf_g[leaf], leaf_h[leaf], l2, learning_rate, max_delta)
+    for a in range(n1):
+        cut = j_low if a < i else j_high
+        for b in range(n2):
+            v = leaf_g[(0 if a < i else 2) + (0 if b < cut else 1)]
+            if best_transpose:
+                out[b * nb + a] = v
+            else:
+                out[a * nb + b] = v
     return best_gain
 
 
@@ -426,7 +448,7 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
 # Greedy boosting steps over the terms of a stage
 # --------------------------------------------------------------------------------------------------
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone, max_leaves,
                  min_leaf, l2, learning_rate, max_delta, cut_draw, update):
     lo = offsets[t]
@@ -439,7 +461,7 @@ def _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, mo
                        min_leaf, l2, learning_rate, max_delta, update[:size])
 
 
-@njit(**_JIT)
+@njit(**_INNER)
 def _best_other(gains, t):
     """The largest gain among the terms other than t (-1 when t is the only term)."""
     best = -1.0
@@ -474,9 +496,19 @@ def _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone
 
 
 @njit(inline="always", **_JIT)
+def _leader(gains):
+    """The first term of the largest gain."""
+    leader = 0
+    for t in range(1, gains.shape[0]):
+        if gains[t] > gains[leader]:
+            leader = t
+    return leader
+
+
+@njit(inline="always", **_JIT)
 def _next_term(gains):
     """The term of the next step, the leader; -1 when no term has a positive gain."""
-    leader = np.argmax(gains)
+    leader = _leader(gains)
     return leader if gains[leader] > 0.0 else -1
 
 
@@ -585,7 +617,7 @@ def _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, 
         gains[t] = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                                 monotone, max_leaves, min_leaf, l2, learning_rate, max_delta,
                                 -1.0, update) / chance[t]
-    leader = np.argmax(gains)
+    leader = _leader(gains)
     if leader != n_terms - 1:
         histogram(loss, codes[:, leader], state, y, weight, grad, hess)
     return leader
@@ -607,7 +639,8 @@ def histogram_multiclass(codes, state, y, weight, grad, hess):
         for k in range(p.shape[0]):
             target = 1.0 if y[i] == k else 0.0
             grad[b, k] += weight[i] * (p[k] - target)
-            hess[b, k] += weight[i] * max(p[k] * (1.0 - p[k]), HESSIAN_FLOOR)
+            h = p[k] * (1.0 - p[k])
+            hess[b, k] += weight[i] * (HESSIAN_FLOOR if HESSIAN_FLOOR > h else h)
 
 
 @njit(**_JIT)
@@ -719,7 +752,7 @@ def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monot
         gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
                                       categorical, monotone, max_leaves, min_leaf, l2, rate,
                                       max_delta, -1.0, update) / chance[t]
-    leader = np.argmax(gains)
+    leader = _leader(gains)
     if leader != n_terms - 1:
         histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
     return leader
@@ -776,9 +809,10 @@ def bin_continuous(values, edges, grid_start, grid_scale, grid_first):
         if n_edges == 0 or v < edges[0]:
             out[i] = 1
             continue
-        g = min(int((v - grid_start) * grid_scale), n_cells - 1)
-        lo = max(grid_first[g] - 1, 0)
-        hi = min(grid_first[g + 1] + 1, n_edges)
+        g = int((v - grid_start) * grid_scale)
+        g = g if g < n_cells - 1 else n_cells - 1
+        lo = grid_first[g] - 1 if grid_first[g] > 1 else 0
+        hi = grid_first[g + 1] + 1 if grid_first[g + 1] + 1 < n_edges else n_edges
         while lo > 0 and edges[lo - 1] > v:
             lo -= 1
         while hi < n_edges and edges[hi] <= v:
@@ -848,22 +882,23 @@ def pair_histogram(codes_a, codes_b, grad, hess, count, g2, h2, c2):
 def fast_pair_gain_of(g2, h2, c2, min_leaf, l2):
     """The FAST statistic of a pair's histogram (`pair_histogram`)."""
     na, nb = g2.shape
-    total_g = g2.sum()
-    total_h = h2.sum()
-    total_c = c2.sum()
+    col_g, col_h, col_c, row_c, total_g, total_h, total_c = _margins(g2, h2, c2)
     parent = _gain(total_g, total_h, l2)
     best = 0.0
     lg = np.zeros(nb)
     lh = np.zeros(nb)
     lc = np.zeros(nb)
-    col_g, col_h, col_c, row_c = _margins(g2, h2, c2)
     for i in range(1, na):
         if row_c[i - 1] == 0:
             continue  # an empty row: the same cuts as the row before it
         _add_row(g2, h2, c2, i - 1, lg, lh, lc)
-        low_g = lg.sum()
-        low_h = lh.sum()
-        low_c = lc.sum()
+        low_g = 0.0
+        low_h = 0.0
+        low_c = 0.0
+        for b in range(nb):
+            low_g += lg[b]
+            low_h += lh[b]
+            low_c += lc[b]
         q_g = 0.0
         q_h = 0.0
         q_c = 0.0
@@ -879,8 +914,8 @@ def fast_pair_gain_of(g2, h2, c2, min_leaf, l2):
             hq_g += col_g[j - 1] - lg[j - 1]
             hq_h += col_h[j - 1] - lh[j - 1]
             hq_c += col_c[j - 1] - lc[j - 1]
-            cells_c = (q_c, low_c - q_c, hq_c, total_c - low_c - hq_c)
-            if min(cells_c) < min_leaf:
+            if (q_c < min_leaf or low_c - q_c < min_leaf or hq_c < min_leaf
+                    or total_c - low_c - hq_c < min_leaf):
                 continue
             gain = (_gain(q_g, q_h, l2) + _gain(low_g - q_g, low_h - q_h, l2)
                     + _gain(hq_g, hq_h, l2)

@@ -111,7 +111,8 @@ def state_gradient_hessian(loss, v, y):
     row's state `v` (see `state_of`)."""
     if loss == LOG_LOSS:
         p = 1.0 / (1.0 + v)
-        return p - y, max(p * (1.0 - p), HESSIAN_FLOOR)
+        h = p * (1.0 - p)
+        return p - y, HESSIAN_FLOOR if HESSIAN_FLOOR > h else h
     if loss == SQUARED_ERROR:
         return v - y, 1.0
     if loss == POISSON:
@@ -131,7 +132,7 @@ def row_loss(loss, raw, y):
     """One row's loss at raw score `raw` (every loss but multinomial); half the squared error,
     and the negative log-likelihoods up to terms free of `raw`."""
     if loss == LOG_LOSS:
-        return max(raw, 0.0) - raw * y + np.log1p(np.exp(-abs(raw)))
+        return (0.0 if 0.0 > raw else raw) - raw * y + np.log1p(np.exp(-abs(raw)))
     if loss == SQUARED_ERROR:
         return 0.5 * (raw - y) ** 2
     if loss == POISSON:
