@@ -52,6 +52,8 @@ def main(argv=None):
         sys.stdout = open(os.devnull, "w")
     except (InputError, ValueError, OSError) as error:  # glassbox.io.ModelFileError included
         message = str(error).strip() or type(error).__name__
+        if isinstance(error, OSError) and error.filename and error.strerror:
+            message = f"{error.filename}: {error.strerror.lower()}."
         print(f"glassbox {args.command}: error: {message}", file=sys.stderr)
         return BAD_INPUT
     return 0
@@ -92,12 +94,14 @@ def fit(args):
     kinds = {"gam": (BoostedGAMClassifier, BoostedGAMRegressor),
              "monotonic-net": (MonotonicNetClassifier, MonotonicNetRegressor)}[args.model]
     estimator = kinds[0 if task == "classification" else 1]
+    settable = sorted(set(estimator().get_params()) - set(OWN_OPTIONS))
     unknown = sorted(set(params) - set(estimator().get_params()))
     if unknown:
         raise InputError(f"--param: {estimator.__name__} has no parameter "
-                         f"{', '.join(map(repr, unknown))}; its parameters: "
-                         f"{', '.join(sorted(estimator().get_params()))}.")
+                         f"{', '.join(map(repr, unknown))}; the ones --param sets: "
+                         f"{', '.join(settable)}.")
     model = estimator(**params)
+    model._validate_params()  # a bad value stops here, before the fit starts
     _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
     started = time.time()
     model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly

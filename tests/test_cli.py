@@ -239,7 +239,10 @@ BAD = {
     "a column the model needs": (["predict", "model.json", "no_bun.csv"], ["no column 'bun'"]),
     "a model file cut short": (["predict", "truncated.json", "dev.csv"], ["truncated.json"]),
     "a CSV as the model file": (["explain", "dev.csv", "dev.csv", "--row", "1"], ["dev.csv"]),
-    "no model file": (["export-sql", "nowhere.json", "--table", "t"], ["nowhere.json"]),
+    "no model file": (["export-sql", "nowhere.json", "--table", "t"],
+                      ["nowhere.json: no such file or directory."]),
+    "no data file": (["fit", "nowhere.csv", "--target", "died", "-o", "x.json"],
+                     ["nowhere.csv: no such file or directory."]),
     "a bad direction": (["fit", "dev.csv", "--target", "died", "--monotone", "age=up", "-o",
                          "x.json"], ["--monotone 'age=up'", "NAME=+1"]),
     "two directions for one column": (["fit", "dev.csv", "--target", "died", "--monotone",
@@ -293,6 +296,17 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case, 
         assert phrase in last, last
     assert not (files / "x.json").exists() and not (files / "x.csv").exists()
     assert not list(files.glob("*.partial"))
+
+
+def test_a_bad_parameter_is_refused_before_the_fit_starts(files, capsys, monkeypatch):
+    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--param", "learning_rate=-1",
+                               "-o", "x.json", cwd=files, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and "learning_rate" in stderr.splitlines()[-1]
+    assert "fitting" not in stderr
+    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--param", "bag=2", "-o",
+                               "x.json", cwd=files, capsys=capsys, monkeypatch=monkeypatch)
+    listed = stderr.splitlines()[-1].split("the ones --param sets: ")[1]
+    assert "outer_bags" in listed and "random_state" not in listed and "n_jobs" not in listed
 
 
 def test_the_console_script_exits_with_code_2_on_bad_input(files):
