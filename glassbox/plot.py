@@ -42,6 +42,7 @@ from .terms import find_term, model_link, require_terms
 SCALES = ("logit", "odds")
 _RISK_UP, _RISK_DOWN = "#c0392b", "#2e86c1"
 _MAX_EDGE_LABELS = 8
+_MAX_RANGE_TICKS = 3  # a continuous shape of this many value bins or fewer labels each bin's range
 
 
 # --------------------------------------------------------------------------------------------------
@@ -97,6 +98,8 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     bottom = _density_strip(divider, ax, *density_at) if density else ax
     if bins.kind == "categorical":
         _set_ticks(bottom.xaxis, positions, bins.labels()[1:-1])
+    elif len(bins.edges) <= _MAX_RANGE_TICKS - 1:
+        _set_ticks(bottom.xaxis, (x[:-1] + x[1:]) / 2, _range_labels(bins.edges))
     bottom.set_xlabel(model.features_[term.features[0]].name)
     ax.set_ylabel(_value_label(model, scale))
     ax.set_title(term.name if class_ is None else f"{term.name} (class {class_})")
@@ -585,6 +588,13 @@ def _offsets(n, width=0.8):
     """Positions of n side-by-side marks within a slot of `width`, and the width of each."""
     each = width / n
     return (np.arange(n) - (n - 1) / 2) * each, each
+
+
+def _range_labels(edges):
+    """Each value bin's range ("< 0.5", "[0.5, 2)", "≥ 2"), for a feature of few bins, such as a
+    0/1 flag, whose axis would otherwise show values that no row has."""
+    labels = [f"[{lo:.4g}, {hi:.4g})" for lo, hi in zip(edges[:-1], edges[1:])]
+    return [f"< {edges[0]:.4g}", *labels, f"≥ {edges[-1]:.4g}"] if len(edges) else ["all"]
 
 
 def _finite_edges(bins):

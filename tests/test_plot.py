@@ -154,6 +154,24 @@ def test_density_strip_holds_the_training_counts_beneath_the_shape(classifier):
     assert not drawn(plot_shape(classifier, "bmi", density=False), "density")
 
 
+def test_a_flag_shows_its_two_ranges_not_values_no_row_has():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"asthma": rng.integers(0, 2, 2000), "age": rng.normal(60, 10, 2000)})
+    y = rng.random(2000) < 0.2 + 0.2 * X["asthma"]
+    model = BoostedGAMClassifier(interactions=0, **SMALL).fit(X, y)
+    ax = plot_shape(model, "asthma")
+    strip = one(ax, "density").axes
+    labels = [t.get_text() for t in strip.get_xticklabels()]
+    edge = term_named(model, "asthma").bins[0].edges[0]
+    assert labels == [f"< {edge:.4g}", f"≥ {edge:.4g}"]
+    heights, edges, _ = one(ax, "density").get_data()
+    np.testing.assert_allclose(strip.get_xticks(), (edges[:-1] + edges[1:]) / 2)
+    age = plot_shape(model, "age")
+    age.figure.canvas.draw()
+    labels = [t.get_text() for t in one(age, "density").axes.get_xticklabels()]
+    assert labels and not any(label.startswith(("<", "≥")) for label in labels)  # many bins
+
+
 # --- categorical main effects -----------------------------------------------------------------
 
 
