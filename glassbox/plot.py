@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm, Normalize
-from matplotlib.ticker import FuncFormatter, Locator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from ._losses import CLASSIFIER_LINKS, class_probabilities, inverse_link
@@ -546,7 +546,8 @@ def _ratio_ticks(axis):
 
 
 class _OddsLocator(Locator):
-    """Ticks of a log axis at readable ratios (…, 0.5, 1, 2, 5, …), denser on narrow ranges."""
+    """Ticks of a log axis at readable ratios (…, 0.5, 1, 2, 5, …), denser on narrow ranges;
+    on a range too narrow for any of them (a small effect), evenly spaced round values."""
 
     _MANTISSAS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7),
                   (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.5, 3, 4, 5, 6, 7, 8, 9))
@@ -562,6 +563,9 @@ class _OddsLocator(Locator):
                      <= vmax]
             if len(ticks) >= 3:
                 break
+        if len(ticks) < 2:
+            even = MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]).tick_values(vmin, vmax)
+            ticks = [v for v in even if vmin <= v <= vmax]
         return np.array(ticks)
 
 

@@ -101,6 +101,15 @@ def test_band_spans_score_plus_minus_interval_times_std(classifier):
     assert (sd > 0).any()
 
 
+@pytest.mark.parametrize("low, high", [(0.5, 3.0), (0.72, 1.02), (0.9, 1.05), (0.95, 1.01),
+                                       (0.999, 1.0004)])
+def test_odds_ticks_are_readable_and_at_least_two_on_any_range(low, high):
+    from glassbox.plot import _OddsLocator
+    ticks = _OddsLocator().tick_values(low, high)
+    assert len(ticks) >= 2 and np.all((ticks >= low) & (ticks <= high))
+    assert all(len(f"{t:g}") <= 6 for t in ticks)
+
+
 def test_odds_scale_draws_exponentiated_scores_and_band_on_a_log_axis(classifier):
     term = term_named(classifier, "creatinine")
     ax = plot_shape(classifier, "creatinine", scale="odds")
