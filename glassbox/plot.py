@@ -42,7 +42,7 @@ from .terms import find_term, model_link, require_terms
 SCALES = ("logit", "odds")
 _RISK_UP, _RISK_DOWN = "#c0392b", "#2e86c1"
 _MAX_EDGE_LABELS = 8
-_MAX_RANGE_TICKS = 3  # a continuous shape of this many value bins or fewer labels each bin's range
+_MAX_RANGE_BINS = 3  # a continuous shape of this many value bins or fewer labels each bin's range
 
 
 # --------------------------------------------------------------------------------------------------
@@ -85,12 +85,12 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
         for label, mid, low, high, color in _bands(outputs, values, scale, interval):
             _steps(ax, x, mid, low, high, color, label)
         ax.set_xlim(x[0], x[-1])
-        density_at = (x, term.counts[values] / np.diff(x))
+        density_at = (x, term.counts[values] / np.diff(x), True)
     else:
         positions = np.arange(bins.n_values)
         _bars(ax, positions, _bands(outputs, values, scale, interval), _reference(scale))
         ax.set_xlim(-0.6, bins.n_values - 0.4)
-        density_at = (positions, term.counts[values])
+        density_at = (positions, term.counts[values], False)
     ax.axhline(_reference(scale), color="0.4", lw=0.8, zorder=0, gid="reference")
     special = _special_bins(term, bins)
     if special:
@@ -98,8 +98,8 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     bottom = _density_strip(divider, ax, *density_at) if density else ax
     if bins.kind == "categorical":
         _set_ticks(bottom.xaxis, positions, bins.labels()[1:-1])
-    elif len(bins.edges) <= _MAX_RANGE_TICKS - 1:
-        _set_ticks(bottom.xaxis, (x[:-1] + x[1:]) / 2, _range_labels(bins.edges))
+    elif bins.n_values <= _MAX_RANGE_BINS:
+        _set_ticks(bottom.xaxis, (x[:-1] + x[1:]) / 2, _range_labels(bins))
     bottom.set_xlabel(model.features_[term.features[0]].name)
     ax.set_ylabel(_value_label(model, scale))
     ax.set_title(term.name if class_ is None else f"{term.name} (class {class_})")
@@ -594,11 +594,14 @@ def _offsets(n, width=0.8):
     return (np.arange(n) - (n - 1) / 2) * each, each
 
 
-def _range_labels(edges):
+def _range_labels(bins):
     """Each value bin's range ("< 0.5", "[0.5, 2)", "≥ 2"), for a feature of few bins, such as a
-    0/1 flag, whose axis would otherwise show values that no row has."""
-    labels = [f"[{lo:.4g}, {hi:.4g})" for lo, hi in zip(edges[:-1], edges[1:])]
-    return [f"< {edges[0]:.4g}", *labels, f"≥ {edges[-1]:.4g}"] if len(edges) else ["all"]
+    0/1 flag, whose axis would otherwise show values that no row has: the bins' own labels, with
+    the open outer bins written as inequalities."""
+    edges = bins.edges
+    if len(edges) == 0:
+        return ["all"]
+    return [f"< {edges[0]:.4g}", *bins.labels()[2:-2], f"≥ {edges[-1]:.4g}"]
 
 
 def _finite_edges(bins):
@@ -652,12 +655,12 @@ def _special_panel(divider, ax, term, outputs, special, scale, interval):
     side.tick_params(labelleft=False)
 
 
-def _density_strip(divider, ax, at, heights):
-    """Training counts per bin as a thin strip beneath the shape: one filled step outline over
-    the edges `at` of continuous bins (its area per bin is the count), a bar per category at
-    the positions `at`; returns the strip (which carries the x tick labels)."""
+def _density_strip(divider, ax, at, heights, continuous):
+    """Training counts per bin as a thin strip beneath the shape: for continuous bins one filled
+    step outline over their edges `at` (its area per bin is the count), else a bar per category
+    at the positions `at`; returns the strip (which carries the x tick labels)."""
     strip = divider.append_axes("bottom", size="14%", pad=0.05, sharex=ax)
-    if len(at) == len(heights) + 1:
+    if continuous:
         strip.stairs(heights, at, fill=True, color="0.55", lw=0, gid="density")
     else:
         strip.bar(at, heights, 0.6, color="0.55", lw=0, gid="density")
