@@ -431,12 +431,13 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
             leaf = (0 if a < i else 2) + (0 if b < cut else 1)
             leaf_g[leaf] += best_g2[a, b]
             leaf_h[leaf] += best_h2[a, b]
+    value = np.empty(4)
     for leaf in range(4):
-        leaf_g[leaf] = _leaf_value(leaf_g[leaf], leaf_h[leaf], l2, learning_rate, max_delta)
+        value[leaf] = _leaf_value(leaf_g[leaf], leaf_h[leaf], l2, learning_rate, max_delta)
     for a in range(n1):
         cut = j_low if a < i else j_high
         for b in range(n2):
-            v = leaf_g[(0 if a < i else 2) + (0 if b < cut else 1)]
+            v = value[(0 if a < i else 2) + (0 if b < cut else 1)]
             if best_transpose:
                 out[b * nb + a] = v
             else:

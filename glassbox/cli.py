@@ -94,12 +94,12 @@ def fit(args):
     kinds = {"gam": (BoostedGAMClassifier, BoostedGAMRegressor),
              "monotonic-net": (MonotonicNetClassifier, MonotonicNetRegressor)}[args.model]
     estimator = kinds[0 if task == "classification" else 1]
-    settable = sorted(set(estimator().get_params()) - set(OWN_OPTIONS))
-    unknown = sorted(set(params) - set(estimator().get_params()))
+    known = set(estimator().get_params())
+    unknown = sorted(set(params) - known)
     if unknown:
         raise InputError(f"--param: {estimator.__name__} has no parameter "
                          f"{', '.join(map(repr, unknown))}; the ones --param sets: "
-                         f"{', '.join(settable)}.")
+                         f"{', '.join(sorted(known - set(OWN_OPTIONS)))}.")
     model = estimator(**params)
     model._validate_params()  # a bad value stops here, before the fit starts
     _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
