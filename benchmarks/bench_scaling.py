@@ -102,15 +102,16 @@ def cold_and_warm(repeats):
     """Cold first-use runs, each on an empty cache, and a warm run on the last one's cache;
     returns (median cold run, all cold first-fit seconds, warm run)."""
     colds = []
-    for _ in range(repeats):
+    for k in range(repeats):
         with tempfile.TemporaryDirectory() as cache_dir:
             colds.append(first_use(cache_dir))
-            warm = first_use(cache_dir)
+            if k == repeats - 1:
+                warm = first_use(cache_dir)
     colds.sort(key=lambda run: run["first_fit_s"])
     return colds[len(colds) // 2], [run["first_fit_s"] for run in colds], warm
 
 
-def report(args, cores, million, cold, warm):
+def report(args, cores, million, first):
     lines = ["## Scaling and first use", "",
              f"- commit {commit()}; command `python -m benchmarks.bench_scaling "
              f"{' '.join(args.argv)}`".rstrip() + "",
@@ -132,9 +133,9 @@ def report(args, cores, million, cold, warm):
                   "|---:|---:|---|---|",
                   f"| {args.rows:,} × 20 | {elapsed:.1f} | {report_['rounds_run_main']} | "
                   f"{len(report_['pairs_kept'])} |", ""]
-    if cold is None:
+    if first is None:
         return "\n".join(lines) + "\n"
-    cold, cold_fits = cold
+    cold, cold_fits, warm = first
     kernels = sorted(((max(v), k, len(v)) for k, v in cold["kernels"].items()), reverse=True)
     lines += ["### First use: 5,000 rows, defaults", "",
               f"Empty cache: median of {len(cold_fits)} fresh processes (first fit + predict: "
@@ -166,15 +167,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
     parts = {part.strip() for part in args.parts.split(",")}
-    cold = warm = cores = million = None
+    first = cores = million = None
     if "first-use" in parts:
-        cold_run, cold_fits, warm = cold_and_warm(args.first_use_repeats)
-        cold = (cold_run, cold_fits)
+        first = cold_and_warm(args.first_use_repeats)
     if parts & {"cores", "defaults"}:
         X, y, _ = make_risk_cohort(n_samples=args.rows, random_state=0)
         cores = cores_within_a_bag(X, y, args.repeats) if "cores" in parts else None
         million = timed_fit(X, y, n_jobs=-1) if "defaults" in parts else None
-    publish(report(args, cores, million, cold, warm), args.output)
+    publish(report(args, cores, million, first), args.output)
 
 
 if __name__ == "__main__":
