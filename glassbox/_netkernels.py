@@ -16,7 +16,10 @@ Layout: `params` holds, layer after layer, W (n_out x n_in, row-major) then b (n
 `shapes[l] = (n_in, n_out, params offset)`; `mask` (aligned with `params`) is 1 where a weight
 exists and 0 where a unit does not see an input (how a free block sits beside the monotone
 inputs in one layer); `modes` concatenates every layer's input modes (`mode_offsets[l]`),
-`activations` every layer's unit activations (`unit_offsets[l]`).
+`activations` every layer's unit activations (`unit_offsets[l]`), and `spans` every unit's
+[first, last + 1) input that its mask lets through. A layer whose spans cover at least half its
+weights runs as dense matrix products; a sparser one (a network of separate groups of features
+is block-diagonal) loops over each unit's span only, so its cost follows the weights that exist.
 """
 
 import numpy as np
@@ -68,7 +71,30 @@ def effective_weights(params, mask, shapes, modes, mode_offsets, layer):
 
 
 @njit(**_JIT)
-def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, x, pre, post):
+def _is_dense(spans, u, n_out, n_in):
+    """Whether a layer's spans cover at least half its weights: dense products are faster."""
+    covered = 0
+    for i in range(n_out):
+        covered += spans[u + i, 1] - spans[u + i, 0]
+    return 2 * covered >= n_out * n_in
+
+
+@njit(**_JIT)
+def _spanned_product(a, w, spans, u):
+    """a @ w.T, summing each unit's span of inputs only."""
+    z = np.zeros((a.shape[0], w.shape[0]))
+    for r in range(a.shape[0]):
+        for i in range(w.shape[0]):
+            s = 0.0
+            for j in range(spans[u + i, 0], spans[u + i, 1]):
+                s += a[r, j] * w[i, j]
+            z[r, i] = s
+    return z
+
+
+@njit(**_JIT)
+def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, spans, x, pre,
+            post):
     """Run the network on rows `x`; `pre`/`post` (rows x total units) receive every layer's
     pre-activations and activations. Returns the output layer's values (rows x n_out)."""
     a = x
@@ -76,8 +102,11 @@ def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets
         n_in, n_out, offset = shapes[layer, 0], shapes[layer, 1], shapes[layer, 2]
         w = effective_weights(params, mask, shapes, modes, mode_offsets, layer)
         b = params[offset + n_in * n_out:offset + n_in * n_out + n_out]
-        z = np.ascontiguousarray(a) @ np.ascontiguousarray(w.T)
         u = unit_offsets[layer]
+        if _is_dense(spans, u, n_out, n_in):
+            z = np.ascontiguousarray(a) @ np.ascontiguousarray(w.T)
+        else:
+            z = _spanned_product(a, w, spans, u)
         for r in range(z.shape[0]):
             for i in range(n_out):
                 zi = z[r, i] + b[i]
@@ -112,8 +141,8 @@ def loss_and_output_gradient(loss, out, y, weight):
 
 
 @njit(**_JIT)
-def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, x, pre, post,
-             out_grad, grad):
+def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, spans, x, pre,
+             post, out_grad, grad):
     """Gradient of the loss with respect to `params` (into `grad`), given d loss / d output."""
     grad[:] = 0.0
     delta = out_grad
@@ -126,12 +155,21 @@ def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offset
                 dz[r, i] = delta[r, i] * _slope(activations[u + i], pre[r, u + i])
         a_in = x if layer == 0 else post[:, unit_offsets[layer - 1]:unit_offsets[layer - 1]
                                           + n_in]
-        dw = dz.T @ np.ascontiguousarray(a_in)
+        dense = _is_dense(spans, u, n_out, n_in)
+        if dense:
+            dw = dz.T @ np.ascontiguousarray(a_in)
+        else:
+            dw = np.zeros((n_out, n_in))
+            for r in range(dz.shape[0]):
+                for i in range(n_out):
+                    d = dz[r, i]
+                    for j in range(spans[u + i, 0], spans[u + i, 1]):
+                        dw[i, j] += d * a_in[r, j]
         raw = params[offset:offset + n_in * n_out].reshape((n_out, n_in))
         m = mask[offset:offset + n_in * n_out].reshape((n_out, n_in))
         g = grad[offset:offset + n_in * n_out].reshape((n_out, n_in))
         for i in range(n_out):
-            for j in range(n_in):
+            for j in range(spans[u + i, 0], spans[u + i, 1]):
                 if modes[mode_offsets[layer] + j] == 1:
                     g[i, j] = dw[i, j] * m[i, j] * (1.0 if raw[i, j] >= 0.0 else -1.0)
                 else:
@@ -143,7 +181,15 @@ def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offset
             grad[offset + n_in * n_out + i] = s
         if layer > 0:
             w = effective_weights(params, mask, shapes, modes, mode_offsets, layer)
-            delta = dz @ w
+            if dense:
+                delta = dz @ w
+            else:
+                delta = np.zeros((dz.shape[0], n_in))
+                for r in range(dz.shape[0]):
+                    for i in range(n_out):
+                        d = dz[r, i]
+                        for j in range(spans[u + i, 0], spans[u + i, 1]):
+                            delta[r, j] += d * w[i, j]
 
 
 @njit(**_JIT)
@@ -159,17 +205,17 @@ def adam_step(params, grad, m, v, step, learning_rate, l2, beta1=0.9, beta2=0.99
 
 
 @njit(**_JIT)
-def train_epoch(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, loss, x, y,
-                weight, order, batch_size, m, v, step, learning_rate, l2, pre, post, grad):
+def train_epoch(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, spans, loss,
+                x, y, weight, order, batch_size, m, v, step, learning_rate, l2, pre, post, grad):
     """One pass over the rows in `order`, one Adam step per minibatch; returns the step count."""
     n = order.shape[0]
     for start in range(0, n, batch_size):
         rows = order[start:min(start + batch_size, n)]
         xb = x[rows]
-        out = forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, xb,
-                      pre[:rows.shape[0]], post[:rows.shape[0]])
+        out = forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, spans,
+                      xb, pre[:rows.shape[0]], post[:rows.shape[0]])
         _, out_grad = loss_and_output_gradient(loss, out, y[rows], weight[rows])
-        backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, xb,
+        backward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets, spans, xb,
                  pre[:rows.shape[0]], post[:rows.shape[0]], out_grad, grad)
         step += 1
         adam_step(params, grad, m, v, step, learning_rate, l2)

@@ -5,7 +5,10 @@ input, because every path from a constrained input goes through non-negative wei
 non-decreasing activations (see `_netkernels`). Unconstrained features go through a free ReLU
 block whose outputs join the monotone block with free weights. `additive=True` gives a glass-box
 variant: one monotone (or free) piecewise-linear function per feature, summed, exposed as the
-same terms structure as a boosted GAM, so it explains and plots the same way.
+same terms structure as a boosted GAM, so it explains and plots the same way. Between the two,
+`interactions` makes the network a sum of separate small networks, one per given or found pair
+of features and one per other feature: the interactions a boosted GAM would have, with the
+directions guaranteed, and without the variance of letting every feature interact.
 
 Training is compiled with Numba: minibatch Adam with an L2 penalty, an internal validation split
 with early stopping that restores the best weights, and averaging over seeds (five by default;
@@ -13,8 +16,9 @@ an average of monotone models is monotone).
 """
 
 import numbers
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,7 +31,8 @@ from . import _losses as L
 from . import _netkernels as N
 from . import _network_views as V
 from ._additive import LogitClassifierMixin, TabularModel
-from ._tabular import CATEGORICAL, numeric_target
+from ._tabular import CATEGORICAL, feature_index, numeric_target
+from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .terms import Term, center
 
 _INIT_ROWS = 1024
@@ -135,6 +140,15 @@ class _Network:
     mode_offsets: np.ndarray
     activations: np.ndarray
     unit_offsets: np.ndarray
+    spans: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        spans = []
+        for n_in, n_out, offset in self.shapes:
+            for row in self.mask[offset:offset + n_in * n_out].reshape(n_out, n_in):
+                seen = np.flatnonzero(row)
+                spans.append((seen[0], seen[-1] + 1) if len(seen) else (0, 0))
+        self.spans = np.array(spans, dtype=np.int64).reshape(-1, 2)
 
     @classmethod
     def build(cls, layers):
@@ -157,7 +171,7 @@ class _Network:
 
     def args(self):
         return (self.mask, self.shapes, self.modes, self.mode_offsets, self.activations,
-                self.unit_offsets)
+                self.unit_offsets, self.spans)
 
     def forward(self, params, x):
         units = int(self.unit_offsets[-1])
@@ -167,19 +181,55 @@ class _Network:
                          pre, post)
 
 
-def _architecture(modes, hidden, n_out, additive):
-    """Layers of the network over inputs with `modes` (1 monotone, 0 free)."""
+def _architecture(modes, hidden, n_out, additive, groups=None):
+    """The network over inputs with `modes` (1 monotone, 0 free): one network over every input,
+    or with `groups` (arrays of input columns), a sum of separate networks, one per group."""
+    if groups is None:
+        return _Network.build(_layers(modes, hidden, n_out, additive))
+    return _Network.build(_grouped_layers(modes, groups, hidden, n_out))
+
+
+def _grouped_layers(modes, groups, hidden, n_out):
+    """Each group's network as `_layers` makes it, side by side (block-diagonal masks; a
+    shallower one gets an identity layer first), and one output layer adding them up."""
+    nets = [_layers(modes[columns], hidden, n_out, False) for columns in groups]
+    depth = max(len(net) for net in nets) - 1
+    if depth == 0:
+        return _layers(modes, hidden, n_out, False)
+    for g, net in enumerate(nets):
+        if len(net) - 1 < depth:
+            own = modes[groups[g]]
+            net.insert(0, (own, np.full(len(own), N.IDENTITY), np.eye(len(own))))
+    layers = []
+    for k in range(depth):
+        activations = np.concatenate([net[k][1] for net in nets])
+        inputs = modes if k == 0 else np.concatenate([net[k][0] for net in nets])
+        mask = np.zeros((len(activations), len(inputs)))
+        row = column = 0
+        for columns, net in zip(groups, nets):
+            own_inputs, own_units, own_mask = net[k]
+            block = np.ones((len(own_units), len(own_inputs))) if own_mask is None else own_mask
+            seen = columns if k == 0 else np.arange(column, column + len(own_inputs))
+            mask[row:row + len(own_units), seen] = block
+            row += len(own_units)
+            column += len(own_inputs)
+        layers.append((inputs, activations, mask))
+    outputs = np.concatenate([net[-1][0] for net in nets])
+    return layers + [(outputs, np.full(n_out, N.IDENTITY), None)]
+
+
+def _layers(modes, hidden, n_out, additive):
+    """(input modes, unit activations, mask) per layer of one network over every input."""
     d = len(modes)
     monotone = np.flatnonzero(modes == 1)
     free = np.flatnonzero(modes == 0)
     if additive or not hidden:
-        return _Network.build([(modes, np.full(n_out, N.IDENTITY), None)])
+        return [(modes, np.full(n_out, N.IDENTITY), None)]
     if len(monotone) == 0:
         sizes = [d, *hidden]
         layers = [(np.zeros(sizes[i]), np.full(sizes[i + 1], N.RELU), None)
                   for i in range(len(hidden))]
-        return _Network.build(layers + [(np.zeros(hidden[-1]), np.full(n_out, N.IDENTITY),
-                                         None)])
+        return layers + [(np.zeros(hidden[-1]), np.full(n_out, N.IDENTITY), None)]
     layers = []
     inputs = modes
     if len(free):
@@ -193,7 +243,7 @@ def _architecture(modes, hidden, n_out, additive):
         layers.append((inputs, np.resize(_SPLIT, size), None))
         inputs = np.ones(size)
     layers.append((inputs, np.full(n_out, N.IDENTITY), None))
-    return _Network.build(layers)
+    return layers
 
 
 def _initial_params(network, x, base, rng):
@@ -283,7 +333,10 @@ class _MonotonicNet(TabularModel):
     _parameter_constraints = {
         **TabularModel._parameter_constraints,
         "additive": ["boolean"],
+        "interactions": [StrOptions({"all"}), Interval(numbers.Integral, 0, None, closed="left"),
+                         "array-like"],
         "hidden_layer_sizes": ["array-like"],
+        "group_hidden_layer_sizes": ["array-like"],
         "n_knots": [Interval(numbers.Integral, 2, 1000, closed="both")],
         "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
         "alpha": [Interval(numbers.Real, 0, None, closed="left"), StrOptions({"auto"})],
@@ -293,14 +346,16 @@ class _MonotonicNet(TabularModel):
         "n_seeds": [Interval(numbers.Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, *, monotonic_cst=None, additive=False, hidden_layer_sizes=(32, 32),
-                 n_knots=8, learning_rate_init=0.003, alpha="auto", batch_size=128,
-                 max_iter=300, validation_fraction=0.15, n_iter_no_change=20, tol=1e-4,
-                 n_seeds=5, categorical_features="auto", n_jobs=None, random_state=None,
-                 verbose=0):
+    def __init__(self, *, monotonic_cst=None, additive=False, interactions="all",
+                 hidden_layer_sizes=(32, 32), group_hidden_layer_sizes=(8, 8), n_knots=8,
+                 learning_rate_init=0.003, alpha="auto", batch_size=128, max_iter=300,
+                 validation_fraction=0.15, n_iter_no_change=20, tol=1e-4, n_seeds=5,
+                 categorical_features="auto", n_jobs=None, random_state=None, verbose=0):
         self.monotonic_cst = monotonic_cst
         self.additive = additive
+        self.interactions = interactions
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.group_hidden_layer_sizes = group_hidden_layer_sizes
         self.n_knots = n_knots
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
@@ -317,18 +372,29 @@ class _MonotonicNet(TabularModel):
 
     def _fit(self, X, y, sample_weight, loss, n_out, classes):
         started = time.time()
-        hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)]
-        if any(h < 1 for h in hidden):
-            raise ValueError(f"hidden_layer_sizes must be positive, got {self.hidden_layer_sizes}.")
+        grouped = not (isinstance(self.interactions, str) and self.interactions == "all")
+        if grouped and self.additive:
+            raise ValueError(f"interactions={self.interactions!r} needs additive=False: an "
+                             "additive network has no interactions.")
+        hidden = _layer_sizes(self.group_hidden_layer_sizes if grouped
+                              else self.hidden_layer_sizes,
+                              "group_hidden_layer_sizes" if grouped else "hidden_layer_sizes")
         data = self._training_data(X, y, sample_weight, n_bags=self.n_seeds, max_bins=255,
                                    stratify=classes is not None)
         columns, sample_weight, present = data.columns, data.weight, data.present
+        groups = self._interaction_groups(X, y, sample_weight, data.names, classes) \
+            if grouped else None
         y, base = self._prepare_target(y, sample_weight)
         self.features_ = data.features
         self.encoder_ = _Encoder.fit(columns, data.kinds, data.directions, data.bins, present,
                                      self.additive, self.n_knots)
         x = self.encoder_.transform(columns)
-        self.network_ = _architecture(self.encoder_.modes, hidden, n_out, self.additive)
+        self.network_ = _architecture(
+            self.encoder_.modes, hidden, n_out, self.additive,
+            [np.flatnonzero(np.isin(self.encoder_.column_feature, group)) for group in groups]
+            if grouped else None)
+        self.interaction_groups_ = _groups_of(self.network_, self.encoder_.column_feature,
+                                              data.names)
         alpha = _AUTO_ALPHA[self.additive] if self.alpha == "auto" else float(self.alpha)
         settings = {"batch_size": int(self.batch_size), "max_iter": int(self.max_iter),
                     "learning_rate": float(self.learning_rate_init), "alpha": alpha,
@@ -342,6 +408,37 @@ class _MonotonicNet(TabularModel):
         if self.additive:
             self.intercept_, self.terms_ = self._additive_terms(columns, sample_weight, present)
         return self
+
+    def _interaction_groups(self, X, y, weight, names, classes):
+        """Feature groups of a network of separate networks: the groups of `interactions` (given,
+        or the top pairs of a boosted GAM's pair search), then every feature in no group alone."""
+        n = len(names)
+        if isinstance(self.interactions, numbers.Integral):
+            search = (BoostedGAMClassifier if classes is not None else BoostedGAMRegressor)(
+                interactions=int(self.interactions), min_interaction_gain_ratio=0.0,
+                categorical_features=self.categorical_features, n_jobs=self.n_jobs,
+                random_state=self.random_state).fit(X, y, sample_weight=weight)
+            groups = [term.features for term in search.terms_ if len(term.features) == 2]
+            self.interaction_search_ = {key: search.fit_report_.get(key) for key in (
+                "pairs_requested", "pairs_kept", "pair_gain_ratios", "note")}
+            if self.verbose:
+                print(f"[glassbox] interactions found: {search.fit_report_['pairs_kept']}"
+                      + (f" ({search.fit_report_['note']})" if "note" in search.fit_report_
+                         else ""), file=sys.stderr, flush=True)
+        else:
+            groups = []
+            for group in self.interactions:
+                if isinstance(group, (str, numbers.Integral)) or len(group) < 2:
+                    raise ValueError(f"interactions: {group!r} is not a group of two or more "
+                                     "features.")
+                indices = tuple(sorted(feature_index(item, names, n, "interactions")
+                                       for item in group))
+                if len(set(indices)) < len(indices):
+                    raise ValueError(f"interactions: {group!r} names a feature twice.")
+                groups.append(indices)
+            groups = list(dict.fromkeys(groups))
+        grouped = {j for group in groups for j in group}
+        return groups + [(j,) for j in range(n) if j not in grouped]
 
     def _network_output(self, columns):
         """Seed-averaged network outputs (model units; see `_to_target`), (n, n_out)."""
@@ -493,12 +590,33 @@ class _MonotonicNet(TabularModel):
             encoder["scales"], [None if k is None else np.asarray(k) for k in encoder["knots"]],
             encoder["missing"])
         self.encoder_._layout()
+        self.interaction_groups_ = _groups_of(self.network_, self.encoder_.column_feature,
+                                              [f.name for f in self.features_])
         if "target" in state:
             self.y_mean_ = state["target"]["mean"]
             self.y_scale_ = state["target"]["scale"]
 
 
 _NETWORK_FIELDS = ("shapes", "mask", "modes", "mode_offsets", "activations", "unit_offsets")
+
+
+def _groups_of(network, column_feature, names):
+    """The groups of features whose effects may interact, read off the layers: the features
+    that reach each unit feeding the output, in order of first appearance (one group of every
+    feature for a full network, one per feature for an additive one)."""
+    reach = [{int(j)} for j in column_feature]
+    for n_in, n_out, offset in network.shapes[:-1]:
+        mask = network.mask[offset:offset + n_in * n_out].reshape(n_out, n_in)
+        reach = [set().union(*(reach[j] for j in np.flatnonzero(row))) for row in mask]
+    groups = dict.fromkeys(tuple(sorted(r)) for r in reach if r)
+    return [tuple(names[j] for j in group) for group in groups]
+
+
+def _layer_sizes(sizes, parameter):
+    hidden = [int(h) for h in np.atleast_1d(sizes)]
+    if any(h < 1 for h in hidden):
+        raise ValueError(f"{parameter} must be positive, got {sizes}.")
+    return hidden
 
 
 def _bin_points(feature, column, codes):
@@ -536,8 +654,16 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     additive : bool, default=False
         A glass-box variant: one piecewise-linear function per feature (monotone where
         constrained) over `n_knots` quantile knots, summed; exposes `terms_` like a boosted GAM.
+    interactions : "all", int or list of groups, default="all"
+        Which features may interact. "all": one network over every feature. A list such as
+        [("age", "sbp"), ("egfr", "diabetes")] (names or indices): a sum of separate networks,
+        one per group and one per feature in no group. An int k: the same with the k pairs of
+        largest gain in a boosted GAM's pair search on the training data (unconstrained, no
+        gain filter; see `interaction_search_`). Needs additive=False.
     hidden_layer_sizes : tuple of int, default=(32, 32)
         Units of the monotone block's hidden layers (the free block has hidden_layer_sizes[0]).
+    group_hidden_layer_sizes : tuple of int, default=(8, 8)
+        The same for each separate network when `interactions` is not "all".
     n_knots : int, default=8
         Knots per continuous feature in additive mode.
     learning_rate_init, batch_size, max_iter : Adam step size, minibatch size and maximum
@@ -561,6 +687,10 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     Attributes
     ----------
     classes_, features_, n_iter_ (epochs kept per seed), params_ (weights per seed),
+    interaction_groups_ (the groups of features that may interact, read off the layers: one of
+    every feature for a full network, one per feature in additive mode),
+    interaction_search_ (with an int `interactions`: pairs requested and kept, gain ratios and
+    a note when fewer were kept; not saved in model files),
     terms_ and intercept_ (additive mode), n_features_in_, feature_names_in_
     """
 

@@ -15,20 +15,25 @@ from glassbox.monotonic import (MonotonicNetClassifier, MonotonicNetRegressor, _
                                 _initial_params)
 
 
-def _random_network(rng, n_inputs, monotone, hidden, n_out=1, additive=False):
+def _random_network(rng, n_inputs, monotone, hidden, n_out=1, additive=False, groups=None):
     modes = np.zeros(n_inputs, dtype=np.int64)
     modes[monotone] = 1
-    network = _architecture(modes, hidden, n_out, additive)
+    network = _architecture(modes, hidden, n_out, additive,
+                            None if groups is None else [np.array(g) for g in groups])
     x = rng.normal(size=(64, n_inputs))
     return network, _initial_params(network, x, 0.0, rng) + rng.normal(
         scale=0.3, size=network.n_params)
 
 
+GROUPS = [[0, 3], [1], [2, 4]]  # separate networks: sparse layers, a free-only group
+
+
+@pytest.mark.parametrize("groups", [None, GROUPS])
 @pytest.mark.parametrize("loss, n_out", [(L.SQUARED_ERROR, 1), (L.LOG_LOSS, 1), (L.MULTINOMIAL, 3),
                                          (L.POISSON, 1), (L.GAMMA, 1)])
-def test_backward_pass_matches_finite_differences(loss, n_out):
+def test_backward_pass_matches_finite_differences(loss, n_out, groups):
     rng = np.random.default_rng(0)
-    network, params = _random_network(rng, 5, [0, 2], [6, 4], n_out=n_out)
+    network, params = _random_network(rng, 5, [0, 2], [6, 4], n_out=n_out, groups=groups)
     x = rng.normal(size=(9, 5))
     y = rng.integers(0, 3 if n_out == 3 else 2, 9).astype(float) + (loss == L.GAMMA)
     weight = rng.random(9)
@@ -50,6 +55,40 @@ def test_backward_pass_matches_finite_differences(loss, n_out):
     assert masked.any() and (grad[masked] == 0).all()
 
 
+def test_a_network_of_groups_adds_up_separate_networks():
+    rng = np.random.default_rng(3)
+    network, params = _random_network(rng, 5, [0, 2], [6, 4], groups=GROUPS)
+    sparse = [layer for layer in range(len(network.shapes))
+              if not N._is_dense(network.spans, network.unit_offsets[layer],
+                                 network.shapes[layer, 1], network.shapes[layer, 0])]
+    assert len(sparse) >= 2  # the span loops, not the dense products, are what is tested
+    a, b = rng.normal(size=(2, 30, 5))
+    for group in GROUPS:
+        rest = [j for j in range(5) if j not in group]
+        mixed = a.copy()
+        mixed[:, rest] = b[:, rest]
+        # f(a) - f(a with the others from b) is the same whatever `group` holds: no cross terms
+        left = network.forward(params, a) - network.forward(params, mixed)
+        swapped, swapped_mixed = b.copy(), b.copy()
+        swapped[:, rest], swapped_mixed[:, rest] = a[:, rest], b[:, rest]
+        right = network.forward(params, swapped) - network.forward(params, swapped_mixed)
+        np.testing.assert_allclose(left, right, atol=1e-12)
+    layers = []
+    for n_in, n_out, offset in network.shapes:
+        w = params[offset:offset + n_in * n_out].reshape(n_out, n_in) * network.mask[
+            offset:offset + n_in * n_out].reshape(n_out, n_in)
+        layers.append((w, params[offset + n_in * n_out:offset + n_in * n_out + n_out]))
+    out = a  # the same network by NumPy's dense products
+    for layer, (w, bias) in enumerate(layers):
+        n_in = network.shapes[layer, 0]
+        modes = network.modes[network.mode_offsets[layer]:network.mode_offsets[layer] + n_in]
+        z = out @ np.where(modes == 1, np.abs(w), w).T + bias
+        kinds = network.activations[network.unit_offsets[layer]:network.unit_offsets[layer + 1]]
+        out = np.select([kinds == N.RELU, kinds == N.CONCAVE, kinds == N.SATURATED],
+                        [np.maximum(z, 0), np.minimum(z, 0), np.clip(z, -1, 1)], z)
+    np.testing.assert_allclose(network.forward(params, a), out, rtol=1e-12, atol=1e-12)
+
+
 def _violations(network, params, x, feature, direction):
     grid = np.linspace(-4, 4, 41)
     rows = np.repeat(x, len(grid), axis=0)
@@ -61,13 +100,19 @@ def _violations(network, params, x, feature, direction):
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2 ** 31 - 1), n_inputs=st.integers(2, 6),
-       depth=st.integers(0, 3), width=st.integers(1, 12), additive=st.booleans())
+       depth=st.integers(0, 3), width=st.integers(1, 12), additive=st.booleans(),
+       grouped=st.booleans())
 def test_constrained_networks_are_monotone_for_every_input(seed, n_inputs, depth, width,
-                                                           additive):
+                                                           additive, grouped):
     rng = np.random.default_rng(seed)
     monotone = sorted(rng.choice(n_inputs, size=rng.integers(1, n_inputs + 1), replace=False))
+    groups = None
+    if grouped and not additive:  # a random split of the inputs into separate networks
+        cuts = np.sort(rng.choice(np.arange(1, n_inputs), size=rng.integers(0, n_inputs),
+                                  replace=False))
+        groups = [list(g) for g in np.split(rng.permutation(n_inputs), cuts)]
     network, params = _random_network(rng, n_inputs, monotone, [width] * depth,
-                                      additive=additive)
+                                      additive=additive, groups=groups)
     x = rng.normal(scale=2.0, size=(20, n_inputs))
     for feature in monotone:
         assert _violations(network, params, x, feature, +1) == 0
@@ -197,7 +242,8 @@ FAST = dict(random_state=0)
 
 @parametrize_with_checks(
     [MonotonicNetClassifier(**FAST), MonotonicNetRegressor(**FAST),
-     MonotonicNetClassifier(additive=True, **FAST), MonotonicNetRegressor(additive=True, **FAST)],
+     MonotonicNetClassifier(additive=True, **FAST), MonotonicNetRegressor(additive=True, **FAST),
+     MonotonicNetClassifier(interactions=1, **FAST), MonotonicNetRegressor(interactions=1, **FAST)],
     expected_failed_checks=lambda est: est._expected_failed_checks(),
 )
 def test_sklearn_compatible(estimator, check):
@@ -205,18 +251,20 @@ def test_sklearn_compatible(estimator, check):
 
 
 @pytest.mark.parametrize("estimator", [MonotonicNetClassifier, MonotonicNetRegressor])
-@pytest.mark.parametrize("additive", [False, True])
-def test_json_round_trip_predicts_identically(tmp_path, estimator, additive):
+@pytest.mark.parametrize("additive, interactions", [(False, "all"), (True, "all"),
+                                                    (False, [("age", "sodium")])])
+def test_json_round_trip_predicts_identically(tmp_path, estimator, additive, interactions):
     from glassbox.io import load_model, save_model
 
     X, y, truth = make_risk_cohort(n_samples=800, n_features=10, random_state=2)
     target = y if estimator is MonotonicNetClassifier else truth.sum(axis=1).to_numpy()
-    model = estimator(monotonic_cst={"age": 1}, additive=additive, n_seeds=2, max_iter=20,
-                      random_state=0).fit(X, target)
+    model = estimator(monotonic_cst={"age": 1}, additive=additive, interactions=interactions,
+                      n_seeds=2, max_iter=20, random_state=0).fit(X, target)
     save_model(model, tmp_path / "net.json")
     loaded = load_model(tmp_path / "net.json")
     predict = "decision_function" if estimator is MonotonicNetClassifier else "predict"
     np.testing.assert_array_equal(getattr(loaded, predict)(X), getattr(model, predict)(X))
+    assert loaded.interaction_groups_ == model.interaction_groups_
     if additive:
         np.testing.assert_array_equal(loaded.explain(X).to_numpy(), model.explain(X).to_numpy())
 
@@ -279,6 +327,68 @@ def test_the_full_network_learns_the_interaction_the_additive_one_cannot():
     assert age_slope(full, 170) > age_slope(full, 120) + 0.4  # truth: 1.35 vs 0.1
     additive = models[True]
     np.testing.assert_allclose(age_slope(additive, 170), age_slope(additive, 120))
+
+
+def test_found_pairs_make_a_network_of_separate_networks():
+    X, y = make_interacting_cohort(n_samples=5000, random_state=1)
+    model = MonotonicNetClassifier(monotonic_cst=MONOTONIC_CST, interactions=2,
+                                   random_state=0).fit(X, y)
+    pairs = {("age", "sbp"), ("diabetes", "egfr")}
+    assert set(model.interaction_search_["pairs_kept"]) == {"age & sbp", "egfr & diabetes"}
+    assert min(model.interaction_search_["pair_gain_ratios"].values()) > 2  # well above chance
+    assert {tuple(sorted(g)) for g in model.interaction_groups_ if len(g) == 2} == pairs
+    assert sorted(g[0] for g in model.interaction_groups_ if len(g) == 1) == \
+        ["bmi", "lab_1", "lab_2", "lab_3"]
+    rows = X.sample(300, random_state=0)
+
+    def rise(feature, low, high, **fixed):
+        at = rows.assign(**fixed)
+        return (model.decision_function(at.assign(**{feature: high}))
+                - model.decision_function(at.assign(**{feature: low})))
+
+    lab_effect = rise("lab_1", -1.0, 1.0)
+    np.testing.assert_allclose(lab_effect, lab_effect[0], atol=1e-12)  # in no pair: additive
+    bmi_effect = rise("bmi", 22.0, 34.0, sbp=170.0)
+    np.testing.assert_allclose(bmi_effect, rise("bmi", 22.0, 34.0, sbp=120.0), atol=1e-12)
+    age_rise_high, age_rise_low = rise("age", 55, 65, sbp=170.0), rise("age", 55, 65, sbp=120.0)
+    assert age_rise_high.mean() > age_rise_low.mean() + 0.4  # truth: 1.35 against 0.1
+    for feature, direction in MONOTONIC_CST.items():
+        grid = np.linspace(X[feature].min() - 10, X[feature].max() + 10, 40)
+        expanded = rows.loc[rows.index.repeat(len(grid))].reset_index(drop=True)
+        expanded[feature] = np.tile(grid, len(rows))
+        curves = model.decision_function(expanded).reshape(len(rows), -1)
+        assert (direction * np.diff(curves, axis=1) >= -1e-9).all()
+    certificate = model.monotonicity_certificate(X)
+    assert (certificate.loc[list(MONOTONIC_CST), "verified"] == True).all()  # noqa: E712
+    full = MonotonicNetClassifier(monotonic_cst=MONOTONIC_CST, n_seeds=1, max_iter=2,
+                                  random_state=0).fit(X, y)
+    assert full.interaction_groups_ == [tuple(X.columns)]
+    additive = MonotonicNetClassifier(additive=True, n_seeds=1, max_iter=2,
+                                      random_state=0).fit(X, y)
+    assert additive.interaction_groups_ == [(name,) for name in X.columns]
+
+
+def test_given_groups_and_their_errors():
+    X, y = make_interacting_cohort(n_samples=600, random_state=3)
+    fast = dict(max_iter=3, n_seeds=1, random_state=0)
+    model = MonotonicNetClassifier(interactions=[("sbp", "age"), (2, "diabetes", "bmi")],
+                                   **fast).fit(X, y)
+    assert model.interaction_groups_ == [("age", "sbp"), ("egfr", "diabetes", "bmi"),
+                                         ("lab_1",), ("lab_2",), ("lab_3",)]
+    assert not hasattr(model, "interaction_search_")
+    for bad, message in (([("age",)], "not a group of two or more features"),
+                         (["age"], "not a group of two or more features"),
+                         ([("age", "age")], "names a feature twice"),
+                         ([("age", "pulse")], "unknown feature 'pulse'"),
+                         ([("age", 12)], "out of range")):
+        with pytest.raises(ValueError, match=message):
+            MonotonicNetClassifier(interactions=bad, **fast).fit(X, y)
+    with pytest.raises(ValueError, match="needs additive=False"):
+        MonotonicNetClassifier(interactions=2, additive=True, **fast).fit(X, y)
+    with pytest.raises(ValueError, match="group_hidden_layer_sizes must be positive"):
+        MonotonicNetClassifier(interactions=2, group_hidden_layer_sizes=(4, 0), **fast).fit(X, y)
+    with pytest.raises(ValueError, match="interactions"):
+        MonotonicNetClassifier(interactions="some", **fast).fit(X, y)
 
 
 def test_seed_ensembles_are_reproducible_and_average_their_members():
