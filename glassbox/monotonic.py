@@ -32,7 +32,7 @@ from . import _netkernels as N
 from . import _network_views as V
 from ._additive import LogitClassifierMixin, TabularModel
 from ._tabular import CATEGORICAL, feature_index, numeric_target
-from .gam import BoostedGAMClassifier, BoostedGAMRegressor
+from .gam import BoostedGAMClassifier, BoostedGAMRegressor, _pair_count
 from .terms import Term, center
 
 _INIT_ROWS = 1024
@@ -333,8 +333,7 @@ class _MonotonicNet(TabularModel):
     _parameter_constraints = {
         **TabularModel._parameter_constraints,
         "additive": ["boolean"],
-        "interactions": [StrOptions({"all"}), Interval(numbers.Integral, 0, None, closed="left"),
-                         "array-like"],
+        "interactions": [str, Interval(numbers.Integral, 0, None, closed="left"), "array-like"],
         "hidden_layer_sizes": ["array-like"],
         "group_hidden_layer_sizes": ["array-like"],
         "n_knots": [Interval(numbers.Integral, 2, 1000, closed="both")],
@@ -372,13 +371,15 @@ class _MonotonicNet(TabularModel):
 
     def _fit(self, X, y, sample_weight, loss, n_out, classes):
         started = time.time()
-        grouped = not (isinstance(self.interactions, str) and self.interactions == "all")
+        grouped = _check_interactions(self.interactions)
         if grouped and self.additive:
             raise ValueError(f"interactions={self.interactions!r} needs additive=False: an "
                              "additive network has no interactions.")
-        hidden = _layer_sizes(self.group_hidden_layer_sizes if grouped
-                              else self.hidden_layer_sizes,
-                              "group_hidden_layer_sizes" if grouped else "hidden_layer_sizes")
+        hidden = (_layer_sizes(self.group_hidden_layer_sizes, "group_hidden_layer_sizes")
+                  if grouped else _layer_sizes(self.hidden_layer_sizes, "hidden_layer_sizes"))
+        if grouped and not hidden:
+            raise ValueError("group_hidden_layer_sizes=(): separate networks without hidden "
+                             "layers would add up to one linear model; give at least one layer.")
         data = self._training_data(X, y, sample_weight, n_bags=self.n_seeds, max_bins=255,
                                    stratify=classes is not None)
         columns, sample_weight, present = data.columns, data.weight, data.present
@@ -413,9 +414,9 @@ class _MonotonicNet(TabularModel):
         """Feature groups of a network of separate networks: the groups of `interactions` (given,
         or the top pairs of a boosted GAM's pair search), then every feature in no group alone."""
         n = len(names)
-        if isinstance(self.interactions, numbers.Integral):
+        if isinstance(self.interactions, (numbers.Integral, str)):
             search = (BoostedGAMClassifier if classes is not None else BoostedGAMRegressor)(
-                interactions=int(self.interactions), min_interaction_gain_ratio=0.0,
+                interactions=self.interactions, min_interaction_gain_ratio=0.0,
                 categorical_features=self.categorical_features, n_jobs=self.n_jobs,
                 random_state=self.random_state).fit(X, y, sample_weight=weight)
             groups = [term.features for term in search.terms_ if len(term.features) == 2]
@@ -430,7 +431,8 @@ class _MonotonicNet(TabularModel):
             for group in self.interactions:
                 if isinstance(group, (str, numbers.Integral)) or len(group) < 2:
                     raise ValueError(f"interactions: {group!r} is not a group of two or more "
-                                     "features.")
+                                     "features; interactions takes a list of groups, e.g. "
+                                     "[('age', 'sbp')].")
                 indices = tuple(sorted(feature_index(item, names, n, "interactions")
                                        for item in group))
                 if len(set(indices)) < len(indices):
@@ -612,11 +614,28 @@ def _groups_of(network, column_feature, names):
     return [tuple(names[j] for j in group) for group in groups]
 
 
+def _check_interactions(interactions):
+    """Whether `interactions` asks for separate networks; a clear error if it is malformed."""
+    usage = ("use \"all\", a count, a multiple of the feature count such as '3x', or a list "
+             "of groups such as [('age', 'sbp')]")
+    if isinstance(interactions, (bool, np.bool_)):
+        raise ValueError(f"interactions={interactions!r}: {usage}.")
+    if isinstance(interactions, str):
+        if interactions == "all":
+            return False
+        try:
+            _pair_count(interactions, 1)
+        except ValueError:
+            raise ValueError(f"interactions={interactions!r}: {usage}.") from None
+    return True
+
+
 def _layer_sizes(sizes, parameter):
-    hidden = [int(h) for h in np.atleast_1d(sizes)]
-    if any(h < 1 for h in hidden):
-        raise ValueError(f"{parameter} must be positive, got {sizes}.")
-    return hidden
+    values = list(np.atleast_1d(sizes))
+    if any(not isinstance(h, numbers.Integral) or isinstance(h, (bool, np.bool_)) or h < 1
+           for h in values):
+        raise ValueError(f"{parameter} must be positive whole numbers, got {sizes}.")
+    return [int(h) for h in values]
 
 
 def _bin_points(feature, column, codes):
@@ -654,12 +673,14 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     additive : bool, default=False
         A glass-box variant: one piecewise-linear function per feature (monotone where
         constrained) over `n_knots` quantile knots, summed; exposes `terms_` like a boosted GAM.
-    interactions : "all", int or list of groups, default="all"
+    interactions : "all", int, str or list of groups, default="all"
         Which features may interact. "all": one network over every feature. A list such as
         [("age", "sbp"), ("egfr", "diabetes")] (names or indices): a sum of separate networks,
-        one per group and one per feature in no group. An int k: the same with the k pairs of
-        largest gain in a boosted GAM's pair search on the training data (unconstrained, no
-        gain filter; see `interaction_search_`). Needs additive=False.
+        one per group (its features in column order; repeated groups once) and one per feature
+        in no group. An int k, or a multiple of the feature count such as "0.5x": the same
+        with the k pairs of largest gain in a boosted GAM's pair search on the training data
+        (unconstrained, no gain filter; see `interaction_search_`). 0 or [] gives one network
+        per feature: additive, but not `additive=True`'s ramps and terms. Needs additive=False.
     hidden_layer_sizes : tuple of int, default=(32, 32)
         Units of the monotone block's hidden layers (the free block has hidden_layer_sizes[0]).
     group_hidden_layer_sizes : tuple of int, default=(8, 8)

@@ -385,10 +385,20 @@ def test_given_groups_and_their_errors():
             MonotonicNetClassifier(interactions=bad, **fast).fit(X, y)
     with pytest.raises(ValueError, match="needs additive=False"):
         MonotonicNetClassifier(interactions=2, additive=True, **fast).fit(X, y)
-    with pytest.raises(ValueError, match="group_hidden_layer_sizes must be positive"):
-        MonotonicNetClassifier(interactions=2, group_hidden_layer_sizes=(4, 0), **fast).fit(X, y)
-    with pytest.raises(ValueError, match="interactions"):
-        MonotonicNetClassifier(interactions="some", **fast).fit(X, y)
+    for sizes in ((4, 0), (2.5,)):
+        with pytest.raises(ValueError, match="group_hidden_layer_sizes must be positive whole"):
+            MonotonicNetClassifier(interactions=2, group_hidden_layer_sizes=sizes,
+                                   **fast).fit(X, y)
+    with pytest.raises(ValueError, match="would add up to one linear model"):
+        MonotonicNetClassifier(interactions=2, group_hidden_layer_sizes=(), **fast).fit(X, y)
+    for bad in ("some", True, "x"):
+        with pytest.raises(ValueError, match="use \"all\", a count, a multiple"):
+            MonotonicNetClassifier(interactions=bad, **fast).fit(X, y)
+    with pytest.raises(ValueError, match=r"takes a list of groups, e.g. \[\('age', 'sbp'\)\]"):
+        MonotonicNetClassifier(interactions=("age", "sbp"), **fast).fit(X, y)
+    share = MonotonicNetClassifier(interactions="0.25x", **fast).fit(X, y)  # 8 features: 2 pairs
+    assert share.interaction_search_["pairs_requested"] == 2
+    assert sum(len(g) == 2 for g in share.interaction_groups_) == 2
 
 
 def test_seed_ensembles_are_reproducible_and_average_their_members():
