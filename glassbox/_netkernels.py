@@ -81,15 +81,15 @@ def _is_dense(spans, u, n_out, n_in):
 
 @njit(**_JIT)
 def _spanned_product(a, w, spans, u):
-    """a @ w.T, summing each unit's span of inputs only."""
-    z = np.zeros((a.shape[0], w.shape[0]))
-    for r in range(a.shape[0]):
-        for i in range(w.shape[0]):
-            s = 0.0
-            for j in range(spans[u + i, 0], spans[u + i, 1]):
-                s += a[r, j] * w[i, j]
-            z[r, i] = s
-    return z
+    """a @ w.T, summing each unit's span of inputs only (row-contiguous loops over the rows)."""
+    a_t = np.ascontiguousarray(a.T)
+    z_t = np.zeros((w.shape[0], a.shape[0]))
+    for i in range(w.shape[0]):
+        for j in range(spans[u + i, 0], spans[u + i, 1]):
+            weight = w[i, j]
+            for r in range(a.shape[0]):
+                z_t[i, r] += weight * a_t[j, r]
+    return np.ascontiguousarray(z_t.T)
 
 
 @njit(**_JIT)
@@ -159,12 +159,15 @@ def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offset
         if dense:
             dw = dz.T @ np.ascontiguousarray(a_in)
         else:
+            dz_t = np.ascontiguousarray(dz.T)
+            a_t = np.ascontiguousarray(a_in.T)
             dw = np.zeros((n_out, n_in))
-            for r in range(dz.shape[0]):
-                for i in range(n_out):
-                    d = dz[r, i]
-                    for j in range(spans[u + i, 0], spans[u + i, 1]):
-                        dw[i, j] += d * a_in[r, j]
+            for i in range(n_out):
+                for j in range(spans[u + i, 0], spans[u + i, 1]):
+                    s = 0.0
+                    for r in range(dz.shape[0]):
+                        s += dz_t[i, r] * a_t[j, r]
+                    dw[i, j] = s
         raw = params[offset:offset + n_in * n_out].reshape((n_out, n_in))
         m = mask[offset:offset + n_in * n_out].reshape((n_out, n_in))
         g = grad[offset:offset + n_in * n_out].reshape((n_out, n_in))
@@ -184,12 +187,13 @@ def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offset
             if dense:
                 delta = dz @ w
             else:
-                delta = np.zeros((dz.shape[0], n_in))
-                for r in range(dz.shape[0]):
-                    for i in range(n_out):
-                        d = dz[r, i]
-                        for j in range(spans[u + i, 0], spans[u + i, 1]):
-                            delta[r, j] += d * w[i, j]
+                delta_t = np.zeros((n_in, dz.shape[0]))
+                for i in range(n_out):
+                    for j in range(spans[u + i, 0], spans[u + i, 1]):
+                        weight = w[i, j]
+                        for r in range(dz.shape[0]):
+                            delta_t[j, r] += weight * dz_t[i, r]
+                delta = np.ascontiguousarray(delta_t.T)
 
 
 @njit(**_JIT)
