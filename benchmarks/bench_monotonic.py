@@ -21,8 +21,8 @@ Models
 * ``MonotonicNet (full or pairs)`` and ``MonotonicNet (additive)``: ``MonotonicNetClassifier`` /
   ``MonotonicNetRegressor`` with ``additive=False`` / ``True``. The first chooses its structure
   in its grid: ``interactions="all"`` (one network over every feature) or ``interactions=3``
-  (a separate network for each of up to 3 pairs that a boosted GAM's pair search finds on the
-  training data, and one for each other feature);
+  (a separate network for each of the 3 pairs of largest gain in a boosted GAM's pair search on
+  the training data, and one for each other feature);
 * ``BoostedGAM (monotone)``: ``BoostedGAMClassifier`` / ``BoostedGAMRegressor`` with
   ``monotonic_cst`` (constrained features are never paired);
 * ``BoostedGAM (unconstrained)``: the same without ``monotonic_cst`` (pairs among any features);
@@ -141,11 +141,11 @@ METRICS = ("accuracy", "log-loss", "truth RMSE", "MSE")
 HIGHER_IS_BETTER = {"accuracy"}
 UNITS = {"accuracy": " %"}
 
-FULL, ADDITIVE_NET = "MonotonicNet (full or pairs)", "MonotonicNet (additive)"
+NETWORK, ADDITIVE_NET = "MonotonicNet (full or pairs)", "MonotonicNet (additive)"
 UNCONSTRAINED = "BoostedGAM (unconstrained)"
 ADDITIVE = (ADDITIVE_NET, "BoostedGAM (monotone)", UNCONSTRAINED)
 GRIDS = {
-    FULL: {"alpha": [1e-4, 1e-3, 3e-3], "interactions": ["all", 3]},
+    NETWORK: {"alpha": [1e-4, 1e-3, 3e-3], "interactions": ["all", 3]},
     ADDITIVE_NET: {"alpha": [1e-5, 1e-3]},
     "BoostedGAM (monotone)": {"interactions": [0, "3x"]},
     UNCONSTRAINED: {"interactions": [0, "3x"]},
@@ -344,8 +344,8 @@ def fmt(metric, value, se=None):
 
 def paired(frame, metric, other, outer_folds):
     """Mean, corrected SE (Nadeau & Bengio) and naive SE of the per-split difference
-    full − other."""
-    a = frame[frame.model == FULL].set_index("split")[metric]
+    network − other."""
+    a = frame[frame.model == NETWORK].set_index("split")[metric]
     b = frame[frame.model == other].set_index("split")[metric]
     delta = (a - b).to_numpy()
     n, sd = len(delta), delta.std(ddof=1)
@@ -393,7 +393,7 @@ def target_lines(results, outer_folds):
         metric = dataset.metrics[0]
         sign = 1 if metric in HIGHER_IS_BETTER else -1  # sign * delta > 0: the network is better
         present = [m for m in ADDITIVE if m in set(frame.model)]
-        if FULL not in set(frame.model) or not present:
+        if NETWORK not in set(frame.model) or not present:
             continue
         if dataset.name == "interacting":
             for other in present:
@@ -423,7 +423,7 @@ def paired_table(results, outer_folds):
     for dataset, frame in results:
         frame = frame[frame.split != "standard"]
         for other in frame.model.unique():
-            if other == FULL or FULL not in set(frame.model):
+            if other == NETWORK or NETWORK not in set(frame.model):
                 continue
             cells = [fmt(m, *paired(frame, m, other, outer_folds)[:2])
                      if m in dataset.metrics else "—" for m in METRICS]
@@ -454,7 +454,8 @@ def report(results, args, grids, outer_folds, inner_folds, total_s):
         f"fit; a violation is a step against the direction larger than {CHECK_TOLERANCE:g}", ""]
     for dataset, frame in results:
         lines += [f"### {dataset.title}", "", *dataset_table(dataset, frame), ""]
-    lines += ["### Paired differences: network (full or pairs) − other model (mean ± corrected SE)", "",
+    lines += ["### Paired differences: network (full or pairs) − other model "
+              "(mean ± corrected SE)", "",
               *paired_table(results, outer_folds), "",
               "### Targets", "", *target_lines(results, outer_folds), "",
               "### Published figures (standard split; chosen with its test file, so optimistic)",
@@ -481,7 +482,7 @@ def study_row(setting, data_dir, names):
             n_splits=OUTER_FOLDS, n_repeats=STUDY_REPEATS[name], random_state=0)
         rows = []
         for i, (train, test) in enumerate(splitter.split(X, y)):
-            model = make_model(FULL, dataset, setting, i, X.columns)
+            model = make_model(NETWORK, dataset, setting, i, X.columns)
             start = time.perf_counter()
             model.fit(X.iloc[train], y[train])
             fit_s.append(time.perf_counter() - start)

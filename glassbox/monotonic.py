@@ -383,6 +383,7 @@ class _MonotonicNet(TabularModel):
         data = self._training_data(X, y, sample_weight, n_bags=self.n_seeds, max_bins=255,
                                    stratify=classes is not None)
         columns, sample_weight, present = data.columns, data.weight, data.present
+        self.__dict__.pop("interaction_search_", None)  # a refit without a search keeps none
         groups = self._interaction_groups(X, y, sample_weight, data.names, classes) \
             if grouped else None
         y, base = self._prepare_target(y, sample_weight)
@@ -710,8 +711,8 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     classes_, features_, n_iter_ (epochs kept per seed), params_ (weights per seed),
     interaction_groups_ (the groups of features that may interact, read off the layers: one of
     every feature for a full network, one per feature in additive mode),
-    interaction_search_ (with an int `interactions`: pairs requested and kept, gain ratios and
-    a note when fewer were kept; not saved in model files),
+    interaction_search_ (when `interactions` is a count: pairs requested and kept, gain ratios
+    and a note when fewer were kept; not saved in model files),
     terms_ and intercept_ (additive mode), n_features_in_, feature_names_in_
     """
 

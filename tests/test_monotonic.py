@@ -360,9 +360,9 @@ def test_found_pairs_make_a_network_of_separate_networks():
         assert (direction * np.diff(curves, axis=1) >= -1e-9).all()
     certificate = model.monotonicity_certificate(X)
     assert (certificate.loc[list(MONOTONIC_CST), "verified"] == True).all()  # noqa: E712
-    full = MonotonicNetClassifier(monotonic_cst=MONOTONIC_CST, n_seeds=1, max_iter=2,
-                                  random_state=0).fit(X, y)
+    full = model.set_params(interactions="all", n_seeds=1, max_iter=2).fit(X, y)
     assert full.interaction_groups_ == [tuple(X.columns)]
+    assert not hasattr(full, "interaction_search_")  # the refit made no search
     additive = MonotonicNetClassifier(additive=True, n_seeds=1, max_iter=2,
                                       random_state=0).fit(X, y)
     assert additive.interaction_groups_ == [(name,) for name in X.columns]
