@@ -28,8 +28,8 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
-from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, raw_of, row_loss, softmax,
-                      state_gradient_hessian, state_of)
+from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, softmax, state_gradient_hessian,
+                      state_loss, state_of)
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
@@ -91,7 +91,7 @@ def mean_loss(loss, state, y, weight, rows):
     total = 0.0
     wsum = 0.0
     for r in rows:
-        total += weight[r] * row_loss(loss, raw_of(loss, state[r]), y[r])
+        total += weight[r] * state_loss(loss, state[r], y[r])
         wsum += weight[r]
     return total / wsum if wsum > 0 else 0.0
 

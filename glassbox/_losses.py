@@ -6,7 +6,7 @@ scores into predictions, `initial_score` gives the constant raw score that fits 
 `gradient_hessian` / `row_loss` / `multinomial_row` are the per-row algebra on the raw-score scale,
 inlined into the Numba kernels that train. Boosting keeps a per-row *state* instead of the raw
 score (`state_of`), so its gradient and hessian are written once, on the state, and the raw-scale
-ones derive from it.
+ones derive from it; its validation loss is read off the state too (`state_loss`).
 """
 
 import numpy as np
@@ -125,6 +125,21 @@ def state_gradient_hessian(loss, v, y):
 def gradient_hessian(loss, raw, y):
     """First and second derivative of one row's loss with respect to its raw score."""
     return state_gradient_hessian(loss, state_of(loss, raw), y)
+
+
+@njit(inline="always", **_JIT)
+def state_loss(loss, v, y):
+    """`row_loss` from the row's state `v` (see `state_of`), for log-loss targets of 0 or 1:
+    one logarithm a row instead of the three that the raw score needs (log(1 + 1/q) is the
+    log-loss of a 0 at state q, log(1 + q) that of a 1), since early stopping evaluates it on
+    every validation row every round."""
+    if loss == LOG_LOSS:
+        return np.log(1.0 + (y * v + (1.0 - y) / v))
+    if loss == SQUARED_ERROR:
+        return 0.5 * (v - y) ** 2
+    if loss == POISSON:
+        return v - y * np.log(v)
+    return y / v + np.log(v)  # GAMMA
 
 
 @njit(inline="always", **_JIT)
