@@ -461,10 +461,14 @@ def shuffled_training_rows(indicator, seed):
     return order
 
 
-def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2):
+def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_samples_leaf, l2,
+               threads=1):
     """FAST gain of every candidate pair on the bag's training rows, at the raw scores `raw`,
     and its chance level: the same pair's gain with the second feature's values shuffled over
     the training rows, which keeps both features' distributions and removes any interaction.
+    The candidates sharing a second feature share its shuffled copy; groups of them run on
+    `threads` threads (each candidate's gains are its own, so the result does not depend on
+    the thread count).
 
     Returns an array (2, n_candidates): gains, then chance gains.
     """
@@ -485,9 +489,22 @@ def pair_gains(pair_codes, pair_sizes, candidates, raw, y, bag, loss, min_sample
     grads = [np.ascontiguousarray(g) for g in grads]
     hesses = [np.ascontiguousarray(h) for h in hesses]
     gains = np.zeros((2, len(candidates)))
-    for i, (a, b) in enumerate(candidates):
+    by_second = {}
+    for i, (_, b) in enumerate(candidates):
+        by_second.setdefault(b, []).append(i)
+
+    def rank(b):
         for second, out in ((columns[b], gains[0]), (columns[b][shuffle], gains[1])):
-            for g, h in zip(grads, hesses):
-                out[i] += K.fast_pair_gain(columns[a], second, pair_sizes[a], pair_sizes[b], g, h,
-                                           indicator, min_samples_leaf, l2)
+            for i in by_second[b]:
+                a = candidates[i][0]
+                for g, h in zip(grads, hesses):
+                    out[i] += K.fast_pair_gain(columns[a], second, pair_sizes[a], pair_sizes[b],
+                                               g, h, indicator, min_samples_leaf, l2)
+
+    if threads > 1 and len(by_second) > 1:
+        with ThreadPoolExecutor(max_workers=min(threads, len(by_second))) as pool:
+            list(pool.map(rank, by_second))
+    else:
+        for b in by_second:
+            rank(b)
     return gains

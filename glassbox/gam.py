@@ -144,7 +144,8 @@ class _BoostedGAM(AdditiveModel):
             gains = self._run_parallel(
                 "pair ranking", started,
                 (delayed(pair_gains)(pair_codes, pair_sizes, candidates, raw, y, bag,
-                                     settings.loss, settings.min_samples_leaf, settings.l2)
+                                     settings.loss, settings.min_samples_leaf, settings.l2,
+                                     settings.row_threads)
                  for raw, bag in zip(main_raws, bags)), len(bags), "bags")
             pairs, pair_ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
                                             self._gain_ratio(loss), names)
