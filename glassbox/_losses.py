@@ -129,12 +129,12 @@ def gradient_hessian(loss, raw, y):
 
 @njit(inline="always", **_JIT)
 def state_loss(loss, v, y):
-    """`row_loss` from the row's state `v` (see `state_of`), for log-loss targets of 0 or 1:
-    one logarithm a row instead of the three that the raw score needs (log(1 + 1/q) is the
-    log-loss of a 0 at state q, log(1 + q) that of a 1), since early stopping evaluates it on
-    every validation row every round."""
+    """`row_loss` from the row's state `v` (see `state_of`), with one logarithm fewer than the
+    raw score needs (for log-loss two instead of log, exp and log1p: at state q the loss is
+    log(1 + q) - (1 - y) log q, for any target in [0, 1], as compressed rows carry), since
+    early stopping evaluates it on every validation row every round."""
     if loss == LOG_LOSS:
-        return np.log(1.0 + (y * v + (1.0 - y) / v))
+        return np.log(1.0 + v) - (1.0 - y) * np.log(v)
     if loss == SQUARED_ERROR:
         return 0.5 * (v - y) ** 2
     if loss == POISSON:
