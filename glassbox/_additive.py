@@ -142,8 +142,10 @@ class TabularModel(BaseEstimator):
             column_bins = fit_bins(columns[j][present], kinds[j], max_bins, rngs[j])
             return column_bins, column_bins.codes(columns[j])
         with ThreadPoolExecutor(max_workers=effective_n_jobs(self.n_jobs)) as pool:
-            bins, codes = zip(*pool.map(binned, range(len(columns))))
-        codes = np.column_stack(codes)
+            bins, columns_codes = zip(*pool.map(binned, range(len(columns))))
+        codes = np.empty((len(weight), len(columns)), dtype=np.uint16, order="F")  # as boosted
+        for j, column_codes in enumerate(columns_codes):
+            codes[:, j] = column_codes
         return TrainingData(
             names, kinds, columns, weight, present, list(bins), codes,
             features=[Feature(name, kind, b, bool((codes[:, j] == 0)[present].any()))

@@ -66,10 +66,8 @@ class Stage:
 
     @classmethod
     def build(cls, codes, shapes, categorical, monotone):
-        """`codes`: (n_rows, n_terms) flat bin indices; `shapes`: (dims_a, dims_b) per term."""
-        if codes.size and codes.max() > np.iinfo(np.uint16).max:
-            raise ValueError("A term has more than 65,536 bins; lower max_bins or "
-                             "max_interaction_bins.")
+        """`codes`: (n_rows, n_terms) uint16 flat bin indices (main codes, or `pair_cells`);
+        `shapes`: (dims_a, dims_b) per term."""
         dims_a = np.array([s[0] for s in shapes], dtype=np.int64)
         dims_b = np.array([s[1] for s in shapes], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(dims_a * dims_b)]).astype(np.int64)
@@ -95,6 +93,19 @@ class Stage:
         out = np.zeros(self.offsets[-1])
         K.bin_sums(self.codes, self.offsets, weight, out)
         return out
+
+
+def pair_cells(columns, pairs, sizes):
+    """The pair stage's codes: per pair (a, b), each row's cell `bin_a * sizes[b] + bin_b`,
+    written column by column in the layout `Stage.build` keeps; `columns[j]` holds feature
+    j's pair-bin codes of every row."""
+    cells = np.empty((len(columns[pairs[0][0]]), len(pairs)), dtype=np.uint16, order="F")
+    for k, (a, b) in enumerate(pairs):
+        if sizes[a] * sizes[b] > np.iinfo(np.uint16).max + 1:
+            raise ValueError("A term has more than 65,536 bins; lower max_bins or "
+                             "max_interaction_bins.")
+        cells[:, k] = columns[a].astype(np.int64) * sizes[b] + columns[b]
+    return cells
 
 
 @dataclass

@@ -174,9 +174,11 @@ def _warn_numeric_text(names, columns, kinds):
         if kind != CATEGORICAL or isinstance(column, pd.Categorical) or column.dtype.kind == "b":
             continue
         values = pd.Series(column, dtype=object).dropna()
-        if len(values) == 0 or values.map(lambda v: isinstance(v, bool)).any():
+        counts = values.value_counts(sort=False)  # each distinct value once: long columns
+        if len(values) == 0 or any(isinstance(v, bool) for v in counts.index):
             continue
-        share = pd.to_numeric(values, errors="coerce").notna().mean()
+        numeric = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").notna()
+        share = counts.to_numpy()[numeric.to_numpy()].sum() / len(values)
         if share >= NUMERIC_TEXT_SHARE:
             warnings.warn(
                 f"Column {name!r} holds text, but {_share_text(share)} of its values are numbers; "

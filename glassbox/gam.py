@@ -31,7 +31,7 @@ from . import _losses as L
 from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen
 from ._boosting import (Settings, Stage, StageBooster, boost_lockstep, boost_stage,
-                        pair_gains)
+                        pair_cells, pair_gains)
 from ._tabular import CATEGORICAL, feature_index, numeric_target
 from .terms import Term, center
 
@@ -156,8 +156,7 @@ class _BoostedGAM(AdditiveModel):
         pair_stage = None
         if pairs:
             pair_stage = Stage.build(
-                np.column_stack([pair_codes[:, a].astype(np.int64) * pair_sizes[b]
-                                 + pair_codes[:, b] for a, b in pairs]),
+                pair_cells(pair_codes.T, pairs, pair_sizes),
                 [(pair_sizes[a], pair_sizes[b]) for a, b in pairs],
                 np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=np.int64))
             pair_results = self._boost_bags("interactions", started, deadline, pair_stage,
@@ -260,9 +259,9 @@ class _BoostedGAM(AdditiveModel):
         pair_bins = self._pair_bins(feature_bins, [
             np.bincount(main_codes[present, j], minlength=bins.n_bins)
             for j, bins in enumerate(feature_bins)])
-        pair_codes = np.column_stack([coarse.lookup_from(fine)[main_codes[:, j]]
-                                      for j, (coarse, fine) in enumerate(zip(pair_bins,
-                                                                             feature_bins))])
+        pair_codes = np.empty_like(main_codes)
+        for j, (coarse, fine) in enumerate(zip(pair_bins, feature_bins)):
+            pair_codes[:, j] = coarse.lookup_from(fine)[main_codes[:, j]]
         return (pair_bins, pair_codes, *self._pair_choice(names, monotone))
 
     def _pair_bins(self, feature_bins, bin_counts):

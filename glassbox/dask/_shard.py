@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _kernels as K
 from .. import _losses as L
-from .._boosting import shuffled_training_rows
+from .._boosting import pair_cells, shuffled_training_rows
 from ._hashing import row_keys, row_uniforms, smallest_keys
 from ._tree import node_value, nodes_within
 
@@ -281,9 +281,7 @@ class Shard:
         bins onto its pair bins), for all rows and every bag's subsample."""
         main = self.all.codes["main"]
         coarse = {j: np.asarray(lookups[j])[main[:, j]] for pair in pairs for j in pair}
-        codes = np.asfortranarray(np.column_stack(
-            [coarse[a].astype(np.int64) * pair_sizes[b] + coarse[b] for a, b in pairs]
-        ).astype(np.uint16))
+        codes = pair_cells(coarse, pairs, pair_sizes)
         self.all.codes["pairs"] = codes
         for record in self.bags.values():
             if record["keep"] is not None:
