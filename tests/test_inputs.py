@@ -8,7 +8,8 @@ import pytest
 from sklearn.exceptions import DataConversionWarning
 
 from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
-from glassbox._tabular import ConstantFeatureWarning, warn_uninformative
+from glassbox._tabular import (CATEGORICAL, ConstantFeatureWarning, _warn_numeric_text,
+                              warn_uninformative)
 from glassbox.datasets import make_risk_cohort
 
 MODELS = {
@@ -172,6 +173,15 @@ def test_a_text_column_of_numbers_warns_and_a_listed_one_does_not(cohort):
         warnings.simplefilter("error", DataConversionWarning)
         BoostedGAMClassifier(outer_bags=1, max_rounds=5,
                              categorical_features=["glucose"]).fit(X, y)
+
+
+@pytest.mark.parametrize("first", [[1, 0], [True, False]])
+def test_a_text_column_with_true_and_false_does_not_warn_whatever_comes_first(first):
+    """True equals 1 when values are counted; the rows still decide that a flag column is one."""
+    column = np.array(first + [1, 0, True, False] * 10 + ["x"], dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataConversionWarning)
+        _warn_numeric_text(["flag"], [column], [CATEGORICAL])
 
 
 def test_duplicate_column_names_and_an_empty_fit_are_errors(cohort):
