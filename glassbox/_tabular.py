@@ -176,9 +176,9 @@ def _warn_numeric_text(names, columns, kinds):
             continue
         values = pd.Series(column, dtype=object).dropna()
         counts = values.value_counts(sort=False)  # each distinct value once: long columns
-        if len(values) == 0 or (any(isinstance(v, numbers.Number) and v in (0, 1)
-                                    for v in counts.index)  # True counts as 1: look at rows
-                                and values.map(lambda v: isinstance(v, bool)).any()):
+        # True is counted as 1 and False as 0, so where a 0 or 1 is counted the rows tell flags
+        maybe_flags = any(isinstance(v, numbers.Number) and v in (0, 1) for v in counts.index)
+        if len(values) == 0 or maybe_flags and values.map(lambda v: isinstance(v, bool)).any():
             continue
         numeric = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").notna()
         share = counts.to_numpy()[numeric.to_numpy()].sum() / len(values)
