@@ -96,6 +96,11 @@ def _frame_column(series):
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+_NUMERIC_OBJECTS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+"""pandas' inferred types of an object column whose values are all Python or NumPy numbers (not
+booleans, decimals or complex), or that holds none."""
+
+
 def infer_kind(column):
     """CONTINUOUS for numeric columns, CATEGORICAL for categories, strings and booleans."""
     if isinstance(column, pd.Categorical):
@@ -105,10 +110,8 @@ def infer_kind(column):
     if column.dtype.kind == "b":
         return CATEGORICAL
     values = pd.Series(column, dtype=object).dropna()
-    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-           for v in values):
-        return CONTINUOUS
-    return CATEGORICAL
+    numeric = pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC_OBJECTS
+    return CONTINUOUS if numeric else CATEGORICAL
 
 
 def as_kind(column, kind, name):

@@ -1,5 +1,6 @@
 """Input handling at the edges: date and time columns, uninformative columns, empty data."""
 
+import decimal
 import warnings
 
 import numpy as np
@@ -8,8 +9,8 @@ import pytest
 from sklearn.exceptions import DataConversionWarning
 
 from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
-from glassbox._tabular import (CATEGORICAL, ConstantFeatureWarning, _warn_numeric_text,
-                              warn_uninformative)
+from glassbox._tabular import (CATEGORICAL, CONTINUOUS, ConstantFeatureWarning, _warn_numeric_text,
+                              infer_kind, warn_uninformative)
 from glassbox.datasets import make_risk_cohort
 
 MODELS = {
@@ -211,3 +212,14 @@ def test_one_text_cell_in_a_constrained_column_says_why_it_is_categorical():
     with pytest.warns(DataConversionWarning, match=r"99\.7% of its values are numbers"), \
             pytest.raises(ValueError, match="categorical \\(it holds text, even one cell"):
         BoostedGAMClassifier(monotonic_cst={"creatinine": 1}).fit(X, y)
+
+
+@pytest.mark.parametrize("values, kind", [
+    ([1, 2, None], "continuous"), ([1.5, np.nan], "continuous"), ([1, 2.5], "continuous"),
+    ([np.int64(3), np.float32(2.0)], "continuous"), ([pd.NA, 1], "continuous"),
+    ([pd.NaT, 1], "continuous"), ([None, np.nan], "continuous"),
+    ([True, 1], "categorical"), ([True, False], "categorical"), (["a", 1], "categorical"),
+    ([1, "2"], "categorical"), ([decimal.Decimal(1)], "categorical"), ([1 + 2j], "categorical")])
+def test_an_object_column_is_continuous_only_when_every_value_is_a_number(values, kind):
+    expected = CONTINUOUS if kind == "continuous" else CATEGORICAL
+    assert infer_kind(pd.Series(values, dtype=object).to_numpy()) == expected
