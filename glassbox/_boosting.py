@@ -67,7 +67,10 @@ class Stage:
     @classmethod
     def build(cls, codes, shapes, categorical, monotone):
         """`codes`: (n_rows, n_terms) uint16 flat bin indices (main codes, or `pair_cells`);
-        `shapes`: (dims_a, dims_b) per term."""
+        `shapes`: (dims_a, dims_b) per term. Other integer types are refused rather than cast,
+        since a cast would wrap a bin index above 65,535 silently."""
+        if codes.dtype != np.uint16:
+            raise TypeError(f"Stage codes must be uint16 bin indices, got {codes.dtype}.")
         dims_a = np.array([s[0] for s in shapes], dtype=np.int64)
         dims_b = np.array([s[1] for s in shapes], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(dims_a * dims_b)]).astype(np.int64)

@@ -236,3 +236,9 @@ def test_auto_gain_ratio_still_filters_a_binary_null_cohort():
     explicit = BoostedGAMClassifier(outer_bags=3, random_state=0,
                                     min_interaction_gain_ratio=0).fit(X, y)
     assert len(explicit.fit_report_["pairs_kept"]) == 10
+
+
+def test_stage_codes_wider_than_uint16_are_refused_not_wrapped():
+    codes = np.array([[0], [70_000]], dtype=np.int64)
+    with pytest.raises(TypeError, match="uint16"):
+        _boosting.Stage.build(codes, [(70_001, 1)], [False], [0])
