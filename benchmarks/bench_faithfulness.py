@@ -55,6 +55,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -296,6 +297,14 @@ def draw_split(name, cohort, n_fresh, seed):
             truth.iloc[fresh].reset_index(drop=True))
 
 
+def fit_and_score(model, X_train, y_train, X_fresh, y_fresh):
+    """Fit `model`; its fit seconds (wall clock) and its AUC on the fresh rows."""
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    return fit_s, roc_auc_score(y_fresh, model.predict_proba(X_fresh)[:, 1])
+
+
 def run_cohort(name, cohort, n_fresh):
     X_train, y_train, X_fresh, y_fresh, truth_fresh = draw_split(name, cohort, n_fresh,
                                                                  cohort.seed)
@@ -305,10 +314,8 @@ def run_cohort(name, cohort, n_fresh):
     for model_name in MODELS:
         log(f"[{name}] fitting {model_name}")
         model = new_model(model_name)
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        result["fit_s"][model_name] = time.perf_counter() - start
-        result["auc"][model_name] = roc_auc_score(y_fresh, model.predict_proba(X_fresh)[:, 1])
+        result["fit_s"][model_name], result["auc"][model_name] = fit_and_score(
+            model, X_train, y_train, X_fresh, y_fresh)
         recovered[model_name] = RECOVER[model_name](model, X_fresh)
         result["false_pairs"][model_name] = false_pairs(recovered[model_name], truth_fresh)
         log(f"[{name}] {model_name}: {result['fit_s'][model_name]:.1f} s, "
@@ -326,26 +333,28 @@ def tune_cohort(name, cohort, n_fresh, settings):
     lines = []
     for params in settings:
         model = BoostedGAMClassifier(random_state=SEED, n_jobs=-1, **params)
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_s = time.perf_counter() - start
+        fit_s, auc = fit_and_score(model, X_train, y_train, X_fresh, y_fresh)
         terms = score_terms({"glassbox": recovered_glassbox(model, X_fresh)}, X_fresh, truth_fresh)
         nulls = terms[terms["kind"] == "null"]
         main_rounds, pair_rounds = model.bag_rounds_.mean(axis=0)
         lines.append([name, f"`{json.dumps(params)}`", _fmt(terms["glassbox_err"].mean()),
-                      _fmt(nulls["glassbox_err"].mean() if len(nulls) else None),
+                      _fmt(nulls["glassbox_err"].mean()),
                       _fmt(nulls["glassbox_range"].max() if len(nulls) else None),
-                      _fmt(roc_auc_score(y_fresh, model.predict_proba(X_fresh)[:, 1]), 4),
-                      f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}"])
+                      _fmt(auc, 4), f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}"])
         log(" | ".join(lines[-1]))
     return lines
 
 
+def provenance_line(argv):
+    """The report line naming the commit and the command that wrote it, quoted for a shell."""
+    command = shlex.join(["python", "-m", "benchmarks.bench_faithfulness", *argv])
+    return f"- commit {commit()}; command `{command}`"
+
+
 def tune_report(rows, argv):
-    command = "python -m benchmarks.bench_faithfulness " + " ".join(argv)
     return "\n".join([
         "## Shape faithfulness of glassbox settings on the tuning draws", "",
-        f"- commit {commit()}; command `{command.strip()}`",
+        provenance_line(argv),
         f"- cohort seeds + {TUNING_SEED_OFFSET} (the reported benchmark uses the seeds "
         "themselves); errors are centred RMSE on the logit scale", "",
         *_table(["cohort", "setting", "mean err", "null err", "max null range", "AUC", "fit s",
@@ -445,10 +454,9 @@ def cohort_lines(result):
 
 def report(results, n_fresh, argv):
     summaries = [summarise(r) for r in results]
-    command = "python -m benchmarks.bench_faithfulness " + " ".join(argv)
     lines = [
         "## Shape faithfulness against known truth: glassbox vs interpret vs pyGAM", "",
-        f"- commit {commit()}; command `{command.strip()}`",
+        provenance_line(argv),
         f"- python {platform.python_version()}, numpy {np.__version__}, interpret "
         f"{interpret_version}, pygam {pygam.__version__}, glassbox {glassbox.__version__}; "
         f"nproc {len(os.sched_getaffinity(0))}",
@@ -464,6 +472,17 @@ def report(results, n_fresh, argv):
     return "\n".join(lines)
 
 
+def json_object(text):
+    """A `--tune` setting: a JSON object of BoostedGAMClassifier keyword arguments."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not JSON ({error}): {text}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"not a JSON object of keyword arguments: {text}")
+    return value
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cohorts", metavar="LIST",
@@ -473,7 +492,7 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true",
                         help="fewer rows and cohorts, for iteration (< 2 minutes)")
     parser.add_argument("--output", metavar="PATH", help="also write the report to this file")
-    parser.add_argument("--tune", metavar="JSON", nargs="+", type=json.loads,
+    parser.add_argument("--tune", metavar="JSON", nargs="+", type=json_object,
                         help="instead of the benchmark: glassbox alone with each of these "
                              "settings (JSON keyword arguments) on the tuning draws")
     args = parser.parse_args(argv)

@@ -74,7 +74,7 @@ class Stage:
         dims_a = np.array([s[0] for s in shapes], dtype=np.int64)
         dims_b = np.array([s[1] for s in shapes], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(dims_a * dims_b)]).astype(np.int64)
-        return cls(np.asfortranarray(codes, dtype=np.uint16), offsets, dims_a, dims_b,
+        return cls(np.asfortranarray(codes), offsets, dims_a, dims_b,
                    np.asarray(categorical, dtype=np.bool_), np.asarray(monotone, dtype=np.int64))
 
     @property

@@ -64,6 +64,10 @@ def table_columns(X, select=None):
 
 _TEMPORAL_TYPES = (datetime.date, datetime.time, datetime.timedelta, np.datetime64,
                    np.timedelta64, pd.Period)
+_TEMPORAL_KINDS = frozenset({"datetime64", "datetime", "date", "time", "timedelta64",
+                             "timedelta", "period"})
+"""pandas' inferred types of object columns of temporal values; a column of mixed types is
+looked at value by value."""
 
 
 def _reject_temporal(values, name):
@@ -76,7 +80,9 @@ def _reject_temporal(values, name):
         temporal = True
     elif dtype.kind == "O":
         present = np.asarray(values, dtype=object)[~pd.isna(values)]
-        temporal = len(present) > 0 and isinstance(present[0], _TEMPORAL_TYPES)
+        kind = pd.api.types.infer_dtype(present, skipna=False)
+        temporal = kind in _TEMPORAL_KINDS or (kind.startswith("mixed") and any(
+            isinstance(v, _TEMPORAL_TYPES) for v in present))
     else:
         temporal = False
     if temporal:

@@ -1,5 +1,8 @@
 """The faithfulness benchmark's tuning mode: settings are scored on draws the benchmark never
-reports, and every setting is scored against the same truth."""
+reports, every setting is scored against the same truth, and the report names a command
+that runs as written."""
+
+import shlex
 
 import pytest
 
@@ -25,3 +28,16 @@ def test_tuning_scores_each_setting_on_the_tuning_draw_only():
                                         '`{"outer_bags": 2, "max_bins": 4}`']
     errors = [float(row[2]) for row in rows]
     assert all(0 < e < 0.5 for e in errors) and errors[0] != errors[1]
+
+
+def test_tuning_settings_must_be_json_objects():
+    assert bench.parse_args(["--tune", '{"outer_bags": 2}']).tune == [{"outer_bags": 2}]
+    for bad in ["3", "{outer_bags: 2}"]:
+        with pytest.raises(SystemExit):
+            bench.parse_args(["--tune", bad])
+
+
+def test_the_recorded_command_runs_as_written_in_a_shell():
+    argv = ["--tune", "{}", '{"smoothing_rounds": 0}', "--output", "report.md"]
+    command = bench.provenance_line(argv).split("command `")[1].rstrip("`")
+    assert shlex.split(command) == ["python", "-m", "benchmarks.bench_faithfulness", *argv]

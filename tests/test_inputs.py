@@ -49,6 +49,8 @@ TEMPORAL = {
     "period": _STAMPS.to_period("M"),
     "python dates": list(_STAMPS.date),
     "categorical of dates": pd.Categorical(_STAMPS),
+    "a duration among numbers": [float(i) for i in range(5)] + [np.timedelta64(3, "D")]
+    + [float(i) for i in range(394)],
 }
 
 
