@@ -127,9 +127,12 @@ class TabularModel(BaseEstimator):
         """The first steps of every fit, shared by the model families: feature names and kinds
         (`categorical_features`), the columns converted to those kinds, validated sample weights,
         each feature's bins (fitted on the rows of positive weight) and codes, the monotone
-        direction per feature (`monotonic_cst`), and one validation split per bag (`n_bags`,
-        stratified by `y` when `stratify`), all seeded from `random_state`."""
+        direction per feature (`monotonic_cst`), and one validation split per bag (`n_bags`, a
+        number or a function of the count of rows of positive weight; stratified by `y` when
+        `stratify`), all seeded from `random_state`."""
         names, columns, weight = self._validated_table(X, len(y), sample_weight)
+        if callable(n_bags):
+            n_bags = n_bags(int(np.count_nonzero(weight > 0)))
         kinds = resolve_categorical(self.categorical_features, names, columns)
         columns = [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,

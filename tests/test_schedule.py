@@ -8,7 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, _boosting
-from glassbox.gam import auto_min_samples_leaf
+from glassbox.gam import auto_min_samples_leaf, auto_outer_bags
 
 
 def _linear_slope(model, X, feature=0):
@@ -208,6 +208,20 @@ def test_auto_leaf_size_counts_rows_of_positive_weight():
     np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X))
     fixed = BoostedGAMClassifier(**params, min_samples_leaf=4).fit(X[:300], y[:300])
     np.testing.assert_allclose(fixed.predict_proba(X), dropped.predict_proba(X))
+
+
+@pytest.mark.parametrize("n_rows, bags", [(100, 16), (499, 16), (500, 8), (100_000, 8)])
+def test_auto_bags_are_16_below_500_rows_and_8_from_there(n_rows, bags):
+    assert auto_outer_bags(n_rows) == bags
+
+
+def test_auto_bags_count_rows_of_positive_weight():
+    X, y = _linear_data(600, seed=4)
+    params = dict(interactions=0, max_rounds=20, random_state=0)
+    weight = np.r_[np.ones(450), np.zeros(150)]
+    assert len(BoostedGAMClassifier(**params).fit(X, y).bag_rounds_) == 8
+    assert len(BoostedGAMClassifier(**params).fit(X, y, sample_weight=weight).bag_rounds_) == 16
+    assert len(BoostedGAMClassifier(**params, outer_bags=3).fit(X, y).bag_rounds_) == 3
 
 
 def _small_planted(n=400, seed=5):

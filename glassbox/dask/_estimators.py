@@ -26,7 +26,7 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, monotone_directions
                         numeric_target, resolve_categorical, table_columns,
                         warn_uninformative_counts)
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
-                   _top_pairs, auto_min_samples_leaf)
+                   _top_pairs, auto_min_samples_leaf, auto_outer_bags)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -59,7 +59,8 @@ class _DataParallel:
             self.n_features_in_ = len(names)
             if source.named:
                 self.feature_names_in_ = np.asarray(names, dtype=object)
-        n_bags = int(self.outer_bags)
+        n_bags = (auto_outer_bags(int(np.sum(lengths))) if self.outer_bags == "auto"
+                  else int(self.outer_bags))
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
                                                               size=n_bags + 1)
         column_seeds = [int(s) for s in np.random.SeedSequence(seeds[-1]).generate_state(
@@ -507,7 +508,7 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
                                                               closed="right")]}
 
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
-                 tol=1e-5, validation_fraction=0.15, outer_bags=8, interactions="3x",
+                 tol=1e-5, validation_fraction=0.15, outer_bags="auto", interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
                  monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
@@ -556,7 +557,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                               **_DataParallel._extra_constraints}
 
     def __init__(self, loss="squared_error", *, learning_rate=0.04, max_rounds=5000,
-                 early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags=8,
+                 early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags="auto",
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
