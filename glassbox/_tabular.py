@@ -5,7 +5,6 @@ a pandas Categorical or an object array. Every error names the offending column.
 """
 
 import datetime
-import numbers
 import sys
 import warnings
 
@@ -70,6 +69,12 @@ _TEMPORAL_KINDS = frozenset({"datetime64", "datetime", "date", "time", "timedelt
 looked at value by value."""
 
 
+def _types_in(values):
+    """The distinct Python types of an object array's values (one pass in C, where a check per
+    value would be a Python call per row)."""
+    return set(map(type, values))
+
+
 def _reject_temporal(values, name):
     """A ValueError naming the column if it holds dates, times, durations or periods: binning
     them as categories (one per timestamp) or as raw nanoseconds would be silently wrong."""
@@ -82,7 +87,7 @@ def _reject_temporal(values, name):
         present = np.asarray(values, dtype=object)[~pd.isna(values)]
         kind = pd.api.types.infer_dtype(present, skipna=False)
         temporal = kind in _TEMPORAL_KINDS or (kind.startswith("mixed") and any(
-            isinstance(v, _TEMPORAL_TYPES) for v in present))
+            issubclass(t, _TEMPORAL_TYPES) for t in _types_in(present)))
     else:
         temporal = False
     if temporal:
@@ -184,11 +189,9 @@ def _warn_numeric_text(names, columns, kinds):
         if kind != CATEGORICAL or isinstance(column, pd.Categorical) or column.dtype.kind == "b":
             continue
         values = pd.Series(column, dtype=object).dropna()
-        counts = values.value_counts(sort=False)  # each distinct value once: long columns
-        # True is counted as 1 and False as 0, so where a 0 or 1 is counted the rows tell flags
-        maybe_flags = any(isinstance(v, numbers.Number) and v in (0, 1) for v in counts.index)
-        if len(values) == 0 or maybe_flags and values.map(lambda v: isinstance(v, bool)).any():
+        if len(values) == 0 or bool in _types_in(values):
             continue
+        counts = values.value_counts(sort=False)  # each distinct value once: long columns
         numeric = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").notna()
         share = counts.to_numpy()[numeric.to_numpy()].sum() / len(values)
         if share >= NUMERIC_TEXT_SHARE:
