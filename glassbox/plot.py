@@ -43,6 +43,7 @@ SCALES = ("logit", "odds")
 _RISK_UP, _RISK_DOWN = "#c0392b", "#2e86c1"
 _MAX_EDGE_LABELS = 8
 _MAX_RANGE_BINS = 3  # a continuous shape of this many value bins or fewer labels each bin's range
+_DENSITY_BARS = 200  # the density strip's narrowest bar is this fraction of the range
 
 
 # --------------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
         for label, mid, low, high, color in _bands(outputs, values, scale, interval):
             _steps(ax, x, mid, low, high, color, label)
         ax.set_xlim(x[0], x[-1])
-        density_at = (x, term.counts[values] / np.diff(x), True)
+        density_at = (*_density_steps(x, term.counts[values]), True)
     else:
         positions = np.arange(bins.n_values)
         _bars(ax, positions, _bands(outputs, values, scale, interval), _reference(scale))
@@ -655,10 +656,27 @@ def _special_panel(divider, ax, term, outputs, special, scale, interval):
     side.tick_params(labelleft=False)
 
 
+def _density_steps(edges, counts):
+    """Edges and heights of the density strip of continuous bins: adjacent bins merged until
+    each step spans at least 1/_DENSITY_BARS of the range (a bin as narrow as a single value
+    would be a spike no screen shows), each step's area the count of the bins it holds."""
+    min_width = (edges[-1] - edges[0]) / _DENSITY_BARS
+    kept = [0]
+    for i in range(1, len(edges)):
+        if edges[i] - edges[kept[-1]] >= min_width:
+            kept.append(i)
+    if kept[-1] != len(edges) - 1:  # a narrow last step joins the one before it
+        kept[-1] = len(edges) - 1
+    kept = np.asarray(kept)
+    merged = np.add.reduceat(counts, kept[:-1])
+    return edges[kept], merged / np.diff(edges[kept])
+
+
 def _density_strip(divider, ax, at, heights, continuous):
-    """Training counts per bin as a thin strip beneath the shape: for continuous bins one filled
-    step outline over their edges `at` (its area per bin is the count), else a bar per category
-    at the positions `at`; returns the strip (which carries the x tick labels)."""
+    """Training counts as a thin strip beneath the shape: for continuous bins one filled step
+    outline over the step edges `at` (each step's area is the count it spans, see
+    `_density_steps`), else a bar per category at the positions `at`; returns the strip (which
+    carries the x tick labels)."""
     strip = divider.append_axes("bottom", size="14%", pad=0.05, sharex=ax)
     if continuous:
         strip.stairs(heights, at, fill=True, color="0.55", lw=0, gid="density")

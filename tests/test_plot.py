@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import warnings  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -159,8 +160,41 @@ def test_density_strip_holds_the_training_counts_beneath_the_shape(classifier):
     heights, edges, baseline = steps.get_data()
     assert baseline == 0 and steps.get_fill()
     np.testing.assert_allclose(edges[[0, -1]], ax.get_xlim())
-    np.testing.assert_allclose(heights * np.diff(edges), term.counts[1:-1])
+    assert_density_of(term, edges, heights)
     assert not drawn(plot_shape(classifier, "bmi", density=False), "density")
+
+
+def test_density_strip_of_bins_as_narrow_as_a_value_stays_visible():
+    """An imported pyGAM model gives each reference value a bin of its own, narrower than a
+    millionth of the range, holding all of that value's rows: drawn bin by bin, the strip would
+    be spikes no screen shows. Its steps merge bins up to 1/200 of the range instead."""
+    pygam = pytest.importorskip("pygam")
+    from glassbox.interop import from_pygam
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"age": rng.choice(np.arange(40, 96), 300).astype(float),
+                      "ejection_fraction": rng.normal(38, 10, 300)})
+    y = (rng.random(300) < 1 / (1 + np.exp(-0.05 * (X["age"] - 60)))).astype(int)
+    gam = pygam.LogisticGAM(pygam.s(0) + pygam.s(1)).fit(X.to_numpy(), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = from_pygam(gam, X)
+    term = term_named(model, "age")
+    assert np.diff(term.bins[0].edges).min() < 1e-6 * (X["age"].max() - X["age"].min())
+    heights, edges, _ = one(plot_shape(model, "age"), "density").get_data()
+    assert_density_of(term, edges, heights)
+
+
+def assert_density_of(term, edges, heights):
+    """The strip's steps lie on the term's bin edges, none narrower than 1/200 of the range, and
+    each step's area is the training count of the bins it spans."""
+    bin_edges = term.bins[0].edges
+    inner = edges[1:-1]
+    assert np.isin(inner, bin_edges).all()
+    assert np.diff(edges).min() >= (edges[-1] - edges[0]) / 200 * (1 - 1e-12)
+    lefts = np.concatenate([edges[:1], bin_edges])  # each value bin's left edge
+    owner = np.searchsorted(inner, lefts, side="right")  # the step holding each value bin
+    expected = np.bincount(owner, weights=term.counts[1:-1], minlength=len(heights))
+    np.testing.assert_allclose(heights * np.diff(edges), expected)
 
 
 def test_a_flag_shows_its_two_ranges_not_values_no_row_has():
