@@ -213,8 +213,14 @@ def _purify_pair(pair, weights, mains, lookups, tol=1e-12, max_sweeps=1000):
 def _bins_between(term, low, high):
     """The value bins of a continuous main effect lying inside [low, high]; when none does, an
     error naming the bins that straddle a bound and the edges to use instead."""
-    if term.is_pair or term.bins[0].kind != "continuous":
-        raise ValueError("between= selects value bins of a continuous main effect.")
+    if term.is_pair:
+        raise ValueError(f"between= selects value bins of a continuous main effect; {term.name!r} "
+                         "is a pair: pass bins= (its cells' indices or a boolean mask).")
+    if term.bins[0].kind != "continuous":
+        raise ValueError(f"between= selects value bins of a continuous main effect; {term.name!r} "
+                         "is categorical: pass bins=, a mask over its bins, e.g. "
+                         "bins=[label in ('a', 'b') for label in term.bins[0].labels()] for "
+                         "categories a and b.")
     edges = term.bins[0].edges
     lower = np.concatenate([[-np.inf], edges])
     upper = np.concatenate([edges, [np.inf]])

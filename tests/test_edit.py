@@ -3,6 +3,7 @@
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,6 +142,28 @@ def test_edit_errors_name_the_problem():
         edit.monotonize(model, "age", 0)
     with pytest.raises(ValueError, match="bins or between"):
         edit.set_term_scores(model, "age", 0.0, bins=[1], between=(0, 1))
+    with pytest.raises(ValueError, match="is a pair: pass bins="):
+        edit.set_term_scores(model, pair, 0.0, between=(0, 1))
+
+
+def test_a_categorical_term_is_set_by_the_bins_its_error_suggests():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"ward": rng.choice(["icu", "medical", "surgical"], 600),
+                      "age": rng.normal(60, 10, 600)})
+    y = rng.random(600) < np.where(X["ward"] == "icu", 0.4, 0.2)
+    model = BoostedGAMClassifier(outer_bags=2, interactions=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"'ward' is categorical: pass bins=, a mask over its "
+                                         r"bins, e\.g\. bins=\[label in \('a', 'b'\) for label "
+                                         r"in term\.bins\[0\]\.labels\(\)\]"):
+        edit.set_term_scores(model, "ward", 0.0, between=(0, 1))
+    term = model.terms_[0]
+    edited = edit.set_term_scores(model, "ward", 0.0,
+                                  bins=[label in ("icu",) for label in term.bins[0].labels()])
+    icu = X["ward"] == "icu"
+    np.testing.assert_allclose(edited.decision_function(X)[icu],
+                               model.decision_function(X)[icu] - model.explain(X)["ward"][icu])
+    np.testing.assert_array_equal(edited.decision_function(X)[~icu],
+                                  model.decision_function(X)[~icu])
 
 
 def test_the_edit_log_is_saved_with_the_model(tmp_path):

@@ -535,6 +535,8 @@ def test_pygam_import_records_where_the_model_came_from(reference):
     assert provenance["term_features"] == {"s(0)": ["x0"], "f(6)": ["x6"]}
     assert provenance["reference_range"]["x0"] == [X["age"].min(), X["age"].max()]
     assert "x6" not in provenance["reference_range"]  # a factor: its levels are its categories
+    by_term = provenance["max_discrepancy_link_by_term"]
+    assert by_term["x6"] == 0.0 and str(by_term["x6"]) == "0.0"  # a factor is exact: not -0.0
     assert model.edit_log_[0]["edit"] == "import"
     assert [f.name for f in model.features_][:2] == ["x0", "x1"]
     assert not hasattr(model, "feature_names_in_")

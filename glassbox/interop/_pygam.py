@@ -164,7 +164,7 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
     on_rows = _rows_discrepancy(model, gam, X, levels)
     between = max(sum(high for _, high, _ in errors.values()),
                   -sum(low for low, _, _ in errors.values()), 0.0)
-    by_term = {name: max(-low, high) for name, (low, high, _) in errors.items()}
+    by_term = {name: max(-low, high) + 0.0 for name, (low, high, _) in errors.items()}  # + 0.0: 0.0, not -0.0
     model.provenance_ = {**model.provenance_, "max_discrepancy_link": on_rows,
                          "max_discrepancy_link_between": between,
                          "max_discrepancy_link_by_term": by_term}
@@ -192,8 +192,9 @@ def _reference(X_reference, n_features, feature_names):
         if isinstance(X_reference, pd.DataFrame):
             absent = [n for n in feature_names if n not in X_reference.columns]
             if absent:
-                raise ValueError(f"feature_names: X_reference has no column {absent[0]!r} (of "
-                                 f"{absent}); its columns are {list(X_reference.columns)}.")
+                raise ValueError(f"feature_names: X_reference has no column "
+                                 f"{', '.join(map(repr, absent))}; its columns are "
+                                 f"{list(X_reference.columns)}.")
             _, columns = table_columns(X_reference, select=feature_names)
         else:
             _, columns = table_columns(X_reference)
