@@ -164,7 +164,8 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
     on_rows = _rows_discrepancy(model, gam, X, levels)
     between = max(sum(high for _, high, _ in errors.values()),
                   -sum(low for low, _, _ in errors.values()), 0.0)
-    by_term = {name: max(-low, high) + 0.0 for name, (low, high, _) in errors.items()}  # + 0.0: 0.0, not -0.0
+    # + 0.0: a term without error reads 0.0, where max() of two zeros can give -0.0
+    by_term = {name: max(-low, high) + 0.0 for name, (low, high, _) in errors.items()}
     model.provenance_ = {**model.provenance_, "max_discrepancy_link": on_rows,
                          "max_discrepancy_link_between": between,
                          "max_discrepancy_link_by_term": by_term}
