@@ -30,7 +30,9 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
       steady slope is not a step), and
     - no larger step of the same sign lies within its two sides.
     A step whose cut point lies within a neighbouring bin's width of a multiple of 5 is flagged
-    with that round number (and whether it is a multiple of 10).
+    with that round number (and whether it is a multiple of 10). A feature with training rows at
+    no more than two values (a 0/1 flag stored as a number) is left out: its one step is its
+    whole effect, not a step within a shape.
 
     Returns a DataFrame with columns term, class, location, jump, odds_ratio (exp(jump) for a
     classifier, NaN otherwise), support (training rows on the thinner side), z, round_number
@@ -39,6 +41,8 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     require_terms(model, "find_discontinuities")
     rows = []
     for term, bins, label, scores, stds, counts in _continuous_shapes(model, model.terms_):
+        if np.count_nonzero(counts) <= 2:
+            continue
         needed = _min_samples(min_samples, term)
         steps = [_step(scores, stds, counts, e, needed) for e in range(len(scores) - 1)]
         for e in _step_cuts(steps, min_jump, needed, min_z, sharpness):

@@ -2,6 +2,7 @@
 within one bin and reports no more than one spurious effect per ten terms."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from glassbox import BoostedGAMClassifier
@@ -79,3 +80,20 @@ def test_bad_expectations_are_errors():
         find_non_monotone(model, {"nope": 1})
     with pytest.raises(ValueError, match=r"expected\['age'\] must be \+1 or -1"):
         find_non_monotone(model, {"age": 2})
+
+
+def test_a_flag_stored_as_a_number_is_not_a_step():
+    """A 0/1 column is continuous to the model, but its one step is its whole effect; a step
+    within a real shape is still found beside it."""
+    rng = np.random.default_rng(0)
+    n = 20_000
+    X = pd.DataFrame({"hypertension": rng.integers(0, 2, n).astype(float),
+                      "age": rng.uniform(40, 90, n)})
+    logit = -1.5 + 1.2 * X["hypertension"] + 0.9 * (X["age"] >= 65)
+    y = rng.random(n) < 1 / (1 + np.exp(-logit))
+    model = BoostedGAMClassifier(interactions=0, n_jobs=-1, random_state=0).fit(X, y)
+    flag = next(t for t in model.terms_ if t.name == "hypertension")
+    assert flag.bins[0].kind == "continuous" and np.ptp(flag.scores[1:-1]) > 1.0
+    steps = find_discontinuities(model)
+    assert list(steps["term"]) == ["age"]
+    assert abs(steps["location"].iloc[0] - 65) < 1.0
