@@ -255,9 +255,20 @@ def feature_index(item, names, n, parameter):
         return int(item) % n
     if isinstance(item, str):
         if item not in names:
-            raise ValueError(f"{parameter}: unknown feature {item!r}.")
+            raise ValueError(f"{parameter}: unknown feature {item!r}. {_known_names(names)}")
         return names.index(item)
     raise ValueError(f"{parameter}: features are given by name or index, got {item!r}.")
+
+
+def _known_names(names):
+    """What an unknown feature name can be instead: the features' names, or, for data without
+    column names, how to keep them."""
+    if list(names) == [f"x{j}" for j in range(len(names))]:
+        return ("The data have no column names (an array, e.g. from an earlier Pipeline step, "
+                "whose set_output(transform='pandas') keeps them), so the features are x0, x1, "
+                "... or their positions.")
+    shown = list(names) if len(names) <= 20 else [*names[:20], "..."]
+    return f"The features are {shown}."
 
 
 def monotone_directions(monotonic_cst, names, kinds):
@@ -287,8 +298,9 @@ def monotone_directions(monotonic_cst, names, kinds):
     for j in np.flatnonzero(directions):
         if kinds[j] == CATEGORICAL:
             raise ValueError(f"monotonic_cst: feature {names[j]!r} is categorical (it holds "
-                             "text, even one cell of it, or is declared in categorical_features); "
-                             "a monotone constraint needs an ordered (numeric) feature.")
+                             "text, even one cell of it, or booleans or pandas categories, or is "
+                             "declared in categorical_features); a monotone constraint needs an "
+                             "ordered (numeric) feature, e.g. a flag stored as 0/1.")
     return directions
 
 

@@ -49,6 +49,11 @@ def load_model(path, *, max_bytes=MAX_BYTES):
 
 def model_to_dict(model):
     """The JSON-ready dict of a fitted glassbox model, sealed (see `seal`)."""
+    if not hasattr(model, "features_") or not hasattr(model, "provenance_"):
+        step = (" (a Pipeline: save its fitted glassbox step, e.g. pipeline[-1], and rebuild "
+                "the steps before it in code)" if hasattr(model, "steps") else "")
+        raise TypeError(f"A model file holds a fitted glassbox model; got an unfitted or other "
+                        f"{type(model).__name__}{step}.")
     params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"
               or isinstance(v, (int, type(None)))}
     features = model.features_

@@ -27,6 +27,7 @@ multiclass model:
 """
 
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -264,7 +265,7 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
         target = "probability" if label is None else f"P({label}) ="
         summary += f"  →  {target} {probability:.1%}"
     if method is not None:
-        summary += f"\n{method}"
+        summary += "\n" + "\n".join(textwrap.wrap(method, 70))
     ax.set_title(summary, fontsize="medium", gid="probability")
     return ax
 

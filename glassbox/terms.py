@@ -196,9 +196,22 @@ def require_terms(model, what):
                     f"{type(model).__name__} has no terms_{hint}.")
 
 
+def _pair_of(model, features):
+    """Index of the pair term of two features given by name."""
+    names = [f.name for f in model.features_]
+    wanted = {names.index(f) for f in features if f in names}
+    for index, term in enumerate(model.terms_):
+        if term.is_pair and len(wanted) == 2 and set(term.features) == wanted:
+            return index
+    pairs = [t.name for t in model.terms_ if t.is_pair]
+    raise ValueError(f"The model has no pair term of {features[0]!r} and {features[1]!r}; its "
+                     f"pairs are {pairs}.")
+
+
 def find_term(model, key, *, what="this", main=False):
     """Index in `model.terms_` of the term given by name, by index (negative indices count from
-    the end, as for a list) or, for a main effect, by its feature's name.
+    the end, as for a list), for a main effect by its feature's name, or for a pair by its two
+    features' names (a tuple, in either order).
 
     `main=True` requires a main effect (a pair is an error naming `what` needs it).
     """
@@ -217,6 +230,8 @@ def find_term(model, key, *, what="this", main=False):
             index = main_term_of(model, features.index(key)) if key in features else None
             if index is None:
                 raise ValueError(f"Unknown term {key!r}; the model's terms are {names}.")
+    elif isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key):
+        index = _pair_of(model, key)
     else:
         raise ValueError(f"Terms are given by name or index, got {key!r}.")
     if main and terms[index].is_pair:

@@ -225,3 +225,17 @@ def test_one_text_cell_in_a_constrained_column_says_why_it_is_categorical():
 def test_an_object_column_is_continuous_only_when_every_value_is_a_number(values, kind):
     expected = CONTINUOUS if kind == "continuous" else CATEGORICAL
     assert infer_kind(pd.Series(values, dtype=object).to_numpy()) == expected
+
+
+def test_an_unknown_constrained_name_lists_the_features_or_says_the_data_have_none():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"age": rng.normal(60, 10, 200), "bp": rng.normal(130, 15, 200)})
+    y = np.arange(200) % 2
+    with pytest.raises(ValueError, match=r"unknown feature 'agee'\. The features are "
+                                         r"\['age', 'bp'\]\."):
+        BoostedGAMClassifier(monotonic_cst={"agee": 1}).fit(X, y)
+    with pytest.raises(ValueError, match=r"unknown feature 'age'\. The data have no column "
+                                         r"names .*set_output\(transform='pandas'\)"):
+        BoostedGAMClassifier(monotonic_cst={"age": 1}).fit(X.to_numpy(), y)
+    with pytest.raises(ValueError, match=r"'flag' is categorical \(.*booleans.*\).*stored as 0/1"):
+        BoostedGAMClassifier(monotonic_cst={"flag": 1}).fit(X.assign(flag=X["age"] > 60), y)

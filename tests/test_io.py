@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glassbox import UnseenValueWarning, build_model
+from glassbox import BoostedGAMClassifier, UnseenValueWarning, build_model
 from glassbox._binning import Bins
 from glassbox.datasets import make_risk_cohort
 from glassbox.io import (MAX_BYTES, VERSION, ModelFileError, load_model, model_from_dict,
@@ -625,3 +625,21 @@ def assert_predicts(model, rng):
             got.append(model.explain(X).to_numpy(dtype=float))
     for values in got:
         assert np.isfinite(values).all()
+
+
+def test_saving_a_pipeline_or_an_unfitted_model_says_what_a_file_holds(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, _ = make_risk_cohort(n_samples=300, n_features=3, random_state=0)
+    pipeline = make_pipeline(FunctionTransformer(), BoostedGAMClassifier(outer_bags=1,
+                                                                         max_rounds=20))
+    pipeline.fit(X, y)
+    with pytest.raises(TypeError, match=r"got an unfitted or other Pipeline \(a Pipeline: save "
+                                        r"its fitted glassbox step, e\.g\. pipeline\[-1\]"):
+        save_model(pipeline, tmp_path / "pipeline.json")
+    with pytest.raises(TypeError, match="got an unfitted or other BoostedGAMClassifier"):
+        save_model(BoostedGAMClassifier(), tmp_path / "unfitted.json")
+    save_model(pipeline[-1], tmp_path / "step.json")
+    np.testing.assert_array_equal(load_model(tmp_path / "step.json").predict_proba(X),
+                                  pipeline.predict_proba(X))

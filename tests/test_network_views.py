@@ -331,6 +331,7 @@ def test_plot_interaction_and_contributions_on_a_full_network(models, data):
     assert baseline.get_xdata()[0] == pytest.approx(model.decision_function(background).mean())
     assert prediction.get_xdata()[0] == pytest.approx(model.decision_function(row)[0])
     assert "exact Shapley values against 20 background rows" in ax.get_title()
+    assert max(len(line) for line in ax.get_title().splitlines()) <= 70  # wrapped to fit
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0].startswith("baseline") and f"site = {row.site.iloc[0]}" in labels
     plt.close("all")

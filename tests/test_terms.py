@@ -2,6 +2,7 @@
 term lookup shared by every consumer, compact reprs, and the shared losses."""
 
 import copy
+import re
 
 import matplotlib
 
@@ -168,6 +169,18 @@ def test_terms_are_found_by_name_index_negative_index_and_feature_name(binary):
     assert find_term(renamed, "age") == 0 == find_term(renamed, "age (years)")
     with pytest.raises(ValueError, match="is a pair; monotonize needs a main effect"):
         edit.monotonize(binary, -1, 1)
+
+
+def test_a_pair_is_found_by_its_two_features_in_either_order(binary):
+    index, pair = next((i, t) for i, t in enumerate(binary.terms_) if t.is_pair)
+    first, second = (binary.features_[j].name for j in pair.features)
+    assert find_term(binary, (first, second)) == index == find_term(binary, (second, first))
+    pairs = [t.name for t in binary.terms_ if t.is_pair]
+    unpaired = next(f.name for j, f in enumerate(binary.features_)
+                    if not any(j in t.features for t in binary.terms_ if t.is_pair))
+    with pytest.raises(ValueError, match=re.escape(
+            f"no pair term of {first!r} and {unpaired!r}; its pairs are {pairs}")):
+        find_term(binary, (first, unpaired))
 
 
 def test_edit_and_plot_read_a_negative_index_as_the_same_term(binary):
