@@ -149,17 +149,17 @@ def report(args):
                          f"{type(model).__name__}"
                          + (f" of {len(model.classes_)} classes." if hasattr(model, "classes_")
                             else "."))
-    frame = read_table(args.data, na_values=args.na_value)
+    frame = read_table(args.data, na_values=args.na_value, check_text=False)
     y = _target(frame, args.target, args.data)
     X = _model_frame(frame, model, args.data, extra=args.sensitive)
     dev = {}
     if args.dev is not None:
-        dev_frame = read_table(args.dev, na_values=args.na_value)
+        dev_frame = read_table(args.dev, na_values=args.na_value, check_text=False)
         dev = {"X_dev": _model_frame(dev_frame, model, args.dev, extra=args.sensitive),
                "y_dev": _target(dev_frame, args.target, args.dev)}
     options = {"threshold": args.threshold, "capacity": args.capacity,
                "model_card": args.card, "outcome": args.outcome, "title": args.title,
-               "expected_directions": _monotone(args.expect, X, args.data, "--expect") or None,
+               "expected_directions": _expected(args.expect, model, X),
                "n_bootstrap": args.bootstrap, "random_state": args.seed}
     if args.refits is not None:
         options["optimism_refits"] = args.refits
@@ -175,7 +175,7 @@ def explain(args):
     """Show how a model reached its prediction for one row of a CSV file."""
     model = _load(args.model)
     _require_terms(model, "explain")
-    frame = read_table(args.data, na_values=args.na_value)
+    frame = read_table(args.data, na_values=args.na_value, check_text=False)
     if not 0 <= args.row < len(frame):
         raise InputError(f"--row {args.row} is outside {args.data}, whose data rows are "
                          f"numbered 0 to {len(frame) - 1}.")
@@ -283,11 +283,12 @@ def _asthma_finding(model, X):
 # reading and checking tables
 # --------------------------------------------------------------------------------------------------
 
-def read_table(path, categorical=(), na_values=()):
-    """A CSV file as a DataFrame; an error for an empty file, a file without rows, or a mostly
-    numeric column with text in it (a typo reads as a category and would bin silently). Only
-    blank cells and the `na_values` tokens are missing values: a category named "None" or
-    "NA" stays a category."""
+def read_table(path, categorical=(), na_values=(), check_text=True):
+    """A CSV file as a DataFrame; an error for an empty file, a file without rows, a file
+    separated by ';', or (`check_text`) a mostly numeric column with text in it (a typo reads
+    as a category and would bin silently; a command that reads the table with a model checks
+    the columns the model reads as numbers instead, `_model_frame`). Only blank cells and the
+    `na_values` tokens are missing values: a category named "None" or "NA" stays a category."""
     try:
         frame = pd.read_csv(path, low_memory=False, **_missing_tokens(na_values))
     except pd.errors.EmptyDataError:
@@ -298,8 +299,13 @@ def read_table(path, categorical=(), na_values=()):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows.")
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        raise InputError(f"{path} has a single column, {str(frame.columns[0])[:60]!r}...: its "
+                         "values seem separated by ';'. glassbox reads comma-separated files; "
+                         "convert it, e.g. pd.read_csv(path, sep=';').to_csv(new_path, "
+                         "index=False).")
     for column in frame.columns:
-        if column not in categorical and _is_text(frame[column]):
+        if check_text and column not in categorical and _is_text(frame[column]):
             _reject_stray_text(frame[column], column, path)
     return frame
 
@@ -429,6 +435,17 @@ def _monotone(pairs, X, path, option):
     return directions
 
 
+def _expected(pairs, model, X):
+    """--expect's {column: +1 or -1}, or None; each column one the model reads as numbers."""
+    directions = _monotone(pairs, X[_model_names(model)], "the model", "--expect")
+    kinds = dict(zip(_model_names(model), (f.kind for f in model.features_)))
+    for name in directions:
+        if kinds[name] == "categorical":
+            raise InputError(f"--expect {name}: the model reads {name!r} as categories; an "
+                             "expected direction needs an ordered (numeric) feature.")
+    return directions or None
+
+
 OWN_OPTIONS = {"monotonic_cst": "--monotone", "categorical_features": "--categorical",
                "random_state": "--seed", "n_jobs": "--n-jobs", "verbose": "--quiet"}
 
@@ -449,10 +466,15 @@ def _params(pairs):
     return params
 
 
+def _model_names(model):
+    """The columns the model reads."""
+    return [str(n) for n in getattr(model, "feature_names_in_", [f.name for f in model.features_])]
+
+
 def _model_frame(frame, model, path, extra=()):
     """The columns the model reads (plus `extra` ones), each in the type of the model's values:
     categories read from a CSV as numbers match a model's text categories and vice versa."""
-    names = [str(n) for n in getattr(model, "feature_names_in_", [f.name for f in model.features_])]
+    names = _model_names(model)
     _require_columns(frame, names + [c for c in extra if c not in names], path)
     X = frame[names + [c for c in extra if c not in names]].copy()
     for name, feature in zip(names, model.features_):
@@ -606,8 +628,13 @@ def _output(path):
 
 
 def _say(args, text):
+    """Progress on stderr; a reader of stderr that stops early stops the progress, not the
+    command (its output is still written)."""
     if not args.quiet:
-        print(text, file=sys.stderr, flush=True)
+        try:
+            print(text, file=sys.stderr, flush=True)
+        except BrokenPipeError:
+            sys.stderr = open(os.devnull, "w")
 
 
 class Progress:

@@ -77,7 +77,11 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     for key, direction in expected.items():
         if direction not in (1, -1):
             raise ValueError(f"expected[{key!r}] must be +1 or -1, got {direction!r}.")
-        directions[find_term(model, key, what="find_non_monotone", main=True)] = direction
+        index = find_term(model, key, what="find_non_monotone", main=True)
+        if model.terms_[index].bins[0].kind != "continuous":
+            raise ValueError(f"expected[{key!r}]: {model.terms_[index].name!r} is categorical; "
+                             "an expected direction needs an ordered (numeric) feature.")
+        directions[index] = direction
     rows = []
     for index, direction in sorted(directions.items()):
         shapes = _continuous_shapes(model, [model.terms_[index]])

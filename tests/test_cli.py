@@ -220,6 +220,7 @@ def _bad_files(folder, good):
     frame.to_csv(folder / "text_in_age.csv", index=False)
     frame.drop(columns=["bun"]).assign(age=1.0).to_csv(folder / "no_bun.csv", index=False)
     (folder / "truncated.json").write_text((folder / "model.json").read_text()[:500])
+    pd.read_csv(good).to_csv(folder / "semicolons.csv", sep=";", index=False)
 
 
 BAD = {
@@ -278,6 +279,17 @@ BAD = {
                                 ["did you mean 'died'"]),
     "a chunk size of 0": (["predict", "model.json", "test.csv", "--chunk-size", "0"],
                           ["--chunk-size", "at least 1"]),
+    "a file separated by semicolons": (["fit", "semicolons.csv", "--target", "died", "-o",
+                                        "x.json"], ["separated by ';'", "comma-separated"]),
+    "an expected direction for categories": (["report", "model.json", "test.csv", "--target",
+                                              "died", "--expect", "sex=+1", "-o", "r.html"],
+                                             ["--expect sex", "as categories"]),
+    "an expected direction for a column the model does not read": (
+        ["report", "model.json", "test.csv", "--target", "died", "--expect", "id=+1", "-o",
+         "r.html"], ["the model has no column 'id'"]),
+    "text in a numeric column to report": (["report", "model.json", "text_in_age.csv",
+                                            "--target", "died", "-o", "r.html"],
+                                           ["'age'", "the model reads it as numbers"]),
 }
 
 
@@ -354,6 +366,15 @@ def test_a_reader_that_stops_early_is_not_an_error(files):
                           "| head -2", shell=True, capture_output=True, text=True,
                           executable="/bin/bash")
     assert done.stdout.count("\n") == 2 and "error" not in done.stderr
+
+
+def test_a_progress_reader_that_stops_early_does_not_stop_the_fit(files, tmp_path):
+    model = tmp_path / "model.json"
+    done = subprocess.run(f"'{COMMAND}' fit '{files / 'dev.csv'}' --target died --drop id "
+                          f"{' '.join(FAST)} -o '{model}' 2>&1 | head -1; "
+                          "exit ${PIPESTATUS[0]}", shell=True, capture_output=True, text=True,
+                          executable="/bin/bash")
+    assert done.returncode == 0 and model.exists()
 
 
 def test_each_warning_is_printed_once(files, tmp_path):

@@ -97,3 +97,14 @@ def test_a_flag_stored_as_a_number_is_not_a_step():
     steps = find_discontinuities(model)
     assert list(steps["term"]) == ["age"]
     assert abs(steps["location"].iloc[0] - 65) < 1.0
+
+
+def test_an_expected_direction_for_categories_is_an_error():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"ward": rng.choice(["icu", "medical", "surgical"], 800),
+                      "age": rng.uniform(40, 90, 800)})
+    y = rng.random(800) < 0.3
+    model = BoostedGAMClassifier(outer_bags=2, interactions=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"expected\['ward'\]: 'ward' is categorical; an "
+                                         r"expected direction needs an ordered"):
+        find_non_monotone(model, {"ward": 1})
