@@ -334,7 +334,8 @@ def _reject_stray_text(column, name, path, remedy=None):
 def _require_columns(frame, names, path):
     missing = [n for n in names if n not in frame.columns]
     if missing:
-        near = "; ".join(f"did you mean {_closest(n, frame.columns)!r} for {n!r}?"
+        near = "; ".join(f"did you mean {_closest(n, frame.columns)!r}"
+                         + (f" for {n!r}?" if len(missing) > 1 else "?")
                          for n in missing if _closest(n, frame.columns) is not None)
         listed = ", ".join(map(repr, missing[:MAX_LISTED])) + _more(missing)
         columns = ", ".join(map(str, frame.columns[:MAX_LISTED])) + _more(frame.columns)
@@ -503,9 +504,14 @@ def _as_model_classes(y, model, name):
         y = y.map(_category_text)
     unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
     if unknown:
-        raise InputError(f"target column {name!r} holds {unknown[:5]}, which are not classes of "
-                         f"the model ({classes}).")
+        raise InputError(f"target column {name!r} holds {_listed(unknown[:5])}, which are not "
+                         f"classes of the model ({_listed(classes)}).")
     return y
+
+
+def _listed(values):
+    """Values as the file shows them: 0 and 'No', not np.int64(0) and np.str_('No')."""
+    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in values)
 
 
 def _missing_tokens(na_values):

@@ -221,11 +221,13 @@ def _bad_files(folder, good):
     frame.drop(columns=["bun"]).assign(age=1.0).to_csv(folder / "no_bun.csv", index=False)
     (folder / "truncated.json").write_text((folder / "model.json").read_text()[:500])
     pd.read_csv(good).to_csv(folder / "semicolons.csv", sep=";", index=False)
+    pd.read_csv(good).assign(died=lambda f: f["died"].map({0: "No", 1: "Yes"})).to_csv(
+        folder / "yes_no.csv", index=False)
 
 
 BAD = {
     "missing target column": (["fit", "dev.csv", "--target", "dead", "-o", "x.json"],
-                              ["no column 'dead'", "did you mean 'died'"]),
+                              ["no column 'dead' (did you mean 'died'?)"]),
     "missing target values": (["fit", "missing_target.csv", "--target", "died", "-o", "x.json"],
                               ["'died'", "missing in 1 row", "row 3"]),
     "text in a numeric column": (["fit", "text_in_age.csv", "--target", "died", "-o", "x.json"],
@@ -279,6 +281,9 @@ BAD = {
                                 ["did you mean 'died'"]),
     "a chunk size of 0": (["predict", "model.json", "test.csv", "--chunk-size", "0"],
                           ["--chunk-size", "at least 1"]),
+    "a target in other words than the model's classes": (
+        ["report", "model.json", "yes_no.csv", "--target", "died", "-o", "r.html"],
+        ["holds 'No', 'Yes', which are not classes of the model (0, 1)"]),
     "a file separated by semicolons": (["fit", "semicolons.csv", "--target", "died", "-o",
                                         "x.json"], ["separated by ';'", "comma-separated"]),
     "an expected direction for categories": (["report", "model.json", "test.csv", "--target",
