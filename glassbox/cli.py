@@ -42,7 +42,7 @@ def main(argv=None):
     def show_warning(message, category, filename, lineno, file=None, line=None):
         if str(message) not in shown:
             shown.add(str(message))
-            print(f"warning: {message}", file=sys.stderr)
+            _to_stderr(f"warning: {message}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always")
@@ -54,7 +54,7 @@ def main(argv=None):
         message = str(error).strip() or type(error).__name__
         if isinstance(error, OSError) and error.filename and error.strerror:
             message = f"{error.filename}: {error.strerror.lower()}."
-        print(f"glassbox {args.command}: error: {message}", file=sys.stderr)
+        _to_stderr(f"glassbox {args.command}: error: {message}")
         return BAD_INPUT
     return 0
 
@@ -511,7 +511,8 @@ def _as_model_classes(y, model, name):
 
 def _listed(values):
     """Values as the file shows them: 0 and 'No', not np.int64(0) and np.str_('No')."""
-    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in values)
+    from .io import _plain  # numpy values as Python's
+    return ", ".join(map(repr, _plain(list(values))))
 
 
 def _missing_tokens(na_values):
@@ -634,13 +635,17 @@ def _output(path):
 
 
 def _say(args, text):
-    """Progress on stderr; a reader of stderr that stops early stops the progress, not the
-    command (its output is still written)."""
     if not args.quiet:
-        try:
-            print(text, file=sys.stderr, flush=True)
-        except BrokenPipeError:
-            sys.stderr = open(os.devnull, "w")
+        _to_stderr(text)
+
+
+def _to_stderr(text):
+    """A line of progress, a warning or an error on stderr. A reader of stderr that stops early
+    silences the rest, not the command: its output is still written."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        sys.stderr = open(os.devnull, "w")
 
 
 class Progress:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import numpy as np
 from sklearn.isotonic import isotonic_regression
 
-from .terms import Term, find_term, main_term_of, require_terms, weighted_mean
+from .terms import Term, find_term, require_terms, term_of, weighted_mean
 
 MEASURES = ("training", "marginals", "uniform")
 """The named purification measures (an array of weights per pair cell is the alternative)."""
@@ -141,7 +141,7 @@ def _main_of(model, pair, axis):
     """Index of the main effect of the pair's feature on `axis`; one is added (zero scores, on
     the pair's bins for that feature) when the model has none."""
     feature = pair.features[axis]
-    index = main_term_of(model, feature)
+    index = term_of(model, feature)
     if index is not None:
         return index
     weights = pair.weights.sum(axis=1 - axis)

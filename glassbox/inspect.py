@@ -57,6 +57,22 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
                          "round_number", "multiple_of_10"], "jump")
 
 
+def _expected_terms(model, expected):
+    """`find_non_monotone`'s `expected` as {term index: +1 or -1}, checked: each key a
+    continuous main effect, each direction +1 or -1 (callers that do more work first check it
+    before that work)."""
+    directions = {}
+    for key, direction in expected.items():
+        if direction not in (1, -1):
+            raise ValueError(f"expected[{key!r}] must be +1 or -1, got {direction!r}.")
+        index = find_term(model, key, what="find_non_monotone", main=True)
+        if model.terms_[index].bins[0].kind != "continuous":
+            raise ValueError(f"expected[{key!r}]: {model.terms_[index].name!r} is categorical; "
+                             "an expected direction needs an ordered (numeric) feature.")
+        directions[index] = direction
+    return directions
+
+
 def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     """Regions where a shape runs against its clinically expected direction.
 
@@ -73,17 +89,8 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     (positive), odds_ratio (trough over peak for a classifier, NaN otherwise) and support
     (training rows from peak to trough), sorted by drop.
     """
-    directions = {}
-    for key, direction in expected.items():
-        if direction not in (1, -1):
-            raise ValueError(f"expected[{key!r}] must be +1 or -1, got {direction!r}.")
-        index = find_term(model, key, what="find_non_monotone", main=True)
-        if model.terms_[index].bins[0].kind != "continuous":
-            raise ValueError(f"expected[{key!r}]: {model.terms_[index].name!r} is categorical; "
-                             "an expected direction needs an ordered (numeric) feature.")
-        directions[index] = direction
     rows = []
-    for index, direction in sorted(directions.items()):
+    for index, direction in sorted(_expected_terms(model, expected).items()):
         shapes = _continuous_shapes(model, [model.terms_[index]])
         for term, bins, label, scores, _, counts in shapes:
             needed = _min_samples(min_samples, term)

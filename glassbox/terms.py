@@ -200,12 +200,12 @@ def _pair_of(model, features):
     """Index of the pair term of two features given by name."""
     names = [f.name for f in model.features_]
     wanted = {names.index(f) for f in features if f in names}
-    for index, term in enumerate(model.terms_):
-        if term.is_pair and len(wanted) == 2 and set(term.features) == wanted:
-            return index
-    pairs = [t.name for t in model.terms_ if t.is_pair]
-    raise ValueError(f"The model has no pair term of {features[0]!r} and {features[1]!r}; its "
-                     f"pairs are {pairs}.")
+    index = term_of(model, *wanted) if len(wanted) == 2 else None
+    if index is None:
+        pairs = [t.name for t in model.terms_ if t.is_pair]
+        raise ValueError(f"The model has no pair term of {features[0]!r} and {features[1]!r}; "
+                         f"its pairs are {pairs}.")
+    return index
 
 
 def find_term(model, key, *, what="this", main=False):
@@ -227,7 +227,7 @@ def find_term(model, key, *, what="this", main=False):
             index = names.index(key)
         else:
             features = [f.name for f in getattr(model, "features_", [])]
-            index = main_term_of(model, features.index(key)) if key in features else None
+            index = term_of(model, features.index(key)) if key in features else None
             if index is None:
                 raise ValueError(f"Unknown term {key!r}; the model's terms are {names}.")
     elif isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key):
@@ -239,10 +239,12 @@ def find_term(model, key, *, what="this", main=False):
     return index
 
 
-def main_term_of(model, feature):
-    """Index of the main effect of feature index `feature` in `model.terms_`, or None."""
+def term_of(model, *features):
+    """Index in `model.terms_` of the term on exactly the features of these indices (a main
+    effect for one, a pair in either order for two), or None."""
+    wanted = sorted(features)
     for index, term in enumerate(model.terms_):
-        if tuple(term.features) == (feature,):
+        if sorted(term.features) == wanted:
             return index
     return None
 

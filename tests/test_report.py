@@ -172,3 +172,12 @@ def test_identical_fits_share_the_content_hash_not_the_file_hash(fitted):
     assert first == second and first_text != second_text
     edited = edit.scale_term(model, "age", 0.5, reason="test")
     assert digests(edited)[0] != first
+
+
+def test_a_direction_for_categories_is_refused_before_any_measurement(fitted, monkeypatch):
+    model, _, _, X_eval, y_eval = fitted
+    categorical = next(f.name for f in model.features_ if f.kind == "categorical")
+    from glassbox.report import _audit
+    monkeypatch.setattr(_audit, "performance", lambda *a, **k: pytest.fail("measured first"))
+    with pytest.raises(ValueError, match=f"expected\\['{categorical}'\\]: .* is categorical"):
+        audit_report(model, X_eval, y_eval, expected_directions={categorical: 1})

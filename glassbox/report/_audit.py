@@ -72,6 +72,7 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         raise ValueError("Give a threshold or a capacity, not both.")
     if capacity is not None and not 0 < capacity < 1:
         raise ValueError(f"capacity is the share of rows flagged, in (0, 1); got {capacity!r}.")
+    anomalies._expected_terms(model, expected_directions or {})  # before the work, not after
     X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
     y = _outcome(y, classes)
     fields, complete = _card.card_status(_card.read_model_card(model_card))
