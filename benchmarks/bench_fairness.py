@@ -127,8 +127,6 @@ def run(name, args):
                     [sensitive], X_test=X.iloc[test], y_test=y[test], tolerance=TOLERANCE,
                     proxies=proxies, exponentiated_gradient=peer, **decision)
             table["fold"] = fold
-            table["decision"] = ("threshold 0.5" if "threshold" in decision
-                                 else f"capacity {CAPACITY}")
             tables.append(table)
             log(f"[{name}] fold {fold + 1} {table['decision'].iloc[0]}: " + ", ".join(
                 f"{k} {v:.1f} s" for k, v in table["fit_s"].items()))

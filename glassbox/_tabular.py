@@ -304,6 +304,18 @@ def monotone_directions(monotonic_cst, names, kinds):
     return directions
 
 
+def refuse_multiclass_constraints(directions, n_classes, names):
+    """A monotone constraint with more than two classes is an error (as in scikit-learn): a
+    class's probability need not follow a direction that every class's score follows."""
+    if n_classes > 2 and np.any(directions):
+        constrained = [names[j] for j in np.flatnonzero(directions)]
+        raise ValueError(f"monotonic_cst constrains {constrained}, but the target has "
+                         f"{n_classes} classes: monotone constraints need a binary or numeric "
+                         "target, because a class's probability need not follow a direction "
+                         "that each class's score follows. Fit one binary model per class "
+                         "(one-vs-rest) with the directions each class needs.")
+
+
 def target_array(y):
     """y as a 1-d array; NaN (or None) in it is an error."""
     if y is None:

@@ -19,23 +19,44 @@ MEASURES = ("training", "marginals", "uniform")
 
 
 def monotonize(model, feature, direction, *, reason=""):
-    """Make a main effect monotone by weighted isotonic regression of its value bins.
+    """Make the model monotone in a continuous feature, by weighted isotonic regression of every
+    term that reads it along the feature's value bins.
 
-    Bin weights are the training weights, so the term's weighted mean (and with it the average
-    prediction) is kept. The missing and unseen bins are left as they are; bins without training
-    data take the value of their nearest neighbour with data. `direction` is +1 or -1.
+    The main effect is fitted as a whole; a pair with the feature is fitted one slice at a time,
+    a slice being the pair's scores along the feature at one bin of the other feature. Each
+    term or slice keeps its weighted mean (bin weights are the training weights), so the average
+    prediction is kept, and a sum of monotone terms is monotone: every row's prediction then
+    moves with the feature in `direction` (+1 or -1). The missing and unseen bins are left as
+    they are; bins without training data take the value of their nearest neighbour with data.
+    A multiclass model is refused: its class probabilities need not follow a direction that
+    each class's score follows (fit one binary model per class instead).
     """
     if direction not in (1, -1):
         raise ValueError(f"direction must be +1 or -1, got {direction!r}.")
     edited = _copy(model)
     term = edited.terms_[find_term(edited, feature, what="monotonize", main=True)]
+    if term.bins[0].kind != "continuous":
+        raise ValueError(f"monotonize: {term.name!r} is categorical; a direction needs an ordered "
+                         "(numeric) feature.")
+    if term.scores.ndim > 1:
+        raise ValueError(f"monotonize: this model has one score per class "
+                         f"({term.scores.shape[1]} classes), and a class's probability need not "
+                         "follow a direction that its score follows; fit a binary model per "
+                         "class (one-vs-rest) and monotonize those.")
+    increasing = direction == 1
     values = slice(1, term.bin_shape[0] - 1)
-    weights = term.weights[values]
-    scores = term.scores[values]
-    for k in range(1 if scores.ndim == 1 else scores.shape[1]):
-        column = scores if scores.ndim == 1 else scores[:, k]
-        column[:] = _weighted_isotonic(column, weights, increasing=direction == 1)
-    return _logged(edited, "monotonize", term.name, reason, {"direction": direction})
+    term.scores[values] = _weighted_isotonic(term.scores[values], term.weights[values],
+                                             increasing)
+    pairs = []
+    for pair in (t for t in edited.terms_ if t.is_pair and term.features[0] in t.features):
+        axis = pair.features.index(term.features[0])
+        scores, weights = np.moveaxis(pair.scores, axis, 0), np.moveaxis(pair.weights, axis, 0)
+        along = slice(1, pair.bin_shape[axis] - 1)
+        for b in range(scores.shape[1]):
+            scores[along, b] = _weighted_isotonic(scores[along, b], weights[along, b], increasing)
+        pairs.append(pair.name)
+    return _logged(edited, "monotonize", term.name, reason,
+                   {"direction": direction, "pairs": pairs})
 
 
 def purify(model, *, measure="training", pairs=None, reason=""):
@@ -97,7 +118,9 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
 
     An expert's correction of a region of a shape, e.g. flattening a counter-causal drop:
     `set_term_scores(m, "creatinine", level, between=(5, None), reason=...)`. The term is not
-    re-centred, so the values set are exactly the values used.
+    re-centred, so the values set are exactly the values used, and their standard deviations
+    become 0 (a value set by hand has no spread over bags). The log records the bins changed
+    (bin indices, or [row, column] cells of a pair) with their previous and new scores.
     """
     edited = _copy(model)
     target = edited.terms_[find_term(edited, term)]
@@ -110,9 +133,14 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
         new[...] = np.broadcast_to(scores, new.shape)
     else:
         new[bins] = scores
-    changed = np.flatnonzero((new != target.scores).reshape(len(new), -1).any(axis=1))
+    changed = (new != target.scores).reshape(target.bin_shape + (-1,)).any(axis=-1)
+    details = {"bins": [c.tolist() if target.is_pair else int(c[0])
+                        for c in np.argwhere(changed)],
+               "between": list(between) if between else None,
+               "previous": target.scores[changed].tolist(), "scores": new[changed].tolist()}
     target.scores = new
-    details = {"bins": changed.tolist(), "between": list(between) if between else None}
+    target.stds = np.where(changed.reshape(changed.shape + (1,) * (new.ndim - changed.ndim)),
+                           0.0, target.stds)
     return _logged(edited, "set_term_scores", target.name, reason, details)
 
 

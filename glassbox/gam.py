@@ -32,7 +32,8 @@ from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen
 from ._boosting import (Settings, Stage, StageBooster, boost_lockstep, boost_stage,
                         pair_cells, pair_gains)
-from ._tabular import CATEGORICAL, feature_index, numeric_target
+from ._tabular import (CATEGORICAL, feature_index, numeric_target,
+                       refuse_multiclass_constraints)
 from .terms import Term, center
 
 
@@ -118,6 +119,7 @@ class _BoostedGAM(AdditiveModel):
                                    max_bins=self.max_bins, stratify=n_classes > 0)
         names, kinds, sample_weight, present = data.names, data.kinds, data.weight, data.present
         feature_bins, main_codes, monotone, bags = data.bins, data.codes, data.directions, data.bags
+        refuse_multiclass_constraints(monotone, n_classes, names)
         init = L.initial_score(loss, y, sample_weight, n_classes)
         raw_init = np.tile(init, (len(y), 1)) if loss == L.MULTINOMIAL else np.full(len(y), init)
         settings = Settings(loss, float(self.learning_rate), int(self.max_rounds),

@@ -75,7 +75,7 @@ def test_purify_with_uniform_measure_keeps_predictions():
 @given(seed=st.integers(0, 1000), direction=st.sampled_from([1, -1]),
        feature=st.sampled_from(["age", "bmi", "sbp", "creatinine"]))
 def test_monotonize_is_monotone_and_keeps_the_weighted_mean(seed, direction, feature):
-    model, _ = _model(seed)
+    model, X = _model(seed)
     before = _snapshot(model)
     edited = edit.monotonize(model, feature, direction, reason="clinical prior")
     _same(before, _snapshot(model))
@@ -86,7 +86,18 @@ def test_monotonize_is_monotone_and_keeps_the_weighted_mean(seed, direction, fea
     assert np.isclose((new.scores * new.weights).sum(), (old.scores * old.weights).sum(),
                       rtol=0, atol=1e-9 * new.weights.sum())
     assert new.scores[0] == old.scores[0] and new.scores[-1] == old.scores[-1]
-    assert edited.edit_log_[-1]["details"] == {"direction": direction}
+    pairs = [t.name for t in model.terms_ if t.is_pair and new.features[0] in t.features]
+    assert edited.edit_log_[-1]["details"] == {"direction": direction, "pairs": pairs}
+    # the model, pairs included, is monotone: every row's score moves with the feature
+    rows = X.iloc[:40]
+    grid = np.linspace(X[feature].min() - 1, X[feature].max() + 1, 200)
+    swept = rows.loc[rows.index.repeat(len(grid))].assign(**{feature: np.tile(grid, len(rows))})
+    scores = edited.decision_function(swept).reshape(len(rows), len(grid))
+    assert (direction * np.diff(scores, axis=1) >= -1e-12).all()
+    for pair in (t for t in edited.terms_ if t.name in pairs):
+        before = next(t for t in model.terms_ if t.name == pair.name)
+        assert np.isclose((pair.scores * pair.weights).sum(), (before.scores * before.weights).sum(),
+                          rtol=0, atol=1e-9 * pair.weights.sum())
 
 
 def test_every_edit_leaves_its_input_alone_and_logs_once():
@@ -128,7 +139,15 @@ def test_scale_remove_and_set_change_what_they_say():
     assert (term.scores[inside] == 0.25).all()
     untouched = np.setdiff1d(np.arange(term.bin_shape[0]), inside)
     np.testing.assert_array_equal(term.scores[untouched], model.terms_[2].scores[untouched])
-    assert flat.edit_log_[-1]["details"]["bins"] == inside.tolist()
+    details = flat.edit_log_[-1]["details"]
+    assert details["bins"] == inside.tolist() and details["scores"] == [0.25] * len(inside)
+    assert details["previous"] == model.terms_[2].scores[inside].tolist()
+    assert (term.stds[inside] == 0).all()  # a value set by hand has no spread over bags
+    np.testing.assert_array_equal(term.stds[untouched], model.terms_[2].stds[untouched])
+    pair = next(t for t in model.terms_ if t.is_pair)
+    cells = edit.set_term_scores(model, pair.name, 0.0, bins=(slice(1, 3), 2))
+    assert cells.edit_log_[-1]["details"]["bins"] == [
+        c for c in ([1, 2], [2, 2]) if pair.scores[tuple(c)] != 0.0]
 
 
 def test_edit_errors_name_the_problem():
@@ -140,6 +159,9 @@ def test_edit_errors_name_the_problem():
         edit.monotonize(model, pair, 1)
     with pytest.raises(ValueError, match="direction"):
         edit.monotonize(model, "age", 0)
+    multiclass, _ = _model(2, multiclass=True)
+    with pytest.raises(ValueError, match="one score per class .3 classes.*one-vs-rest"):
+        edit.monotonize(multiclass, "age", 1)
     with pytest.raises(ValueError, match="bins or between"):
         edit.set_term_scores(model, "age", 0.0, bins=[1], between=(0, 1))
     with pytest.raises(ValueError, match="is a pair: pass bins="):
@@ -156,6 +178,8 @@ def test_a_categorical_term_is_set_by_the_bins_its_error_suggests():
                                          r"bins, e\.g\. bins=\[label in \('a', 'b'\) for label "
                                          r"in term\.bins\[0\]\.labels\(\)\]"):
         edit.set_term_scores(model, "ward", 0.0, between=(0, 1))
+    with pytest.raises(ValueError, match="'ward' is categorical; a direction needs an ordered"):
+        edit.monotonize(model, "ward", 1)
     term = model.terms_[0]
     edited = edit.set_term_scores(model, "ward", 0.0,
                                   bins=[label in ("icu",) for label in term.bins[0].labels()])

@@ -11,6 +11,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier
 from glassbox.datasets import make_proxy_cohort
@@ -186,6 +187,12 @@ def test_constrained_loss_falls_back_to_exponentiated_gradient(cohort):
         model = ConstrainedLoss(LogisticRegression(max_iter=500), ["group"]).fit(numeric, y)
     assert model.method_ == "exponentiated gradient"
     assert model.predict_proba(numeric).shape == (len(y), 2)
+    with pytest.raises(ValueError, match="threshold and capacity cannot apply"):
+        ConstrainedLoss(LogisticRegression(), ["group"], threshold=0.2).fit(numeric, y)
+    # a Pipeline takes the reduction's sample weights through its last step
+    piped = ConstrainedLoss(make_pipeline(StandardScaler(), LogisticRegression()),
+                            ["group"]).fit(numeric, y)
+    assert piped.method_ == "exponentiated gradient" and piped.decision_threshold_ == 0.5
     with pytest.raises(ValueError, match="Only binary classification"):
         ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"]).fit(X, _multiclass(y, X))
 
@@ -276,6 +283,7 @@ def test_compare_strategies_table(cohort):
     assert table.loc["with sensitive features", "flip_mean_abs_logit"] > 0
     assert {"auroc", "auprc", "brier", "demographic_parity_difference", "fit_s",
             "sensitive_recovery_auc", "proxy_share_of_gap"} <= set(table.columns)
+    assert (table["decision"] == "threshold 0.5").all()
 
 
 def test_tradeoff_plot_labels_every_strategy_once():
@@ -323,3 +331,52 @@ def test_a_threshold_nobody_reaches_is_reported():
     capped = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"], capacity=0.2).fit(X, rare)
     assert capped.constraint_report_["training_selection_rate"] == pytest.approx(0.2, abs=0.01)
     assert capped.estimator_.provenance_["constraint"]["capacity"] == 0.2
+    # predict makes the decision that was constrained, not the 0.5 nobody reaches
+    assert capped.predict(X).mean() == pytest.approx(0.2, abs=0.01)
+    risk = capped.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(capped.predict(X), risk > capped.decision_threshold_)
+    low = ConstrainedLoss(BoostedGAMClassifier(**FAST), ["group"], threshold=0.1).fit(X, rare)
+    assert low.decision_threshold_ == 0.1
+    np.testing.assert_array_equal(low.predict(X), low.predict_proba(X)[:, 1] > 0.1)
+    assert low.predict(X).sum() > (low.predict_proba(X)[:, 1] > 0.5).sum()
+
+
+def test_settings_naming_columns_follow_them_when_the_sensitive_one_is_dropped(cohort):
+    """With an array X, positions in the estimator's settings are positions in that X: the
+    columns left after the sensitive one is dropped move down, and the settings with them."""
+    X, y = cohort
+    numeric = X.assign(group=(X["group"] == "B").astype(float),
+                       insurance=X["insurance"].cat.codes.astype(float))
+    columns = ["group", "age", "sbp", "lab", "deprivation", "insurance"]  # group first
+    numeric = numeric[columns]
+    sensitive, age, sbp, lab, insurance = (columns.index(c) for c in ("group", "age", "sbp",
+                                                                       "lab", "insurance"))
+    gam = BoostedGAMClassifier(categorical_features=[insurance], interactions=[(age, sbp)],
+                               monotonic_cst={lab: 1}, **FAST)
+    for strategy in (DropSensitive(gam, [sensitive]),
+                     ConstrainedLoss(gam, [sensitive], tolerance=0.05)):
+        fitted = strategy.fit(numeric.to_numpy(), y).estimator_
+        rest = [c for c in columns if c != "group"]
+        kinds = {rest[j]: f.kind for j, f in enumerate(fitted.features_)}
+        assert kinds["insurance"] == "categorical" and kinds["age"] == "continuous"
+        pair = next(t for t in fitted.terms_ if t.is_pair)
+        assert [rest[j] for j in pair.features] == ["age", "sbp"]
+        assert fitted.monotonic_cst == {rest.index("lab"): 1}
+    for setting in (dict(interactions=[(sensitive, age)]), dict(categorical_features=[sensitive]),
+                    dict(monotonic_cst=[1 if j == sensitive else 0
+                                        for j in range(len(columns))])):
+        with pytest.raises(ValueError, match=r"without \[\d\], but its \w+ names them"):
+            DropSensitive(BoostedGAMClassifier(**FAST, **setting),
+                          [sensitive]).fit(numeric.to_numpy(), y)
+
+
+def test_sensitive_values_may_be_given_as_any_array_or_list(cohort):
+    X, y = cohort
+    model = BoostedGAMClassifier(**FAST).fit(X, y)
+    named = fairness_report(model, X, y, ["group"], n_bootstrap=0).differences
+    group = X["group"].astype(str).astype("string")
+    for given in (group.array, group.to_numpy(), list(group), group):
+        pd.testing.assert_frame_equal(
+            fairness_report(model, X, y, given, n_bootstrap=0).differences, named)
+    with pytest.raises(ValueError, match="holds 2995 values but X has 3000 rows"):
+        fairness_report(model, X, y, group.array[:-5], n_bootstrap=0)

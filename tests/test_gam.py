@@ -134,6 +134,15 @@ def test_monotone_constraint_on_a_category_is_an_error():
         BoostedGAMClassifier(monotonic_cst={"a": 1}).fit(X, np.arange(40) % 2)
 
 
+def test_monotone_constraint_with_three_classes_is_an_error():
+    """Every class's score rising with a feature says nothing of the classes' probabilities,
+    so, as in scikit-learn, a multiclass target takes no monotone constraint."""
+    X = pd.DataFrame({"a": np.arange(60.0), "b": np.arange(60.0) % 7})
+    with pytest.raises(ValueError, match=r"constrains \['a'\], but the target has 3 classes"):
+        BoostedGAMClassifier(monotonic_cst={"a": 1}).fit(X, np.arange(60) % 3)
+    BoostedGAMClassifier(monotonic_cst={"a": 0}, outer_bags=1).fit(X, np.arange(60) % 3)
+
+
 # --- determinism, weights, parallelism ----------------------------------------------------------
 
 

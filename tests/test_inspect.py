@@ -108,3 +108,20 @@ def test_an_expected_direction_for_categories_is_an_error():
     with pytest.raises(ValueError, match=r"expected\['ward'\]: 'ward' is categorical; an "
                                          r"expected direction needs an ordered"):
         find_non_monotone(model, {"ward": 1})
+
+
+def test_a_wrong_way_effect_inside_a_pair_is_found():
+    """Risk rises with the dose in men and falls with it in women; the main effect alone looks
+    monotone, so only the pair's slices show where the effect runs the wrong way."""
+    rng = np.random.default_rng(0)
+    n = 20_000
+    X = pd.DataFrame({"dose": rng.uniform(0, 10, n), "female": rng.integers(0, 2, n) * 1.0})
+    logit = -1.0 + np.where(X["female"] == 1, -0.25, 0.35) * X["dose"]
+    y = rng.random(n) < 1 / (1 + np.exp(-logit))
+    model = BoostedGAMClassifier(interactions=[("dose", "female")], n_jobs=-1,
+                                 random_state=0).fit(X, y)
+    runs = find_non_monotone(model, {"dose": 1})
+    assert "dose" not in set(runs.term)
+    wrong = runs[runs.term == "dose & female"]
+    assert len(wrong) == 1 and wrong.iloc[0]["at"].startswith("female [0.5,")
+    assert wrong.iloc[0]["drop"] > 1.0 and wrong.iloc[0].odds_ratio < 1

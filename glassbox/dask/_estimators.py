@@ -23,8 +23,8 @@ from .. import _losses as L
 from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, monotone_directions,
-                        numeric_target, resolve_categorical, table_columns,
-                        warn_uninformative_counts)
+                        numeric_target, refuse_multiclass_constraints, resolve_categorical,
+                        table_columns, warn_uninformative_counts)
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf, auto_outer_bags)
 from ..terms import Feature
@@ -134,6 +134,7 @@ class _DataParallel:
                             float(self.l2_regularization),
                             MAX_NEWTON_STEP * float(self.learning_rate))
         monotone = monotone_directions(self.monotonic_cst, names, kinds)
+        refuse_multiclass_constraints(monotone, n_classes, names)
         sizes = [b.n_bins for b in bins]
         mains = _stage([(s, 1) for s in sizes], [k == CATEGORICAL for k in kinds], monotone)
         present = workers.tree_sum(n_chunks, "bin_sums", "main", "present")

@@ -55,10 +55,11 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity
     Parameters
     ----------
     model : fitted binary classifier (with `predict_proba`)
-    X, y : evaluation data; X as the model reads it
+    X, y : evaluation data; X as the model reads it. The event (the outcome the rates and
+        prevalence count) is the model's `classes_[1]`, the larger of two sorted labels.
     sensitive_features : names or positions of columns of X, or the values themselves (a
-        Series, array or DataFrame with a row per row of X). Several features define their
-        intersections as groups.
+        Series, list, array or DataFrame with a row per row of X). Several features define
+        their intersections as groups.
     threshold : float, optional
         Rows with a predicted probability at or above it are selected; 0.5 (the rule of
         `predict`) when neither it nor `capacity` is given. With a rare outcome few rows reach

@@ -35,9 +35,12 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
 
     X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint`,
     `tolerance`, `threshold` and `capacity` configure ConstrainedLoss; `constraint` and
-    `tolerance` the peer, whose decisions follow its own rule.
+    `tolerance` the peer, which constrains its own class predictions, so its parity columns
+    count those (probability above 0.5). The `decision` column says which decision each row's
+    parity columns count.
     """
     decision = {"threshold": None if capacity is not None else threshold, "capacity": capacity}
+    own = {"threshold": 0.5, "capacity": None}
     if X_test is None:
         X, X_test, y, y_test = train_test_split(X, y, test_size=test_size, stratify=y,
                                                 random_state=random_state)
@@ -57,7 +60,7 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     if exponentiated_gradient:
         makers["ExponentiatedGradient"] = lambda: ConstrainedLoss(
             estimator, sensitive_features, constraint=constraint, tolerance=tolerance,
-            threshold=threshold, method="exponentiated_gradient")
+            method="exponentiated_gradient")
         names.append("ExponentiatedGradient")
     rows = {}
     for name in names:
@@ -65,8 +68,11 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
         start = time.perf_counter()
         model.fit(X, y)
         fit_s = time.perf_counter() - start
-        rows[name] = _measure(model, X_test, y_test, sensitive_features, decision, proxies)
-        rows[name]["fit_s"] = fit_s
+        rule = own if name == "ExponentiatedGradient" else decision
+        rows[name] = {"decision": (f"capacity {capacity:g}" if rule["capacity"] is not None
+                                   else f"threshold {rule['threshold']:g}"),
+                      **_measure(model, X_test, y_test, sensitive_features, rule, proxies),
+                      "fit_s": fit_s}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -16,7 +16,8 @@ features.
 import warnings
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
@@ -137,12 +138,14 @@ class ConstrainedLoss(_Strategy):
     strength : float, default=1.0
         With `tolerance=None`: the penalty weight on the rate gaps (no guarantee on the gap).
     threshold : float, default=0.5
-        Probability at which a row is selected (the decision the rates count); `predict` uses
-        0.5. With a rare outcome few rows reach 0.5, the rates are all near 0 and there is
-        nothing to equalise (a warning says so): choose a lower threshold or a `capacity`.
+        Probability at which a row is selected (the decision the rates count, and the one
+        `predict` makes). With a rare outcome few rows reach 0.5, the rates are all near 0 and
+        there is nothing to equalise (a warning says so): choose a lower threshold or a
+        `capacity`.
     capacity : float or None, default=None
         Instead of a threshold: the share of rows selected, those of highest risk (a programme
-        with a fixed number of places).
+        with a fixed number of places). `predict` selects the rows whose probability exceeds
+        that of the training rows' cut (`decision_threshold_`).
     multiplier_step : float, default=0.5
         Step of the multipliers' ascent per boosting round.
     method : {"auto", "exponentiated_gradient"}, default="auto"
@@ -155,6 +158,10 @@ class ConstrainedLoss(_Strategy):
     estimator_ : the fitted model (a BoostedGAMClassifier without the sensitive columns, or
         fairlearn's ExponentiatedGradient).
     method_ : "constrained boosting" or "exponentiated gradient".
+    decision_threshold_ : float
+        The probability above which `predict` selects a row: `threshold`, or with `capacity`
+        the fitted model's probability at the training cut; 0.5 for the fallback, whose
+        constraint is on its own class predictions.
     constraint_report_ : dict
         The groups and those constrained (groups of fewer than 30 training rows are measured
         but not constrained), the fitted model's rate gap on the training rows, and per bag the
@@ -212,7 +219,6 @@ class ConstrainedLoss(_Strategy):
             raise ValueError("Only binary classification is supported: ConstrainedLoss "
                              f"constrains the rates of one decision, got a {type_of_target(y)} "
                              "target.")
-        self._check_inner_params()
         labels = group_labels(sensitive)
         warn_small_groups(labels, None, f"their rates are not constrained (groups of at least "
                           f"{SMALL_GROUP} training rows are)")
@@ -227,13 +233,16 @@ class ConstrainedLoss(_Strategy):
 
         def penalty(classes, bag):
             return self._penalty(codes, classes, bag.train_weight)
-        self.estimator_ = clone(self.estimator)._fit_labels(rest, y, weight, penalty)
+        self.estimator_ = self._estimator_without_sensitive()._fit_labels(rest, y, weight,
+                                                                           penalty)
         self.method_ = "constrained boosting"
         classes = (y == self.estimator_.classes_[1]).astype(np.float64)
         weight = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
         check = self._penalty(codes, classes, weight)
         raw = self.estimator_.decision_function(rest)
         check.targets(raw)
+        self.decision_threshold_ = (float(self.threshold) if self.capacity is None
+                                    else float(logistic(check.decision_cut(raw))))
         constrained = [str(g) for g, keep in zip(names, check.parts[0][3]) if keep]
         self.constraint_report_ = {
             "groups": [str(g) for g in names], "constrained_groups": constrained,
@@ -288,17 +297,32 @@ class ConstrainedLoss(_Strategy):
         if fit_params:
             raise ValueError("fairlearn's ExponentiatedGradient takes no sample weights; fit "
                              "without them, or constrain a BoostedGAMClassifier, which does.")
+        if self.threshold != 0.5 or self.capacity is not None:
+            raise ValueError("fairlearn's ExponentiatedGradient constrains its own class "
+                             "predictions, so threshold and capacity cannot apply to it; leave "
+                             "them at their defaults, or constrain a binary "
+                             "BoostedGAMClassifier, which takes them.")
+        estimator = self._estimator_without_sensitive()
+        if isinstance(estimator, Pipeline):
+            estimator = _WeightsToLastStep(estimator)
         reduction = ExponentiatedGradient(
-            clone(self.estimator), moment(difference_bound=self.tolerance or 0.01))
+            estimator, moment(difference_bound=self.tolerance or 0.01))
         reduction.fit(rest, y, sensitive_features=labels.to_numpy())
         self.estimator_ = reduction
         self.method_ = "exponentiated gradient"
+        self.decision_threshold_ = 0.5
         self.constraint_report_ = {"groups": sorted(labels.unique()),
                                    "constraint": self.constraint, "tolerance": self.tolerance}
 
     @property
     def _predictor(self):
         return self.estimator_
+
+    def predict(self, X):
+        """The decision the constraint was placed on: the positive class where the probability
+        exceeds `decision_threshold_`."""
+        raw = self._raw(X)
+        return self.classes_[(raw > logit(self.decision_threshold_)).astype(np.intp)]
 
     @property
     def classes_(self):
@@ -315,3 +339,24 @@ class ConstrainedLoss(_Strategy):
             p = np.clip(self.estimator_._pmf_predict(rest)[:, 1], 1e-15, 1 - 1e-15)
             return np.log(p / (1 - p))
         return self.estimator_.decision_function(rest)
+
+
+class _WeightsToLastStep(ClassifierMixin, BaseEstimator):
+    """A Pipeline whose `fit` takes `sample_weight`, as fairlearn's reduction passes one in
+    every round, and hands it to the pipeline's last step."""
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+
+    def fit(self, X, y, sample_weight=None):
+        last = self.pipeline.steps[-1][0]
+        weights = {} if sample_weight is None else {f"{last}__sample_weight": sample_weight}
+        self.pipeline_ = clone(self.pipeline).fit(X, y, **weights)
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def predict(self, X):
+        return self.pipeline_.predict(X)
+
+    def predict_proba(self, X):
+        return self.pipeline_.predict_proba(X)

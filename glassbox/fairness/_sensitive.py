@@ -121,12 +121,39 @@ def tabular(X):
 
 def sensitive_frame(X, sensitive_features):
     """The sensitive columns of X as a DataFrame: named columns of a DataFrame, positions of an
-    array, or the values themselves (a Series, an array or a DataFrame of one row per X row)."""
-    if isinstance(sensitive_features, (pd.Series, pd.DataFrame, np.ndarray)) \
-            and len(sensitive_features) == len(X):
-        return pd.DataFrame(sensitive_features).reset_index(drop=True)
+    array, or the values themselves (a Series, DataFrame, array or list of one value per X
+    row)."""
+    if _are_values(X, sensitive_features):
+        if len(sensitive_features) != len(X):
+            raise ValueError(f"sensitive_features holds {len(sensitive_features)} values but X "
+                             f"has {len(X)} rows; give one value per row, or column names.")
+        values = sensitive_features
+        if not isinstance(values, (pd.Series, pd.DataFrame)):
+            values = pd.Series(np.asarray(values, dtype=object)) if np.ndim(values) == 1 \
+                else pd.DataFrame(np.asarray(values, dtype=object))
+        return pd.DataFrame(values).reset_index(drop=True)
     _, frame = SensitiveColumns(X, sensitive_features).split(X, required=True)
     return frame.reset_index(drop=True)
+
+
+def _are_values(X, sensitive_features):
+    """Whether `sensitive_features` holds values rather than column names or positions: a
+    Series or DataFrame; any other sequence (list, numpy or pandas array) longer than X has
+    columns (column labels cannot repeat), or as long as X's rows and not all column labels."""
+    if isinstance(sensitive_features, (pd.Series, pd.DataFrame)):
+        return True
+    if isinstance(sensitive_features, (str, bytes, int, np.integer)) \
+            or not hasattr(sensitive_features, "__len__"):
+        return False
+    n_columns = np.shape(X)[1]
+    if len(sensitive_features) > n_columns:
+        return True
+    labels = set(X.columns) if isinstance(X, pd.DataFrame) else set(range(n_columns))
+    try:
+        all_labels = all(key in labels for key in sensitive_features)
+    except TypeError:  # unhashable values
+        return True
+    return not all_labels and len(sensitive_features) == len(X)
 
 
 def group_labels(sensitive):

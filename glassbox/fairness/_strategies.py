@@ -72,21 +72,52 @@ class _Strategy(MetaEstimatorMixin, BaseEstimator):
         self._fit(X, rest, sensitive, y, fit_params)
         return self
 
-    def _check_inner_params(self):
-        """A strategy that fits without the sensitive columns cannot let the estimator's own
-        settings name them: say so, rather than let the estimator report an unknown feature."""
-        params = self.estimator.get_params(deep=False)
-        labels = set(self.columns_.labels)
-        for name in ("interactions", "monotonic_cst", "categorical_features"):
-            value = params.get(name)
-            items = (list(value) if isinstance(value, dict) else
-                     [v for item in value for v in (item if isinstance(item, (tuple, list))
-                                                    else [item])]
-                     if isinstance(value, (list, tuple)) else [])
-            named = sorted({str(v) for v in items if isinstance(v, str) and v in labels})
+    def _estimator_without_sensitive(self):
+        """A clone of the estimator to fit on X without the sensitive columns: its settings
+        that name features (`categorical_features`, `interactions`, `monotonic_cst`) may not
+        name a sensitive column (an error saying so, rather than the estimator reporting an
+        unknown feature), and their column positions, given in the X this strategy is fitted
+        on, are moved to the positions of the columns left."""
+        estimator = clone(self.estimator)
+        params = estimator.get_params(deep=False)
+        moved = {name: self._without_sensitive(name, params[name])
+                 for name in ("interactions", "monotonic_cst", "categorical_features")
+                 if name in params}
+        return estimator.set_params(**moved)
+
+    def _without_sensitive(self, name, value):
+        """One feature-naming setting with its positions moved past the sensitive columns."""
+        columns = self.columns_
+        n, sensitive = columns.n_columns, set(columns.positions)
+
+        def move(key):
+            if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+                if int(key) in sensitive:
+                    refuse([columns.names[key] if columns.frame else int(key)])
+                return int(key) - sum(p < key for p in sensitive) if 0 <= key < n else key
+            if isinstance(key, str) and key in columns.labels:
+                refuse([key])
+            return key
+
+        def refuse(named):
+            raise ValueError(f"{type(self).__name__} fits the estimator without {named}, but its "
+                             f"{name} names them; leave them out of {name}.")
+
+        if isinstance(value, dict):
+            return {move(key): direction for key, direction in value.items()}
+        if value is None or isinstance(value, (str, int, float, np.integer, np.floating)):
+            return value
+        items = list(value)
+        mask = len(items) == n and all(isinstance(v, (bool, np.bool_)) for v in items)
+        if name == "monotonic_cst" or mask:  # one entry per column
+            if len(items) != n:
+                return value  # the estimator says what is wrong with its length
+            named = [p for p in sorted(sensitive) if items[p] and not mask]
             if named:
-                raise ValueError(f"{type(self).__name__} fits the estimator without {named}, but "
-                                 f"its {name} names them; leave them out of {name}.")
+                refuse([columns.names[p] if columns.frame else p for p in named])
+            return [v for j, v in enumerate(items) if j not in sensitive]
+        return [tuple(move(k) for k in item) if isinstance(item, (tuple, list)) else move(item)
+                for item in items]
 
     def _fit_full(self, X, y, fit_params):
         """The wrapped estimator fitted with the sensitive columns."""
@@ -166,8 +197,7 @@ class DropSensitive(_Strategy):
     """
 
     def _fit(self, X, rest, sensitive, y, fit_params):
-        self._check_inner_params()
-        self.estimator_ = clone(self.estimator).fit(rest, y, **fit_params)
+        self.estimator_ = self._estimator_without_sensitive().fit(rest, y, **fit_params)
 
     @property
     def _predictor(self):

@@ -459,8 +459,8 @@ def _anomaly_section(model, expected_directions):
 
 def _findings_table(findings):
     frame = findings.copy()
-    if "class" in frame and frame["class"].isna().all():
-        frame = frame.drop(columns="class")
+    frame = frame.drop(columns=[c for c in ("class", "at")
+                                if c in frame and frame[c].isna().all()])
     if "support" in frame:
         frame["support"] = frame["support"].astype(int)
     frame.columns = [c.replace("_", " ") for c in frame.columns]
