@@ -181,11 +181,12 @@ def _main_of(model, pair, axis):
 
 
 def _weighted_isotonic(values, weights, increasing):
-    """Isotonic fit on bins with weight; weightless bins copy their nearest weighted neighbour."""
+    """Isotonic fit on bins with weight; weightless bins copy their nearest weighted neighbour
+    (when no bin has weight, all weigh the same, so the result is monotone all the same)."""
     fitted = values.copy()
     has_data = weights > 0
-    if has_data.sum() == 0:
-        return fitted
+    if not has_data.any():
+        weights, has_data = np.ones_like(values), np.ones(len(values), dtype=bool)
     fitted[has_data] = isotonic_regression(values[has_data], sample_weight=weights[has_data],
                                            increasing=increasing)
     positions = np.flatnonzero(has_data)

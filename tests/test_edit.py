@@ -100,6 +100,18 @@ def test_monotonize_is_monotone_and_keeps_the_weighted_mean(seed, direction, fea
                           rtol=0, atol=1e-9 * pair.weights.sum())
 
 
+def test_monotonize_orders_a_pair_slice_without_training_rows():
+    """A slice no training row falls in still scores the rows that reach it later."""
+    model, _ = _model(3)
+    pair = next(t for t in model.terms_ if t.is_pair)
+    feature = model.features_[pair.features[0]].name
+    pair.weights[:, 1] = 0.0
+    pair.scores[1:-1, 1] = np.linspace(1.0, -1.0, pair.bin_shape[0] - 2)
+    edited = edit.monotonize(model, feature, 1)
+    sliced = next(t for t in edited.terms_ if t.name == pair.name).scores[1:-1, 1]
+    assert (np.diff(sliced) >= 0).all()
+
+
 def test_every_edit_leaves_its_input_alone_and_logs_once():
     model, X = _model(0)
     edits = [
