@@ -380,3 +380,17 @@ def test_sensitive_values_may_be_given_as_any_array_or_list(cohort):
             fairness_report(model, X, y, given, n_bootstrap=0).differences, named)
     with pytest.raises(ValueError, match="holds 2995 values but X has 3000 rows"):
         fairness_report(model, X, y, group.array[:-5], n_bootstrap=0)
+
+
+def test_a_numeric_sensitive_feature_of_many_values_is_a_warning(cohort):
+    X, y = cohort
+    model = BoostedGAMClassifier(**FAST).fit(X, y)
+    decades = (X["age"] // 10 * 10).clip(30, 80)
+    with pytest.warns(UserWarning, match=r"'age' is numeric with \d+ distinct values, each a "
+                                         r"group of its own; band it first"):
+        fairness_report(model, X.assign(age=X["age"].clip(40, 80).round()), y, ["age"],
+                        n_bootstrap=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", SmallGroupWarning)
+        fairness_report(model, X.assign(decade=decades), y, ["decade"], n_bootstrap=0)

@@ -181,3 +181,33 @@ def test_a_direction_for_categories_is_refused_before_any_measurement(fitted, mo
     monkeypatch.setattr(_audit, "performance", lambda *a, **k: pytest.fail("measured first"))
     with pytest.raises(ValueError, match=f"expected\\['{categorical}'\\]: .* is categorical"):
         audit_report(model, X_eval, y_eval, expected_directions={categorical: 1})
+
+
+def test_outcomes_the_model_does_not_know_are_refused(fitted):
+    """Labels of another coding, a missing outcome or a short y would otherwise count as
+    non-events and give a report of wrong figures."""
+    model, _, _, X_eval, y_eval = fitted
+    words = np.where(y_eval == 1, "died", "survived")
+    with pytest.raises(ValueError, match=r"y holds 'died', 'survived', which are not classes of "
+                                         r"the model \(0, 1\)"):
+        audit_report(model, X_eval, words, n_bootstrap=0)
+    with pytest.raises(ValueError, match="y contains NaN"):
+        audit_report(model, X_eval, np.where(np.arange(len(y_eval)) % 10, y_eval, np.nan),
+                     n_bootstrap=0)
+    with pytest.raises(ValueError, match="y has 999 values but its X has 1,000 rows"):
+        audit_report(model, X_eval, y_eval[:-1], n_bootstrap=0)
+    with pytest.raises(ValueError, match="y_dev holds 2"):
+        audit_report(model, X_eval, y_eval, X_dev=X_eval, y_dev=y_eval + 1, n_bootstrap=0)
+
+
+def test_a_group_with_few_events_has_no_auroc_or_slope():
+    from glassbox.report._measures import subgroup_table
+    rng = np.random.default_rng(0)
+    labels = pd.Series(["large"] * 400 + ["few events"] * 50)
+    y = np.r_[rng.random(400) < 0.3, np.arange(50) < 2].astype(float)
+    p = np.clip(rng.random(450) * 0.6, 0.01, 0.99)
+    table = subgroup_table(y, p, labels, min_rows=30, n_bootstrap=20, random_state=0)
+    few = table.loc["few events"]
+    assert few["AUROC"] == few["calibration slope"] == "not estimable (2 events, 48 non-events)"
+    assert few["observed / expected"][0].isdigit()
+    assert table.loc["large", "AUROC"][0].isdigit()

@@ -15,6 +15,10 @@ MAX_GROUPS = 50
 """Most distinct groups a fairness measurement accepts; a continuous sensitive feature (e.g. age
 in years) must be banded first."""
 
+MAX_NUMERIC_LEVELS = 10
+"""A numeric sensitive feature with more distinct values than this draws a warning: each value is
+a group of its own, which is rarely what is meant by age or income."""
+
 SMALL_GROUP = 30
 """Groups with fewer rows than this get a `SmallGroupWarning`: their rates and AUROC are too
 noisy to compare."""
@@ -158,7 +162,16 @@ def _are_values(X, sensitive_features):
 
 def group_labels(sensitive):
     """One label per row: the value of the one sensitive feature, or the intersection of
-    several ("a | b"); missing values form their own group, "missing"."""
+    several ("a | b"); missing values form their own group, "missing". A numeric feature of more
+    than MAX_NUMERIC_LEVELS values draws a warning (each value is a group)."""
+    for name, column in sensitive.items():
+        levels = column.nunique()
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) \
+                and levels > MAX_NUMERIC_LEVELS:
+            warnings.warn(f"The sensitive feature {name!r} is numeric with {levels} distinct "
+                          "values, each a group of its own; band it first (e.g. pd.cut) for "
+                          "groups large enough to compare.", UserWarning,
+                          stacklevel=outside_stacklevel())
     text = sensitive.astype(object).where(sensitive.notna(), "missing").astype(str)
     labels = text.iloc[:, 0] if text.shape[1] == 1 else text.agg(" | ".join, axis=1)
     n_groups = labels.nunique()

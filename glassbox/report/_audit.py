@@ -17,12 +17,14 @@ from sklearn.base import clone
 from .. import __version__
 from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
-from ..fairness._sensitive import SMALL_GROUP, group_labels, sensitive_frame
-from ..io import model_to_dict
+from ..fairness._sensitive import SMALL_GROUP, _are_values, group_labels, sensitive_frame
+from .._tabular import target_array
+from ..io import listed, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
 from ..terms import require_terms
 from . import _card, _html
-from ._measures import SCALARS, cohort_table, performance, subgroup_table
+from ._measures import (MIN_CLASS_ROWS, SCALARS, cohort_table, performance,
+                        subgroup_table)
 
 DEFAULT_THRESHOLDS = np.round(np.arange(0.01, 0.51, 0.01), 2)
 OPTIMISM_REFITS = 20
@@ -74,11 +76,11 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         raise ValueError(f"capacity is the share of rows flagged, in (0, 1); got {capacity!r}.")
     anomalies._expected_terms(model, expected_directions or {})  # before the work, not after
     X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
-    y = _outcome(y, classes)
+    y = _outcome(y, classes, len(X), "y")
     fields, complete = _card.card_status(_card.read_model_card(model_card))
     outcome = str(classes[1]) if outcome is None else str(outcome)
     development = X_dev is not None
-    y_dev = _outcome(y_dev, classes) if development else None
+    y_dev = _outcome(y_dev, classes, len(X_dev), "y_dev") if development else None
     risk = model.predict_proba(X)[:, 1]
     perf = performance(y, risk, thresholds=thresholds, threshold=threshold, capacity=capacity,
                        n_bootstrap=n_bootstrap, random_state=random_state)
@@ -169,8 +171,19 @@ def _summary(perf, optimism):
             + "".join(f"<td>{html.escape(v)}</td>" for _, v in items) + "</tr></table>")
 
 
-def _outcome(y, classes):
-    return (np.asarray(y) == classes[1]).astype(float)
+def _outcome(y, classes, n_rows, name):
+    """1.0 where `y` is the model's event class, else 0.0; an error for a length other than
+    X's, a missing outcome, or a value that is not one of the model's classes (0/1 given to a
+    model of "alive"/"dead", or a misspelt label, would otherwise count as no event)."""
+    y = target_array(y)
+    if len(y) != n_rows:
+        raise ValueError(f"{name} has {len(y):,} values but its X has {n_rows:,} rows.")
+    unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
+    if unknown:
+        raise ValueError(f"{name} holds {listed(unknown[:5])}"
+                         f"{', ...' if len(unknown) > 5 else ''}, which are not classes of the "
+                         f"model ({listed(classes)}).")
+    return (y == classes[1]).astype(float)
 
 
 def _digest(*parts):
@@ -392,13 +405,22 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
     report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
                              n_bootstrap=n_bootstrap, random_state=random_state)
-    names = ", ".join(map(str, sensitive_features if isinstance(sensitive_features, (list, tuple))
-                               else [sensitive_features]))
-    parts = [f"<p>Groups by <b>{html.escape(names)}</b> (several features: their "
-             f"intersections, written 'a | b'). Groups of fewer than {SMALL_GROUP} rows, or with "
-             "one outcome class, are not estimable.</p>", _html.table_html(table),
+    given = sensitive_frame(X, sensitive_features).columns
+    names = ("the sensitive values given" if _are_values(X, sensitive_features)
+             else ", ".join(map(str, given)))
+    several = " (their intersections, written 'a | b')" if len(given) > 1 else ""
+    parts = [f"<p>Groups by <b>{html.escape(names)}</b>{several}. Groups of fewer than "
+             f"{SMALL_GROUP} rows, or with one outcome class, are not estimable; nor are the "
+             f"AUROC and calibration slope of a group with fewer than {MIN_CLASS_ROWS} events or "
+             f"{MIN_CLASS_ROWS} non-events.</p>",
+             _html.table_html(table),
              f"<h3>Fairness at risk ≥ {threshold:.3f}</h3>",
-             _html.table_html(report.differences)]
+             _html.table_html(report.differences),
+             '<p class="note">Each difference is the largest group rate minus the smallest. '
+             "The noise of resampling widens such a gap more often than it narrows it, so its "
+             "bootstrap interval seldom reaches zero even when the groups do not differ, and "
+             "can lie above the estimate itself: read the estimate, not whether the interval "
+             "reaches zero.</p>"]
     try:
         flips = flip_test(model, X, sensitive_features, threshold=threshold)
         parts.append("<p>Flip test (only the sensitive values changed): mean |Δ log-odds| "

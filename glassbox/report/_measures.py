@@ -157,9 +157,15 @@ def cohort_table(X, y, groups=None):
     return pd.DataFrame(columns)
 
 
+MIN_CLASS_ROWS = 10
+"""Fewest events, and fewest non-events, in a group for its AUROC and calibration slope: with
+two events a group's AUROC is 0.99 or 0.5 by chance, and its bootstrap interval hides it."""
+
+
 def subgroup_table(y, p, labels, *, min_rows, n_bootstrap, random_state, confidence=0.95):
     """Per group: n, events, AUROC, observed/expected and calibration slope with intervals;
-    "not estimable" for groups under `min_rows` rows or with one outcome class."""
+    "not estimable" for groups under `min_rows` rows or with one outcome class, and the AUROC
+    and calibration slope of groups with fewer than MIN_CLASS_ROWS events or non-events."""
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
     rng = np.random.default_rng(random_state)
@@ -169,10 +175,15 @@ def subgroup_table(y, p, labels, *, min_rows, n_bootstrap, random_state, confide
         yg, pg = y[mask], p[mask]
         row = {"group": str(group), "n": int(mask.sum()), "events": int(yg.sum())}
         estimable = mask.sum() >= min_rows and 0 < yg.sum() < mask.sum()
+        fewer = min(yg.sum(), mask.sum() - yg.sum())
         for name in ("AUROC", "observed / expected", "calibration slope"):
             measure = SCALARS[name]
             if not estimable:
                 row[name] = "not estimable"
+                continue
+            if name != "observed / expected" and fewer < MIN_CLASS_ROWS:
+                row[name] = (f"not estimable ({int(yg.sum())} events, "
+                             f"{int(mask.sum() - yg.sum())} non-events)")
                 continue
             low, high = bootstrap(lambda r: measure(yg[r], pg[r]), len(yg), n_bootstrap, rng,
                                   confidence)
