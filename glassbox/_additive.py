@@ -201,8 +201,9 @@ class TabularModel(BaseEstimator):
             codes = binned.codes(j, feature.bins)
             unseen = codes == feature.bins.unseen_bin if feature.kind == CATEGORICAL else None
             if unseen is not None and unseen.any():
-                values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})[:5]
-                notes.append(f"{feature.name!r}: unseen categories {values}")
+                values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})
+                more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+                notes.append(f"{feature.name!r}: unseen categories {values[:5]}{more}")
             if not feature.has_missing and (codes == 0).any():
                 notes.append(f"{feature.name!r}: missing values (none in training)")
         if notes:

@@ -91,6 +91,7 @@ def read_model(data):
     model = _estimator(fields["estimator"], fields["params"])
     model.features_ = _features(fields["features"])
     model.n_features_in_ = len(model.features_)
+    _constrained_features(model)
     names = _feature_names(fields["feature_names_in"], len(model.features_))
     if names is not None:
         model.feature_names_in_ = np.asarray(names, dtype=object)
@@ -206,6 +207,25 @@ def _estimator(name, params):
     except ValueError as error:
         raise _error("params", str(error)) from None
     return model
+
+
+def _constrained_features(model):
+    """`params.monotonic_cst` names features of the file (a dict's keys: names, or positions,
+    which JSON writes as text) or has one entry per feature."""
+    constraints = model.get_params().get("monotonic_cst")
+    if constraints is None:
+        return
+    names = [feature.name for feature in model.features_]
+    if not isinstance(constraints, dict):
+        if len(constraints) != len(names):
+            raise _error("params.monotonic_cst", f"{len(constraints)} entries for {len(names)} "
+                                                 "features")
+        return
+    for key in constraints:
+        position = str(key).isdigit() and int(key) < len(names)
+        if key not in names and not position:
+            raise _error("params.monotonic_cst", f"{key!r} is not a feature of the model "
+                                                 f"({', '.join(map(repr, names))})")
 
 
 def _features(value):

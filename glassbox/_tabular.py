@@ -77,25 +77,55 @@ def _types_in(values):
 
 def _reject_temporal(values, name):
     """A ValueError naming the column if it holds dates, times, durations or periods: binning
-    them as categories (one per timestamp) or as raw nanoseconds would be silently wrong."""
-    if isinstance(values, pd.Categorical):
+    them as categories (one per timestamp) or as raw nanoseconds would be silently wrong. The
+    message suggests a conversion that works for the column's type."""
+    categorical = isinstance(values, pd.Categorical)
+    if categorical:
         values = values.categories
     dtype = values.dtype
-    if dtype.kind in "Mm" or isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)):
-        temporal = True
+    if isinstance(dtype, pd.PeriodDtype):
+        kind = "period"
+    elif dtype.kind in "Mm" or isinstance(dtype, pd.DatetimeTZDtype):
+        kind = "timedelta" if dtype.kind == "m" else "datetime"
     elif dtype.kind == "O":
         present = np.asarray(values, dtype=object)[~pd.isna(values)]
         kind = pd.api.types.infer_dtype(present, skipna=False)
-        temporal = kind in _TEMPORAL_KINDS or (kind.startswith("mixed") and any(
-            issubclass(t, _TEMPORAL_TYPES) for t in _types_in(present)))
+        if kind.startswith("mixed") and any(issubclass(t, _TEMPORAL_TYPES)
+                                            for t in _types_in(present)):
+            kind = "mixed"
+        elif kind not in _TEMPORAL_KINDS:
+            return
     else:
-        temporal = False
-    if temporal:
-        raise ValueError(
-            f"Column {name!r} holds dates, times or durations ({dtype}); glassbox takes numbers "
-            "and categories. Convert it to a number first, for instance days since a reference "
-            f"date: (X[{name!r}] - pd.Timestamp(\"2020-01-01\")).dt.days, the year: "
-            f"X[{name!r}].dt.year, or a duration in hours: X[{name!r}].dt.total_seconds() / 3600.")
+        return
+    aware = isinstance(dtype, pd.DatetimeTZDtype)
+    raise ValueError(f"Column {name!r} holds dates, times or durations ({dtype}); glassbox takes "
+                     f"numbers and categories. {_temporal_advice(kind, name, categorical, aware)}")
+
+
+def _temporal_advice(kind, name, categorical, aware):
+    """How to turn a temporal column of pandas' inferred `kind` into numbers, as code that runs
+    on it (`aware`: dates with a time zone)."""
+    column = f"X[{name!r}]"
+    if kind == "mixed":
+        return ("It mixes them with other values: make the column one type first (numbers, or "
+                "dates), then convert dates to numbers, e.g. days since a reference date.")
+    if kind in ("timedelta", "timedelta64"):
+        hours = (f"pd.to_timedelta({column})" if kind == "timedelta64" or categorical
+                 else column) + ".dt.total_seconds() / 3600"
+        return f"Convert it to a number first, for instance a duration in hours: {hours}"
+    if kind == "time":
+        return ("Convert it to a number first, for instance hours since midnight: "
+                f"pd.to_timedelta({column}.astype(str)).dt.total_seconds() / 3600")
+    if kind == "period":
+        dates = f"{column}.dt.to_timestamp()" if not categorical else \
+            f"pd.PeriodIndex({column}).to_timestamp()"
+    elif kind == "datetime" and not categorical:
+        dates = column
+    else:
+        dates = f"pd.to_datetime({column})"
+    zone = ', tz="UTC"' if aware else ""
+    return ("Convert it to a number first, for instance days since a reference date: "
+            f"({dates} - pd.Timestamp(\"2020-01-01\"{zone})).dt.days")
 
 
 def _frame_column(series):

@@ -499,20 +499,15 @@ def _category_text(value):
 
 def _as_model_classes(y, model, name):
     """Target values in the type of the model's classes (a CSV reads "1" as a number)."""
+    from .io import listed
     classes = list(model.classes_)
     if all(isinstance(c, str) for c in classes):
         y = y.map(_category_text)
     unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
     if unknown:
-        raise InputError(f"target column {name!r} holds {_listed(unknown[:5])}, which are not "
-                         f"classes of the model ({_listed(classes)}).")
+        raise InputError(f"target column {name!r} holds {listed(unknown[:5])}, which are not "
+                         f"classes of the model ({listed(classes)}).")
     return y
-
-
-def _listed(values):
-    """Values as the file shows them: 0 and 'No', not np.int64(0) and np.str_('No')."""
-    from .io import _plain  # numpy values as Python's
-    return ", ".join(map(repr, _plain(list(values))))
 
 
 def _missing_tokens(na_values):

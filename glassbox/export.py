@@ -39,6 +39,9 @@ EXP_LIMIT = 700.0
 """exp's argument is clipped to ±EXP_LIMIT: e^±700 is a normal double, e^±710 is not."""
 
 _BINS, _RAW, _SHIFTED = "glassbox_bins", "glassbox_raw", "glassbox_shifted"
+_INPUT = "glassbox_input"
+"""The scored table's alias: its columns are read qualified by it, so a column the table lacks is
+an error in SQLite too (which reads an unknown double-quoted name as a string)."""
 
 
 @dataclass(frozen=True)
@@ -144,12 +147,13 @@ def to_sql(model, table, dialect="sqlite", keep=()):
 
     passed = [f'"k{i}"' for i in range(len(kept))]
     mains = sorted({term.features[0] for term in model.terms_ if not term.is_pair})
-    prepared = ([f"{column} AS {alias}" for column, alias in zip(kept, passed)]
-                + [f'{_identifier(model.features_[j].name, "model")} AS "f{j}"' for j in mains]
+    prepared = ([f"{_column(name, 'keep')} AS {alias}" for name, alias in zip(keep, passed)]
+                + [f'{_column(model.features_[j].name, "model")} AS "f{j}"' for j in mains]
                 + [f'{_pair_index(model, term, sql)} AS "t{t}"'
                    for t, term in enumerate(model.terms_) if term.is_pair])
     scores = [f"{score} AS {r}" for score, r in zip(_raw_scores(model, len(raw), sql), raw)]
-    steps = [(_BINS, _select(prepared, source)), (_RAW, _select(passed + scores, f'"{_BINS}"'))]
+    steps = [(_BINS, _select(prepared, f'{source} AS "{_INPUT}"')),
+             (_RAW, _select(passed + scores, f'"{_BINS}"'))]
     if link == "softmax":
         largest = f"{sql.greatest}({', '.join(raw)})"
         steps.append((_SHIFTED, _select(passed + raw + [
@@ -183,6 +187,11 @@ def _identifier(name, parameter):
     except UnicodeEncodeError:
         raise ValueError(f"{parameter}: {name!r} is not valid Unicode text.") from None
     return '"' + name.replace('"', '""') + '"'
+
+
+def _column(name, parameter):
+    """A column of the scored table, quoted and qualified by its alias."""
+    return f'"{_INPUT}".{_identifier(name, parameter)}'
 
 
 def _table(table):
@@ -246,7 +255,7 @@ def _pair_index(model, term, sql):
     codes = []
     for f, bins in zip(term.features, term.bins):
         feature = model.features_[f]
-        codes.append(_lookup(_identifier(feature.name, "model"), feature.name, bins,
+        codes.append(_lookup(_column(feature.name, "model"), feature.name, bins,
                              [str(code) for code in range(bins.n_bins)], sql))
     return f"({codes[0]}) * {term.bins[1].n_bins} + {codes[1]}"
 

@@ -112,10 +112,10 @@ def _read(handle, max_bytes):
 
 
 def _parse(raw):
-    """The JSON value of a file's bytes: strict JSON in UTF-8, without NaN or Infinity and
-    without an object that repeats a key."""
+    """The JSON value of a file's bytes: strict JSON in UTF-8 (after a byte-order mark, which
+    some editors write), without NaN or Infinity and without an object that repeats a key."""
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ModelFileError(f"not UTF-8 text (byte {error.start} does not decode)") from None
     try:
@@ -164,6 +164,12 @@ def _bins_to_dict(bins):
     if bins.groups is not None:
         data["groups"] = list(bins.groups)
     return data
+
+
+def listed(values):
+    """Values as a file shows them, for messages: 0 and 'No', not np.int64(0) and
+    np.str_('No')."""
+    return ", ".join(map(repr, _plain(list(values))))
 
 
 def _plain(value):

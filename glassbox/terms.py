@@ -270,7 +270,9 @@ def validate_model(model):
     cut of the feature, the same categories), scores and stds of shape `bin_shape` (+ classes
     for "softmax"), counts and weights of shape `bin_shape` and non-negative, every number
     finite; the intercept a finite float, or one per class for "softmax"; classes as many as the
-    link needs (2 for "logit", at least 3 for "softmax", none for a regressor).
+    link needs (2 for "logit", at least 3 for "softmax", none for a regressor); features named
+    as `feature_names_in_` names their columns; distinct term names, and a term named after a
+    feature reads it.
     """
     features, terms = list(model.features_), list(model.terms_)
     link = check_link(model_link(model))
@@ -302,8 +304,21 @@ def validate_model(model):
     if names is not None and len(names) != len(features):
         raise ValueError(f"feature_names_in_ names {len(names)} columns for {len(features)} "
                          "features.")
+    for j, (feature, name) in enumerate(zip(features, [] if names is None else names)):
+        if feature.name != name:
+            raise ValueError(f"Feature {j} is named {feature.name!r} but reads the column "
+                             f"{name!r} (feature_names_in_[{j}]); the two must agree.")
+    by_name = {feature.name: j for j, feature in enumerate(features)}
+    seen = set()
     for t, term in enumerate(terms):
-        _validate_term(term, features, outputs, f"Term {t} ({term.name!r})")
+        label = f"Term {t} ({term.name!r})"
+        _validate_term(term, features, outputs, label)
+        if term.name in by_name and by_name[term.name] not in term.features:
+            raise ValueError(f"{label}: it is named after the feature {term.name!r} but reads "
+                             f"{[features[f].name for f in term.features]}.")
+        if term.name in seen:
+            raise ValueError(f"{label}: another term has the same name; term names are distinct.")
+        seen.add(term.name)
     return model
 
 

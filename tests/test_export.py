@@ -283,6 +283,20 @@ def test_keep_passes_columns_through_in_order():
 
 
 @needs_exp
+def test_a_column_the_table_lacks_is_an_error_in_sqlite_too():
+    """SQLite reads an unknown double-quoted name as a string: unqualified, a missing feature
+    would score every row as an unseen category, and a misspelt keep column as its name."""
+    model, X = fitted("binary")
+    connection = sqlite3.connect(":memory:")
+    X.drop(columns="age").assign(row_id=0).to_sql("patients", connection, index=False)
+    with pytest.raises(pd.errors.DatabaseError, match="no such column: glassbox_input.age"):
+        pd.read_sql_query(to_sql(model, "patients"), connection)
+    X.assign(row_id=0).to_sql("complete", connection, index=False)
+    with pytest.raises(pd.errors.DatabaseError, match="no such column: glassbox_input.pid"):
+        pd.read_sql_query(to_sql(model, "complete", keep="pid"), connection)
+
+
+@needs_exp
 def test_a_model_without_terms_scores_its_intercept():
     model = build_model([Feature("x", "continuous", Bins("continuous", edges=[0.0]), False)],
                         [], 0.25, link="identity", feature_names_in=["x"])

@@ -339,6 +339,9 @@ def test_unseen_category_and_new_missing_values_warn_and_score_zero():
         with pytest.warns(UnseenValueWarning) as record:
             method(new)
         assert record[0].filename == __file__  # points at the caller's line
+    many = X.head(8).assign(cat=pd.Categorical([f"new {i}" for i in range(8)]))
+    with pytest.warns(UnseenValueWarning, match=r"'new 4'\] and 3 more"):
+        model.predict(many)
 
 
 def test_columns_are_matched_by_name_and_missing_ones_are_errors():

@@ -1,6 +1,7 @@
 """Input handling at the edges: date and time columns, uninformative columns, empty data."""
 
 import decimal
+import re
 import warnings
 
 import numpy as np
@@ -48,6 +49,8 @@ TEMPORAL = {
     "timedelta64": _STAMPS - _STAMPS.min(),
     "period": _STAMPS.to_period("M"),
     "python dates": list(_STAMPS.date),
+    "python times of day": list(_STAMPS.time),
+    "python durations": list((_STAMPS - _STAMPS.min()).to_pytimedelta()),
     "categorical of dates": pd.Categorical(_STAMPS),
     "a duration among numbers": [float(i) for i in range(5)] + [np.timedelta64(3, "D")]
     + [float(i) for i in range(394)],
@@ -59,8 +62,17 @@ TEMPORAL = {
 def test_a_date_column_is_an_error_naming_it(cohort, name, kind):
     X, y = cohort
     X = X.assign(admitted=TEMPORAL[kind])
-    with pytest.raises(ValueError, match=r"Column 'admitted' holds dates.*days since a reference"):
+    with pytest.raises(ValueError, match=r"Column 'admitted' holds dates") as error:
         MODELS[name]().fit(X, y)
+    # the conversion the message suggests runs on the column and gives numbers
+    suggested = re.search(r"Convert it to a number first, for instance [^:]+: (.+)$",
+                          str(error.value))
+    if kind == "a duration among numbers":
+        assert suggested is None and "make the column one type first" in str(error.value)
+        return
+    converted = eval(suggested.group(1), {"pd": pd, "X": X})
+    assert pd.api.types.is_numeric_dtype(converted) and converted.notna().all()
+    MODELS[name]().fit(X.assign(admitted=converted), y)
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))

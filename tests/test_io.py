@@ -327,6 +327,18 @@ CONTENT_REJECTIONS = {
     "classes of a regressor": ("gam_poisson", set_at(("classes",), [0, 1]),
                                "classes: given, but the BoostedGAMRegressor is a regressor"),
     "no features": ("built_regressor", set_at(("features",), []), "features: empty"),
+    "term named after another feature": ("gam_binary", set_at(("terms", 1, "name"), "age"),
+                                         r"Term 1 \('age'\): it is named after the feature "
+                                         r"'age' but reads \['bmi'\]"),
+    "term given twice": ("gam_binary", lambda data: data["terms"].append(data["terms"][2]),
+                         r"Term 7 \('creatinine'\): another term has the same name"),
+    "feature renamed": ("gam_binary", set_at(("features", 0, "name"), "sex"),
+                        r"Feature 0 is named 'sex' but reads the column 'age'"),
+    "constraint on no feature": ("gam_binary", set_at(("params", "monotonic_cst"), {"agee": 1}),
+                                 r"params\.monotonic_cst: 'agee' is not a feature of the model"),
+    "constraints for too few features": ("gam_binary", set_at(("params", "monotonic_cst"),
+                                                              [1, 0]),
+                                         r"params\.monotonic_cst: 2 entries for 5 features"),
     "feature kind": ("gam_binary", set_at(("features", 3, "kind"), "continuous"),
                      r"features\[3\]\.bins: categorical bins for a continuous feature"),
     "edges not increasing": ("gam_binary", set_at(EDGES + (2,), 53.0),
@@ -489,6 +501,8 @@ def test_a_file_edited_by_hand_loads_once_resealed(tmp_path):
     with pytest.raises(ModelFileError, match="modified after it was written"):
         load_model(path)
     path.write_text(json.dumps(seal(data), indent=1))
+    assert load_model(path).terms_[0].scores[2] == data["terms"][0]["scores"][2]
+    path.write_text(json.dumps(seal(data), indent=1), encoding="utf-8-sig")  # as Notepad saves
     assert load_model(path).terms_[0].scores[2] == data["terms"][0]["scores"][2]
     with pytest.raises(ModelFileError, match="seal takes the dict of a version-3 model file"):
         seal({**data, "version": 2})
