@@ -357,7 +357,8 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
         Monotone constraints per feature (+1 increasing, -1 decreasing), as in scikit-learn's
         HistGradientBoosting. Constrained features take no part in interactions, so the model is
-        monotone in them.
+        monotone in them. A multiclass target takes none (an error, as in scikit-learn): a
+        class's probability need not follow a direction that every class's score follows.
     categorical_features : "auto", array-like or None, default="auto"
         "auto" treats pandas categories, strings and booleans as categorical; or a list of names
         or indices, or a boolean mask.
