@@ -222,7 +222,8 @@ def _constrained_features(model):
                                                  "features")
         return
     for key in constraints:
-        position = str(key).isdigit() and int(key) < len(names)
+        text = str(key)
+        position = text.lstrip("-").isdigit() and -len(names) <= int(text) < len(names)
         if key not in names and not position:
             raise _error("params.monotonic_cst", f"{key!r} is not a feature of the model "
                                                  f"({', '.join(map(repr, names))})")

@@ -97,35 +97,34 @@ def _reject_temporal(values, name):
             return
     else:
         return
-    aware = isinstance(dtype, pd.DatetimeTZDtype)
+    # a datetime, timedelta or period column, which pandas' .dt reads as it is
+    typed = not categorical and (dtype.kind != "O" or isinstance(dtype, pd.PeriodDtype))
     raise ValueError(f"Column {name!r} holds dates, times or durations ({dtype}); glassbox takes "
-                     f"numbers and categories. {_temporal_advice(kind, name, categorical, aware)}")
+                     f"numbers and categories. {_temporal_advice(kind, name, typed)}")
 
 
-def _temporal_advice(kind, name, categorical, aware):
+def _temporal_advice(kind, name, typed):
     """How to turn a temporal column of pandas' inferred `kind` into numbers, as code that runs
-    on it (`aware`: dates with a time zone)."""
+    on it; `typed`: a datetime, timedelta or period column (not objects or a categorical)."""
     column = f"X[{name!r}]"
     if kind == "mixed":
         return ("It mixes them with other values: make the column one type first (numbers, or "
                 "dates), then convert dates to numbers, e.g. days since a reference date.")
-    if kind in ("timedelta", "timedelta64"):
-        hours = (f"pd.to_timedelta({column})" if kind == "timedelta64" or categorical
-                 else column) + ".dt.total_seconds() / 3600"
-        return f"Convert it to a number first, for instance a duration in hours: {hours}"
     if kind == "time":
         return ("Convert it to a number first, for instance hours since midnight: "
                 f"pd.to_timedelta({column}.astype(str)).dt.total_seconds() / 3600")
+    if kind.startswith("timedelta"):
+        durations = column if typed else f"pd.to_timedelta({column}.astype(object))"
+        return ("Convert it to a number first, for instance a duration in hours: "
+                f"{durations}.dt.total_seconds() / 3600")
     if kind == "period":
-        dates = f"{column}.dt.to_timestamp()" if not categorical else \
-            f"pd.PeriodIndex({column}).to_timestamp()"
-    elif kind == "datetime" and not categorical:
-        dates = column
+        dates = (f"{column}.dt.start_time" if typed else
+                 f"{column}.astype(object).map(lambda period: period.start_time)")
     else:
-        dates = f"pd.to_datetime({column})"
-    zone = ', tz="UTC"' if aware else ""
+        dates = column if typed else f"{column}.astype(object)"
     return ("Convert it to a number first, for instance days since a reference date: "
-            f"({dates} - pd.Timestamp(\"2020-01-01\"{zone})).dt.days")
+            f"(pd.to_datetime({dates}, utc=True) - pd.Timestamp(\"2020-01-01\", tz=\"UTC\"))"
+            ".dt.days")
 
 
 def _frame_column(series):

@@ -271,8 +271,8 @@ def validate_model(model):
     for "softmax"), counts and weights of shape `bin_shape` and non-negative, every number
     finite; the intercept a finite float, or one per class for "softmax"; classes as many as the
     link needs (2 for "logit", at least 3 for "softmax", none for a regressor); features named
-    as `feature_names_in_` names their columns; distinct term names, and a term named after a
-    feature reads it.
+    as `feature_names_in_` names their columns; no term twice (the same name and features), and
+    a term named after a feature reads it (or is the pair "a & b" of features a and b).
     """
     features, terms = list(model.features_), list(model.terms_)
     link = check_link(model_link(model))
@@ -313,12 +313,15 @@ def validate_model(model):
     for t, term in enumerate(terms):
         label = f"Term {t} ({term.name!r})"
         _validate_term(term, features, outputs, label)
-        if term.name in by_name and by_name[term.name] not in term.features:
+        read = [features[f].name for f in term.features]
+        if term.name in by_name and by_name[term.name] not in term.features \
+                and term.name != " & ".join(read):
             raise ValueError(f"{label}: it is named after the feature {term.name!r} but reads "
-                             f"{[features[f].name for f in term.features]}.")
-        if term.name in seen:
-            raise ValueError(f"{label}: another term has the same name; term names are distinct.")
-        seen.add(term.name)
+                             f"{read}.")
+        if (term.name, tuple(term.features)) in seen:
+            raise ValueError(f"{label}: an earlier term of the same name reads the same "
+                             "features; a term given twice counts them twice.")
+        seen.add((term.name, tuple(term.features)))
     return model
 
 

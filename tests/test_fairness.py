@@ -284,6 +284,13 @@ def test_compare_strategies_table(cohort):
     assert {"auroc", "auprc", "brier", "demographic_parity_difference", "fit_s",
             "sensitive_recovery_auc", "proxy_share_of_gap"} <= set(table.columns)
     assert (table["decision"] == "threshold 0.5").all()
+    numeric = X.drop(columns=["insurance"]).assign(group=(X["group"] == "B").astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        other = compare_strategies(LogisticRegression(max_iter=500), numeric, y, ["group"],
+                                   strategies=("DropSensitive", "ConstrainedLoss"), capacity=0.2)
+    # ConstrainedLoss falls back to the reduction, measured at its own decision
+    assert other["decision"].tolist() == ["capacity 0.2", "capacity 0.2", "threshold 0.5"]
 
 
 def test_tradeoff_plot_labels_every_strategy_once():
@@ -341,6 +348,18 @@ def test_a_threshold_nobody_reaches_is_reported():
     assert low.predict(X).sum() > (low.predict_proba(X)[:, 1] > 0.5).sum()
 
 
+def test_rows_tied_at_a_capacity_cut_are_predicted_as_the_constraint_counted_them():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.integers(0, 4, 3000) * 1.0, "b": rng.integers(0, 3, 3000) * 1.0,
+                      "g": rng.choice(["f", "m"], 3000)})
+    y = rng.random(3000) < 1 / (1 + np.exp(1.5 - 0.6 * X["a"] - 0.3 * X["b"]))
+    model = ConstrainedLoss(BoostedGAMClassifier(interactions=0, **FAST), ["g"],
+                            capacity=0.3).fit(X, y)
+    selected = model.predict(X).mean()
+    assert selected == pytest.approx(model.constraint_report_["training_selection_rate"])
+    assert selected > 0.3  # a whole cell of tied rows sits at the cut
+
+
 def test_settings_naming_columns_follow_them_when_the_sensitive_one_is_dropped(cohort):
     """With an array X, positions in the estimator's settings are positions in that X: the
     columns left after the sensitive one is dropped move down, and the settings with them."""
@@ -362,7 +381,11 @@ def test_settings_naming_columns_follow_them_when_the_sensitive_one_is_dropped(c
         pair = next(t for t in fitted.terms_ if t.is_pair)
         assert [rest[j] for j in pair.features] == ["age", "sbp"]
         assert fitted.monotonic_cst == {rest.index("lab"): 1}
+    last = DropSensitive(BoostedGAMClassifier(categorical_features=[-1], **FAST),
+                         [sensitive]).fit(numeric.to_numpy(), y).estimator_
+    assert [f.kind for f in last.features_][-1] == "categorical"  # insurance, the last column
     for setting in (dict(interactions=[(sensitive, age)]), dict(categorical_features=[sensitive]),
+                    dict(monotonic_cst={sensitive - len(columns): 1}),
                     dict(monotonic_cst=[1 if j == sensitive else 0
                                         for j in range(len(columns))])):
         with pytest.raises(ValueError, match=r"without \[\d\], but its \w+ names them"):
@@ -390,6 +413,8 @@ def test_a_numeric_sensitive_feature_of_many_values_is_a_warning(cohort):
                                          r"group of its own; band it first"):
         fairness_report(model, X.assign(age=X["age"].clip(40, 80).round()), y, ["age"],
                         n_bootstrap=0)
+    with pytest.warns(UserWarning, match=r"is numeric with \d+ distinct values"):
+        fairness_report(model, X, y, X["age"].clip(40, 80).round().to_numpy(), n_bootstrap=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", SmallGroupWarning)

@@ -51,6 +51,12 @@ TEMPORAL = {
     "python dates": list(_STAMPS.date),
     "python times of day": list(_STAMPS.time),
     "python durations": list((_STAMPS - _STAMPS.min()).to_pytimedelta()),
+    "timestamps as objects": pd.Series(_STAMPS, dtype=object),
+    "zoned timestamps as objects": pd.Series(_STAMPS.tz_localize("UTC"), dtype=object),
+    "periods as objects": pd.Series(_STAMPS.to_period("M"), dtype=object),
+    "durations as objects": pd.Series(_STAMPS - _STAMPS.min(), dtype=object),
+    "categorical of periods": pd.Categorical(_STAMPS.to_period("M")),
+    "categorical of durations": pd.Categorical(_STAMPS - _STAMPS.min()),
     "categorical of dates": pd.Categorical(_STAMPS),
     "a duration among numbers": [float(i) for i in range(5)] + [np.timedelta64(3, "D")]
     + [float(i) for i in range(394)],

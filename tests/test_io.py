@@ -331,7 +331,8 @@ CONTENT_REJECTIONS = {
                                          r"Term 1 \('age'\): it is named after the feature "
                                          r"'age' but reads \['bmi'\]"),
     "term given twice": ("gam_binary", lambda data: data["terms"].append(data["terms"][2]),
-                         r"Term 7 \('creatinine'\): another term has the same name"),
+                         r"Term 7 \('creatinine'\): an earlier term of the same name reads the "
+                         "same features"),
     "feature renamed": ("gam_binary", set_at(("features", 0, "name"), "sex"),
                         r"Feature 0 is named 'sex' but reads the column 'age'"),
     "constraint on no feature": ("gam_binary", set_at(("params", "monotonic_cst"), {"agee": 1}),
@@ -639,6 +640,18 @@ def assert_predicts(model, rng):
             got.append(model.explain(X).to_numpy(dtype=float))
     for values in got:
         assert np.isfinite(values).all()
+
+
+def test_names_and_positions_that_fit_accepts_survive_a_file():
+    """A column named like the pair of two others, and a constraint by negative position."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "a & b"])
+    y = (X["a"] * X["b"] + X["a & b"] > 0).astype(int)
+    model = BoostedGAMClassifier(interactions=[("a", "b")], monotonic_cst={-1: 1}, outer_bags=2,
+                                 max_rounds=50, random_state=0).fit(X, y)
+    assert [t.name for t in model.terms_] == ["a", "b", "a & b", "a & b"]
+    again = model_from_dict(model_to_dict(model))
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
 
 
 def test_saving_a_pipeline_or_an_unfitted_model_says_what_a_file_holds(tmp_path):

@@ -12,6 +12,7 @@ from ._assessment import fairness_report, flip_test, gap_decomposition, sensitiv
 from ._constrained import ConstrainedLoss
 from ._sensitive import group_labels, logits, sensitive_frame
 from ._strategies import DropSensitive, TestTimeBlind, TrainThenClean
+from ..gam import BoostedGAMClassifier
 
 REFERENCE = "with sensitive features"
 STRATEGIES = ("DropSensitive", "TrainThenClean", "TestTimeBlind", "ConstrainedLoss")
@@ -36,11 +37,15 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     X, y are split (`test_size`, stratified) unless X_test, y_test are given. `constraint`,
     `tolerance`, `threshold` and `capacity` configure ConstrainedLoss; `constraint` and
     `tolerance` the peer, which constrains its own class predictions, so its parity columns
-    count those (probability above 0.5). The `decision` column says which decision each row's
-    parity columns count.
+    count those (probability above 0.5), as do ConstrainedLoss's when the estimator is not a
+    BoostedGAMClassifier (it then falls back to the same reduction). The `decision` column
+    says which decision each row's parity columns count.
     """
     decision = {"threshold": None if capacity is not None else threshold, "capacity": capacity}
     own = {"threshold": 0.5, "capacity": None}
+    # another estimator makes ConstrainedLoss fall back to the reduction, which takes neither
+    constrained_at = ({"threshold": threshold, "capacity": capacity}
+                      if isinstance(estimator, BoostedGAMClassifier) else {})
     if X_test is None:
         X, X_test, y, y_test = train_test_split(X, y, test_size=test_size, stratify=y,
                                                 random_state=random_state)
@@ -51,7 +56,7 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
         "TestTimeBlind": lambda: TestTimeBlind(estimator, sensitive_features),
         "ConstrainedLoss": lambda: ConstrainedLoss(estimator, sensitive_features,
                                                    constraint=constraint, tolerance=tolerance,
-                                                   threshold=threshold, capacity=capacity),
+                                                   **constrained_at),
     }
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
@@ -68,9 +73,10 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
         start = time.perf_counter()
         model.fit(X, y)
         fit_s = time.perf_counter() - start
-        rule = own if name == "ExponentiatedGradient" else decision
-        rows[name] = {"decision": (f"capacity {capacity:g}" if rule["capacity"] is not None
-                                   else f"threshold {rule['threshold']:g}"),
+        falls_back = getattr(model, "method_", None) == "exponentiated gradient"
+        rule = own if falls_back else decision
+        rows[name] = {"decision": (f"capacity {rule['capacity']:g}" if rule["capacity"]
+                                   is not None else f"threshold {rule['threshold']:g}"),
                       **_measure(model, X_test, y_test, sensitive_features, rule, proxies),
                       "fit_s": fit_s}
     return pd.DataFrame.from_dict(rows, orient="index")

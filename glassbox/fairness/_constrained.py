@@ -144,8 +144,8 @@ class ConstrainedLoss(_Strategy):
         `capacity`.
     capacity : float or None, default=None
         Instead of a threshold: the share of rows selected, those of highest risk (a programme
-        with a fixed number of places). `predict` selects the rows whose probability exceeds
-        that of the training rows' cut (`decision_threshold_`).
+        with a fixed number of places). `predict` selects the rows whose log-odds reach those of
+        the training rows' cut (`decision_threshold_`).
     multiplier_step : float, default=0.5
         Step of the multipliers' ascent per boosting round.
     method : {"auto", "exponentiated_gradient"}, default="auto"
@@ -159,7 +159,7 @@ class ConstrainedLoss(_Strategy):
         fairlearn's ExponentiatedGradient).
     method_ : "constrained boosting" or "exponentiated gradient".
     decision_threshold_ : float
-        The probability above which `predict` selects a row: `threshold`, or with `capacity`
+        The probability from which `predict` selects a row: `threshold`, or with `capacity`
         the fitted model's probability at the training cut; 0.5 for the fallback, whose
         constraint is on its own class predictions.
     constraint_report_ : dict
@@ -241,8 +241,9 @@ class ConstrainedLoss(_Strategy):
         check = self._penalty(codes, classes, weight)
         raw = self.estimator_.decision_function(rest)
         check.targets(raw)
+        self._cut = float(check.decision_cut(raw))
         self.decision_threshold_ = (float(self.threshold) if self.capacity is None
-                                    else float(logistic(check.decision_cut(raw))))
+                                    else float(logistic(self._cut)))
         constrained = [str(g) for g, keep in zip(names, check.parts[0][3]) if keep]
         self.constraint_report_ = {
             "groups": [str(g) for g in names], "constrained_groups": constrained,
@@ -310,7 +311,7 @@ class ConstrainedLoss(_Strategy):
         reduction.fit(rest, y, sensitive_features=labels.to_numpy())
         self.estimator_ = reduction
         self.method_ = "exponentiated gradient"
-        self.decision_threshold_ = 0.5
+        self.decision_threshold_, self._cut = 0.5, 0.0
         self.constraint_report_ = {"groups": sorted(labels.unique()),
                                    "constraint": self.constraint, "tolerance": self.tolerance}
 
@@ -319,10 +320,11 @@ class ConstrainedLoss(_Strategy):
         return self.estimator_
 
     def predict(self, X):
-        """The decision the constraint was placed on: the positive class where the probability
-        exceeds `decision_threshold_`."""
+        """The decision the constraint was placed on: the positive class where the log-odds
+        reach the decision's cut (the probability `decision_threshold_`), as the constraint
+        counted them; rows tied at a capacity's cut are all selected."""
         raw = self._raw(X)
-        return self.classes_[(raw > logit(self.decision_threshold_)).astype(np.intp)]
+        return self.classes_[(raw >= self._cut).astype(np.intp)]
 
     @property
     def classes_(self):

@@ -132,9 +132,8 @@ def sensitive_frame(X, sensitive_features):
             raise ValueError(f"sensitive_features holds {len(sensitive_features)} values but X "
                              f"has {len(X)} rows; give one value per row, or column names.")
         values = sensitive_features
-        if not isinstance(values, (pd.Series, pd.DataFrame)):
-            values = pd.Series(np.asarray(values, dtype=object)) if np.ndim(values) == 1 \
-                else pd.DataFrame(np.asarray(values, dtype=object))
+        if not isinstance(values, (pd.Series, pd.DataFrame)):  # keeps numbers numeric
+            values = pd.Series(values) if np.ndim(values) == 1 else pd.DataFrame(values)
         return pd.DataFrame(values).reset_index(drop=True)
     _, frame = SensitiveColumns(X, sensitive_features).split(X, required=True)
     return frame.reset_index(drop=True)

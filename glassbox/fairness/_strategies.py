@@ -92,9 +92,12 @@ class _Strategy(MetaEstimatorMixin, BaseEstimator):
 
         def move(key):
             if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
-                if int(key) in sensitive:
-                    refuse([columns.names[key] if columns.frame else int(key)])
-                return int(key) - sum(p < key for p in sensitive) if 0 <= key < n else key
+                if not -n <= key < n:
+                    return key  # the estimator says it is out of range
+                position = int(key) % n
+                if position in sensitive:
+                    refuse([columns.names[position] if columns.frame else position])
+                return position - sum(p < position for p in sensitive)
             if isinstance(key, str) and key in columns.labels:
                 refuse([key])
             return key
