@@ -29,9 +29,12 @@ class Study:
         parser = argparse.ArgumentParser(description=description)
         parser.add_argument("--smoke", action="store_true",
                             help=f"a fast run on {smoke_rows:,} simulated records")
-        parser.add_argument("--output", type=Path, default=Path(folder) / "output")
+        parser.add_argument("--output", type=Path,
+                            help="folder for figures, tables and the report (default: output/, "
+                                 "output/smoke/ with --smoke, so a fast run keeps a full one's)")
         args = parser.parse_args([] if "ipykernel" in sys.modules else None)
-        self.smoke, self.output = args.smoke, args.output
+        self.smoke = args.smoke
+        self.output = args.output or Path(folder) / "output" / ("smoke" if args.smoke else "")
         self.rows = smoke_rows if self.smoke else None
         self.output.mkdir(parents=True, exist_ok=True)
         self.started = time.perf_counter()

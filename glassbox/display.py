@@ -15,7 +15,7 @@ _GRID = 12  # cells per side of a pair's heat grid
 def summary_frame(model):
     """One row per term, most important first: its kind, feature types, bin count, importance,
     the range of its scores (link scale; over every class's scores for a multiclass model) and
-    whether it has a missing-value score."""
+    whether it scores missing values (of either feature, for a pair) learnt from training rows."""
     order = importances(model.terms_)
     rows = []
     for term in model.terms_:
@@ -29,7 +29,8 @@ def summary_frame(model):
             "importance": order[term.name],
             "min_score": float(scores.min()) if with_data.any() else 0.0,
             "max_score": float(scores.max()) if with_data.any() else 0.0,
-            "missing_scored": bool(np.take(term.weights, 0, axis=0).sum() > 0),
+            "missing_scored": any(np.take(term.weights, 0, axis=a).sum() > 0
+                                  for a in range(len(term.features))),
         })
     frame = pd.DataFrame(rows).set_index("term")
     return frame.loc[order.index]

@@ -38,6 +38,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from ._losses import CLASSIFIER_LINKS, class_probabilities, inverse_link
+from .io import listed
 from .terms import find_term, model_link, require_terms
 
 SCALES = ("logit", "odds")
@@ -157,6 +158,11 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
     chosen = model.terms_ if terms is None else [_term(model, t, "plot_shapes") for t in terms]
     rank = {name: i for i, name in enumerate(_importances(model).index)}
     chosen = sorted(chosen, key=lambda t: rank[t.name])
+    if class_ is None and model_link(model) == "softmax" and any(t.is_pair for t in chosen):
+        mains = [t.name for t in chosen if not t.is_pair]
+        raise ValueError("plot_shapes: a multiclass model's pairs are drawn one class at a time; "
+                         f"pass class_ (one of {listed(model.classes_)}), or terms= its main "
+                         f"effects only, e.g. terms={mains[:3]}.")
     ncols = max(1, min(ncols, len(chosen)))
     nrows = math.ceil(len(chosen) / ncols)
     fig = fig if fig is not None else plt.figure(figsize=(4.6 * ncols, 3.5 * nrows))
@@ -261,6 +267,8 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
     ax.set_xlabel(_value_label(model, "logit").replace("contribution", "score")
                   + " (red raises it, blue lowers it)")
     summary = f"raw score {raw:.2f}"
+    if model_link(model) == "log":
+        summary += f"  →  prediction {inverse_link('log', raw):.4g}"
     if probability is not None:
         target = "probability" if label is None else f"P({label}) ="
         summary += f"  →  {target} {probability:.1%}"
@@ -471,9 +479,10 @@ def _one_row(model, x_row):
 
 
 def _explained_row(model, row, class_, background):
-    """(intercept, contributions Series, raw score, probability or None, class label or None,
-    how the contributions were computed or None) of one row, for `class_` (default: the
-    predicted class) of a multiclass model. A full network's explanation starts from its
+    """(intercept, contributions Series, raw score, probability or None, the class the score
+    and probability are of (a binary classifier's second class) or None, how the contributions
+    were computed or None) of one row, for `class_` (default: the predicted class) of a
+    multiclass model. A full network's explanation starts from its
     baseline (`attrs`) instead of an intercept."""
     explained = model.explain(row) if background is None else model.explain(row, background)
     intercept = explained.attrs["baseline"] if "baseline" in explained.attrs else model.intercept_
@@ -487,7 +496,8 @@ def _explained_row(model, row, class_, background):
         raw = base + contributions.sum()
         link = model_link(model)
         probability = float(inverse_link(link, raw)) if link == "logit" else None
-        return base, contributions, raw, probability, None, method
+        label = model.classes_[1] if link == "logit" else None
+        return base, contributions, raw, probability, label, method
     classes = list(model.classes_)
     raws = np.array([intercept[k] + explained[c].iloc[0].sum() for k, c in enumerate(classes)])
     k = int(np.argmax(raws)) if class_ is None else _class_index(model, class_)
@@ -535,9 +545,16 @@ def _reference(scale):
 
 
 def _value_label(model, scale):
-    if scale == "odds":
-        return "odds ratio"
-    return "log-odds contribution" if _is_classifier(model) else "contribution (link scale)"
+    """The name of a term's values on `scale`. A binary classifier's are for its second class,
+    which the label names (with text labels it need not be the event); a multiclass model's
+    are softmax scores, and exp of one is not that class's odds ratio, since the other classes'
+    scores move too."""
+    if not _is_classifier(model):
+        return "contribution (link scale)"
+    if len(model.classes_) > 2:
+        return "exp(class score)" if scale == "odds" else "class score (softmax)"
+    of = f" of class {model.classes_[1]}"
+    return ("odds ratio" if scale == "odds" else "log-odds contribution") + of
 
 
 def _ratio_ticks(axis):

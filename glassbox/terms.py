@@ -192,6 +192,9 @@ def require_terms(model, what):
         check_is_fitted(model)
     hint = (" (fit it with additive=True for one)"
             if "additive" in getattr(model, "get_params", dict)() else "")
+    if hasattr(model, "steps") and hasattr(model[-1], "terms_"):  # a scikit-learn Pipeline
+        hint = (" (its last step is: pass pipeline[-1], with data transformed by "
+                "pipeline[:-1].transform(X))")
     raise TypeError(f"{what} needs an additive model, made of terms; this "
                     f"{type(model).__name__} has no terms_{hint}.")
 
@@ -211,7 +214,7 @@ def _pair_of(model, features):
 def find_term(model, key, *, what="this", main=False):
     """Index in `model.terms_` of the term given by name, by index (negative indices count from
     the end, as for a list), for a main effect by its feature's name, or for a pair by its two
-    features' names (a tuple, in either order).
+    features' names (a tuple, or "a & b", in either order).
 
     `main=True` requires a main effect (a pair is an error naming `what` needs it).
     """
@@ -228,8 +231,14 @@ def find_term(model, key, *, what="this", main=False):
         else:
             features = [f.name for f in getattr(model, "features_", [])]
             index = term_of(model, features.index(key)) if key in features else None
+            parts = key.split(" & ")
+            if index is None and len(parts) == 2 and set(parts) <= set(features):
+                index = _pair_of(model, tuple(parts))  # "b & a" for the pair "a & b"
             if index is None:
-                raise ValueError(f"Unknown term {key!r}; the model's terms are {names}.")
+                pairs = [t.name for t in terms if t.is_pair and key in
+                         (model.features_[f].name for f in t.features)]
+                only = f" ({key!r} is only in the pairs {pairs})" if pairs else ""
+                raise ValueError(f"Unknown term {key!r}{only}; the model's terms are {names}.")
     elif isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key):
         index = _pair_of(model, key)
     else:

@@ -441,6 +441,10 @@ def test_summary_and_notebook_view(cohort, fitted):
     assert summary.loc["bmi", "missing_scored"] and not summary.loc["age", "missing_scored"]
     pair = next(t for t in fitted.terms_ if t.is_pair)
     assert summary.loc[pair.name, "kind"] == "pair"
+    with_missing = {"bmi", "creatinine", "lab_10", "lab_11"}
+    for pair in (t for t in fitted.terms_ if t.is_pair):  # a missing value of either feature
+        names = {fitted.features_[f].name for f in pair.features}
+        assert summary.loc[pair.name, "missing_scored"] == bool(names & with_missing)
     assert np.isclose(summary.loc["age", "max_score"], fitted.terms_[0].scores[1:-1].max())
     html = fitted._repr_html_()
     assert html.count("<svg") == len(fitted.terms_) and "BoostedGAMClassifier" in html

@@ -119,7 +119,7 @@ def test_odds_scale_draws_exponentiated_scores_and_band_on_a_log_axis(classifier
     band = one(ax, "band").get_data()
     np.testing.assert_allclose(band.values, np.exp(s + sd))
     np.testing.assert_allclose(band.baseline, np.exp(s - sd))
-    assert ax.get_yscale() == "log" and ax.get_ylabel() == "odds ratio"
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "odds ratio of class 1"
     assert all(list(line.get_ydata()) == [1, 1] for line in drawn(ax, "reference"))
     ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
     assert 1 in ticks and len(ticks) >= 3
@@ -127,9 +127,35 @@ def test_odds_scale_draws_exponentiated_scores_and_band_on_a_log_axis(classifier
 
 def test_logit_scale_labels_and_reference_at_zero(classifier):
     ax = plot_shape(classifier, "age", density=False)
-    assert ax.get_ylabel() == "log-odds contribution"
+    assert ax.get_ylabel() == "log-odds contribution of class 1"
     assert ax.get_title() == "age" and ax.get_xlabel() == "age"
     assert all(list(line.get_ydata()) == [0, 0] for line in drawn(ax, "reference"))
+
+
+def test_labels_name_the_class_the_scores_are_for(cohort, multiclass):
+    """With text labels a binary model's scores are for the second label in sorted order, which
+    need not be the event: every label says which class."""
+    X, y = cohort
+    words = BoostedGAMClassifier(**SMALL).fit(X, np.where(y == 1, "died", "survived"))
+    assert plot_shape(words, "age", scale="odds").get_ylabel() == "odds ratio of class survived"
+    ax = plot_contributions(words, X.iloc[[0]])
+    survived = words.predict_proba(X.iloc[[0]])[0, 1]
+    assert f"P(survived) = {survived:.1%}" in one(ax, "probability").get_text()
+    _, three = multiclass
+    assert plot_shape(three, "a", scale="odds").get_ylabel() == "exp(class score)"
+    assert plot_shape(three, "a").get_ylabel() == "class score (softmax)"
+    with pytest.raises(ValueError, match=r"pass class_ \(one of 'high', 'low', 'mid'\), or "
+                                         r"terms= its main effects only, e.g. terms=\["):
+        plot_shapes(three)
+    assert len(plot_shapes(three, class_="high").axes) >= len(three.terms_)
+
+
+def test_a_log_link_waterfall_gives_the_prediction(cohort):
+    X, y = cohort
+    poisson = BoostedGAMRegressor(loss="poisson", **SMALL).fit(X, y + 1.0)
+    ax = plot_contributions(poisson, X.iloc[[0]])
+    expected = poisson.predict(X.iloc[[0]])[0]
+    assert f"prediction {expected:.4g}" in one(ax, "probability").get_text()
 
 
 def test_missing_bin_is_drawn_apart_when_training_had_missing_values(classifier):
@@ -322,7 +348,8 @@ def test_shape_grid_of_all_terms_passes_the_scale_on(classifier):
     fig = plot_shapes(classifier, scale="odds")
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == list(classifier.term_importances().index)
-    assert all(ax.get_yscale() == "log" for ax in fig.axes if ax.get_ylabel() == "odds ratio")
+    assert all(ax.get_yscale() == "log" for ax in fig.axes
+               if ax.get_ylabel().startswith("odds ratio"))
 
 
 def test_importance_bars_equal_term_importances_largest_on_top(classifier):

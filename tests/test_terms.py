@@ -181,6 +181,21 @@ def test_a_pair_is_found_by_its_two_features_in_either_order(binary):
     with pytest.raises(ValueError, match=re.escape(
             f"no pair term of {first!r} and {unpaired!r}; its pairs are {pairs}")):
         find_term(binary, (first, unpaired))
+    assert find_term(binary, f"{second} & {first}") == index  # the name, either order
+    without = edit.remove_terms(binary, [first])
+    with pytest.raises(ValueError, match=re.escape(
+            f"Unknown term {first!r} ({first!r} is only in the pairs [")):
+        find_term(without, first)
+
+
+def test_a_pipeline_is_pointed_to_its_last_step(cohort, binary):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+    X, y, _ = cohort
+    pipe = make_pipeline(FunctionTransformer(), BoostedGAMClassifier(**SMALL)).fit(X, y)
+    with pytest.raises(TypeError, match=r"this Pipeline has no terms_ \(its last step is: pass "
+                                        r"pipeline\[-1\]"):
+        find_term(pipe, "age")
 
 
 def test_edit_and_plot_read_a_negative_index_as_the_same_term(binary):
