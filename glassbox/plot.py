@@ -409,7 +409,9 @@ def _class_index(model, class_):
     for k, candidate in enumerate(classes):
         if candidate == class_:
             return k
-    raise ValueError(f"Unknown class {class_!r}; the classes are {classes}.")
+    text = [k for k, candidate in enumerate(classes) if str(candidate) == str(class_)]
+    hint = f" (the class {listed([classes[text[0]]])} is not the text {class_!r})" if text else ""
+    raise ValueError(f"Unknown class {class_!r}{hint}; the classes are {listed(classes)}.")
 
 
 def _selected(model, single, class_):

@@ -466,5 +466,11 @@ def test_multiclass_errors_name_the_classes(multiclass):
     _, model = multiclass
     with pytest.raises(ValueError, match="pass class_"):
         plot_interaction(model, "a & b")
-    with pytest.raises(ValueError, match="Unknown class 'none'"):
+    with pytest.raises(ValueError, match="Unknown class 'none'; the classes are 'high', 'low', "
+                                         "'mid'"):
         plot_shape(model, "a", class_="none")
+    X, _ = multiclass
+    numbered = BoostedGAMClassifier(interactions=0, **SMALL).fit(X, np.arange(len(X)) % 3 + 1)
+    with pytest.raises(ValueError, match=r"Unknown class '1' \(the class 1 is not the text "
+                                         r"'1'\); the classes are 1, 2, 3"):
+        plot_shape(numbered, "a", class_="1")
