@@ -224,9 +224,10 @@ def plot_fairness_tradeoff(comparison, *, x="demographic_parity_difference", y="
 
 
 def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background=None):
-    """A waterfall for one patient: from the intercept, add each term's contribution (largest
-    |contribution| first, the rest grouped as "other terms") to reach the raw score; classifiers
-    also show the predicted probability. A multiclass model shows `class_`, by default the
+    """A waterfall for one patient (`x_row`: a one-row DataFrame, a Series or dict of values by
+    column, or an array in the features' order): from the intercept, add each term's
+    contribution (largest |contribution| first, the rest grouped as "other terms") to reach the
+    raw score; classifiers also show the predicted probability. A multiclass model shows `class_`, by default the
     predicted class.
 
     A full monotonic network (no terms) starts from its baseline, the mean raw score of the
@@ -462,14 +463,14 @@ def _heatmap_bins(term, axis):
 
 def _one_row(model, x_row):
     """(the row as `explain` takes it, the row as a DataFrame named by the model's features) of a
-    one-row DataFrame, a Series, or a 1-D array in the order of `features_` (named for a model
-    fitted on named columns)."""
+    one-row DataFrame, a Series or dict of the row's values by column name, or a 1-D array in
+    the order of `features_` (named for a model fitted on named columns)."""
     if isinstance(x_row, pd.DataFrame):
         if len(x_row) != 1:
             raise ValueError(f"x_row must hold one row, got {len(x_row)}.")
         return x_row, x_row
-    if isinstance(x_row, pd.Series):
-        frame = pd.DataFrame([x_row.to_dict()])
+    if isinstance(x_row, (pd.Series, dict)):
+        frame = pd.DataFrame([dict(x_row)])
         return frame, frame
     values = np.asarray(x_row).ravel()
     names = [f.name for f in model.features_]

@@ -388,12 +388,13 @@ def test_waterfall_runs_from_the_intercept_to_the_decision_function(cohort, clas
     assert labels[-2] == f"other terms ({len(classifier.terms_) - 4})"
 
 
-def test_waterfall_takes_a_series_row(cohort, classifier):
+def test_waterfall_takes_a_series_or_dict_row(cohort, classifier):
     X, _ = cohort
     raw = classifier.decision_function(X.iloc[[5]])[0]
-    ax = plot_contributions(classifier, X.iloc[5], top=len(classifier.terms_))
-    assert one(ax, "prediction").get_xdata()[0] == pytest.approx(raw, abs=1e-9)
-    assert any(t.get_text() == f"age = {X['age'].iloc[5]:.3g}" for t in ax.get_yticklabels())
+    for row in (X.iloc[5], X.iloc[5].to_dict()):
+        ax = plot_contributions(classifier, row, top=len(classifier.terms_))
+        assert one(ax, "prediction").get_xdata()[0] == pytest.approx(raw, abs=1e-9)
+        assert any(t.get_text() == f"age = {X['age'].iloc[5]:.3g}" for t in ax.get_yticklabels())
 
 
 def test_waterfall_of_a_regressor_takes_an_array_row(regressor):
