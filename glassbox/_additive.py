@@ -300,10 +300,17 @@ def explain(model, X):
     return explain_frame(model.terms_, binned, getattr(model, "classes_", None), index)
 
 
-def term_importances(model):
-    """Mean absolute contribution of each term of `model` over the training data."""
+def term_importances(model, X=None):
+    """Mean absolute contribution of each term of `model`, largest first: over the training
+    data (from the bins' training weights), or over the rows of `X` (averaged over the classes
+    of a multiclass model, as on the training data)."""
     require_terms(model, "term_importances")
-    return importances(model.terms_)
+    if X is None:
+        return importances(model.terms_)
+    contributions = model.explain(X).abs()
+    if isinstance(contributions.columns, pd.MultiIndex):  # (class, term): mean over classes
+        contributions = contributions.T.groupby(level="term", sort=False).mean().T
+    return contributions.mean().rename("importance").sort_values(ascending=False, kind="stable")
 
 
 def summary(model):
@@ -327,9 +334,10 @@ class AdditiveModel(TabularModel):
         """
         return explain(self, X)
 
-    def term_importances(self):
-        """Mean absolute contribution of each term over the training data, largest first."""
-        return term_importances(self)
+    def term_importances(self, X=None):
+        """Mean absolute contribution of each term over the training data, or over the rows of
+        `X` (e.g. a test set), largest first."""
+        return term_importances(self, X)
 
     def summary(self):
         """One row per term, most important first (kind, types, bins, importance, score

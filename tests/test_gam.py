@@ -105,6 +105,20 @@ def test_term_structure(cohort, fitted):
     assert importances.is_monotonic_decreasing and len(importances) == len(fitted.terms_)
 
 
+def test_importances_on_new_rows_are_their_mean_absolute_contributions(cohort, fitted):
+    X, _, _ = cohort
+    # on the training rows (no sample weights) they are the training importances
+    pd.testing.assert_series_equal(fitted.term_importances(X), fitted.term_importances(),
+                                   check_exact=False, rtol=1e-9)
+    rows = X.iloc[:300]
+    np.testing.assert_allclose(fitted.term_importances(rows)["age"],
+                               fitted.explain(rows)["age"].abs().mean())
+    three = BoostedGAMClassifier(interactions=0, **SMALL).fit(X, np.arange(len(X)) % 3)
+    by_class = three.explain(rows).abs().mean()
+    assert three.term_importances(rows)["age"] == pytest.approx(by_class.xs("age", level="term")
+                                                                 .mean())
+
+
 # --- monotone constraints ---------------------------------------------------------------------
 
 
