@@ -39,7 +39,7 @@ def monotonize(model, feature, direction, *, reason=""):
         raise ValueError(f"monotonize: {term.name!r} is categorical; a direction needs an ordered "
                          "(numeric) feature.")
     if term.scores.ndim > 1:
-        raise ValueError(f"monotonize: this model has one score per class "
+        raise ValueError("monotonize: this model has one score per class "
                          f"({term.scores.shape[1]} classes), and a class's probability need not "
                          "follow a direction that its score follows; fit a binary model per "
                          "class (one-vs-rest) and monotonize those.")
