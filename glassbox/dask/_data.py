@@ -56,13 +56,19 @@ def partition_columns(X, names, kinds):
     return [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
 
 
+ALIKE = ("partition them alike. Columns taken from one frame can still differ: "
+         "dd.read_parquet merges files when only a narrow column is read, so persist the "
+         "frame first (frame = frame.persist()) or pass y and sample_weight as arrays in "
+         "memory.")
+
+
 def partition_weight(sample_weight, n_rows):
     if sample_weight is None:
         return np.ones(n_rows)
     weight = np.asarray(sample_weight, dtype=np.float64).ravel()
     if len(weight) != n_rows:
         raise ValueError(f"sample_weight has {len(weight)} rows in a partition where X has "
-                         f"{n_rows}; partition them alike.")
+                         f"{n_rows}; {ALIKE}")
     if not np.isfinite(weight).all() or (weight < 0).any():
         raise ValueError("sample_weight must be finite and non-negative.")
     return weight
@@ -80,8 +86,7 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
     n_rows = len(columns[0])
     y = target_array(y)
     if len(y) != n_rows:
-        raise ValueError(f"y has {len(y)} rows in a partition where X has {n_rows}; partition "
-                         "them alike.")
+        raise ValueError(f"y has {len(y)} rows in a partition where X has {n_rows}; {ALIKE}")
     present = partition_weight(sample_weight, n_rows) > 0
     rows = np.arange(row0, row0 + n_rows, dtype=np.int64)
     values = []
