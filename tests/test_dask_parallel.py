@@ -199,12 +199,16 @@ def test_misaligned_partitions_are_an_error(two_workers):
             DaskBoostedGAMClassifier(**FAST).fit(features, target)
 
 
-def test_a_lost_worker_ends_the_fit_with_an_error():
-    """A worker killed mid-fit: WorkerLostError naming it, well within the timeout."""
+def fit_interrupted(interrupt):
+    """A long fit on a two-worker cluster, `interrupt(cluster, client)` six seconds in (the
+    shards are boosting; the fit would take minutes): what it raised and when."""
+    import dask
     X, y, _, _, _ = table(60_000)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster):
+    # A client closed inside its `with` leaves Dask's scheduler setting behind: restored here.
+    with dask.config.set(scheduler=None), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
         features = dd.from_pandas(X, npartitions=4)
         target = dd.from_pandas(pd.Series(y), npartitions=4)
         outcome = {}
@@ -220,13 +224,44 @@ def test_a_lost_worker_ends_the_fit_with_an_error():
             outcome["seconds"] = time.monotonic() - started
         thread = threading.Thread(target=fit)
         thread.start()
-        time.sleep(6)  # the shards are boosting (the fit would take minutes)
-        victim = sorted(cluster.workers.values(), key=lambda w: w.worker_address)[-1]
-        os.kill(victim.process.process.pid, signal.SIGKILL)
+        time.sleep(6)
+        interrupt(cluster, client)
         thread.join(90)
         assert not thread.is_alive()
-        assert isinstance(outcome.get("error"), WorkerLostError), outcome
-        assert outcome["seconds"] < 60
+        return outcome
+
+
+def test_a_lost_worker_ends_the_fit_with_an_error():
+    """A worker killed mid-fit: WorkerLostError naming it, well within the timeout."""
+    def kill(cluster, client):
+        victim = sorted(cluster.workers.values(), key=lambda w: w.worker_address)[-1]
+        os.kill(victim.process.process.pid, signal.SIGKILL)
+    outcome = fit_interrupted(kill)
+    assert isinstance(outcome.get("error"), WorkerLostError), outcome
+    assert outcome["seconds"] < 60
+
+
+def test_a_client_closed_mid_fit_ends_it_with_an_error():
+    """Closing the client (or its cluster) mid-fit: WorkerLostError saying so, not an error
+    from inside Dask, and not after the timeout."""
+    outcome = fit_interrupted(lambda cluster, client: client.close())
+    assert isinstance(outcome.get("error"), WorkerLostError), outcome
+    assert "client was closed" in str(outcome["error"])
+    assert outcome["seconds"] < 60
+
+
+def test_rows_for_a_worker_that_left_end_the_fit_with_an_error(two_workers):
+    """A shard sent to a worker that is no longer in the cluster (it died between the
+    scheduler's answer and the shard's arrival) is not waited for: WorkerLostError naming it."""
+    from glassbox.dask._workers import await_actors
+    gone = "tcp://127.0.0.1:9"
+    with distributed.Client(two_workers) as client:
+        future = client.submit(dict, actor=True, workers=[gone], allow_other_workers=False,
+                               pure=False)
+        started = time.monotonic()
+        with pytest.raises(WorkerLostError, match=f"{gone} left the cluster"):
+            await_actors(client, [future], [gone], timeout=60)
+        assert time.monotonic() - started < 10
 
 
 def test_negative_subsampling_keeps_the_risk_calibrated():
@@ -364,3 +399,19 @@ def test_model_file_loads_in_a_fresh_process(tmp_path):
     name, risk = json.loads(out.strip().splitlines()[-1])
     assert name == "DaskBoostedGAMClassifier"
     np.testing.assert_allclose(risk, model.predict_proba(X.iloc[:50])[:, 1], rtol=1e-12)
+
+
+def test_a_partition_without_a_column_is_an_error_naming_it(two_workers):
+    """A partition lacking one of X's columns (or in another order): an error naming the column
+    and where the partition starts, not a KeyError from inside a worker."""
+    import dask
+    X, y, _, _, _ = table(3000)
+    first, second = X.iloc[:1500], X.iloc[1500:]
+    with distributed.Client(two_workers):
+        for other, says in [(second.drop(columns="ward"), r"from row 1500 .* lacks \['ward'\]"),
+                            (second[X.columns[::-1]], "from row 1500 does not have X's columns "
+                                                      "in X's order. Every")]:
+            parts = [dask.delayed(lambda f: f)(first), dask.delayed(lambda f: f)(other)]
+            features = dd.from_delayed(parts, meta=X.iloc[:0], verify_meta=False)
+            with pytest.raises(ValueError, match=says):
+                DaskBoostedGAMClassifier(**FAST).fit(features, y)

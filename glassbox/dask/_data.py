@@ -45,14 +45,21 @@ class BinnedPartition:
         return self.codes[lo:hi], self.y[lo:hi], self.weight[lo:hi]
 
 
-def partition_columns(X, names, kinds):
-    """A partition's columns in the fitted order and kinds (errors name the column)."""
-    found, columns = table_columns(X, select=names if isinstance(X, pd.DataFrame) else None)
-    if found is not None and isinstance(X, pd.DataFrame) and list(X.columns) != list(names):
-        raise ValueError("Every partition of X must have the same columns, in the same order.")
+def partition_columns(X, names, kinds, row0):
+    """A partition's columns in the fitted order and kinds (errors name the column, and the
+    partition by its first row)."""
+    where = f"The partition of X from row {row0}"
+    if isinstance(X, pd.DataFrame) and [str(c) for c in X.columns] != list(names):
+        missing = [n for n in names if n not in set(map(str, X.columns))]
+        extra = [str(c) for c in X.columns if str(c) not in set(names)]
+        raise ValueError(f"{where} does not have X's columns in X's order"
+                         + (f"; it lacks {missing}" if missing else "")
+                         + (f"; X lacks {extra}" if extra else "")
+                         + ". Every partition needs X's columns, in the same order (a file read "
+                           "with other columns gives such a partition).")
+    _, columns = table_columns(X)
     if len(columns) != len(names):
-        raise ValueError(f"A partition of X has {len(columns)} columns; the first one has "
-                         f"{len(names)}.")
+        raise ValueError(f"{where} has {len(columns)} columns; X has {len(names)}.")
     return [as_kind(c, kind, name) for c, kind, name in zip(columns, kinds, names)]
 
 
@@ -82,7 +89,7 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
                                                                      np.zeros(0, np.int64),
                                                                      np.zeros(0))
                                         for kind in kinds])
-    columns = X if isinstance(X, list) else partition_columns(X, names, kinds)
+    columns = X if isinstance(X, list) else partition_columns(X, names, kinds, row0)
     n_rows = len(columns[0])
     y = target_array(y)
     if len(y) != n_rows:
@@ -136,7 +143,7 @@ def bin_partition(X, y, sample_weight, row0, names, kinds, bins, target):
     if len(X) == 0:
         return BinnedPartition(row0, np.zeros((0, len(names)), np.uint16), np.zeros(0),
                                np.zeros(0))
-    columns = X if isinstance(X, list) else partition_columns(X, names, kinds)
+    columns = X if isinstance(X, list) else partition_columns(X, names, kinds, row0)
     n_rows = len(columns[0])
     codes = np.column_stack([b.codes(c) for b, c in zip(bins, columns)]).astype(np.uint16)
     return BinnedPartition(row0, codes, target(y), partition_weight(sample_weight, n_rows))

@@ -9,7 +9,7 @@ is fitted the same way in this process.
 import numbers
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
 from ._shard import Shard, ShardActor
-from ._workers import InMemory, OnCluster
+from ._workers import InMemory, OnCluster, WorkerLostError, await_actors, workers_now
 
 CHUNK_ROWS = 1 << 14
 """Default rows per chunk: the unit whose histograms are summed in a fixed order."""
@@ -411,7 +411,14 @@ def _run_summaries(source, parts, row0s, names, kinds, seeds):
     while len(level) > 1:
         level = [dask.delayed(D.merge_summaries)(level[i], level[i + 1])
                  if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
-    return _client().compute(level[0]).result()
+    client = _client()
+    try:
+        return client.compute(level[0]).result()
+    except CancelledError as error:
+        if workers_now(client) is None:
+            raise WorkerLostError("The Dask client was closed while the partitions were "
+                                  "read.") from error
+        raise
 
 
 def _run_binning(source, parts, row0s, names, kinds, bins, target):
@@ -437,7 +444,10 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
     if source is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
     client = _client()
-    workers = client.nthreads()
+    workers = workers_now(client)
+    if workers is None:
+        raise WorkerLostError("The Dask client was closed, or its scheduler stopped answering, "
+                              "before the workers took their rows.")
     if not workers:
         raise ValueError("The Dask cluster has no workers.")
     addresses = sorted(workers)
@@ -445,7 +455,7 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
     edges = np.linspace(0, n_chunks, n_shards + 1).round().astype(np.int64)
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    futures, actors = [], []
+    futures = []
     for s in range(n_shards):
         first, last = int(edges[s]), int(edges[s + 1])
         row0, row1 = first * chunk_rows, min(last * chunk_rows, n_rows)
@@ -454,7 +464,12 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
         futures.append(client.submit(ShardActor, shard_spec, *holding, actor=True,
                                      workers=[addresses[s]], allow_other_workers=False,
                                      pure=False))
-    actors = [f.result() for f in futures]
+    try:
+        actors = await_actors(client, futures, addresses[:n_shards], timeout)
+    except WorkerLostError:
+        if client.status == "running":
+            client.cancel(futures + list(binned))
+        raise
     for f in binned:
         f.release()
     return OnCluster(client, actors, futures, addresses[:n_shards], timeout)

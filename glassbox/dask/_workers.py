@@ -10,15 +10,65 @@ answer within `timeout` seconds, or whose worker has left the cluster, ends the 
 import asyncio
 import threading
 import time
+from concurrent.futures import CancelledError
 
 from ._tree import combine
 
 _POLL_S = 0.5
 _COALESCE_S = 0.01
+_SCHEDULER_S = 10
 
 
 class WorkerLostError(RuntimeError):
     """A worker holding rows of a data-parallel fit died, left, or did not answer in time."""
+
+
+_REFIT = ("Each worker holds its rows in memory for the whole fit, so a lost worker cannot be "
+          "replaced mid-fit: fit again.")
+
+
+def workers_now(client):
+    """The client's workers now (address -> threads), asked of the scheduler; None for a
+    closed client or a scheduler silent for _SCHEDULER_S seconds. (`Client.scheduler_info()`
+    is a cache that a periodic refresh can leave without its workers.)"""
+    if client.status != "running":
+        return None
+    try:
+        return client.nthreads(callback_timeout=_SCHEDULER_S)
+    except (AttributeError, OSError, RuntimeError, TimeoutError):  # closed while asking
+        return None
+
+
+def await_actors(client, futures, addresses, timeout):
+    """The actors of `futures` (one per worker of `addresses`) once they are made; a
+    `WorkerLostError` if a worker leaves first, or does not make its actor within `timeout`
+    seconds."""
+    from distributed import wait
+    started = time.monotonic()
+    while True:
+        try:
+            wait(futures, timeout=_POLL_S)
+            break
+        except TimeoutError:
+            pass
+        alive = workers_now(client)
+        if alive is None:
+            raise WorkerLostError("the Dask client was closed, or its scheduler stopped "
+                                  "answering, while the workers took their rows; the fit was "
+                                  "stopped.")
+        waiting = [a for f, a in zip(futures, addresses) if not f.done()]
+        gone = [a for a in waiting if a not in alive]
+        if gone:
+            raise WorkerLostError(f"worker(s) {', '.join(gone)} left the cluster before taking "
+                                  f"their rows of the fit; the fit was stopped. {_REFIT}")
+        if time.monotonic() - started > timeout:
+            raise WorkerLostError(f"worker(s) {', '.join(waiting)} did not take their rows "
+                                  f"within timeout={timeout} s; the fit was stopped.")
+    try:
+        return [f.result() for f in futures]
+    except CancelledError as error:  # the scheduler cancels the actor of a worker it lost
+        raise WorkerLostError(f"a worker holding rows of the fit was lost while taking them "
+                              f"({error}); the fit was stopped. {_REFIT}") from error
 
 
 class _Workers:
@@ -138,8 +188,12 @@ class OnCluster(_Workers):
 
     def _send(self, batch):
         """The batch to every worker at once; their replies, waited for together."""
-        calls = [actor.call_many([(r.method, r.args[s]) for r in batch])
-                 for s, actor in enumerate(self.actors)]
+        method = batch[0].method
+        try:
+            calls = [actor.call_many([(r.method, r.args[s]) for r in batch])
+                     for s, actor in enumerate(self.actors)]
+        except RuntimeError as error:  # Dask: "Worker holding Actor was lost"
+            raise self._lost(method, error, always=True) from error
 
         async def replies():
             return await asyncio.gather(*calls)
@@ -150,30 +204,45 @@ class OnCluster(_Workers):
             except TimeoutError:
                 for s in range(len(calls)):
                     if not calls[s].done():
-                        self._check_alive(s, batch[0].method, started)
-            except OSError as error:
-                alive = self.client.nthreads()
-                lost = [a for a in self.addresses if a not in alive] or self.addresses
-                raise WorkerLostError(f"worker(s) {', '.join(lost)} holding rows of the fit "
-                                      f"could not be reached during {batch[0].method!r} "
-                                      f"({error}); the fit was stopped.") from error
+                        self._check_alive(s, method, started)
+            except (OSError, RuntimeError) as error:
+                lost = self._lost(method, error, always=isinstance(error, OSError))
+                if lost is None:  # every worker is there: the call's own error
+                    raise
+                raise lost from error
+
+    def _lost(self, method, error, always):
+        """The `WorkerLostError` that `error` during `method` means; None if every worker of
+        the fit is still in the cluster, unless `always`."""
+        alive = workers_now(self.client)
+        if alive is None:
+            return WorkerLostError(f"the Dask client was closed, or its scheduler stopped "
+                                   f"answering, during {method!r} ({error}); the fit was "
+                                   "stopped.")
+        lost = [a for a in self.addresses if a not in alive]
+        if not lost and not always:
+            return None
+        return WorkerLostError(f"worker(s) {', '.join(lost or self.addresses)} holding rows of "
+                               f"the fit could not be reached during {method!r} ({error}); "
+                               f"the fit was stopped. {_REFIT}")
 
     def _check_alive(self, i, method, started):
         address = self.addresses[i]
         if time.monotonic() - started > self.timeout:
             raise WorkerLostError(f"worker {address} did not answer {method!r} within "
                                   f"timeout={self.timeout} s; the fit was stopped.")
-        status = self.futures[i].status
-        if status not in ("finished", "pending") or address not in self.client.nthreads():
-            raise WorkerLostError(
-                f"worker {address} holding rows of the fit was lost during {method!r}; the fit "
-                "was stopped. Each worker holds its rows in memory for the whole fit, so a lost "
-                "worker cannot be replaced mid-fit: fit again.")
+        alive = workers_now(self.client)
+        if alive is None:
+            raise self._lost(method, "no answer from the scheduler", always=True)
+        if self.futures[i].status not in ("finished", "pending") or address not in alive:
+            raise WorkerLostError(f"worker {address} holding rows of the fit was lost during "
+                                  f"{method!r}; the fit was stopped. {_REFIT}")
 
     def close(self):
         with self._wake:
             self._closed = True
             self._wake.notify()
         self._dispatcher.join()
-        for future in self.futures:
-            future.release()
+        if self.client.status == "running":
+            for future in self.futures:
+                future.release()
