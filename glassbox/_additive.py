@@ -47,6 +47,24 @@ class UnseenValueWarning(UserWarning):
     """Prediction data holds a category, or a missing value, that training never saw."""
 
 
+def _unseen_note(feature, values):
+    """What the unseen-value warning says of a categorical feature's unseen `values`, with a
+    hint when one reads as a training category of another type (100.0 against "100.0")."""
+    distinct = pd.unique(pd.Series(values, dtype=object))
+    shown = sorted({str(v) for v in distinct})
+    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+    note = f"{feature.name!r}: unseen categories {shown[:5]}{more}"
+    texts = {str(c): c for c in feature.bins.categories}
+    retyped = [v for v in distinct if str(v) in texts]
+    if retyped:
+        here, there = retyped[0], texts[str(retyped[0])]
+        note += (f" ({len(retyped)} of them a training category but for its type: {here!r} "
+                 f"here, {there!r} in training; a Dask DataFrame, for one, stores a column of "
+                 "text and numbers as text: give the column one type in training and "
+                 "prediction, e.g. X[column].astype(str))")
+    return note
+
+
 _unseen = threading.local()
 
 
@@ -201,9 +219,7 @@ class TabularModel(BaseEstimator):
             codes = binned.codes(j, feature.bins)
             unseen = codes == feature.bins.unseen_bin if feature.kind == CATEGORICAL else None
             if unseen is not None and unseen.any():
-                values = sorted({str(v) for v in np.asarray(column, dtype=object)[unseen]})
-                more = f" and {len(values) - 5} more" if len(values) > 5 else ""
-                notes.append(f"{feature.name!r}: unseen categories {values[:5]}{more}")
+                notes.append(_unseen_note(feature, np.asarray(column, dtype=object)[unseen]))
             if not feature.has_missing and (codes == 0).any():
                 notes.append(f"{feature.name!r}: missing values (none in training)")
         if notes:

@@ -358,6 +358,25 @@ def test_unseen_category_and_new_missing_values_warn_and_score_zero():
         model.predict(many)
 
 
+def test_a_category_of_another_type_is_unseen_and_the_warning_says_why():
+    """Codes trained as text ("100") and predicted as numbers (100): unseen, scored 0, and the
+    warning names the type difference and the fix (a Dask DataFrame makes such columns text)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"code": rng.choice(["100", "200", "a"], 600), "x": rng.normal(size=600)})
+    y = (X["code"] == "100") ^ (rng.random(600) < 0.2)
+    model = BoostedGAMClassifier(**SMALL).fit(X, y)
+    numbers = X.head(4).assign(code=pd.Series([100, 200, "a", 300], dtype=object))
+    with pytest.warns(UnseenValueWarning) as record:
+        contributions = model.explain(numbers)
+    message = str(record[0].message)
+    assert "unseen categories ['100', '200', '300'] (2 of them a training category but for " \
+           "its type: 100 here, '100' in training" in message
+    assert "X[column].astype(str)" in message
+    assert (contributions["code"].iloc[[0, 1, 3]] == 0).all()
+    np.testing.assert_array_equal(model.predict_proba(numbers.astype({"code": str})[:3]),
+                                  model.predict_proba(X.head(3).assign(code=["100", "200", "a"])))
+
+
 def test_columns_are_matched_by_name_and_missing_ones_are_errors():
     X, y = _mixed_frame()
     model = BoostedGAMClassifier(**SMALL).fit(X, y)
