@@ -323,10 +323,12 @@ def term_importances(model, X=None):
     require_terms(model, "term_importances")
     if X is None:
         return importances(model.terms_)
-    contributions = model.explain(X).abs()
-    if isinstance(contributions.columns, pd.MultiIndex):  # (class, term): mean over classes
-        contributions = contributions.T.groupby(level="term", sort=False).mean().T
-    return contributions.mean().rename("importance").sort_values(ascending=False, kind="stable")
+    mean = model.explain(X).abs().mean()
+    if hasattr(mean, "compute"):  # a Dask model's contributions of a Dask DataFrame
+        mean = mean.compute()
+    if isinstance(mean.index, pd.MultiIndex):  # (class, term): mean over classes
+        mean = mean.groupby(level="term", sort=False).mean()
+    return mean.rename("importance").sort_values(ascending=False, kind="stable")
 
 
 def summary(model):

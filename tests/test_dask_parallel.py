@@ -415,3 +415,27 @@ def test_a_partition_without_a_column_is_an_error_naming_it(two_workers):
             features = dd.from_delayed(parts, meta=X.iloc[:0], verify_meta=False)
             with pytest.raises(ValueError, match=says):
                 DaskBoostedGAMClassifier(**FAST).fit(features, y)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_explain_on_a_dask_frame_is_lazy_and_equals_explain_in_memory(two_workers, task):
+    """Contributions of a Dask DataFrame (or Array): a lazy Dask DataFrame, computed on the
+    workers, equal to the same rows' contributions in memory, without warnings; and the
+    importances over its rows equal those over the rows in memory."""
+    import dask.array as da
+    X, y, three, _, _ = table(4000)
+    X = X.drop(columns="ward")
+    target = y if task == "binary" else three
+    with distributed.Client(two_workers), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        features = dd.from_pandas(X, npartitions=3)
+        model = DaskBoostedGAMClassifier(**FAST).fit(features, target)
+        contributions = model.explain(features)
+        assert isinstance(contributions, dd.DataFrame)
+        pd.testing.assert_frame_equal(contributions.compute(), model.explain(X))
+        pd.testing.assert_series_equal(model.term_importances(features),
+                                       model.term_importances(X))
+        array = da.from_array(X.to_numpy(), chunks=(1500, X.shape[1]))
+        on_array = DaskBoostedGAMClassifier(**FAST).fit(array, target)
+        np.testing.assert_array_equal(on_array.explain(array).compute().to_numpy(),
+                                      on_array.explain(X.to_numpy()).to_numpy())

@@ -254,6 +254,20 @@ class _DataParallel:
         partition (`.compute()` gives what the same rows in memory give)."""
         return self._map_rows("predict", X) if _is_dask(X) else super().predict(X)
 
+    def explain(self, X):
+        """Per-row contributions of every term (link scale); for a Dask DataFrame or Array a
+        lazy Dask DataFrame, one partition per partition (`.compute()` gives what the same rows
+        in memory give)."""
+        if not _is_dask(X):
+            return super().explain(X)
+        import dask.array as da
+        import dask.dataframe as dd
+        if isinstance(X, da.Array):
+            X = dd.from_dask_array(X.rechunk({1: -1}))
+        with collect_unseen():  # the partitions warn
+            meta = super().explain(X.head(1, npartitions=-1)).iloc[:0]
+        return X.map_partitions(_PartitionCall(self, "explain"), meta=meta)
+
     def _map_rows(self, method, X):
         """`method` on every partition of a Dask collection: a Dask array of its results."""
         import dask
