@@ -71,6 +71,7 @@ def plot_shape(model, term, *, ax=None, scale="logit", interval=1.0, density=Tru
     if _is_network(model):
         return _plot_dependence(model, term, ax, scale, class_, X)
     _no_rows(X)
+    _check_interval(interval)
     term = _term(model, term, "plot_shape")
     if term.is_pair:
         raise ValueError(f"{term.name!r} is a pair; draw it with plot_interaction.")
@@ -182,6 +183,7 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
 def plot_importances(model, *, ax=None, top=None):
     """Horizontal bars of the terms' importances (mean |contribution|), largest at the top."""
     require_terms(model, "plot_importances")
+    _check_top(top, none="every term")
     importances = _importances(model).iloc[:top]
     ax = _axes(ax, (6.4, 0.8 + 0.32 * len(importances)))
     positions = np.arange(len(importances))
@@ -234,6 +236,7 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
     `background` rows, and adds each feature's Shapley value (its `explain`); the title says
     whether they are exact. `background` is for full networks only.
     """
+    _check_top(top)
     network = _is_network(model)
     if not network:
         require_terms(model, "plot_contributions")
@@ -511,11 +514,21 @@ def _explained_row(model, row, class_, background):
 
 def _step_label(model, name, row, network):
     """'name = value' for each feature of a term (the one feature of a full network's
-    attribution), from the patient's row."""
-    features = ([name] if network else
-                [model.features_[f].name
-                 for f in _term(model, name, "plot_contributions").features])
-    return " & ".join(f"{f} = {_format_value(row[f].iloc[0])}" for f in features)
+    attribution), from the patient's row; a value training never saw (which its terms score 0)
+    is marked."""
+    if network:
+        return f"{name} = {_format_value(row[name].iloc[0])}"
+    features = [model.features_[f] for f in _term(model, name, "plot_contributions").features]
+    return " & ".join(f"{f.name} = {_format_value(row[f.name].iloc[0])}"
+                      f"{_unseen_mark(f, row[f.name].iloc[0])}" for f in features)
+
+
+def _unseen_mark(feature, value):
+    if pd.isna(value):
+        return "" if feature.has_missing else " (none in training)"
+    if feature.kind == "categorical" and value not in feature.bins.categories:
+        return " (unseen)"
+    return ""
 
 
 def _format_value(value):
@@ -529,6 +542,21 @@ def _format_value(value):
 # --------------------------------------------------------------------------------------------------
 # scales
 # --------------------------------------------------------------------------------------------------
+
+def _check_interval(interval):
+    if (isinstance(interval, bool) or not isinstance(interval, (int, float, np.number))
+            or not 0 <= interval < np.inf):
+        raise ValueError("interval must be a number >= 0 (the band's half-width in bag "
+                         f"standard deviations; 0 draws none), got {interval!r}.")
+
+
+def _check_top(top, none=None):
+    if top is None and none:
+        return
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        also = f" or None ({none})" if none else ""
+        raise ValueError(f"top must be a positive whole number{also}, got {top!r}.")
+
 
 def _check_scale(model, scale):
     if scale not in SCALES:

@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from glassbox import BoostedGAMClassifier, BoostedGAMRegressor  # noqa: E402
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning  # noqa: E402
 from glassbox.datasets import make_risk_cohort  # noqa: E402
 from glassbox.plot import (plot_contributions, plot_importances, plot_interaction,  # noqa: E402
                            plot_shape, plot_shapes)
@@ -395,6 +395,31 @@ def test_waterfall_takes_a_series_or_dict_row(cohort, classifier):
         ax = plot_contributions(classifier, row, top=len(classifier.terms_))
         assert one(ax, "prediction").get_xdata()[0] == pytest.approx(raw, abs=1e-9)
         assert any(t.get_text() == f"age = {X['age'].iloc[5]:.3g}" for t in ax.get_yticklabels())
+
+
+def test_waterfall_marks_values_training_never_saw(multiclass):
+    """An unseen category, which its terms score 0, is marked in its step's label."""
+    X, model = multiclass
+    row = X.iloc[[0]].assign(c="w")
+    with pytest.warns(UnseenValueWarning):
+        ax = plot_contributions(model, row, top=len(model.terms_))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "c = w (unseen)" in labels
+    assert not any("(unseen)" in label for label in labels if not label.startswith("c ="))
+
+
+@pytest.mark.parametrize("bad", [-1, np.nan, np.inf, "1", True])
+def test_a_band_width_that_is_not_a_number_at_least_0_is_an_error(classifier, bad):
+    with pytest.raises(ValueError, match=r"interval must be a number >= 0 .* got"):
+        plot_shape(classifier, "age", interval=bad)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 2.5, True])
+def test_a_top_that_is_not_a_positive_whole_number_is_an_error(classifier, cohort, bad):
+    with pytest.raises(ValueError, match=r"top must be a positive whole number, got"):
+        plot_contributions(classifier, cohort[0].iloc[[0]], top=bad)
+    with pytest.raises(ValueError, match=r"top must be a positive whole number or None"):
+        plot_importances(classifier, top=bad)
 
 
 def test_waterfall_of_a_regressor_takes_an_array_row(regressor):
