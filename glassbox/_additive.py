@@ -27,15 +27,14 @@ import pandas as pd
 from joblib import Parallel, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import check_random_state, estimator_html_repr
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._binning import fit_bins
 from ._boosting import make_bag
 from ._losses import LOSSES, class_probabilities, link_of
-from ._tabular import (CATEGORICAL, as_kind, monotone_directions, outside_stacklevel,
-                       resolve_categorical, table_columns, target_array)
+from ._tabular import (CATEGORICAL, as_kind, class_labels, monotone_directions,
+                       outside_stacklevel, resolve_categorical, table_columns)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, require_terms
@@ -369,8 +368,7 @@ class LogitClassifierMixin(ClassifierMixin):
 
     def _encode_classes(self, y):
         """Set `classes_`; y as float class indices."""
-        y = target_array(y)
-        check_classification_targets(y)
+        y = class_labels(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(self.classes_)} "

@@ -5,12 +5,14 @@ a pandas Categorical or an object array. Every error names the offending column.
 """
 
 import datetime
+import numbers
 import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
 CONTINUOUS = "continuous"
@@ -361,6 +363,21 @@ def target_array(y):
                          "is required.")
     if pd.isna(y).any():
         raise ValueError("y contains NaN; every target value must be known.")
+    return y
+
+
+def class_labels(y):
+    """A classifier's target, its labels of one type: 1 and "1" in one y would be two classes,
+    which scikit-learn cannot order ("Unknown label type")."""
+    y = target_array(y)
+    if y.dtype == object:
+        kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, numbers.Number)
+                 else type(v).__name__ for v in pd.unique(y)}
+        if len(kinds) > 1:
+            raise ValueError(f"y mixes labels of types {sorted(kinds)}: give every label one "
+                             "type (y.astype(str), or numbers), or 1 and '1' would be two "
+                             "classes.")
+    check_classification_targets(y)
     return y
 
 

@@ -439,3 +439,12 @@ def test_explain_on_a_dask_frame_is_lazy_and_equals_explain_in_memory(two_worker
         on_array = DaskBoostedGAMClassifier(**FAST).fit(array, target)
         np.testing.assert_array_equal(on_array.explain(array).compute().to_numpy(),
                                       on_array.explain(X.to_numpy()).to_numpy())
+
+
+def test_labels_of_mixed_types_are_an_error_saying_so():
+    """1 and "1" in one y would be two classes. (A Dask Series of them is text already: Dask
+    stores an object column of text and numbers as text.)"""
+    X = pd.DataFrame({"x": np.arange(30.0)})
+    y = pd.Series([1, "1", 0] * 10, dtype=object)
+    with pytest.raises(ValueError, match=r"y mixes labels of types \['number', 'text'\]"):
+        DaskBoostedGAMClassifier().fit(X, y)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import roc_auc_score
 
-from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
+from glassbox import (BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier,
+                      UnseenValueWarning)
 from glassbox.datasets import make_risk_cohort
 from glassbox.io import load_model, save_model
 
@@ -356,6 +357,16 @@ def test_unseen_category_and_new_missing_values_warn_and_score_zero():
     many = X.head(8).assign(cat=pd.Categorical([f"new {i}" for i in range(8)]))
     with pytest.warns(UnseenValueWarning, match=r"'new 4'\] and 3 more"):
         model.predict(many)
+
+
+@pytest.mark.parametrize("Estimator", [BoostedGAMClassifier, MonotonicNetClassifier])
+def test_labels_of_mixed_types_are_an_error_saying_so(Estimator):
+    """1 and "1" in one y would be two classes: an error naming the types, not scikit-learn's
+    "Unknown label type"."""
+    X = pd.DataFrame({"x": np.arange(30.0)})
+    y = np.array([1, "1", 0] * 10, dtype=object)
+    with pytest.raises(ValueError, match=r"y mixes labels of types \['number', 'text'\]"):
+        Estimator().fit(X, y)
 
 
 def test_a_category_of_another_type_is_unseen_and_the_warning_says_why():

@@ -15,14 +15,13 @@ import numpy as np
 import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_random_state
 
 from .. import _kernels as K
 from .. import _losses as L
 from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
-from .._tabular import (CATEGORICAL, ConstantFeatureWarning, monotone_directions,
+from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monotone_directions,
                         numeric_target, refuse_multiclass_constraints, resolve_categorical,
                         table_columns, warn_uninformative_counts)
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
@@ -100,8 +99,9 @@ class _DataParallel:
         return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
 
     def _classes_from(self, summary):
-        classes = np.unique(np.array(list(summary.targets)))
-        check_classification_targets(classes)
+        targets = list(summary.targets)
+        class_labels(np.array(targets, dtype=object))
+        classes = np.unique(np.array(targets))
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
