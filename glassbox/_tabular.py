@@ -377,6 +377,8 @@ def class_labels(y):
             raise ValueError(f"y mixes labels of types {sorted(kinds)}: give every label one "
                              "type (y.astype(str), or numbers), or 1 and '1' would be two "
                              "classes.")
+        if kinds == {"number"}:  # numbers held as objects
+            y = np.array(y.tolist())
     check_classification_targets(y)
     return y
 

@@ -99,9 +99,7 @@ class _DataParallel:
         return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
 
     def _classes_from(self, summary):
-        targets = list(summary.targets)
-        class_labels(np.array(targets, dtype=object))
-        classes = np.unique(np.array(targets))
+        classes = np.unique(class_labels(np.array(list(summary.targets), dtype=object)))
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
