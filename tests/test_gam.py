@@ -369,6 +369,17 @@ def test_labels_of_mixed_types_are_an_error_saying_so(Estimator):
         Estimator().fit(X, y)
 
 
+def test_numbers_held_as_objects_are_numeric_labels():
+    """A y of numbers in an object column (scikit-learn calls it "unknown"): numeric classes,
+    the model of the same y as integers."""
+    X = pd.DataFrame({"x": np.arange(60.0) % 7})
+    y = np.arange(60) % 2
+    held = BoostedGAMClassifier(**SMALL).fit(X, pd.Series(y, dtype=object))
+    assert held.classes_.tolist() == [0, 1] and held.classes_.dtype.kind == "i"
+    np.testing.assert_array_equal(held.predict_proba(X),
+                                  BoostedGAMClassifier(**SMALL).fit(X, y).predict_proba(X))
+
+
 def test_a_category_of_another_type_is_unseen_and_the_warning_says_why():
     """Codes trained as text ("100") and predicted as numbers (100): unseen, scored 0, and the
     warning names the type difference and the fix (a Dask DataFrame makes such columns text)."""
