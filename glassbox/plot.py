@@ -180,11 +180,12 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
     return fig
 
 
-def plot_importances(model, *, ax=None, top=None):
-    """Horizontal bars of the terms' importances (mean |contribution|), largest at the top."""
+def plot_importances(model, X=None, *, ax=None, top=None):
+    """Horizontal bars of the terms' importances (mean |contribution|), largest at the top:
+    over the training data, or over the rows of `X` (`term_importances(X)`)."""
     require_terms(model, "plot_importances")
     _check_top(top, none="every term")
-    importances = _importances(model).iloc[:top]
+    importances = _importances(model, X).iloc[:top]
     ax = _axes(ax, (6.4, 0.8 + 0.32 * len(importances)))
     positions = np.arange(len(importances))
     bars = ax.barh(positions, importances.to_numpy(), color="C0", gid="importance")
@@ -193,7 +194,7 @@ def plot_importances(model, *, ax=None, top=None):
     ax.set_ylim(len(importances) - 0.4, -0.6)
     ax.margins(x=0.12)
     ax.set_xlabel(f"mean |{_value_label(model, 'logit')}|")
-    ax.set_title("Term importance")
+    ax.set_title("Term importance" + (f" over {len(X):,} rows" if X is not None else ""))
     return ax
 
 
@@ -400,8 +401,8 @@ def _term(model, term, what):
     return model.terms_[index]
 
 
-def _importances(model):
-    return model.term_importances().sort_values(ascending=False, kind="stable")
+def _importances(model, X=None):
+    return model.term_importances(X).sort_values(ascending=False, kind="stable")
 
 
 def _is_classifier(model):

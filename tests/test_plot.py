@@ -362,6 +362,20 @@ def test_importance_bars_equal_term_importances_largest_on_top(classifier):
     assert [t.get_text() for t in ax.get_yticklabels()] == list(importances.index[:5])
 
 
+def test_importance_bars_over_given_rows(cohort, classifier):
+    """With rows, the bars are their mean |contribution| (`term_importances(X)`), and the title
+    says how many rows."""
+    X, _ = cohort
+    rows = X.iloc[:200]
+    importances = classifier.term_importances(rows)
+    assert not np.allclose(importances, classifier.term_importances()[importances.index])
+    ax = plot_importances(classifier, rows, top=4)
+    np.testing.assert_allclose([b.get_width() for b in drawn(ax, "importance")],
+                               importances.iloc[:4])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(importances.index[:4])
+    assert ax.get_title() == "Term importance over 200 rows"
+
+
 # --- one patient's contributions --------------------------------------------------------------
 
 

@@ -222,9 +222,10 @@ class OnCluster(_Workers):
         lost = [a for a in self.addresses if a not in alive]
         if not lost and not always:
             return None
-        return WorkerLostError(f"worker(s) {', '.join(lost or self.addresses)} holding rows of "
-                               f"the fit could not be reached during {method!r} ({error}); "
-                               f"the fit was stopped. {_REFIT}")
+        who = (f"worker(s) {', '.join(lost)}" if lost else  # the scheduler has not noticed yet
+               f"a worker of the fit ({', '.join(self.addresses)})")
+        return WorkerLostError(f"{who} holding rows of the fit could not be reached during "
+                               f"{method!r} ({error}); the fit was stopped. {_REFIT}")
 
     def _check_alive(self, i, method, started):
         address = self.addresses[i]
