@@ -499,14 +499,11 @@ def _category_text(value):
 
 def _as_model_classes(y, model, name):
     """Target values in the type of the model's classes (a CSV reads "1" as a number)."""
-    from .io import listed
+    from .io import check_classes
     classes = list(model.classes_)
     if all(isinstance(c, str) for c in classes):
         y = y.map(_category_text)
-    unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
-    if unknown:
-        raise InputError(f"target column {name!r} holds {listed(unknown[:5])}, which are not "
-                         f"classes of the model ({listed(classes)}).")
+    check_classes(y, classes, f"target column {name!r}", InputError)
     return y
 
 

@@ -14,6 +14,7 @@ import json
 import os
 
 import numpy as np
+import pandas as pd
 
 from ._model_file import FORMAT, VERSION, ModelFileError, check_json, digest, read_model
 from .terms import model_link
@@ -170,6 +171,15 @@ def listed(values):
     """Values as a file shows them, for messages: 0 and 'No', not np.int64(0) and
     np.str_('No')."""
     return ", ".join(map(repr, _plain(list(values))))
+
+
+def check_classes(y, classes, name, error=ValueError):
+    """An `error` naming the values of `y` that are not among a model's `classes` (0/1 given
+    to a model of "alive"/"dead", or a misspelt label)."""
+    unknown = sorted(set(pd.unique(np.asarray(y, dtype=object))) - set(classes), key=str)
+    if unknown:
+        raise error(f"{name} holds {listed(unknown[:5])}{', ...' if len(unknown) > 5 else ''}, "
+                    f"which are not classes of the model ({listed(classes)}).")
 
 
 def _plain(value):

@@ -19,7 +19,7 @@ from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
 from ..fairness._sensitive import SMALL_GROUP, _are_values, group_labels, sensitive_frame
 from .._tabular import target_array
-from ..io import listed, model_to_dict
+from ..io import check_classes, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
 from ..terms import require_terms
 from . import _card, _html
@@ -178,11 +178,7 @@ def _outcome(y, classes, n_rows, name):
     y = target_array(y)
     if len(y) != n_rows:
         raise ValueError(f"{name} has {len(y):,} values but its X has {n_rows:,} rows.")
-    unknown = sorted(set(pd.unique(y)) - set(classes), key=str)
-    if unknown:
-        raise ValueError(f"{name} holds {listed(unknown[:5])}"
-                         f"{', ...' if len(unknown) > 5 else ''}, which are not classes of the "
-                         f"model ({listed(classes)}).")
+    check_classes(y, classes, name)
     return (y == classes[1]).astype(float)
 
 
