@@ -367,20 +367,29 @@ def target_array(y):
 
 
 def class_labels(y):
-    """A classifier's target, its labels of one type: 1 and "1" in one y would be two classes,
-    which scikit-learn cannot order ("Unknown label type")."""
+    """A classifier's target with labels of one type: text, numbers or booleans (as a model
+    file holds them). Numbers or booleans held as objects become a numeric or boolean array
+    (scikit-learn reads such an object array as "unknown"); a mix, where 1 and "1" would be two
+    classes, is an error."""
     y = target_array(y)
     if y.dtype == object:
-        kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, numbers.Number)
-                 else type(v).__name__ for v in pd.unique(y)}
-        if len(kinds) > 1:
-            raise ValueError(f"y mixes labels of types {sorted(kinds)}: give every label one "
-                             "type (y.astype(str), or numbers), or 1 and '1' would be two "
-                             "classes.")
-        if kinds == {"number"}:  # numbers held as objects
+        kind = pd.api.types.infer_dtype(y, skipna=False)
+        if kind in ("integer", "floating", "mixed-integer-float", "boolean"):
             y = np.array(y.tolist())
+        elif kind.startswith("mixed"):
+            kinds = sorted({_label_type(v) for v in pd.unique(y)})
+            raise ValueError(f"y mixes labels of types {kinds}: give every label one type "
+                             "(y.astype(str), or numbers), or 1 and '1' would be two classes.")
     check_classification_targets(y)
     return y
+
+
+def _label_type(value):
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    return "number" if isinstance(value, numbers.Number) else type(value).__name__
 
 
 def numeric_target(y):

@@ -9,15 +9,23 @@ def explain_frame(terms, binned, classes=None, index=None):
     pairs for a multiclass model), from a `terms.BinnedColumns`. Adding the intercept to a row's
     sum gives its raw score."""
     values = [term.contributions(binned) for term in terms]
-    names = [term.name for term in terms]
     n_rows = len(binned.columns[0])
-    if values and values[0].ndim == 2:
+    columns = contribution_columns(terms, classes)
+    if isinstance(columns, pd.MultiIndex):
         stacked = np.stack(values, axis=1)  # rows, terms, classes
-        frame = stacked.transpose(0, 2, 1).reshape(n_rows, -1)
-        header = pd.MultiIndex.from_product([list(classes), names], names=["class", "term"])
-        return pd.DataFrame(frame, columns=header, index=index)
+        return pd.DataFrame(stacked.transpose(0, 2, 1).reshape(n_rows, -1), columns=columns,
+                            index=index)
     data = np.column_stack(values) if values else np.zeros((n_rows, 0))
-    return pd.DataFrame(data, columns=names, index=index)
+    return pd.DataFrame(data, columns=columns, index=index)
+
+
+def contribution_columns(terms, classes=None):
+    """The columns of `explain_frame`: the term names (a list), or (class, term) pairs when
+    the terms score each class (a multiclass model)."""
+    names = [term.name for term in terms]
+    if terms and terms[0].scores.ndim > len(terms[0].bin_shape):
+        return pd.MultiIndex.from_product([list(classes), names], names=["class", "term"])
+    return names
 
 
 def importances(terms):

@@ -264,6 +264,25 @@ def test_rows_for_a_worker_that_left_end_the_fit_with_an_error(two_workers):
         assert time.monotonic() - started < 10
 
 
+def test_waiting_for_rows_ends_when_the_client_closes_or_the_timeout_passes(two_workers):
+    """Shards whose rows are slow to come: `timeout` bounds the wait, and closing the client
+    ends it at once with WorkerLostError (not Dask's CancelledError)."""
+    from glassbox.dask._workers import await_actors
+    with distributed.Client(two_workers) as client:
+        real = sorted(client.nthreads())[0]
+        slow = client.submit(time.sleep, 30, workers=[real], pure=False)
+        actor = client.submit(dict, rows=slow, actor=True, workers=[real], pure=False)
+        started = time.monotonic()
+        with pytest.raises(WorkerLostError, match="did not take their rows within timeout=1"):
+            await_actors(client, [actor], [real], timeout=1)
+        assert time.monotonic() - started < 5
+        threading.Timer(1.0, client.close).start()
+        started = time.monotonic()
+        with pytest.raises(WorkerLostError, match="client was closed"):
+            await_actors(client, [actor], [real], timeout=60)
+        assert time.monotonic() - started < 10
+
+
 def test_negative_subsampling_keeps_the_risk_calibrated():
     """A rare outcome fitted on a tenth of the negatives: the intercept is corrected by
     log(0.1), so the mean predicted risk matches the full fit's, and the shapes agree."""
@@ -435,6 +454,13 @@ def test_explain_on_a_dask_frame_is_lazy_and_equals_explain_in_memory(two_worker
         pd.testing.assert_frame_equal(contributions.compute(), model.explain(X))
         pd.testing.assert_series_equal(model.term_importances(features),
                                        model.term_importances(X))
+        ordered = X.sort_values("age").reset_index(drop=True)
+        old = ordered[ordered["age"] > ordered["age"].quantile(0.8)]
+        some = dd.from_pandas(ordered, npartitions=3)
+        some = some[some["age"] > ordered["age"].quantile(0.8)]  # two partitions without rows
+        assert (some.map_partitions(len).compute() == 0).any()
+        pd.testing.assert_frame_equal(model.explain(some).compute(), model.explain(old))
+        pd.testing.assert_series_equal(model.term_importances(some), model.term_importances(old))
         array = da.from_array(X.to_numpy(), chunks=(1500, X.shape[1]))
         on_array = DaskBoostedGAMClassifier(**FAST).fit(array, target)
         np.testing.assert_array_equal(on_array.explain(array).compute().to_numpy(),
@@ -448,3 +474,22 @@ def test_labels_of_mixed_types_are_an_error_saying_so():
     y = pd.Series([1, "1", 0] * 10, dtype=object)
     with pytest.raises(ValueError, match=r"y mixes labels of types \['number', 'text'\]"):
         DaskBoostedGAMClassifier().fit(X, y)
+
+
+@pytest.mark.parametrize("labels", [np.array([False, True]), np.array([0, 1]),
+                                    np.array([0.0, 2.0]), np.array(["no", "yes"])])
+def test_labels_of_every_type_give_the_classes_a_fit_in_memory_gives(two_workers, labels):
+    """Booleans, integers, floats and text, in memory or in one or three partitions: the
+    classes (values and dtype) of `BoostedGAMClassifier` on the same y."""
+    X, y, _, _, _ = table(3000)
+    X = X.drop(columns="ward")
+    target = labels[y.astype(int)]
+    expected = BoostedGAMClassifier(max_rounds=5, outer_bags=1).fit(X, target).classes_
+    fits = [DaskBoostedGAMClassifier(**FAST).fit(X, target)]
+    with distributed.Client(two_workers):
+        for n in (1, 3):
+            fits.append(DaskBoostedGAMClassifier(**FAST).fit(
+                dd.from_pandas(X, npartitions=n), dd.from_array(target, chunksize=-(-3000 // n))))
+    for model in fits:
+        np.testing.assert_array_equal(model.classes_, expected)
+        assert model.classes_.dtype == expected.dtype

@@ -26,11 +26,13 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         table_columns, warn_uninformative_counts)
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf, auto_outer_bags)
+from ..explain import contribution_columns
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
 from ._shard import Shard, ShardActor
-from ._workers import InMemory, OnCluster, WorkerLostError, await_actors, workers_now
+from ._workers import (InMemory, OnCluster, WorkerLostError, await_actors, await_computed,
+                       client_gone, workers_now)
 
 CHUNK_ROWS = 1 << 14
 """Default rows per chunk: the unit whose histograms are summed in a fixed order."""
@@ -48,8 +50,21 @@ class _DataParallel:
 
     def _fit_data_parallel(self, X, y, sample_weight, classifier):
         self._validate_params()
+        if not _is_dask(X):
+            return self._fit_partitions(X, y, sample_weight, classifier, None)
+        client = _client()
+        try:
+            return self._fit_partitions(X, y, sample_weight, classifier, client)
+        except WorkerLostError:
+            raise
+        except (CancelledError, OSError, RuntimeError) as error:
+            if workers_now(client, float(self.timeout)) is None:  # Dask's own error of it
+                raise client_gone("during the fit") from error
+            raise
+
+    def _fit_partitions(self, X, y, sample_weight, classifier, client):
         started = time.time()
-        source = _DaskSource(X, y, sample_weight) if _is_dask(X) else None
+        source = _DaskSource(X, y, sample_weight) if client is not None else None
         if source is None:
             names, kinds, parts, lengths, dtypes = self._in_memory(X, y, sample_weight,
                                                                    classifier)
@@ -99,7 +114,8 @@ class _DataParallel:
         return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
 
     def _classes_from(self, summary):
-        classes = np.unique(class_labels(np.array(list(summary.targets), dtype=object)))
+        labels = class_labels(np.array(list(summary.targets), dtype=object))
+        classes = np.unique(np.array(labels.tolist()))  # numpy's dtype for them: text as <U
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
@@ -261,10 +277,12 @@ class _DataParallel:
         import dask.array as da
         import dask.dataframe as dd
         if isinstance(X, da.Array):
+            if X.ndim != 2:
+                raise ValueError(f"X must be 2-dimensional, got {X.ndim} dimension(s).")
             X = dd.from_dask_array(X.rechunk({1: -1}))
-        with collect_unseen():  # the partitions warn
-            meta = super().explain(X.head(1, npartitions=-1)).iloc[:0]
-        return X.map_partitions(_PartitionCall(self, "explain"), meta=meta)
+        call = _PartitionCall(self, "explain",
+                              contribution_columns(self.terms_, getattr(self, "classes_", None)))
+        return X.map_partitions(call, meta=call.empty(X._meta))
 
     def _map_rows(self, method, X):
         """`method` on every partition of a Dask collection: a Dask array of its results."""
@@ -288,12 +306,20 @@ class _PartitionCall:
     task on a cluster has its own copy, so a worker's stderr may hold one per partition), with the
     first partition's message: the same values usually recur in every partition."""
 
-    def __init__(self, model, method):
+    def __init__(self, model, method, columns=None):
         self.model = model
         self.method = method
+        self.columns = columns  # of a frame per partition (`explain`)
         self.warned = False
 
+    def empty(self, part):
+        """The frame of a partition without rows."""
+        return pd.DataFrame(np.zeros((0, len(self.columns))), columns=self.columns,
+                            index=part.index)
+
     def __call__(self, part):
+        if self.columns is not None and len(part) == 0:
+            return self.empty(part)
         with collect_unseen() as messages:
             out = getattr(self.model, self.method)(part)
         if messages and not self.warned:
@@ -423,14 +449,7 @@ def _run_summaries(source, parts, row0s, names, kinds, seeds):
     while len(level) > 1:
         level = [dask.delayed(D.merge_summaries)(level[i], level[i + 1])
                  if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
-    client = _client()
-    try:
-        return client.compute(level[0]).result()
-    except CancelledError as error:
-        if workers_now(client) is None:
-            raise WorkerLostError("The Dask client was closed while the partitions were "
-                                  "read.") from error
-        raise
+    return _client().compute(level[0]).result()
 
 
 def _run_binning(source, parts, row0s, names, kinds, bins, target):
@@ -456,10 +475,10 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
     if source is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
     client = _client()
-    workers = workers_now(client)
+    await_computed(client, binned, timeout)  # a worker lost until then is not given rows
+    workers = workers_now(client, timeout)
     if workers is None:
-        raise WorkerLostError("The Dask client was closed, or its scheduler stopped answering, "
-                              "before the workers took their rows.")
+        raise client_gone("before the workers took their rows")
     if not workers:
         raise ValueError("The Dask cluster has no workers.")
     addresses = sorted(workers)
@@ -478,7 +497,7 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
                                      pure=False))
     try:
         actors = await_actors(client, futures, addresses[:n_shards], timeout)
-    except WorkerLostError:
+    except BaseException:
         if client.status == "running":
             client.cancel(futures + list(binned))
         raise

@@ -16,7 +16,7 @@ from ._tree import combine
 
 _POLL_S = 0.5
 _COALESCE_S = 0.01
-_SCHEDULER_S = 10
+_NOTICE_S = 5
 
 
 class WorkerLostError(RuntimeError):
@@ -25,50 +25,74 @@ class WorkerLostError(RuntimeError):
 
 _REFIT = ("Each worker holds its rows in memory for the whole fit, so a lost worker cannot be "
           "replaced mid-fit: fit again.")
+_TIMEOUTS = (TimeoutError, asyncio.TimeoutError)  # one class from Python 3.11
 
 
-def workers_now(client):
+def client_gone(when):
+    """The error for a client closed (or a scheduler silent) `when`."""
+    return WorkerLostError(f"The Dask client was closed, or its scheduler stopped answering, "
+                           f"{when}; the fit was stopped.")
+
+
+def workers_now(client, timeout):
     """The client's workers now (address -> threads), asked of the scheduler; None for a
-    closed client or a scheduler silent for _SCHEDULER_S seconds. (`Client.scheduler_info()`
-    is a cache that a periodic refresh can leave without its workers.)"""
+    closed client or a scheduler silent for `timeout` seconds. (`Client.scheduler_info()` is a
+    cache that a periodic refresh can leave without its workers.)"""
     if client.status != "running":
         return None
     try:
-        return client.nthreads(callback_timeout=_SCHEDULER_S)
-    except (AttributeError, OSError, RuntimeError, TimeoutError):  # closed while asking
-        return None
+        return client.nthreads(callback_timeout=timeout)
+    except (AttributeError, OSError, RuntimeError, CancelledError, *_TIMEOUTS):
+        return None  # closed while asking
+
+
+def await_computed(client, futures, timeout):
+    """Wait for Dask computations (the binned partitions; Dask computes a lost worker's again
+    elsewhere), raising the first one's error; a `WorkerLostError` if the client closes."""
+    from distributed import wait
+    while True:
+        try:
+            wait(futures, timeout=_POLL_S)
+            done = True
+        except (*_TIMEOUTS, CancelledError, OSError, RuntimeError):
+            done = False
+        for future in futures:
+            if future.status == "error":
+                future.result()  # raises its error
+        if done:
+            return
+        if workers_now(client, timeout) is None:
+            raise client_gone("while the partitions were read")
 
 
 def await_actors(client, futures, addresses, timeout):
-    """The actors of `futures` (one per worker of `addresses`) once they are made; a
-    `WorkerLostError` if a worker leaves first, or does not make its actor within `timeout`
-    seconds."""
+    """The actors of `futures` (one per worker of `addresses`, their rows computed) once they
+    are made; a `WorkerLostError` if a worker leaves or the client closes first, or an actor is
+    not made within `timeout` seconds."""
     from distributed import wait
     started = time.monotonic()
     while True:
         try:
             wait(futures, timeout=_POLL_S)
-            break
-        except TimeoutError:
-            pass
-        alive = workers_now(client)
+            done = True
+        except (*_TIMEOUTS, CancelledError, OSError, RuntimeError):
+            done = False
+        alive = workers_now(client, timeout)
         if alive is None:
-            raise WorkerLostError("the Dask client was closed, or its scheduler stopped "
-                                  "answering, while the workers took their rows; the fit was "
-                                  "stopped.")
-        waiting = [a for f, a in zip(futures, addresses) if not f.done()]
-        gone = [a for a in waiting if a not in alive]
+            raise client_gone("while the workers took their rows")
+        gone = [a for f, a in zip(futures, addresses) if f.status == "cancelled" or a not in alive]
         if gone:
-            raise WorkerLostError(f"worker(s) {', '.join(gone)} left the cluster before taking "
+            raise WorkerLostError(f"worker(s) {', '.join(gone)} left the cluster while taking "
                                   f"their rows of the fit; the fit was stopped. {_REFIT}")
+        for future in futures:
+            if future.status == "error":
+                future.result()  # raises its error: its worker is still there
+        if done:
+            return [f.result() for f in futures]
         if time.monotonic() - started > timeout:
+            waiting = [a for f, a in zip(futures, addresses) if not f.done()]
             raise WorkerLostError(f"worker(s) {', '.join(waiting)} did not take their rows "
                                   f"within timeout={timeout} s; the fit was stopped.")
-    try:
-        return [f.result() for f in futures]
-    except CancelledError as error:  # the scheduler cancels the actor of a worker it lost
-        raise WorkerLostError(f"a worker holding rows of the fit was lost while taking them "
-                              f"({error}); the fit was stopped. {_REFIT}") from error
 
 
 class _Workers:
@@ -193,7 +217,7 @@ class OnCluster(_Workers):
             calls = [actor.call_many([(r.method, r.args[s]) for r in batch])
                      for s, actor in enumerate(self.actors)]
         except RuntimeError as error:  # Dask: "Worker holding Actor was lost"
-            raise self._lost(method, error, always=True) from error
+            raise self._lost(method, error) or error
 
         async def replies():
             return await asyncio.gather(*calls)
@@ -201,43 +225,44 @@ class OnCluster(_Workers):
         while True:
             try:
                 return self.client.sync(replies, callback_timeout=_POLL_S)
-            except TimeoutError:
+            except _TIMEOUTS:
                 for s in range(len(calls)):
                     if not calls[s].done():
                         self._check_alive(s, method, started)
-            except (OSError, RuntimeError) as error:
-                lost = self._lost(method, error, always=isinstance(error, OSError))
-                if lost is None:  # every worker is there: the call's own error
+            except Exception as error:  # a lost worker's, a closed client's, or the call's own
+                lost = self._lost(method, error)
+                if lost is None:
                     raise
                 raise lost from error
 
-    def _lost(self, method, error, always):
-        """The `WorkerLostError` that `error` during `method` means; None if every worker of
-        the fit is still in the cluster, unless `always`."""
-        alive = workers_now(self.client)
-        if alive is None:
-            return WorkerLostError(f"the Dask client was closed, or its scheduler stopped "
-                                   f"answering, during {method!r} ({error}); the fit was "
-                                   "stopped.")
-        lost = [a for a in self.addresses if a not in alive]
-        if not lost and not always:
-            return None
-        who = (f"worker(s) {', '.join(lost)}" if lost else  # the scheduler has not noticed yet
-               f"a worker of the fit ({', '.join(self.addresses)})")
-        return WorkerLostError(f"{who} holding rows of the fit could not be reached during "
-                               f"{method!r} ({error}); the fit was stopped. {_REFIT}")
+    def _lost(self, method, error):
+        """The `WorkerLostError` that `error` during `method` means, or None if the client and
+        every worker of the fit are still there. A connection's error gives the scheduler up
+        to _NOTICE_S seconds to notice a worker's death."""
+        patience = _NOTICE_S if isinstance(error, (OSError, RuntimeError, CancelledError)) else 0
+        deadline = time.monotonic() + patience
+        while True:
+            alive = workers_now(self.client, self.timeout)
+            if alive is None:
+                return client_gone(f"during {method!r} ({error})")
+            lost = [a for a, f in zip(self.addresses, self.futures)
+                    if a not in alive or f.status not in ("finished", "pending")]
+            if lost:
+                return WorkerLostError(f"worker(s) {', '.join(lost)} holding rows of the fit "
+                                       f"could not be reached during {method!r} ({error}); the "
+                                       f"fit was stopped. {_REFIT}")
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(_POLL_S)
 
     def _check_alive(self, i, method, started):
         address = self.addresses[i]
         if time.monotonic() - started > self.timeout:
             raise WorkerLostError(f"worker {address} did not answer {method!r} within "
                                   f"timeout={self.timeout} s; the fit was stopped.")
-        alive = workers_now(self.client)
-        if alive is None:
-            raise self._lost(method, "no answer from the scheduler", always=True)
-        if self.futures[i].status not in ("finished", "pending") or address not in alive:
-            raise WorkerLostError(f"worker {address} holding rows of the fit was lost during "
-                                  f"{method!r}; the fit was stopped. {_REFIT}")
+        lost = self._lost(method, "no answer yet")
+        if lost is not None:
+            raise lost
 
     def close(self):
         with self._wake:
