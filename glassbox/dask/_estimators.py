@@ -545,8 +545,10 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
     chunk_rows : int, default=16384
         Rows per chunk.
     timeout : float, default=600
-        Seconds to wait for a worker's answer to one request before the fit fails with
-        `WorkerLostError` (a worker that leaves the cluster fails it at once).
+        Seconds to wait for a worker's answer to one request, for the workers to take their
+        binned rows, or for the scheduler to answer, before the fit fails with
+        `WorkerLostError` (a worker that leaves the cluster, or a closed client, fails it at
+        once).
     """
 
     _parameter_constraints = {**BoostedGAMClassifier._parameter_constraints,
