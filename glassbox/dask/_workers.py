@@ -49,16 +49,9 @@ def workers_now(client, timeout):
 def await_computed(client, futures, timeout):
     """Wait for Dask computations (the binned partitions; Dask computes a lost worker's again
     elsewhere), raising the first one's error; a `WorkerLostError` if the client closes."""
-    from distributed import wait
     while True:
-        try:
-            wait(futures, timeout=_POLL_S)
-            done = True
-        except (*_TIMEOUTS, CancelledError, OSError, RuntimeError):
-            done = False
-        for future in futures:
-            if future.status == "error":
-                future.result()  # raises its error
+        done = _poll(futures)
+        _raise_errors(futures)
         if done:
             return
         if workers_now(client, timeout) is None:
@@ -69,14 +62,9 @@ def await_actors(client, futures, addresses, timeout):
     """The actors of `futures` (one per worker of `addresses`, their rows computed) once they
     are made; a `WorkerLostError` if a worker leaves or the client closes first, or an actor is
     not made within `timeout` seconds."""
-    from distributed import wait
     started = time.monotonic()
     while True:
-        try:
-            wait(futures, timeout=_POLL_S)
-            done = True
-        except (*_TIMEOUTS, CancelledError, OSError, RuntimeError):
-            done = False
+        done = _poll(futures)
         alive = workers_now(client, timeout)
         if alive is None:
             raise client_gone("while the workers took their rows")
@@ -84,15 +72,29 @@ def await_actors(client, futures, addresses, timeout):
         if gone:
             raise WorkerLostError(f"worker(s) {', '.join(gone)} left the cluster while taking "
                                   f"their rows of the fit; the fit was stopped. {_REFIT}")
-        for future in futures:
-            if future.status == "error":
-                future.result()  # raises its error: its worker is still there
+        _raise_errors(futures)  # their workers are still there: the errors are their own
         if done:
             return [f.result() for f in futures]
         if time.monotonic() - started > timeout:
             waiting = [a for f, a in zip(futures, addresses) if not f.done()]
             raise WorkerLostError(f"worker(s) {', '.join(waiting)} did not take their rows "
                                   f"within timeout={timeout} s; the fit was stopped.")
+
+
+def _poll(futures):
+    """Whether all `futures` are done, after waiting up to _POLL_S for them."""
+    from distributed import wait
+    try:
+        wait(futures, timeout=_POLL_S)
+        return True
+    except (*_TIMEOUTS, CancelledError, OSError, RuntimeError):  # not yet, or a closing client
+        return False
+
+
+def _raise_errors(futures):
+    for future in futures:
+        if future.status == "error":
+            future.result()  # raises its error
 
 
 class _Workers:
