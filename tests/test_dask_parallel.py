@@ -16,13 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, UnseenValueWarning
-from glassbox.dask import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor, WorkerLostError
+from glassbox.dask import (ClusterOverheadWarning, DaskBoostedGAMClassifier,
+                           DaskBoostedGAMRegressor, WorkerLostError)
 from glassbox.dask._hashing import row_uniforms
 from glassbox.dask._tree import combine, node_value, nodes_within
 from glassbox.datasets import make_coded_cohort, make_risk_cohort
 
 distributed = pytest.importorskip("distributed", reason="pip install 'glassbox[dask]'")
 dd = pytest.importorskip("dask.dataframe", reason="pip install 'glassbox[dask]'")
+
+# The tests fit small tables on clusters, which the fit warns about (tested once, below).
+pytestmark = pytest.mark.filterwarnings("ignore::glassbox.dask.ClusterOverheadWarning")
 
 # Small chunks give many chunks on little data, so the tree and the shard boundaries matter.
 FAST = dict(outer_bags=2, max_rounds=30, early_stopping_rounds=10, interactions=3,
@@ -447,6 +451,7 @@ def test_explain_on_a_dask_frame_is_lazy_and_equals_explain_in_memory(two_worker
     target = y if task == "binary" else three
     with distributed.Client(two_workers), warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ClusterOverheadWarning)
         features = dd.from_pandas(X, npartitions=3)
         model = DaskBoostedGAMClassifier(**FAST).fit(features, target)
         contributions = model.explain(features)
@@ -493,3 +498,18 @@ def test_labels_of_every_type_give_the_classes_a_fit_in_memory_gives(two_workers
     for model in fits:
         np.testing.assert_array_equal(model.classes_, expected)
         assert model.classes_.dtype == expected.dtype
+
+
+def test_a_table_too_small_for_a_cluster_warns_that_memory_is_faster(two_workers):
+    """3,000 rows on two workers: a warning naming the rows and the fit in memory, which gives
+    the same model; none in memory."""
+    X, y, _, _, _ = table(3000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClusterOverheadWarning)
+        local = DaskBoostedGAMClassifier(**FAST).fit(X, y)
+    with distributed.Client(two_workers), \
+            pytest.warns(ClusterOverheadWarning, match=r"3,000 rows on 2 worker\(s\).* fit\(X"
+                                                       r"\.compute\(\), y\.compute\(\)\)") as record:
+        remote = DaskBoostedGAMClassifier(**FAST).fit(dd.from_pandas(X, npartitions=2), y)
+    assert record[0].filename == __file__
+    assert_same_model(local, remote)

@@ -7,6 +7,7 @@ Importing this module does not import Dask; fitting on a Dask collection needs a
 """
 
 from ._estimators import DaskBoostedGAMClassifier, DaskBoostedGAMRegressor
-from ._workers import WorkerLostError
+from ._workers import ClusterOverheadWarning, WorkerLostError
 
-__all__ = ["DaskBoostedGAMClassifier", "DaskBoostedGAMRegressor", "WorkerLostError"]
+__all__ = ["ClusterOverheadWarning", "DaskBoostedGAMClassifier", "DaskBoostedGAMRegressor",
+           "WorkerLostError"]

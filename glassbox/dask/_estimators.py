@@ -22,20 +22,23 @@ from .. import _losses as L
 from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monotone_directions,
-                        numeric_target, refuse_multiclass_constraints, resolve_categorical,
-                        table_columns, warn_uninformative_counts)
+                        numeric_target, outside_stacklevel, refuse_multiclass_constraints,
+                        resolve_categorical, table_columns, warn_uninformative_counts)
+from ..explain import contribution_columns
 from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf, auto_outer_bags)
-from ..explain import contribution_columns
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
 from ._shard import Shard, ShardActor
-from ._workers import (InMemory, OnCluster, WorkerLostError, await_actors, await_computed,
-                       client_gone, workers_now)
+from ._workers import (ClusterOverheadWarning, InMemory, OnCluster, WorkerLostError,
+                       await_actors, await_computed, client_gone, workers_now)
 
 CHUNK_ROWS = 1 << 14
 """Default rows per chunk: the unit whose histograms are summed in a fixed order."""
+FEW_ROWS_A_WORKER = 50_000
+"""Below this many rows a worker, a fit on a cluster is several times slower than in memory
+(docs/scaling.md: with 8 bags the break-even is about 150,000)."""
 
 
 class _DataParallel:
@@ -483,6 +486,12 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
         raise ValueError("The Dask cluster has no workers.")
     addresses = sorted(workers)
     n_shards = max(1, min(len(addresses), n_chunks))
+    if n_rows / n_shards < FEW_ROWS_A_WORKER:
+        warnings.warn(f"{n_rows:,} rows on {n_shards} worker(s): a fit on a cluster pays a "
+                      "round trip to the workers for every boosting step, which below about "
+                      f"{FEW_ROWS_A_WORKER:,} rows a worker costs several times the step. The "
+                      "same model fits faster in memory: fit(X.compute(), y.compute()).",
+                      ClusterOverheadWarning, stacklevel=outside_stacklevel())
     edges = np.linspace(0, n_chunks, n_shards + 1).round().astype(np.int64)
     ends = np.cumsum(lengths)
     starts = ends - lengths

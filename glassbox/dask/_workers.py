@@ -23,6 +23,11 @@ class WorkerLostError(RuntimeError):
     """A worker holding rows of a data-parallel fit died, left, or did not answer in time."""
 
 
+class ClusterOverheadWarning(UserWarning):
+    """A fit on a cluster with so few rows a worker that the round trip of every boosting step
+    costs more than the step: the same model fits faster in memory."""
+
+
 _REFIT = ("Each worker holds its rows in memory for the whole fit, so a lost worker cannot be "
           "replaced mid-fit: fit again.")
 _TIMEOUTS = (TimeoutError, asyncio.TimeoutError)  # one class from Python 3.11
