@@ -2,6 +2,7 @@
 mergeable summaries, bitwise-identical models for any number of workers or partitioning, and a
 lost worker ending the fit with an error."""
 
+import contextlib
 import os
 import signal
 import threading
@@ -203,7 +204,7 @@ def test_misaligned_partitions_are_an_error(two_workers):
             DaskBoostedGAMClassifier(**FAST).fit(features, target)
 
 
-def fit_interrupted(interrupt):
+def fit_interrupted(interrupt, timeout=60):
     """A long fit on a two-worker cluster, `interrupt(cluster, client)` six seconds in (the
     shards are boosting; the fit would take minutes): what it raised and when."""
     import dask
@@ -221,7 +222,8 @@ def fit_interrupted(interrupt):
             started = time.monotonic()
             try:
                 DaskBoostedGAMClassifier(**dict(FAST, max_rounds=5000,
-                                                early_stopping_rounds=5000), timeout=60).fit(
+                                                early_stopping_rounds=5000),
+                                         timeout=timeout).fit(
                     features, target)
             except Exception as error:  # noqa: BLE001 - the test inspects it
                 outcome["error"] = error
@@ -243,6 +245,26 @@ def test_a_lost_worker_ends_the_fit_with_an_error():
     outcome = fit_interrupted(kill)
     assert isinstance(outcome.get("error"), WorkerLostError), outcome
     assert outcome["seconds"] < 60
+
+
+def test_a_worker_that_stops_answering_ends_the_fit_after_the_timeout():
+    """A frozen worker (SIGSTOP: still in the cluster, silent): WorkerLostError naming it once
+    a request has waited `timeout` seconds, not before and not much after."""
+    frozen = []
+
+    def freeze(cluster, client):
+        victim = sorted(cluster.workers.values(), key=lambda w: w.worker_address)[-1]
+        frozen.append(victim.process.process.pid)
+        os.kill(frozen[0], signal.SIGSTOP)
+        frozen.append(time.monotonic())
+    try:
+        outcome = fit_interrupted(freeze, timeout=3)
+    finally:
+        with contextlib.suppress(ProcessLookupError, IndexError):  # closing the cluster kills it
+            os.kill(frozen[0], signal.SIGCONT)
+    assert isinstance(outcome.get("error"), WorkerLostError), outcome
+    assert "within timeout=3" in str(outcome["error"])
+    assert 6 + 3 <= outcome["seconds"] < 6 + 3 + 5
 
 
 def test_a_client_closed_mid_fit_ends_it_with_an_error():

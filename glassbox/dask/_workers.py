@@ -233,9 +233,9 @@ class OnCluster(_Workers):
             try:
                 return self.client.sync(replies, callback_timeout=_POLL_S)
             except _TIMEOUTS:
-                for s in range(len(calls)):
-                    if not calls[s].done():
-                        self._check_alive(s, method, started)
+                waiting = [a for a, call in zip(self.addresses, calls) if not call.done()]
+                if waiting:
+                    self._check_alive(waiting, method, started)
             except Exception as error:  # a lost worker's, a closed client's, or the call's own
                 lost = self._lost(method, error)
                 if lost is None:
@@ -262,11 +262,12 @@ class OnCluster(_Workers):
                 return None
             time.sleep(_POLL_S)
 
-    def _check_alive(self, i, method, started):
-        address = self.addresses[i]
+    def _check_alive(self, waiting, method, started):
+        """A `WorkerLostError` if the workers `waiting` to answer have taken longer than the
+        timeout, or one of the fit's workers, or the client, is gone."""
         if time.monotonic() - started > self.timeout:
-            raise WorkerLostError(f"worker {address} did not answer {method!r} within "
-                                  f"timeout={self.timeout} s; the fit was stopped.")
+            raise WorkerLostError(f"worker(s) {', '.join(waiting)} did not answer {method!r} "
+                                  f"within timeout={self.timeout} s; the fit was stopped.")
         lost = self._lost(method, "no answer yet")
         if lost is not None:
             raise lost
