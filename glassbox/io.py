@@ -30,8 +30,9 @@ the size of the models glassbox fits, small enough that a stray file cannot exha
 def save_model(model, path):
     """Write a fitted model to `path` as JSON (format version 3, sealed with its hash). A model
     holding a number that is not finite (a diverged network) is a ModelFileError naming it."""
+    text = json.dumps(model_to_dict(model), indent=1)  # before the file is opened (emptied)
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(model_to_dict(model), handle, indent=1)
+        handle.write(text)
 
 
 def load_model(path, *, max_bytes=MAX_BYTES):
@@ -52,7 +53,10 @@ def model_to_dict(model):
     """The JSON-ready dict of a fitted glassbox model, sealed (see `seal`)."""
     if not hasattr(model, "features_") or not hasattr(model, "provenance_"):
         step = (" (a Pipeline: save its fitted glassbox step, e.g. pipeline[-1], and rebuild "
-                "the steps before it in code)" if hasattr(model, "steps") else "")
+                "the steps before it in code)" if hasattr(model, "steps") else
+                " (a fairness strategy: save the glass-box model inside, its estimator_; "
+                "docs/fairness.md, 'Saving and reusing what a strategy fitted', says what each "
+                "one is)" if hasattr(model, "estimator_") else "")
         raise TypeError(f"A model file holds a fitted glassbox model; got an unfitted or other "
                         f"{type(model).__name__}{step}.")
     params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"

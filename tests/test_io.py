@@ -670,3 +670,23 @@ def test_saving_a_pipeline_or_an_unfitted_model_says_what_a_file_holds(tmp_path)
     save_model(pipeline[-1], tmp_path / "step.json")
     np.testing.assert_array_equal(load_model(tmp_path / "step.json").predict_proba(X),
                                   pipeline.predict_proba(X))
+    # a refused model leaves the file it would have replaced as it was
+    before = (tmp_path / "step.json").read_bytes()
+    for wrong in (BoostedGAMClassifier(), pipeline):
+        with pytest.raises(TypeError):
+            save_model(wrong, tmp_path / "step.json")
+        assert (tmp_path / "step.json").read_bytes() == before
+
+
+def test_saving_a_fairness_strategy_points_to_the_model_inside(tmp_path):
+    from glassbox.fairness import TrainThenClean
+    X, y, _ = make_risk_cohort(n_samples=400, n_features=3, random_state=0)
+    X = X.assign(group=np.arange(len(X)) % 2)
+    strategy = TrainThenClean(BoostedGAMClassifier(outer_bags=1, max_rounds=20),
+                              sensitive_features=["group"]).fit(X, y)
+    with pytest.raises(TypeError, match=r"a fairness strategy: save the glass-box model "
+                                        r"inside, its estimator_"):
+        save_model(strategy, tmp_path / "strategy.json")
+    save_model(strategy.estimator_, tmp_path / "model.json")
+    np.testing.assert_array_equal(load_model(tmp_path / "model.json").predict_proba(X),
+                                  strategy.predict_proba(X))
