@@ -325,6 +325,8 @@ def term_importances(model, X=None):
     mean = model.explain(X).abs().mean()
     if hasattr(mean, "compute"):  # a Dask model's contributions of a Dask DataFrame
         mean = mean.compute()
+    if len(mean) and mean.isna().all():  # contributions are finite: X had no rows
+        raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
     if isinstance(mean.index, pd.MultiIndex):  # (class, term): mean over classes
         mean = mean.groupby(level="term", sort=False).mean()
     return mean.rename("importance").sort_values(ascending=False, kind="stable")

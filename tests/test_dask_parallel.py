@@ -535,3 +535,13 @@ def test_a_table_too_small_for_a_cluster_warns_that_memory_is_faster(two_workers
         remote = DaskBoostedGAMClassifier(**FAST).fit(dd.from_pandas(X, npartitions=2), y)
     assert record[0].filename == __file__
     assert_same_model(local, remote)
+
+
+def test_importances_over_no_rows_are_an_error_not_nans():
+    """A frame whose rows were all filtered away: the error an in-memory frame gives."""
+    X, y, _, _, _ = table(3000)
+    model = DaskBoostedGAMClassifier(**FAST).fit(X, y)
+    frame = dd.from_pandas(X, npartitions=3)
+    for empty in (X.iloc[:0], frame[frame["age"] > 1000]):
+        with pytest.raises(ValueError, match="0 sample"):
+            model.term_importances(empty)
