@@ -84,7 +84,7 @@ class _DataParallel:
             len(names))]
         row0s = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         n_rows = int(np.sum(lengths))
-        summary = _run_summaries(source, parts, row0s, names, kinds, column_seeds)
+        summary = _run_summaries(client, parts, row0s, names, kinds, column_seeds)
         if classifier:
             target = self._classes_from(summary)
         else:
@@ -92,8 +92,8 @@ class _DataParallel:
         bins = D.merge_bins(summary, kinds, self.max_bins, dtypes)
         n_classes = len(self.classes_) if classifier and len(self.classes_) > 2 else 0
         loss = L.MULTINOMIAL if n_classes else self._loss_id()
-        binned = _run_binning(source, parts, row0s, names, kinds, bins, target)
-        workers = _place_shards(source, binned, lengths, n_rows, int(self.chunk_rows), loss,
+        binned = _run_binning(client, parts, row0s, names, kinds, bins, target)
+        workers = _place_shards(client, binned, lengths, n_rows, int(self.chunk_rows), loss,
                                 n_classes, [b.n_bins for b in bins],
                                 effective_n_jobs(self.n_jobs), float(self.timeout),
                                 self.compress)
@@ -441,9 +441,10 @@ def _client():
                          "(distributed.Client(...)) before calling fit.") from None
 
 
-def _run_summaries(source, parts, row0s, names, kinds, seeds):
-    """The first pass: the partitions' summaries, merged (on the cluster, in a tree)."""
-    if source is None:
+def _run_summaries(client, parts, row0s, names, kinds, seeds):
+    """The first pass: the partitions' summaries, merged (on the cluster, in a tree; without a
+    client, the one partition in memory)."""
+    if client is None:
         (X, y, w), = parts
         return D.summarise(X, y, w, 0, names, kinds, seeds)
     import dask
@@ -452,22 +453,21 @@ def _run_summaries(source, parts, row0s, names, kinds, seeds):
     while len(level) > 1:
         level = [dask.delayed(D.merge_summaries)(level[i], level[i + 1])
                  if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
-    return _client().compute(level[0]).result()
+    return client.compute(level[0]).result()
 
 
-def _run_binning(source, parts, row0s, names, kinds, bins, target):
+def _run_binning(client, parts, row0s, names, kinds, bins, target):
     """The second pass: binned partitions (futures on the cluster)."""
-    if source is None:
+    if client is None:
         (X, y, w), = parts
         return [D.bin_partition(X, y, w, 0, names, kinds, bins, target)]
     import dask
-    client = _client()
     return client.compute([dask.delayed(D.bin_partition)(X, y, w, int(r), names, kinds, bins,
                                                          target)
                            for (X, y, w), r in zip(parts, row0s)])
 
 
-def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, sizes, threads,
+def _place_shards(client, binned, lengths, n_rows, chunk_rows, loss, n_classes, sizes, threads,
                   timeout, compress):
     """The shards: one in this process for a table in memory, else one per worker, each
     holding a contiguous range of chunks (in worker order)."""
@@ -475,9 +475,8 @@ def _place_shards(source, binned, lengths, n_rows, chunk_rows, loss, n_classes, 
     spec = {"n_chunks": n_chunks, "chunk_rows": chunk_rows, "n_rows": n_rows, "loss": loss,
             "n_classes": n_classes, "compress": compress,
             "main_offsets": np.concatenate([[0], np.cumsum(sizes)]).tolist()}
-    if source is None:
+    if client is None:
         return InMemory([Shard(dict(spec, first=0, last=n_chunks, threads=threads), *binned)])
-    client = _client()
     await_computed(client, binned, timeout)  # a worker lost until then is not given rows
     workers = workers_now(client, timeout)
     if workers is None:
