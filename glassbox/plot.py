@@ -527,7 +527,9 @@ def _step_label(model, name, row, network):
 def _unseen_mark(feature, value):
     if pd.isna(value):
         return "" if feature.has_missing else " (none in training)"
-    if feature.kind == "categorical" and value not in feature.bins.categories:
+    bins = feature.bins
+    if bins.kind == "categorical" and bins.codes(np.array([value], dtype=object))[0] == \
+            bins.unseen_bin:  # the lookup that scores it
         return " (unseen)"
     return ""
 
