@@ -195,9 +195,9 @@ class StageBooster:
         self.grad = np.zeros((largest,) + class_shape)
         self.hess = np.zeros_like(self.grad)
         self.update = np.zeros_like(self.grad)
-        self.factors = np.zeros(largest)
+        self.factors = np.zeros_like(self.grad)
         if rows is None:
-            self.state = (raw.copy() if self.multiclass
+            self.state = (K.probabilities_from_scores(raw) if self.multiclass
                           else K.state_from_scores(settings.loss, raw))
             if penalty is not None:
                 self.targets = penalty.targets(raw)
@@ -261,8 +261,8 @@ class StageBooster:
                   self.update)
         tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
         if self.multiclass:
-            return K.boost_greedy_multiclass(*common, self.gains, self.chance, self.leader,
-                                             measure, draws, *tail)
+            return K.boost_greedy_multiclass(*common, self.factors, self.gains, self.chance,
+                                             self.leader, measure, draws, *tail)
         return K.boost_greedy(st.loss, *common, self.factors, self.gains, self.chance,
                               self.leader, measure, draws, *tail)
 
@@ -293,26 +293,23 @@ class StageBooster:
         return np.maximum(chance, floor)
 
     def _pass(self, apply, t, following):
-        """One pass over the rows: apply term t's last update (if `apply`: per-bin state
-        factors, or the update itself for softmax), then histogram term `following` into
-        `grad` / `hess`."""
-        self.rows.pass_(apply, t, following, self.update if self.multiclass else self.factors,
-                        self.grad, self.hess)
+        """One pass over the rows: apply term t's last update (if `apply`: its per-bin state
+        factors), then histogram term `following` into `grad` / `hess`."""
+        self.rows.pass_(apply, t, following, self.factors, self.grad, self.hess)
 
     def _greedy_in_blocks(self, draws):
         """`_kernels.boost_greedy` with its passes over the rows made by the row store."""
         st, stage = self.settings, self.stage
         t = self.leader
         common = (stage.offsets, stage.dims_a, stage.dims_b, stage.categorical, stage.monotone,
-                  self.scores, self.counts, self.grad, self.hess, self.update)
+                  self.scores, self.counts, self.grad, self.hess, self.update, self.factors)
         tail = (self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
                 st.learning_rate, st.max_delta)
         for draw in draws:
             if self.multiclass:
                 applied, following = K.greedy_choice_multiclass(t, draw, *common, *tail)
             else:
-                applied, following = K.greedy_choice(st.loss, t, draw, *common, self.factors,
-                                                     *tail)
+                applied, following = K.greedy_choice(st.loss, t, draw, *common, *tail)
             if following < 0:
                 break
             self._pass(applied, t, following)

@@ -22,7 +22,9 @@ Layout shared by all kernels
   isolate the missing bin and never touch the unseen bin.
 - `state`: one float64 per row whose meaning depends on the loss, chosen so that a term update is a
   product (or a sum) with a per-bin factor and no row needs an exp: for log-loss q = exp(-score),
-  for Poisson and Gamma mu = exp(score), for squared error the score itself.
+  for Poisson and Gamma mu = exp(score), for squared error the score itself. For softmax it is
+  (n_rows, n_classes): each row's class probabilities, which a step multiplies by exp(update) per
+  class and renormalises.
 """
 
 import numpy as np
@@ -625,43 +627,81 @@ def _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, 
 
 
 # --------------------------------------------------------------------------------------------------
-# Multiclass (softmax) variants: state holds raw scores, one column per class
+# Multiclass (softmax) variants: state holds each row's class probabilities
 # --------------------------------------------------------------------------------------------------
 
 @njit(**_JIT)
+def probabilities_from_scores(raw):
+    """The softmax state of raw per-class scores (n_rows, n_classes): each row's probabilities.
+    A step multiplies them by its per-bin factors exp(update) and renormalises, so no row
+    needs an exp (three a row per step cost two thirds of a step's time)."""
+    out = np.empty_like(raw)
+    for i in range(raw.shape[0]):
+        softmax(raw[i], out[i])
+    return out
+
+
+@njit(**_INNER)
+def _softmax_factors(update, factors):
+    """Per-bin, per-class multipliers exp(update) of the probabilities (before renormalising)."""
+    for b in range(update.shape[0]):
+        for k in range(update.shape[1]):
+            factors[b, k] = np.exp(update[b, k])
+
+
+@njit(inline="always", **_JIT)
+def _add_softmax_row(grad, hess, b, k, w, p, target):
+    grad[b, k] += w * (p - target)
+    h = p * (1.0 - p)
+    hess[b, k] += w * (HESSIAN_FLOOR if HESSIAN_FLOOR > h else h)
+
+
+@njit(**_JIT)
 def histogram_multiclass(codes, state, y, weight, grad, hess):
-    """Per-class gradient and hessian sums per bin; `y` holds class indices. The probabilities
-    are `softmax`'s, to the bit, computed in place: without a row view, a `max` call and the
-    log-sum-exp, a step of three classes costs a third of the time."""
+    """Per-class gradient and hessian sums per bin; `y` holds class indices."""
+    grad[:] = 0.0
+    hess[:] = 0.0
+    for i in range(codes.shape[0]):
+        b = codes[i]
+        for k in range(state.shape[1]):
+            _add_softmax_row(grad, hess, b, k, weight[i], state[i, k], 1.0 if y[i] == k else 0.0)
+
+
+@njit(**_JIT)
+def apply_then_histogram_multiclass(apply, apply_codes, factors, next_codes, state, y, weight,
+                                    grad, hess):
+    """One pass of a softmax step over some rows: apply the last update (if `apply`: multiply
+    by its `factors` and renormalise), then histogram the next term."""
+    if not apply:
+        histogram_multiclass(next_codes, state, y, weight, grad, hess)
+        return
     grad[:] = 0.0
     hess[:] = 0.0
     n_classes = state.shape[1]
-    e = np.empty(n_classes)
-    for i in range(codes.shape[0]):
-        m = state[i, 0]
-        for k in range(1, n_classes):
-            if state[i, k] > m:
-                m = state[i, k]
-        s = 0.0
+    for i in range(apply_codes.shape[0]):
+        a = apply_codes[i]
+        total = 0.0
         for k in range(n_classes):
-            e[k] = np.exp(state[i, k] - m)
-            s += e[k]
-        b = codes[i]
+            v = state[i, k] * factors[a, k]
+            state[i, k] = v
+            total += v
+        scale = 1.0 / total
+        b = next_codes[i]
         for k in range(n_classes):
-            p = e[k] / s
-            target = 1.0 if y[i] == k else 0.0
-            grad[b, k] += weight[i] * (p - target)
-            h = p * (1.0 - p)
-            hess[b, k] += weight[i] * (HESSIAN_FLOOR if HESSIAN_FLOOR > h else h)
+            p = state[i, k] * scale
+            state[i, k] = p
+            _add_softmax_row(grad, hess, b, k, weight[i], p, 1.0 if y[i] == k else 0.0)
 
 
 @njit(**_JIT)
 def mean_loss_multiclass(state, y, weight, rows):
+    """Weighted mean of -log p(target class) over `rows` (a probability that underflowed to 0
+    counts as the smallest normal float's)."""
     total = 0.0
     wsum = 0.0
-    p = np.empty(state.shape[1])
     for r in rows:
-        total += weight[r] * (softmax(state[r], p) - state[r, int(y[r])])
+        p = state[r, int(y[r])]
+        total -= weight[r] * np.log(p if p > 2.2250738585072014e-308 else 2.2250738585072014e-308)
         wsum += weight[r]
     return total / wsum if wsum > 0 else 0.0
 
@@ -682,22 +722,12 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
     return total
 
 
-@njit(**_JIT)
-def _apply_multiclass(t, codes, update, state):
-    """Add term t's per-class update to every row's raw scores."""
-    column = codes[:, t]
-    n_classes = state.shape[1]
-    for i in range(column.shape[0]):
-        for k in range(n_classes):
-            state[i, k] += update[column[i], k]
-
-
 @njit(inline="always", **_JIT)
 def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
-                              counts, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
-                              rate, decay, max_delta):
+                              counts, grad, hess, update, factors, gains, chance, max_leaves,
+                              min_leaf, l2, rate, decay, max_delta):
     """`_greedy_choice` for softmax: the step's gain is summed over the classes' trees; an
-    applied update is added to `scores` and left in `update` for the rows."""
+    applied update is added to `scores` and its probability factors left in `factors`."""
     lo = offsets[t]
     size = offsets[t + 1] - lo
     gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
@@ -713,20 +743,21 @@ def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, mon
             for k in range(scores.shape[1]):
                 scores[lo + b, k] += update[b, k]
         gains[t] = gain * decay
+        _softmax_factors(update[:size], factors[:size])
     return applied
 
 
 @njit(**_JIT)
 def greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
-                             counts, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
-                             learning_rate, max_delta):
+                             counts, grad, hess, update, factors, gains, chance, max_leaves,
+                             min_leaf, l2, learning_rate, max_delta):
     """`greedy_choice` for softmax. Returns (applied, next term or -1)."""
     n_classes = grad.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
     applied = _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone,
-                                        scores, counts, grad, hess, update, gains, chance,
-                                        max_leaves, min_leaf, l2, rate, (1.0 - rate) ** 2,
-                                        max_delta)
+                                        scores, counts, grad, hess, update, factors, gains,
+                                        chance, max_leaves, min_leaf, l2, rate,
+                                        (1.0 - rate) ** 2, max_delta)
     return applied, _next_term(gains)
 
 
@@ -738,19 +769,6 @@ def term_gain_multiclass(t, grad, hess, counts, offsets, dims_a, dims_b, categor
     rate = learning_rate * (n_classes - 1) / n_classes
     return _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                               monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0, update)
-
-
-@njit(**_JIT)
-def apply_then_histogram_multiclass(apply, apply_codes, update, next_codes, state, y, weight,
-                                    grad, hess):
-    """One pass of a softmax step over some rows: add the last update (if `apply`), then
-    histogram the next term."""
-    n_classes = state.shape[1]
-    if apply:
-        for i in range(apply_codes.shape[0]):
-            for k in range(n_classes):
-                state[i, k] += update[apply_codes[i], k]
-    histogram_multiclass(next_codes, state, y, weight, grad, hess)
 
 
 @njit(inline="always", **_JIT)
@@ -772,8 +790,9 @@ def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monot
 
 @njit(**_JIT)
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
-                            state, y, weight, grad, hess, update, gains, chance, current, measure,
-                            cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta):
+                            state, y, weight, grad, hess, update, factors, gains, chance, current,
+                            measure, cut_draws, max_leaves, min_leaf, l2, learning_rate,
+                            max_delta):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
     n_classes = state.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
@@ -786,14 +805,13 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
     for step in range(cut_draws.shape[0]):
         applied = _greedy_choice_multiclass(t, cut_draws[step], offsets, dims_a, dims_b,
                                             categorical, monotone, scores, counts, grad, hess,
-                                            update, gains, chance, max_leaves, min_leaf, l2,
-                                            rate, decay, max_delta)
-        if applied:
-            _apply_multiclass(t, codes, update, state)
+                                            update, factors, gains, chance, max_leaves, min_leaf,
+                                            l2, rate, decay, max_delta)
         nxt = _next_term(gains)
         if nxt < 0:
             break
-        histogram_multiclass(codes[:, nxt], state, y, weight, grad, hess)
+        apply_then_histogram_multiclass(applied, codes[:, t], factors, codes[:, nxt], state, y,
+                                        weight, grad, hess)
         t = nxt
     return t
 

@@ -259,7 +259,7 @@ class Shard:
         effects) or from the bag's main-effect scores (pairs)."""
         raw = (self.main_raw.pop(bag) if stage == "pairs"
                else self._constant(init, len(self.bags[bag]["rows"].y)))
-        self.states[(bag, stage)] = (raw if self.multiclass
+        self.states[(bag, stage)] = (K.probabilities_from_scores(raw) if self.multiclass
                                      else K.state_from_scores(self.loss, raw))
 
     def _constant(self, init, n):
@@ -293,8 +293,7 @@ class Shard:
 
     def pass_(self, bag, stage, apply, t, following, factors):
         """One step's pass: apply term t's update (if `apply`) to the rows' state, then
-        histogram term `following` (`factors`: the update's per-bin state factors, or the update
-        itself for softmax). Per node: gradient and hessian, (2, bins of `following`[, classes])."""
+        histogram term `following` (`factors`: the update's per-bin state factors). Per node: gradient and hessian, (2, bins of `following`[, classes])."""
         rows = self.bags[bag]["rows"]
         codes, offsets = rows.codes[stage], self.offsets[stage]
         size = int(offsets[following + 1] - offsets[following])
