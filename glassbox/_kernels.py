@@ -130,6 +130,12 @@ def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
         gt += grad[b]
         ht += hess[b]
         ct += count[b]
+    return _best_cut_of(grad, hess, count, lo, hi, gt, ht, ct, min_leaf, l2, direction)
+
+
+@njit(**_INNER)
+def _best_cut_of(grad, hess, count, lo, hi, gt, ht, ct, min_leaf, l2, direction):
+    """`_best_cut` of bins whose sums `gt`, `ht`, `ct` are known."""
     parent = _gain(gt, ht, l2)
     best_gain = -1.0
     best_s = -1
@@ -313,23 +319,6 @@ def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
 
 
 @njit(inline="always", **_JIT)
-def _pair_profiles(grad, hess, count, na, nb, transpose):
-    """Row-major (first, second) copies of a pair histogram; `transpose` swaps the features."""
-    shape = (nb, na) if transpose else (na, nb)
-    g2 = np.empty(shape)
-    h2 = np.empty(shape)
-    c2 = np.empty(shape)
-    for a in range(na):
-        for b in range(nb):
-            k = a * nb + b
-            if transpose:
-                g2[b, a], h2[b, a], c2[b, a] = grad[k], hess[k], count[k]
-            else:
-                g2[a, b], h2[a, b], c2[a, b] = grad[k], hess[k], count[k]
-    return g2, h2, c2
-
-
-@njit(inline="always", **_JIT)
 def _margins(g2, h2, c2):
     """Column sums of a pair histogram's gradients, hessians and counts, its row counts, and its
     totals (summed in row-major order)."""
@@ -363,43 +352,77 @@ def _add_row(g2, h2, c2, a, g, h, c):
 
 
 @njit(**_INNER)
+def _sweep(g2, h2, c2, line_g, line_h, line_c, forward, min_leaf, l2, gains, cuts):
+    """For each cut i (0 < i < n1) of a pair histogram's lines (its first axis), the best cut of
+    the second axis over the lines before i (`forward`) or from i on, accumulated line by line:
+    its gain into gains[i] and cut into cuts[i] (-1 if no cut respects `min_leaf`). `line_*`
+    are the lines' sums."""
+    n1, n2 = g2.shape
+    g = np.zeros(n2)
+    h = np.zeros(n2)
+    c = np.zeros(n2)
+    gt = 0.0
+    ht = 0.0
+    ct = 0.0
+    first = np.int64(0)  # not a literal: the same `_best_cut_of` specialisation as main effects
+    for step in range(1, n1):
+        line = step - 1 if forward else n1 - step
+        i = step if forward else n1 - step
+        for j in range(n2):
+            g[j] += g2[line, j]
+            h[j] += h2[line, j]
+            c[j] += c2[line, j]
+        gt += line_g[line]
+        ht += line_h[line]
+        ct += line_c[line]
+        if line_c[line] == 0 and step > 1:  # an empty line: the same cut as the last one
+            last = i - 1 if forward else i + 1
+            gains[i] = gains[last]
+            cuts[i] = cuts[last]
+            continue
+        gains[i], cuts[i] = _best_cut_of(g, h, c, first, n2, gt, ht, ct, min_leaf, l2, first)
+
+
+@njit(**_INNER)
 def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
 
-    Returns (gain, i, j_low, j_high); gain is -1 when no tree respects `min_leaf`.
+    Returns (gain, i, j_low, j_high); gain is -1 when no tree respects `min_leaf`. Two sweeps
+    over the lines, one from each end, give every i's best cuts of both sides.
     """
     n1, n2 = g2.shape
-    col_g, col_h, col_c, row_c, total_g, total_h, _ = _margins(g2, h2, c2)
-    parent = _gain(total_g, total_h, l2)
-    low_g = np.zeros(n2)
-    low_h = np.zeros(n2)
-    low_c = np.zeros(n2)
-    high_g = np.empty(n2)
-    high_h = np.empty(n2)
-    high_c = np.empty(n2)
-    best = (-1.0, -1, -1, -1)
-    first = np.int64(0)  # not a literal: the same `_best_cut` specialisation as main effects
-    for i in range(1, n1):
-        if row_c[i - 1] == 0:
-            continue  # an empty row: the same tree as the one before it
-        _add_row(g2, h2, c2, i - 1, low_g, low_h, low_c)
-        gl = 0.0
-        hl = 0.0
+    line_g = np.zeros(n1)
+    line_h = np.zeros(n1)
+    line_c = np.zeros(n1)
+    for a in range(n1):
         for b in range(n2):
-            high_g[b] = col_g[b] - low_g[b]
-            high_h[b] = col_h[b] - low_h[b]
-            high_c[b] = col_c[b] - low_c[b]
-            gl += low_g[b]
-            hl += low_h[b]
-        gain_low, j_low = _best_cut(low_g, low_h, low_c, first, n2, min_leaf, l2, first)
-        if j_low < 0:
-            continue
-        gain_high, j_high = _best_cut(high_g, high_h, high_c, first, n2, min_leaf, l2, first)
-        if j_high < 0:
-            continue
-        gain = gain_low + gain_high + _gain(gl, hl, l2) + _gain(total_g - gl, total_h - hl, l2) - parent
+            line_g[a] += g2[a, b]
+            line_h[a] += h2[a, b]
+            line_c[a] += c2[a, b]
+    total_g = 0.0
+    total_h = 0.0
+    for a in range(n1):
+        total_g += line_g[a]
+        total_h += line_h[a]
+    parent = _gain(total_g, total_h, l2)
+    low_gain = np.empty(n1)
+    low_cut = np.empty(n1, dtype=np.int64)
+    high_gain = np.empty(n1)
+    high_cut = np.empty(n1, dtype=np.int64)
+    _sweep(g2, h2, c2, line_g, line_h, line_c, True, min_leaf, l2, low_gain, low_cut)
+    _sweep(g2, h2, c2, line_g, line_h, line_c, False, min_leaf, l2, high_gain, high_cut)
+    best = (-1.0, -1, -1, -1)
+    gl = 0.0
+    hl = 0.0
+    for i in range(1, n1):
+        gl += line_g[i - 1]
+        hl += line_h[i - 1]
+        if line_c[i - 1] == 0 or low_cut[i] < 0 or high_cut[i] < 0:
+            continue  # an empty line: the same tree as the one before it
+        gain = (low_gain[i] + high_gain[i] + _gain(gl, hl, l2)
+                + _gain(total_g - gl, total_h - hl, l2) - parent)
         if gain > best[0]:
-            best = (gain, i, j_low, j_high)
+            best = (gain, i, low_cut[i], high_cut[i])
     return best
 
 
@@ -408,42 +431,34 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
     """The per-cell update of a pair: the better of the two orientations of a four-leaf tree;
     returns its gain over one leaf for the whole pair."""
     out[:] = 0.0
-    best_gain = -1.0
-    best_tree = (-1, -1, -1)
-    best_transpose = False
-    best_g2 = best_h2 = np.empty((0, 0))
-    for flip in range(2):
-        transpose = flip == 1
-        g2, h2, c2 = _pair_profiles(grad, hess, count, na, nb, transpose)
-        gain, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
-        if gain > best_gain:
-            best_gain = gain
-            best_tree = (i, j_low, j_high)
-            best_transpose = transpose
-            best_g2, best_h2 = g2, h2
+    g2 = grad.reshape(na, nb)
+    h2 = hess.reshape(na, nb)
+    c2 = count.reshape(na, nb)
+    best_gain, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
+    flipped = _best_pair_tree(np.ascontiguousarray(g2.T), np.ascontiguousarray(h2.T),
+                              np.ascontiguousarray(c2.T), min_leaf, l2)
+    transpose = flipped[0] > best_gain
+    if transpose:
+        best_gain, i, j_low, j_high = flipped
     if best_gain < 0.0:
         return 0.0
-    i, j_low, j_high = best_tree
-    n1, n2 = best_g2.shape
     leaf_g = np.zeros(4)  # leaves: (low, low), (low, high), (high, low), (high, high)
     leaf_h = np.zeros(4)
-    for a in range(n1):
-        cut = j_low if a < i else j_high
-        for b in range(n2):
-            leaf = (0 if a < i else 2) + (0 if b < cut else 1)
-            leaf_g[leaf] += best_g2[a, b]
-            leaf_h[leaf] += best_h2[a, b]
+    for a in range(na):
+        for b in range(nb):
+            first, second = (b, a) if transpose else (a, b)
+            cut = j_low if first < i else j_high
+            leaf = (0 if first < i else 2) + (0 if second < cut else 1)
+            leaf_g[leaf] += g2[a, b]
+            leaf_h[leaf] += h2[a, b]
     value = np.empty(4)
     for leaf in range(4):
         value[leaf] = _leaf_value(leaf_g[leaf], leaf_h[leaf], l2, learning_rate, max_delta)
-    for a in range(n1):
-        cut = j_low if a < i else j_high
-        for b in range(n2):
-            v = value[(0 if a < i else 2) + (0 if b < cut else 1)]
-            if best_transpose:
-                out[b * nb + a] = v
-            else:
-                out[a * nb + b] = v
+    for a in range(na):
+        for b in range(nb):
+            first, second = (b, a) if transpose else (a, b)
+            cut = j_low if first < i else j_high
+            out[a * nb + b] = value[(0 if first < i else 2) + (0 if second < cut else 1)]
     return best_gain
 
 

@@ -68,3 +68,52 @@ def test_grouping_keeps_the_most_frequent_categories(fitted):
     frequent = X["c"].value_counts().index[:model.max_interaction_bins - 1]
     own = {c for c, g in zip(bins.categories, bins.groups) if g < bins.n_values}
     assert own == set(frequent)
+
+
+def _best_tree_by_enumeration(grad, hess, count, min_leaf):
+    """The largest gain of any four-leaf pair tree (cut one feature, then each side of it at
+    its own cut of the other), every leaf holding `min_leaf` rows, found by trying them all."""
+    def gain(mask):
+        return grad[mask].sum() ** 2 / hess[mask].sum()
+    best = -1.0
+    na, nb = grad.shape
+    for g, h, c in ((grad, hess, count), (grad.T, hess.T, count.T)):
+        n1, n2 = g.shape
+        for i in range(1, n1):
+            for lo in range(1, n2):
+                for hi in range(1, n2):
+                    leaves = [(slice(0, i), slice(0, lo)), (slice(0, i), slice(lo, None)),
+                              (slice(i, None), slice(0, hi)), (slice(i, None), slice(hi, None))]
+                    if min(c[leaf].sum() for leaf in leaves) < min_leaf:
+                        continue
+                    best = max(best, sum(g[leaf].sum() ** 2 / h[leaf].sum() for leaf in leaves))
+    return best - gain(np.ones_like(count, dtype=bool)) if best >= 0 else -1.0
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pair_tree_is_the_best_four_leaf_tree(seed):
+    """The pair step's tree search (two sweeps over the lines of each orientation) finds the
+    gain of the best tree among all of them, and its update is that tree's leaf values."""
+    from glassbox._kernels import term_gain
+
+    rng = np.random.default_rng(seed)
+    na, nb = rng.integers(2, 9, size=2)
+    count = rng.integers(0, 4, (na, nb)).astype(float)
+    count[rng.random((na, nb)) < 0.3] = 0.0  # empty cells and lines, as sparse pairs have
+    grad = rng.normal(size=(na, nb)) * count
+    hess = rng.uniform(0.1, 0.3, (na, nb)) * count
+    min_leaf = float(rng.integers(1, 4))
+    out = np.zeros(na * nb)
+    gain = term_gain(0, grad.ravel(), hess.ravel(), count.ravel(), np.array([0, na * nb]),
+                     np.array([na]), np.array([nb]), np.array([False]), np.array([0]), 3,
+                     min_leaf, 0.0, 1.0, np.inf, out)
+    expected = _best_tree_by_enumeration(grad, hess, count, min_leaf)
+    if expected < 0:
+        assert gain == 0.0 and not out.any()
+        return
+    assert gain == pytest.approx(expected, rel=1e-9)
+    values = out.reshape(na, nb)
+    leaves = {value: (values == value) for value in np.unique(values)}
+    assert len(leaves) <= 4
+    for value, mask in leaves.items():  # each leaf's value is its Newton step
+        assert value == pytest.approx(-grad[mask].sum() / hess[mask].sum(), rel=1e-9)
