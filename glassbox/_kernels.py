@@ -116,7 +116,7 @@ def _gain(g, h, l2):
     return g * g / (h + l2) if h + l2 > 0.0 else 0.0
 
 
-@njit(**_INNER)
+@njit(inline="always", **_JIT)
 def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
     """Best cut s in (lo, hi) of bins [lo, hi) into [lo, s) and [s, hi); (gain, s) or (-1, -1).
 
@@ -405,24 +405,23 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
         total_g += line_g[a]
         total_h += line_h[a]
     parent = _gain(total_g, total_h, l2)
-    low_gain = np.empty(n1)
-    low_cut = np.empty(n1, dtype=np.int64)
-    high_gain = np.empty(n1)
-    high_cut = np.empty(n1, dtype=np.int64)
-    _sweep(g2, h2, c2, line_g, line_h, line_c, True, min_leaf, l2, low_gain, low_cut)
-    _sweep(g2, h2, c2, line_g, line_h, line_c, False, min_leaf, l2, high_gain, high_cut)
+    gains = np.empty((2, n1))  # per cut of the lines: its low side's best, its high side's
+    cuts = np.empty((2, n1), dtype=np.int64)
+    for side in range(2):  # one call site: one compiled `_sweep`
+        _sweep(g2, h2, c2, line_g, line_h, line_c, side == 0, min_leaf, l2, gains[side],
+               cuts[side])
     best = (-1.0, -1, -1, -1)
     gl = 0.0
     hl = 0.0
     for i in range(1, n1):
         gl += line_g[i - 1]
         hl += line_h[i - 1]
-        if line_c[i - 1] == 0 or low_cut[i] < 0 or high_cut[i] < 0:
+        if line_c[i - 1] == 0 or cuts[0, i] < 0 or cuts[1, i] < 0:
             continue  # an empty line: the same tree as the one before it
-        gain = (low_gain[i] + high_gain[i] + _gain(gl, hl, l2)
+        gain = (gains[0, i] + gains[1, i] + _gain(gl, hl, l2)
                 + _gain(total_g - gl, total_h - hl, l2) - parent)
         if gain > best[0]:
-            best = (gain, i, low_cut[i], high_cut[i])
+            best = (gain, i, cuts[0, i], cuts[1, i])
     return best
 
 
