@@ -151,7 +151,8 @@ NOT_MAPPED = {
     "inner_bags": "no counterpart",
     "min_hessian": "no counterpart",
     "reg_alpha": "no counterpart",
-    "max_delta_step": "glassbox caps every step at 20 × learning_rate",
+    "max_delta_step": "glassbox caps every step at 20 × learning_rate in raw-score units, "
+                      "except for squared error",
     "gain_scale": "categorical handling differs",
     "min_cat_samples": "categorical handling differs",
     "cat_smooth": "categorical handling differs",

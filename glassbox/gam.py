@@ -42,6 +42,14 @@ MAX_NEWTON_STEP = 20.0
 leaf whose rows nearly all share one class has a vanishing log-loss hessian and an unbounded
 Newton value; the cap keeps such a step at 20 x learning_rate (e.g. 0.8 log-odds at 0.04)."""
 
+
+def max_step(loss, learning_rate):
+    """The cap on one leaf's step (`MAX_NEWTON_STEP` x learning rate), for the losses whose
+    hessian can vanish. Squared error's hessian is the rows' weight, so its Newton value, the
+    leaf's mean residual, is bounded already, and a cap in the target's units would tie the fit
+    to them: a target in dollars would move by cents a step."""
+    return np.inf if loss == L.SQUARED_ERROR else MAX_NEWTON_STEP * learning_rate
+
 _EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
         "Each outer bag draws a random validation split over the rows, so repeating a row is not "
@@ -128,7 +136,7 @@ class _BoostedGAM(AdditiveModel):
                             auto_min_samples_leaf(np.count_nonzero(sample_weight > 0))
                             if self.min_samples_leaf == "auto" else int(self.min_samples_leaf),
                             float(self.l2_regularization),
-                            MAX_NEWTON_STEP * float(self.learning_rate),
+                            max_step(loss, float(self.learning_rate)),
                             row_threads=_row_threads(self.n_jobs, len(bags)))
         mains = Stage.build(main_codes, [(b.n_bins, 1) for b in feature_bins],
                             [k == CATEGORICAL for k in kinds], monotone)

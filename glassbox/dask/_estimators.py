@@ -25,8 +25,8 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
                         resolve_categorical, table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
-from ..gam import (MAX_NEWTON_STEP, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
-                   _top_pairs, auto_min_samples_leaf, auto_outer_bags)
+from ..gam import (BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
+                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -149,7 +149,7 @@ class _DataParallel:
                             auto_min_samples_leaf(int(n_present))
                             if self.min_samples_leaf == "auto" else int(self.min_samples_leaf),
                             float(self.l2_regularization),
-                            MAX_NEWTON_STEP * float(self.learning_rate))
+                            max_step(loss, float(self.learning_rate)))
         monotone = monotone_directions(self.monotonic_cst, names, kinds)
         refuse_multiclass_constraints(monotone, n_classes, names)
         sizes = [b.n_bins for b in bins]
