@@ -35,6 +35,7 @@ from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, softmax, state_gradient_hess
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
+_TINY = float(np.finfo(np.float64).tiny)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -710,12 +711,12 @@ def apply_then_histogram_multiclass(apply, apply_codes, factors, next_codes, sta
 @njit(**_JIT)
 def mean_loss_multiclass(state, y, weight, rows):
     """Weighted mean of -log p(target class) over `rows` (a probability that underflowed to 0
-    counts as the smallest normal float's)."""
+    counts as the smallest normal float)."""
     total = 0.0
     wsum = 0.0
     for r in rows:
         p = state[r, int(y[r])]
-        total -= weight[r] * np.log(p if p > 2.2250738585072014e-308 else 2.2250738585072014e-308)
+        total -= weight[r] * np.log(p if p > _TINY else _TINY)
         wsum += weight[r]
     return total / wsum if wsum > 0 else 0.0
 
@@ -873,10 +874,13 @@ def bin_continuous(values, edges, grid_start, grid_scale, grid_first):
 
 @njit(**_JIT)
 def add_scores(first, second, n_second, scores, out):
-    """out[i] += scores[first[i] * n_second + second[i]]: one term's scores added per row
-    (for a main effect pass `second` = `first` and n_second = 0)."""
+    """out[i, k] += scores[first[i] * n_second + second[i], k]: one term's scores added per row,
+    for each output k (a class, or the one output of other models); for a main effect pass
+    `second` = `first` and n_second = 0."""
     for i in range(first.shape[0]):
-        out[i] += scores[first[i] * n_second + second[i]]
+        j = first[i] * n_second + second[i]
+        for k in range(out.shape[1]):
+            out[i, k] += scores[j, k]
 
 
 @njit(**_JIT)

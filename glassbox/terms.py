@@ -97,16 +97,14 @@ class Term:
         return flat_scores[self.codes(binned)]
 
     def add_to(self, binned, out):
-        """Add this term's score to `out` row by row (a compiled pass for one-output models)."""
-        if self.scores.ndim > len(self.bins):
-            out += self.contributions(binned)
-            return
+        """Add this term's score to `out`, (n_rows,) or (n_rows, n_classes), in one compiled
+        pass over the rows."""
         first = binned.codes(self.features[0], self.bins[0])
-        if self.is_pair:
-            add_scores(first, binned.codes(self.features[1], self.bins[1]), self.bin_shape[1],
-                       self.scores.ravel(), out)
-        else:
-            add_scores(first, first, 0, self.scores, out)
+        second, n_second = ((binned.codes(self.features[1], self.bins[1]), self.bin_shape[1])
+                            if self.is_pair else (first, 0))
+        width = out.shape[1] if out.ndim == 2 else 1
+        add_scores(first, second, n_second, self.scores.reshape(-1, width),
+                   out.reshape(len(out), width))
 
     def __repr__(self):
         shape = tuple(b.n_bins for b in self.bins)
