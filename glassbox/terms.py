@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._binning import Bins
-from ._kernels import add_scores
+from ._kernels import add_class_scores, add_scores
 from ._losses import CLASSIFIER_LINKS, check_link
 
 
@@ -102,9 +102,11 @@ class Term:
         first = binned.codes(self.features[0], self.bins[0])
         second, n_second = ((binned.codes(self.features[1], self.bins[1]), self.bin_shape[1])
                             if self.is_pair else (first, 0))
-        width = out.shape[1] if out.ndim == 2 else 1
-        add_scores(first, second, n_second, self.scores.reshape(-1, width),
-                   out.reshape(len(out), width))
+        if out.ndim == 1:
+            add_scores(first, second, n_second, self.scores.ravel(), out)
+        else:
+            add_class_scores(first, second, n_second,
+                             self.scores.reshape(-1, out.shape[1]), out)
 
     def __repr__(self):
         shape = tuple(b.n_bins for b in self.bins)
