@@ -46,15 +46,23 @@ class UnseenValueWarning(UserWarning):
     """Prediction data holds a category, or a missing value, that training never saw."""
 
 
+def _as_text(value):
+    """A category as the warning shows it: a whole number without ".0" (an integer column's
+    categories are held as floats)."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _unseen_note(feature, values):
     """What the unseen-value warning says of a categorical feature's unseen `values`, with a
-    hint when one reads as a training category of another type (100.0 against "100.0")."""
+    hint when one reads as a training category of another type (100 against "100")."""
     distinct = pd.unique(pd.Series(values, dtype=object))
-    shown = sorted({str(v) for v in distinct})
+    shown = sorted({_as_text(v) for v in distinct})
     more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
     note = f"{feature.name!r}: unseen categories {shown[:5]}{more}"
-    texts = {str(c): c for c in feature.bins.categories}
-    retyped = [v for v in distinct if str(v) in texts]
+    texts = {_as_text(c): c for c in feature.bins.categories}
+    retyped = [v for v in distinct if _as_text(v) in texts]
     if retyped:
         here, there = retyped[0], texts[str(retyped[0])]
         note += (f" ({len(retyped)} of them a training category but for its type: {here!r} "

@@ -534,3 +534,19 @@ def test_a_regression_target_in_other_units_gives_the_same_model(scale):
     assert scaled.fit_report_["rounds_run_main"] == unit.fit_report_["rounds_run_main"]
     assert scaled.score(X, scale * y) == pytest.approx(unit.score(X, y), abs=1e-3)
     assert np.abs(scaled.predict(X) / scale - unit.predict(X)).max() < 0.01 * y.std()
+
+
+def test_an_unseen_whole_number_category_is_shown_as_written():
+    """An integer column's unseen category reads 7, not 7.0, and text "1" against a training
+    category 1 gets the hint about the type."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.integers(0, 3, 400), "b": rng.normal(size=400)})
+    y = (X["a"] == 1) ^ (rng.random(400) < 0.2)
+    model = BoostedGAMClassifier(categorical_features=["a"], **SMALL).fit(X, y)
+    unseen = X.head(2).astype({"a": object})
+    unseen.loc[0, "a"], unseen.loc[1, "a"] = 7, "1"
+    with pytest.warns(UnseenValueWarning) as record:
+        model.predict(unseen)
+    message = str(record[0].message)
+    assert "'a': unseen categories ['1', '7'] (1 of them a training category but for its " \
+           "type: '1' here, " in message
