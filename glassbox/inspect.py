@@ -61,6 +61,11 @@ def _expected_terms(model, expected):
     """`find_non_monotone`'s `expected` as {term index: +1 or -1}, checked: each key a
     continuous main effect, each direction +1 or -1 (callers that do more work first check it
     before that work)."""
+    if getattr(model, "link_", None) == "softmax":
+        raise ValueError("find_non_monotone: a multiclass model has no single direction of "
+                         "risk: one class's probability falls where another's rises, and a "
+                         "class's probability need not follow its score. Fit a binary model "
+                         "for the outcome in question (e.g. y == 'high risk') and check that.")
     directions = {}
     for key, direction in expected.items():
         if direction not in (1, -1):
@@ -77,7 +82,8 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     """Regions where a feature's effect runs against its clinically expected direction.
 
     `expected` maps main effects (by name or index, or their feature's name) to +1 (risk should
-    not fall as the value rises) or -1. The effect checked is the main effect and, where the
+    not fall as the value rises) or -1; a multiclass model is refused (no single direction of
+    risk). The effect checked is the main effect and, where the
     feature is in pairs, also the main effect plus each pair's slice at every bin of the other
     feature (the effect for the rows in that bin; `at` names it). The candidate regions are the
     blocks that a weighted isotonic fit in the expected direction pools. In each block, the peak
@@ -87,7 +93,7 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     reaches `min_drop` (link scale). Along a pair slice, a main-effect bin's rows are taken to
     split between the other feature's bins as the pair cell holding it does.
 
-    Returns a DataFrame with columns term, class, at (the other feature's bin, for a pair;
+    Returns a DataFrame with columns term, at (the other feature's bin, for a pair;
     None for a main effect), start (the value where the wrong-way run begins: the upper bound
     of the peak bin), end (the lower bound of the trough bin), drop (positive), odds_ratio
     (trough over peak for a classifier, NaN otherwise) and support (training rows from peak to
@@ -98,33 +104,26 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
         main = model.terms_[index]
         needed = _min_samples(min_samples, main)
         bounds = np.concatenate([[-np.inf], main.bins[0].edges, [np.inf]])
-        for name, label, at, scores, counts in _effects_along(model, main):
+        for name, at, scores, counts in _effects_along(model, main):
             for peak, trough in _wrong_way_runs(scores, counts, direction):
                 drop = _sustained_drop(direction * scores, counts, peak, trough, needed)
                 if drop < min_drop:
                     continue
-                rows.append({"term": name, "class": label, "at": at,
+                rows.append({"term": name, "at": at,
                              "start": float(bounds[peak + 1]), "end": float(bounds[trough]),
                              "drop": drop, "odds_ratio": _odds(model, -direction * drop),
                              "support": float(counts[peak:trough + 1].sum())})
-    return _frame(rows, ["term", "class", "at", "start", "end", "drop", "odds_ratio", "support"],
-                  "drop")
+    return _frame(rows, ["term", "at", "start", "end", "drop", "odds_ratio", "support"], "drop")
 
 
 def _effects_along(model, main):
-    """(term name, class label, other feature's bin, scores, counts) over the value bins of a
-    continuous main effect: the main effect itself, then, for each pair with its feature and
-    each bin of the pair's other feature holding rows, the main effect plus that slice."""
-    classes = getattr(model, "classes_", None)
+    """(term name, other feature's bin, scores, counts) over the value bins of a continuous
+    main effect of a single-output model: the main effect itself, then, for each pair with its
+    feature and each bin of the pair's other feature holding rows, the main effect plus that
+    slice."""
     values = slice(1, main.bin_shape[0] - 1)
-    n_classes = main.scores.shape[1] if main.scores.ndim > 1 else 0
-    labels = [(k, classes[k]) for k in range(n_classes)] or [(None, None)]
-
-    def of_class(scores, k):
-        return scores if k is None else scores[..., k]
     counts = np.asarray(main.counts[values], dtype=float)
-    for k, label in labels:
-        yield main.name, label, None, of_class(main.scores[values], k), counts
+    yield main.name, None, main.scores[values], counts
     feature = main.features[0]
     for pair in (t for t in model.terms_ if t.is_pair and feature in t.features):
         axis = pair.features.index(feature)
@@ -137,10 +136,8 @@ def _effects_along(model, main):
         other = model.features_[pair.features[1 - axis]].name
         bin_labels = pair.bins[1 - axis].labels()
         for b in np.flatnonzero(cells.sum(axis=0) > 0):
-            for k, label in labels:
-                yield (pair.name, label, f"{other} {bin_labels[b]}",
-                       of_class(main.scores[values], k) + of_class(scores[:, b], k),
-                       counts * shares[:, b])
+            yield (pair.name, f"{other} {bin_labels[b]}", main.scores[values] + scores[:, b],
+                   counts * shares[:, b])
 
 
 # --------------------------------------------------------------------------------------------------

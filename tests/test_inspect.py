@@ -110,6 +110,18 @@ def test_an_expected_direction_for_categories_is_an_error():
         find_non_monotone(model, {"ward": 1})
 
 
+def test_a_multiclass_model_has_no_direction_to_check():
+    """One class's score falls where another's rises: a direction given for every class at once
+    reported the low-risk class falling with blood sugar as a finding. It is refused."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"sugar": rng.uniform(4, 19, 900), "age": rng.uniform(15, 60, 900)})
+    y = np.digitize(X["sugar"] + rng.normal(0, 2, 900), [8, 12])
+    model = BoostedGAMClassifier(outer_bags=2, interactions=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="multiclass model has no single direction of risk.*"
+                                         "Fit a binary model"):
+        find_non_monotone(model, {"sugar": 1})
+
+
 def test_a_wrong_way_effect_inside_a_pair_is_found():
     """Risk rises with the dose in men and falls with it in women; the main effect alone looks
     monotone, so only the pair's slices show where the effect runs the wrong way."""
