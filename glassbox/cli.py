@@ -97,8 +97,12 @@ def fit(args):
     known = set(estimator().get_params())
     unknown = sorted(set(params) - known)
     if unknown:
+        other_task = "regression" if task == "classification" else "classification"
+        other = set(kinds[1 if task == "classification" else 0]().get_params())
+        hint = (f" (a parameter of {other_task}: pass --task {other_task})"
+                if set(unknown) <= other else "")
         raise InputError(f"--param: {estimator.__name__} has no parameter "
-                         f"{', '.join(map(repr, unknown))}; the ones --param sets: "
+                         f"{', '.join(map(repr, unknown))}{hint}; the ones --param sets: "
                          f"{', '.join(sorted(known - set(OWN_OPTIONS)))}.")
     model = estimator(**params)
     model._validate_params()  # a bad value stops here, before the fit starts
@@ -299,15 +303,21 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows.")
-    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
-        raise InputError(f"{path} has a single column, {str(frame.columns[0])[:60]!r}...: its "
-                         "values seem separated by ';'. glassbox reads comma-separated files; "
-                         "convert it, e.g. pd.read_csv(path, sep=';').to_csv(new_path, "
-                         "index=False).")
+    if _semicolons(frame):
+        raise InputError(f"{path} {_semicolons(frame)}")
     for column in frame.columns:
         if check_text and column not in categorical and _is_text(frame[column]):
             _reject_stray_text(frame[column], column, path)
     return frame
+
+
+def _semicolons(frame):
+    """What to say of a table read as a single column of ';'-separated values ("" otherwise)."""
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        return (f"has a single column, {str(frame.columns[0])[:60]!r}...: its values seem "
+                "separated by ';'. glassbox reads comma-separated files; convert it, e.g. "
+                "pd.read_csv(path, sep=';').to_csv(new_path, index=False).")
+    return ""
 
 
 def _is_text(column):
@@ -333,6 +343,8 @@ def _reject_stray_text(column, name, path, remedy=None):
 
 def _require_columns(frame, names, path):
     missing = [n for n in names if n not in frame.columns]
+    if missing and _semicolons(frame):
+        raise InputError(f"{path} {_semicolons(frame)}")
     if missing:
         near = "; ".join(f"did you mean {_closest(n, frame.columns)!r}"
                          + (f" for {n!r}?" if len(missing) > 1 else "?")

@@ -326,6 +326,24 @@ def test_a_bad_parameter_is_refused_before_the_fit_starts(files, capsys, monkeyp
     assert "outer_bags" in listed and "random_state" not in listed and "n_jobs" not in listed
 
 
+def test_a_parameter_of_the_other_task_names_the_task_to_pass(files, capsys, monkeypatch):
+    """A count target of few values reads as classes; asking for a regression loss says to pass
+    --task regression instead of only listing the classifier's parameters."""
+    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--drop", "id", "--param",
+                               "loss=poisson", "-o", "x.json", cwd=files, capsys=capsys,
+                               monkeypatch=monkeypatch)
+    assert code == 2
+    assert ("has no parameter 'loss' (a parameter of regression: pass --task regression)"
+            in stderr.splitlines()[-1])
+
+
+def test_predict_on_a_semicolon_separated_file_says_so(files, capsys, monkeypatch):
+    pd.read_csv(files / "test.csv").to_csv(files / "semi.csv", sep=";", index=False)
+    code, _, stderr = run_here("predict", "model.json", "semi.csv", cwd=files, capsys=capsys,
+                               monkeypatch=monkeypatch)
+    assert code == 2 and "seem separated by ';'" in stderr.splitlines()[-1]
+
+
 def test_the_console_script_exits_with_code_2_on_bad_input(files):
     done = run(*BAD["missing target column"][0], cwd=files, ok=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
