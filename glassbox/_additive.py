@@ -326,10 +326,11 @@ def explain(model, X):
 def term_importances(model, X=None):
     """Mean absolute contribution of each term of `model`, largest first: over the training
     data (from the bins' training weights), or over the rows of `X` (averaged over the classes
-    of a multiclass model, as on the training data)."""
+    of a multiclass model, as on the training data; a score all classes share in a bin moves
+    no probability but counts here). The index is named "term"."""
     require_terms(model, "term_importances")
     if X is None:
-        return importances(model.terms_)
+        return importances(model.terms_).rename_axis("term")
     mean = model.explain(X).abs().mean()
     if hasattr(mean, "compute"):  # a Dask model's contributions of a Dask DataFrame
         mean = mean.compute()
@@ -337,7 +338,8 @@ def term_importances(model, X=None):
         raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
     if isinstance(mean.index, pd.MultiIndex):  # (class, term): mean over classes
         mean = mean.groupby(level="term", sort=False).mean()
-    return mean.rename("importance").sort_values(ascending=False, kind="stable")
+    return (mean.rename("importance").rename_axis("term")
+            .sort_values(ascending=False, kind="stable"))
 
 
 def summary(model):

@@ -118,6 +118,7 @@ def test_importances_on_new_rows_are_their_mean_absolute_contributions(cohort, f
     by_class = three.explain(rows).abs().mean()
     assert three.term_importances(rows)["age"] == pytest.approx(by_class.xs("age", level="term")
                                                                  .mean())
+    assert three.term_importances().index.name == three.term_importances(rows).index.name == "term"
 
 
 # --- monotone constraints ---------------------------------------------------------------------
