@@ -138,21 +138,31 @@ def state_loss(loss, v, y):
     if loss == SQUARED_ERROR:
         return 0.5 * (v - y) ** 2
     if loss == POISSON:
-        return v - y * np.log(v)
-    return y / v + np.log(v)  # GAMMA
+        return v - y * np.log(v) + _saturated(loss, y)
+    return y / v + np.log(v) + _saturated(loss, y)  # GAMMA
+
+
+@njit(inline="always", **_JIT)
+def _saturated(loss, y):
+    """The term that makes a Poisson or Gamma row loss half its deviance, 0 at a perfect fit:
+    without it the loss carries an offset in the target's units (y log s for a target scaled
+    by s), and early stopping's relative tolerance would depend on the units."""
+    if loss == POISSON:
+        return y * np.log(y) - y if y > 0.0 else 0.0
+    return -1.0 - np.log(y)  # GAMMA
 
 
 @njit(inline="always", **_JIT)
 def row_loss(loss, raw, y):
-    """One row's loss at raw score `raw` (every loss but multinomial); half the squared error,
-    and the negative log-likelihoods up to terms free of `raw`."""
+    """One row's loss at raw score `raw` (every loss but multinomial): half the squared error,
+    the log-loss, and half the Poisson and Gamma deviances."""
     if loss == LOG_LOSS:
         return (0.0 if 0.0 > raw else raw) - raw * y + np.log1p(np.exp(-abs(raw)))
     if loss == SQUARED_ERROR:
         return 0.5 * (raw - y) ** 2
     if loss == POISSON:
-        return np.exp(raw) - y * raw
-    return y * np.exp(-raw) + raw  # GAMMA
+        return np.exp(raw) - y * raw + _saturated(loss, y)
+    return y * np.exp(-raw) + raw + _saturated(loss, y)  # GAMMA
 
 
 @njit(inline="always", **_JIT)

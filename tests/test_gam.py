@@ -551,3 +551,19 @@ def test_an_unseen_whole_number_category_is_shown_as_written():
     message = str(record[0].message)
     assert "'a': unseen categories ['1', '7'] (1 of them a training category but for its " \
            "type: '1' here, " in message
+
+
+@pytest.mark.parametrize("loss", ["poisson", "gamma"])
+def test_a_log_link_target_in_other_units_gives_the_same_model(loss):
+    """Early stopping reads half the deviance, which scales with the target: the negative
+    log-likelihood carries an offset in the target's units (y log s), and its relative tolerance
+    stopped a Poisson fit of the same data after 2,242 to 2,302 rounds by the unit."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(1500, 3))
+    mean = np.exp(1.0 + 0.5 * X[:, 0] + 0.3 * np.sin(2 * X[:, 1]))
+    y = rng.poisson(mean) + 0.5 if loss == "poisson" else rng.gamma(2.0, mean / 2.0)
+    fits = [BoostedGAMRegressor(loss=loss, outer_bags=2, random_state=0).fit(X, scale * y)
+            for scale in (1e-3, 1.0, 1e3)]
+    assert len({tuple(m.fit_report_["rounds_run_main"]) for m in fits}) == 1
+    for scale, model in zip((1e-3, 1.0, 1e3), fits):
+        np.testing.assert_allclose(model.predict(X) / scale, fits[1].predict(X), rtol=1e-6)
