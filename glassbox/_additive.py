@@ -64,7 +64,7 @@ def _unseen_note(feature, values):
     texts = {_as_text(c): c for c in feature.bins.categories}
     retyped = [v for v in distinct if _as_text(v) in texts]
     if retyped:
-        here, there = retyped[0], texts[str(retyped[0])]
+        here, there = retyped[0], texts[_as_text(retyped[0])]
         note += (f" ({len(retyped)} of them a training category but for its type: {here!r} "
                  f"here, {there!r} in training; a Dask DataFrame, for one, stores a column of "
                  "text and numbers as text: give the column one type in training and "
