@@ -19,22 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(VENV)/.installed $@
 
-# Numba keys a cached kernel on its own file only, so a kernel that inlines a helper from another
-# module (the losses) would keep its old code after that module changed: in a checkout, any change
-# to a module with kernels clears every cached kernel.
-KERNEL_SOURCES := $(shell grep -rl --include='*.py' njit glassbox)
-
-$(VENV)/.kernels: $(KERNEL_SOURCES) | $(BIN)/python
-	find glassbox -name '*.nbi' -delete -o -name '*.nbc' -delete
-	touch $@
-
-demo: $(VENV)/.installed $(VENV)/.kernels
+demo: $(VENV)/.installed
 	$(BIN)/python case_studies/pneumonia/pneumonia.py
 
-test: $(VENV)/.installed-test $(VENV)/.kernels
+test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed-test $(VENV)/.kernels
+bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_vs_interpret --output benchmarks/results/bench_vs_interpret.md
 
 clean:

@@ -30,8 +30,11 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
+from ._jit_cache import drop_stale
 from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, softmax, state_gradient_hessian,
                       state_loss, state_of)
+
+drop_stale()
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
