@@ -2,8 +2,9 @@
 that file's time stamp. The kernels inline functions from other modules (`_kernels` and
 `_netkernels` inline `_losses`), so after only `_losses` changed, as after a `git pull` into an
 editable install, they would keep their old machine code and compute with the old algebra
-silently. Before any kernel compiles, the modules that hold kernels call `drop_stale`, which
-keeps a hash of all of their sources beside the cache and clears the cache when it changes."""
+silently. Before any kernel compiles, `_losses` (which every module with kernels imports first)
+calls `drop_stale`, which keeps a hash of all of their sources beside the cache and clears the
+cache when it changes."""
 
 import hashlib
 from pathlib import Path

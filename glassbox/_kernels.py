@@ -30,11 +30,8 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
-from ._jit_cache import drop_stale
 from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, softmax, state_gradient_hessian,
                       state_loss, state_of)
-
-drop_stale()
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
@@ -372,10 +369,7 @@ def _sweep(g2, h2, c2, line_g, line_h, line_c, forward, min_leaf, l2, gains, cut
     for step in range(1, n1):
         line = step - 1 if forward else n1 - step
         i = step if forward else n1 - step
-        for j in range(n2):
-            g[j] += g2[line, j]
-            h[j] += h2[line, j]
-            c[j] += c2[line, j]
+        _add_row(g2, h2, c2, line, g, h, c)
         gt += line_g[line]
         ht += line_h[line]
         ct += line_c[line]

@@ -12,6 +12,10 @@ ones derive from it; its validation loss is read off the state too (`state_loss`
 import numpy as np
 from numba import njit
 
+from ._jit_cache import drop_stale
+
+drop_stale()  # every module with kernels imports this one first, so no stale kernel loads
+
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
 LOG_LOSS = 0

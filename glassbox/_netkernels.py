@@ -25,10 +25,7 @@ is block-diagonal) loops over each unit's span only, so its cost follows the wei
 import numpy as np
 from numba import njit
 
-from ._jit_cache import drop_stale
 from ._losses import MULTINOMIAL, gradient_hessian, multinomial_row, row_loss
-
-drop_stale()
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 
