@@ -303,8 +303,9 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows.")
-    if _semicolons(frame):
-        raise InputError(f"{path} {_semicolons(frame)}")
+    semicolons = _semicolons(frame)
+    if semicolons:
+        raise InputError(f"{path} {semicolons}")
     for column in frame.columns:
         if check_text and column not in categorical and _is_text(frame[column]):
             _reject_stray_text(frame[column], column, path)
@@ -343,8 +344,9 @@ def _reject_stray_text(column, name, path, remedy=None):
 
 def _require_columns(frame, names, path):
     missing = [n for n in names if n not in frame.columns]
-    if missing and _semicolons(frame):
-        raise InputError(f"{path} {_semicolons(frame)}")
+    semicolons = _semicolons(frame) if missing else ""
+    if semicolons:
+        raise InputError(f"{path} {semicolons}")
     if missing:
         near = "; ".join(f"did you mean {_closest(n, frame.columns)!r}"
                          + (f" for {n!r}?" if len(missing) > 1 else "?")

@@ -293,7 +293,8 @@ class Shard:
 
     def pass_(self, bag, stage, apply, t, following, factors):
         """One step's pass: apply term t's update (if `apply`) to the rows' state, then
-        histogram term `following` (`factors`: the update's per-bin state factors). Per node: gradient and hessian, (2, bins of `following`[, classes])."""
+        histogram term `following` (`factors`: the update's per-bin state factors). Per node:
+        gradient and hessian, (2, bins of `following`[, classes])."""
         rows = self.bags[bag]["rows"]
         codes, offsets = rows.codes[stage], self.offsets[stage]
         size = int(offsets[following + 1] - offsets[following])
