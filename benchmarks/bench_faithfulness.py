@@ -31,6 +31,14 @@ Metrics, on the fresh rows:
 * Test AUC of ``predict_proba`` on the fresh rows; fit time is wall clock of ``fit`` (pyGAM: the
   whole grid search).
 
+Regression (``--task regression``): the same cohorts and true terms, with a normal target in
+place of the binary outcome: the sum of the true terms plus noise whose SD is ``--noise`` (default
+0.5) times the sum's SD on the draw, so the true terms explain 1 / (1 + noise²) of the target's
+variance (80 % by default). The models are ``BoostedGAMRegressor``,
+``ExplainableBoostingRegressor`` and pyGAM's ``LinearGAM`` (same design and grid search), and
+test R² on the fresh rows replaces AUC. The shape errors are on the target's scale, which is
+the cohort's logit scale.
+
 Targets: glassbox's mean shape error below both peers' on every cohort; glassbox ≤ the better
 peer on ≥ 75 % of the terms (pooled over cohorts); no null term's glassbox range above EBM's by
 more than 10 %.
@@ -44,11 +52,12 @@ From the repository root::
         [--cohorts risk,threshold,null,small-n,pneumonia,maternal]
         [--quick]
         [--tune JSON [JSON ...]]
+        [--task regression] [--noise SD] [--train-rows N]
 
 ``--tune`` fits glassbox alone, once per setting, on the tuning draws (each cohort's seed +
 TUNING_SEED_OFFSET) and reports shape errors, for choosing defaults without the benchmark's draws.
 ``--quick`` trains on 2,000 rows, scores 5,000 fresh rows and by default runs only the null
-cohort, for iteration.
+cohort, for iteration. ``--train-rows`` sets every chosen cohort's training size.
 """
 
 import argparse
@@ -58,7 +67,7 @@ import platform
 import shlex
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from operator import add
 
@@ -66,13 +75,13 @@ import numpy as np
 import pandas as pd
 import pygam
 from interpret import __version__ as interpret_version
-from interpret.glassbox import ExplainableBoostingClassifier
-from pygam import LogisticGAM, f, s
-from sklearn.metrics import roc_auc_score
+from interpret.glassbox import ExplainableBoostingClassifier, ExplainableBoostingRegressor
+from pygam import LinearGAM, LogisticGAM, f, s
+from sklearn.metrics import r2_score, roc_auc_score
 from threadpoolctl import threadpool_limits
 
 import glassbox
-from glassbox import BoostedGAMClassifier
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor
 from glassbox.datasets import (load_maternal_morbidity, load_pneumonia, make_null_cohort,
                                make_risk_cohort, make_threshold_cohort)
 
@@ -87,6 +96,8 @@ SHARE_TARGET = 0.75
 TUNING_SEED_OFFSET = 10
 """Cohort seed + this = the draw on which settings are tuned (`--tune`); the benchmark reports
 the cohort seeds themselves, which no choice of defaults has seen."""
+NOISE_SEED_OFFSET = 1_000
+"""The regression noise is drawn from the cohort's seed + this, apart from the cohort's own."""
 
 
 @dataclass
@@ -97,6 +108,41 @@ class Cohort:
     n_train: int
     seed: int
     about: str
+
+
+@dataclass
+class Task:
+    """What the models learn from a cohort's draw and how their predictions are scored."""
+
+    name: str
+    glassbox: type
+    interpret: type
+    pygam: type
+    score_name: str
+    noise: float = 0.0
+
+    def target(self, y, truth, seed):
+        """The training target: the drawn outcome, or for regression the true terms' sum plus
+        normal noise of `noise` times the sum's SD."""
+        if self.name == "classification":
+            return y
+        total = truth.sum(axis=1).to_numpy()
+        rng = np.random.default_rng(seed + NOISE_SEED_OFFSET)
+        return total + rng.normal(0.0, self.noise * total.std(), len(total))
+
+    def score(self, model, X, y):
+        if self.name == "classification":
+            return roc_auc_score(y, model.predict_proba(X)[:, 1])
+        return r2_score(y, model.predict(X))
+
+
+def new_task(name, noise=0.5):
+    if name == "classification":
+        return Task(name, BoostedGAMClassifier, ExplainableBoostingClassifier, LogisticGAM, "AUC")
+    return Task(name, BoostedGAMRegressor, ExplainableBoostingRegressor, LinearGAM, "R²", noise)
+
+
+CLASSIFICATION = new_task("classification")
 
 
 def _risk(n, seed):
@@ -181,18 +227,25 @@ class PyGAMDesign:
 
 
 class PyGAM:
-    """LogisticGAM over a PyGAMDesign with lam chosen by grid search (fit/predict_proba API)."""
+    """A pyGAM model (LogisticGAM or LinearGAM) over a PyGAMDesign with lam chosen by grid
+    search, with scikit-learn's predict and predict_proba."""
+
+    def __init__(self, gam_class):
+        self.gam_class = gam_class
 
     def fit(self, X, y):
         self.design_ = PyGAMDesign(X)
         with threadpool_limits(1):
-            self.gam_ = LogisticGAM(self.design_.terms()).gridsearch(
+            self.gam_ = self.gam_class(self.design_.terms()).gridsearch(
                 self.design_.matrix(X), y, lam=LAM_GRID, progress=False)
         return self
 
-    def predict_proba(self, X):
+    def predict(self, X):
         with threadpool_limits(1):
-            p = self.gam_.predict_mu(self.design_.matrix(X))
+            return self.gam_.predict_mu(self.design_.matrix(X))
+
+    def predict_proba(self, X):
+        p = self.predict(X)
         return np.column_stack([1 - p, p])
 
 
@@ -231,12 +284,12 @@ RECOVER = {"glassbox": recovered_glassbox, "interpret": recovered_interpret,
            "pygam": recovered_pygam}
 
 
-def new_model(name):
+def new_model(name, task):
     if name == "glassbox":
-        return BoostedGAMClassifier(random_state=SEED, n_jobs=-1)
+        return task.glassbox(random_state=SEED, n_jobs=-1)
     if name == "interpret":
-        return ExplainableBoostingClassifier(random_state=SEED, n_jobs=-1)
-    return PyGAM()
+        return task.interpret(random_state=SEED, n_jobs=-1)
+    return PyGAM(task.pygam)
 
 
 # --- metrics ----------------------------------------------------------------------------------
@@ -284,63 +337,64 @@ def false_pairs(terms, truth):
     return len(spreads), float(np.sum(spreads))
 
 
-def draw_split(name, cohort, n_fresh, seed):
+def draw_split(name, cohort, n_fresh, seed, task):
     """Training rows, then fresh rows and their true terms, from one draw of the cohort; the
     first glassbox fit (Numba compilation) done on a few training rows."""
     log(f"[{name}] drawing {cohort.n_train:,} training + {n_fresh:,} fresh rows (seed {seed})")
     X, y, truth = cohort.draw(cohort.n_train + n_fresh, seed)
+    y = task.target(y, truth, seed)
     train, fresh = slice(0, cohort.n_train), slice(cohort.n_train, None)
     X_train, y_train = X.iloc[train], y[train]
-    BoostedGAMClassifier(random_state=SEED, n_jobs=-1).fit(
+    task.glassbox(random_state=SEED, n_jobs=-1).fit(
         X_train.iloc[:WARMUP_ROWS], y_train[:WARMUP_ROWS])
     return (X_train, y_train, X.iloc[fresh].reset_index(drop=True), y[fresh],
             truth.iloc[fresh].reset_index(drop=True))
 
 
-def fit_and_score(model, X_train, y_train, X_fresh, y_fresh):
-    """Fit `model`; its fit seconds (wall clock) and its AUC on the fresh rows."""
+def fit_and_score(model, X_train, y_train, X_fresh, y_fresh, task):
+    """Fit `model`; its fit seconds (wall clock) and its score (AUC or R²) on the fresh rows."""
     start = time.perf_counter()
     model.fit(X_train, y_train)
     fit_s = time.perf_counter() - start
-    return fit_s, roc_auc_score(y_fresh, model.predict_proba(X_fresh)[:, 1])
+    return fit_s, task.score(model, X_fresh, y_fresh)
 
 
-def run_cohort(name, cohort, n_fresh):
+def run_cohort(name, cohort, n_fresh, task=CLASSIFICATION):
     X_train, y_train, X_fresh, y_fresh, truth_fresh = draw_split(name, cohort, n_fresh,
-                                                                 cohort.seed)
+                                                                 cohort.seed, task)
     result = {"name": name, "about": cohort.about, "shape": X_train.shape, "fit_s": {},
-              "auc": {}, "false_pairs": {}}
+              "score": {}, "false_pairs": {}}
     recovered = {}
     for model_name in MODELS:
         log(f"[{name}] fitting {model_name}")
-        model = new_model(model_name)
-        result["fit_s"][model_name], result["auc"][model_name] = fit_and_score(
-            model, X_train, y_train, X_fresh, y_fresh)
+        model = new_model(model_name, task)
+        result["fit_s"][model_name], result["score"][model_name] = fit_and_score(
+            model, X_train, y_train, X_fresh, y_fresh, task)
         recovered[model_name] = RECOVER[model_name](model, X_fresh)
         result["false_pairs"][model_name] = false_pairs(recovered[model_name], truth_fresh)
         log(f"[{name}] {model_name}: {result['fit_s'][model_name]:.1f} s, "
-            f"AUC {result['auc'][model_name]:.4f}")
+            f"{task.score_name} {result['score'][model_name]:.4f}")
     result["terms"] = score_terms(recovered, X_fresh, truth_fresh)
     return result
 
 
-def tune_cohort(name, cohort, n_fresh, settings):
+def tune_cohort(name, cohort, n_fresh, settings, task=CLASSIFICATION):
     """glassbox alone on a tuning draw (seed + TUNING_SEED_OFFSET), one line per setting: mean
-    shape error over all true terms, over the null ones, the largest null range, fresh-row AUC,
-    fit seconds and mean rounds per bag (main effects, pairs)."""
+    shape error over all true terms, over the null ones, the largest null range, fresh-row AUC
+    (R² for regression), fit seconds and mean rounds per bag (main effects, pairs)."""
     X_train, y_train, X_fresh, y_fresh, truth_fresh = draw_split(
-        name, cohort, n_fresh, cohort.seed + TUNING_SEED_OFFSET)
+        name, cohort, n_fresh, cohort.seed + TUNING_SEED_OFFSET, task)
     lines = []
     for params in settings:
-        model = BoostedGAMClassifier(random_state=SEED, n_jobs=-1, **params)
-        fit_s, auc = fit_and_score(model, X_train, y_train, X_fresh, y_fresh)
+        model = task.glassbox(random_state=SEED, n_jobs=-1, **params)
+        fit_s, score = fit_and_score(model, X_train, y_train, X_fresh, y_fresh, task)
         terms = score_terms({"glassbox": recovered_glassbox(model, X_fresh)}, X_fresh, truth_fresh)
         nulls = terms[terms["kind"] == "null"]
         main_rounds, pair_rounds = model.bag_rounds_.mean(axis=0)
         lines.append([name, f"`{json.dumps(params)}`", _fmt(terms["glassbox_err"].mean()),
                       _fmt(nulls["glassbox_err"].mean()),
                       _fmt(nulls["glassbox_range"].max() if len(nulls) else None),
-                      _fmt(auc, 4), f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}"])
+                      _fmt(score, 4), f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}"])
         log(" | ".join(lines[-1]))
     return lines
 
@@ -351,14 +405,22 @@ def provenance_line(argv):
     return f"- commit {commit()}; command `{command}`"
 
 
-def tune_report(rows, argv):
+def task_line(task):
+    """The report line saying what the models learnt and on which scale the errors are."""
+    if task.name == "classification":
+        return "- classification of the drawn outcome; errors are centred RMSE on the logit scale"
+    return (f"- regression: target = sum of the true terms + normal noise of {task.noise:g} × the "
+            "sum's SD; errors are centred RMSE on the target's (the logit) scale")
+
+
+def tune_report(rows, argv, task=CLASSIFICATION):
     return "\n".join([
         "## Shape faithfulness of glassbox settings on the tuning draws", "",
-        provenance_line(argv),
+        provenance_line(argv), task_line(task),
         f"- cohort seeds + {TUNING_SEED_OFFSET} (the reported benchmark uses the seeds "
-        "themselves); errors are centred RMSE on the logit scale", "",
-        *_table(["cohort", "setting", "mean err", "null err", "max null range", "AUC", "fit s",
-                 "rounds main / pairs"], rows, ["---", "---"] + ["---:"] * 6)])
+        "themselves)", "",
+        *_table(["cohort", "setting", "mean err", "null err", "max null range", task.score_name,
+                 "fit s", "rounds main / pairs"], rows, ["---", "---"] + ["---:"] * 6)])
 
 
 # --- summary and report -----------------------------------------------------------------------
@@ -394,11 +456,11 @@ def _table(header, rows, align=None):
             *["| " + " | ".join(str(c) for c in row) + " |" for row in rows]]
 
 
-def summary_lines(results, summaries):
+def summary_lines(results, summaries, task):
     header = ["cohort", "train rows × cols",
               *[f"{m} mean err" for m in MODELS], *[f"{m} mean err (mains)" for m in MODELS],
               "glassbox ≤ better peer", "max null range glassbox/EBM",
-              *[f"{m} AUC" for m in MODELS], *[f"{m} fit s" for m in MODELS]]
+              *[f"{m} {task.score_name}" for m in MODELS], *[f"{m} fit s" for m in MODELS]]
     rows = []
     for result, summary in zip(results, summaries):
         n, p = result["shape"]
@@ -407,7 +469,7 @@ def summary_lines(results, summaries):
                      *[_fmt(summary["mean_err_mains"][m]) for m in MODELS],
                      f"{summary['wins']}/{summary['n_terms']}",
                      f"{_fmt(summary['max_null_ratio'], 2)} ({summary['worst_null']})",
-                     *[_fmt(result["auc"][m], 4) for m in MODELS],
+                     *[_fmt(result["score"][m], 4) for m in MODELS],
                      *[_fmt(result["fit_s"][m], 1) for m in MODELS]])
     return _table(header, rows)
 
@@ -452,19 +514,18 @@ def cohort_lines(result):
             f"False pairs (count, summed sd on fresh rows): {false}.", ""]
 
 
-def report(results, n_fresh, argv):
+def report(results, n_fresh, argv, task=CLASSIFICATION):
     summaries = [summarise(r) for r in results]
     lines = [
         "## Shape faithfulness against known truth: glassbox vs interpret vs pyGAM", "",
-        provenance_line(argv),
+        provenance_line(argv), task_line(task),
         f"- python {platform.python_version()}, numpy {np.__version__}, interpret "
         f"{interpret_version}, pygam {pygam.__version__}, glassbox {glassbox.__version__}; "
         f"nproc {len(os.sched_getaffinity(0))}",
-        f"- {n_fresh:,} fresh rows per cohort; errors are centred RMSE on the logit scale. "
-        "Protocol and rules: the docstring of `benchmarks/bench_faithfulness.py`. pyGAM has no "
+        f"- {n_fresh:,} fresh rows per cohort. Protocol and rules: the docstring of `benchmarks/bench_faithfulness.py`. pyGAM has no "
         "pair terms, so its error on a true pair equals the pair's spread; the “mains” columns "
         "leave pairs out.", "",
-        "### Summary", "", *summary_lines(results, summaries), "",
+        "### Summary", "", *summary_lines(results, summaries, task), "",
         "### Targets", "", *target_lines(summaries), "",
     ]
     for result in results:
@@ -473,7 +534,7 @@ def report(results, n_fresh, argv):
 
 
 def json_object(text):
-    """A `--tune` setting: a JSON object of BoostedGAMClassifier keyword arguments."""
+    """A `--tune` setting: a JSON object of the glassbox estimator's keyword arguments."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -495,7 +556,20 @@ def parse_args(argv):
     parser.add_argument("--tune", metavar="JSON", nargs="+", type=json_object,
                         help="instead of the benchmark: glassbox alone with each of these "
                              "settings (JSON keyword arguments) on the tuning draws")
+    parser.add_argument("--task", choices=["classification", "regression"],
+                        default="classification",
+                        help="classify the drawn outcome (default), or regress a normal target "
+                             "built from the true terms")
+    parser.add_argument("--noise", type=float, default=0.5, metavar="SD",
+                        help="regression noise SD as a multiple of the true terms' sum's SD "
+                             "(default 0.5)")
+    parser.add_argument("--train-rows", type=int, metavar="N",
+                        help="training rows for every chosen cohort (default: each cohort's own)")
     args = parser.parse_args(argv)
+    if args.noise < 0:
+        parser.error(f"--noise must be at least 0, got {args.noise}")
+    if args.train_rows is not None and args.train_rows <= WARMUP_ROWS:
+        parser.error(f"--train-rows must be above {WARMUP_ROWS}, got {args.train_rows}")
     available = cohorts(args.quick)
     default = "null" if args.quick else ",".join(available)
     args.cohorts = [c.strip() for c in (args.cohorts or default).split(",") if c.strip()]
@@ -508,16 +582,19 @@ def parse_args(argv):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    task = new_task(args.task, args.noise)
     available = cohorts(args.quick)
+    if args.train_rows is not None:
+        available = {name: replace(cohort, n_train=args.train_rows)
+                     for name, cohort in available.items()}
     n_fresh = 5_000 if args.quick else 20_000
     if args.tune:
         rows = [row for name in args.cohorts
-                for row in tune_cohort(name, available[name], n_fresh, args.tune)]
-        publish(tune_report(rows, argv) + "\n", args.output)
+                for row in tune_cohort(name, available[name], n_fresh, args.tune, task)]
+        publish(tune_report(rows, argv, task) + "\n", args.output)
         return
-    results = [run_cohort(name, available[name], n_fresh) for name in args.cohorts]
-    text = report(results, n_fresh, argv) + "\n"
-    publish(text, args.output)
+    results = [run_cohort(name, available[name], n_fresh, task) for name in args.cohorts]
+    publish(report(results, n_fresh, argv, task) + "\n", args.output)
 
 
 if __name__ == "__main__":

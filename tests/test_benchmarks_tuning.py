@@ -4,6 +4,7 @@ that runs as written."""
 
 import shlex
 
+import numpy as np
 import pytest
 
 pytest.importorskip("interpret")
@@ -13,7 +14,8 @@ from benchmarks import bench_faithfulness as bench  # noqa: E402
 from glassbox.datasets import make_null_cohort  # noqa: E402
 
 
-def test_tuning_scores_each_setting_on_the_tuning_draw_only():
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_tuning_scores_each_setting_on_the_tuning_draw_only(task):
     seeds = []
 
     def draw(n, seed):
@@ -22,12 +24,31 @@ def test_tuning_scores_each_setting_on_the_tuning_draw_only():
 
     cohort = bench.Cohort(draw, 1_000, 2, "null cohort, 1,000 rows")
     settings = [{"outer_bags": 2}, {"outer_bags": 2, "max_bins": 4}]
-    rows = bench.tune_cohort("null", cohort, 2_000, settings)
+    rows = bench.tune_cohort("null", cohort, 2_000, settings, bench.new_task(task))
     assert seeds == [2 + bench.TUNING_SEED_OFFSET]
     assert [row[1] for row in rows] == ['`{"outer_bags": 2}`',
                                         '`{"outer_bags": 2, "max_bins": 4}`']
     errors = [float(row[2]) for row in rows]
     assert all(0 < e < 0.5 for e in errors) and errors[0] != errors[1]
+    assert all(0.5 < float(row[5]) < 1 for row in rows)  # fresh-row AUC or R²
+
+
+def test_the_regression_target_is_the_true_terms_plus_noise_of_the_asked_size():
+    X, y, truth = make_null_cohort(n_samples=20_000, random_state=0)
+    total = truth.sum(axis=1).to_numpy()
+    target = bench.new_task("regression", noise=0.5).target(y, truth, seed=0)
+    noise = target - total
+    assert noise.std() / total.std() == pytest.approx(0.5, abs=0.02)
+    assert abs(np.corrcoef(noise, total)[0, 1]) < 0.03
+    assert np.array_equal(bench.new_task("regression", noise=0.5).target(y, truth, seed=0), target)
+    assert bench.new_task("classification").target(y, truth, seed=0) is y
+
+
+def test_bad_noise_and_training_sizes_are_refused():
+    assert bench.parse_args(["--train-rows", "400"]).train_rows == 400
+    for argv in (["--noise", "-1"], ["--train-rows", "100"]):
+        with pytest.raises(SystemExit):
+            bench.parse_args(argv)
 
 
 def test_tuning_settings_must_be_json_objects():
