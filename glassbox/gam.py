@@ -359,7 +359,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Leaves of each main-effect step (pairs always take four-leaf steps).
     smoothing_rounds : int, default=50
         Initial rounds whose steps cut the chosen main effect at random, which smooths the
-        shapes (the term each step goes to is still the one of best gain).
+        shapes (the term each step goes to is still the one of best gain). The classifier keeps
+        few, so that steps such as treatment thresholds stay where they are; the regressor
+        takes 500.
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
@@ -433,12 +435,16 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 
     The link-scale prediction (identity for squared error, log for Poisson and Gamma) is an
     intercept plus one shape function per feature plus a few pairwise interactions. Parameters are
-    those of `BoostedGAMClassifier` with, first, the loss:
+    those of `BoostedGAMClassifier` with, first, the loss, and 500 smoothing rounds:
 
     Parameters
     ----------
     loss : {"squared_error", "poisson", "gamma"}, default="squared_error"
         Poisson needs y >= 0 with a positive sum, Gamma needs y > 0.
+    smoothing_rounds : int, default=500
+        As for the classifier, with more rounds: chosen by cross-validation on real tables'
+        training splits and against simulated truth (docs/benchmarks.md, "How the defaults
+        were chosen").
     """
 
     _parameter_constraints = {
@@ -450,7 +456,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags="auto",
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
-                 smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 smoothing_rounds=500, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0):
         super().__init__(
