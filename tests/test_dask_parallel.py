@@ -106,6 +106,14 @@ def test_hash_draws_depend_only_on_seed_and_row():
     assert not np.array_equal(u, row_uniforms(8, rows))
 
 
+@pytest.mark.parametrize("dask_class, parent", [(DaskBoostedGAMClassifier, BoostedGAMClassifier),
+                                                (DaskBoostedGAMRegressor, BoostedGAMRegressor)])
+def test_defaults_are_those_of_the_in_memory_estimator(dask_class, parent):
+    """The same algorithm: every parameter the two share has the same default."""
+    mine, theirs = dask_class().get_params(), parent().get_params()
+    assert {name: mine[name] for name in theirs} == theirs
+
+
 def test_bins_equal_an_in_memory_fit():
     """Up to 200,000 values per feature the bottom-k sample holds every value, so the bins are
     those `BoostedGAMClassifier` makes; categories too."""

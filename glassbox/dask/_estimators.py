@@ -617,7 +617,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags="auto",
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
-                 smoothing_rounds=50, l2_regularization=0.0, monotonic_cst=None,
+                 smoothing_rounds=500, l2_regularization=0.0, monotonic_cst=None,
                  categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0, subsample=1.0, compress="auto", chunk_rows=CHUNK_ROWS,
                  timeout=600.0):
