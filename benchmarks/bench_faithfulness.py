@@ -98,6 +98,8 @@ TUNING_SEED_OFFSET = 10
 the cohort seeds themselves, which no choice of defaults has seen."""
 NOISE_SEED_OFFSET = 1_000
 """The regression noise is drawn from the cohort's seed + this, apart from the cohort's own."""
+NOISE = 0.5
+"""Default regression noise SD, as a multiple of the true terms' sum's SD."""
 
 
 @dataclass
@@ -119,7 +121,7 @@ class Task:
     interpret: type
     pygam: type
     score_name: str
-    noise: float = 0.0
+    noise: float = None
 
     def target(self, y, truth, seed):
         """The training target: the drawn outcome, or for regression the true terms' sum plus
@@ -135,8 +137,16 @@ class Task:
             return roc_auc_score(y, model.predict_proba(X)[:, 1])
         return r2_score(y, model.predict(X))
 
+    def describe(self):
+        """The report line saying what the models learnt and on which scale the errors are."""
+        if self.name == "classification":
+            return ("- classification of the drawn outcome; errors are centred RMSE on the logit "
+                    "scale")
+        return (f"- regression: target = sum of the true terms + normal noise of {self.noise:g} "
+                "× the sum's SD; errors are centred RMSE on the target's (the logit) scale")
 
-def new_task(name, noise=0.5):
+
+def new_task(name, noise=NOISE):
     if name == "classification":
         return Task(name, BoostedGAMClassifier, ExplainableBoostingClassifier, LogisticGAM, "AUC")
     return Task(name, BoostedGAMRegressor, ExplainableBoostingRegressor, LinearGAM, "R²", noise)
@@ -164,20 +174,23 @@ def _case_study(loader):
     return draw
 
 
-def cohorts(quick):
-    """The cohorts by name; `quick` shrinks every training set."""
+def cohorts(quick, train_rows=None):
+    """The cohorts by name; `quick` shrinks every training set, `train_rows` sets them all."""
     scale = 0.1 if quick else 1.0
-    return {
+    chosen = {
         "risk": Cohort(_risk, int(20_000 * scale), 0, "make_risk_cohort, 20 features, 3 pairs"),
         "threshold": Cohort(_threshold, int(20_000 * scale), 1,
                             "make_threshold_cohort(return_truth=True)"),
         "null": Cohort(_null, int(20_000 * scale), 2, "make_null_cohort"),
-        "small-n": Cohort(_risk, 2_000, 3, "make_risk_cohort, 20 features, 3 pairs, 2,000 rows"),
+        "small-n": Cohort(_risk, 2_000, 3, "make_risk_cohort, 20 features, 3 pairs, few rows"),
         "pneumonia": Cohort(_case_study(load_pneumonia), int(14_199 * scale), 4,
                             "load_pneumonia, the pneumonia case-study cohort (41 features)"),
         "maternal": Cohort(_case_study(load_maternal_morbidity), int(32_203 * scale), 5,
                            "load_maternal_morbidity, the SMM case-study cohort (15 features)"),
     }
+    if train_rows is None:
+        return chosen
+    return {name: replace(cohort, n_train=train_rows) for name, cohort in chosen.items()}
 
 
 def log(message):
@@ -228,7 +241,7 @@ class PyGAMDesign:
 
 class PyGAM:
     """A pyGAM model (LogisticGAM or LinearGAM) over a PyGAMDesign with lam chosen by grid
-    search, with scikit-learn's predict and predict_proba."""
+    search; `predict` gives its fitted mean (for LogisticGAM, the probability)."""
 
     def __init__(self, gam_class):
         self.gam_class = gam_class
@@ -405,18 +418,10 @@ def provenance_line(argv):
     return f"- commit {commit()}; command `{command}`"
 
 
-def task_line(task):
-    """The report line saying what the models learnt and on which scale the errors are."""
-    if task.name == "classification":
-        return "- classification of the drawn outcome; errors are centred RMSE on the logit scale"
-    return (f"- regression: target = sum of the true terms + normal noise of {task.noise:g} × the "
-            "sum's SD; errors are centred RMSE on the target's (the logit) scale")
-
-
 def tune_report(rows, argv, task=CLASSIFICATION):
     return "\n".join([
         "## Shape faithfulness of glassbox settings on the tuning draws", "",
-        provenance_line(argv), task_line(task),
+        provenance_line(argv), task.describe(),
         f"- cohort seeds + {TUNING_SEED_OFFSET} (the reported benchmark uses the seeds "
         "themselves)", "",
         *_table(["cohort", "setting", "mean err", "null err", "max null range", task.score_name,
@@ -518,13 +523,13 @@ def report(results, n_fresh, argv, task=CLASSIFICATION):
     summaries = [summarise(r) for r in results]
     lines = [
         "## Shape faithfulness against known truth: glassbox vs interpret vs pyGAM", "",
-        provenance_line(argv), task_line(task),
+        provenance_line(argv), task.describe(),
         f"- python {platform.python_version()}, numpy {np.__version__}, interpret "
         f"{interpret_version}, pygam {pygam.__version__}, glassbox {glassbox.__version__}; "
         f"nproc {len(os.sched_getaffinity(0))}",
-        f"- {n_fresh:,} fresh rows per cohort. Protocol and rules: the docstring of `benchmarks/bench_faithfulness.py`. pyGAM has no "
-        "pair terms, so its error on a true pair equals the pair's spread; the “mains” columns "
-        "leave pairs out.", "",
+        f"- {n_fresh:,} fresh rows per cohort. Protocol and rules: the docstring of "
+        "`benchmarks/bench_faithfulness.py`. pyGAM has no pair terms, so its error on a true pair "
+        "equals the pair's spread; the “mains” columns leave pairs out.", "",
         "### Summary", "", *summary_lines(results, summaries, task), "",
         "### Targets", "", *target_lines(summaries), "",
     ]
@@ -560,13 +565,15 @@ def parse_args(argv):
                         default="classification",
                         help="classify the drawn outcome (default), or regress a normal target "
                              "built from the true terms")
-    parser.add_argument("--noise", type=float, default=0.5, metavar="SD",
+    parser.add_argument("--noise", type=float, metavar="SD",
                         help="regression noise SD as a multiple of the true terms' sum's SD "
-                             "(default 0.5)")
+                             f"(default {NOISE})")
     parser.add_argument("--train-rows", type=int, metavar="N",
                         help="training rows for every chosen cohort (default: each cohort's own)")
     args = parser.parse_args(argv)
-    if args.noise < 0:
+    if args.noise is not None and args.task != "regression":
+        parser.error("--noise applies to --task regression only")
+    if args.noise is not None and args.noise < 0:
         parser.error(f"--noise must be at least 0, got {args.noise}")
     if args.train_rows is not None and args.train_rows <= WARMUP_ROWS:
         parser.error(f"--train-rows must be above {WARMUP_ROWS}, got {args.train_rows}")
@@ -582,11 +589,8 @@ def parse_args(argv):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    task = new_task(args.task, args.noise)
-    available = cohorts(args.quick)
-    if args.train_rows is not None:
-        available = {name: replace(cohort, n_train=args.train_rows)
-                     for name, cohort in available.items()}
+    task = new_task(args.task, NOISE if args.noise is None else args.noise)
+    available = cohorts(args.quick, args.train_rows)
     n_fresh = 5_000 if args.quick else 20_000
     if args.tune:
         rows = [row for name in args.cohorts

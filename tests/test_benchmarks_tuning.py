@@ -41,12 +41,15 @@ def test_the_regression_target_is_the_true_terms_plus_noise_of_the_asked_size():
     assert noise.std() / total.std() == pytest.approx(0.5, abs=0.02)
     assert abs(np.corrcoef(noise, total)[0, 1]) < 0.03
     assert np.array_equal(bench.new_task("regression", noise=0.5).target(y, truth, seed=0), target)
+    np.testing.assert_array_equal(bench.new_task("regression", noise=0).target(y, truth, 0), total)
     assert bench.new_task("classification").target(y, truth, seed=0) is y
 
 
-def test_bad_noise_and_training_sizes_are_refused():
-    assert bench.parse_args(["--train-rows", "400"]).train_rows == 400
-    for argv in (["--noise", "-1"], ["--train-rows", "100"]):
+def test_training_rows_set_every_cohort_and_bad_options_are_refused():
+    assert {c.n_train for c in bench.cohorts(False, train_rows=400).values()} == {400}
+    assert bench.cohorts(False)["small-n"].n_train == 2_000
+    for argv in (["--task", "regression", "--noise", "-1"], ["--noise", "0.5"],
+                 ["--train-rows", "100"]):
         with pytest.raises(SystemExit):
             bench.parse_args(argv)
 
