@@ -360,8 +360,8 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     smoothing_rounds : int, default=50
         Initial rounds whose steps cut the chosen main effect at random, which smooths the
         shapes (the term each step goes to is still the one of best gain). The classifier keeps
-        few, so that steps such as treatment thresholds stay where they are; the regressor
-        takes 500.
+        50: with more, steps planted in binary outcomes were no longer located within a bin;
+        the regressor takes 500.
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
