@@ -167,12 +167,22 @@ def as_kind(column, kind, name):
     try:
         values = np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"Column {name!r} is continuous but holds non-numeric values; declare it "
-                         "in categorical_features or convert it.") from None
+        raise ValueError(f"Column {name!r} is continuous but holds non-numeric values "
+                         f"{_non_numeric(column)}; convert them to numbers (or missing), or fit "
+                         "with the column in categorical_features.") from None
     if np.isinf(values).any():
         raise ValueError(f"Column {name!r} contains inf; only finite values and NaN (missing) "
                          "are accepted.")
     return values
+
+
+def _non_numeric(column):
+    """'such as 'high' (k of n rows, first at position i)' for a column's non-numeric values."""
+    values = pd.Series(np.asarray(column, dtype=object))
+    bad = (pd.to_numeric(values, errors="coerce").isna() & values.notna()).to_numpy()
+    first = int(np.argmax(bad))
+    return (f"such as {values.iloc[first]!r} ({int(bad.sum()):,} of {len(bad):,} rows, first at "
+            f"position {first})")
 
 
 def resolve_categorical(categorical_features, names, columns):
@@ -361,9 +371,17 @@ def target_array(y):
     if len(y) == 0:
         raise ValueError(f"Found array with 0 sample(s) (shape={y.shape}) while a minimum of 1 "
                          "is required.")
-    if pd.isna(y).any():
-        raise ValueError("y contains NaN; every target value must be known.")
+    missing = np.asarray(pd.isna(y), dtype=bool)
+    if missing.any():
+        raise ValueError(f"y contains NaN {_where(missing)}; every target value must be known "
+                         "(drop those rows, or impute them).")
     return y
+
+
+def _where(mask):
+    """'in k of n rows (first at position i)' for the rows a boolean mask marks."""
+    return (f"in {int(mask.sum()):,} of {len(mask):,} rows (first at position "
+            f"{int(np.argmax(mask))})")
 
 
 def class_labels(y):
@@ -400,5 +418,6 @@ def numeric_target(y):
     except (TypeError, ValueError):
         raise ValueError("y must be numeric for a regressor.") from None
     if not np.isfinite(y).all():
-        raise ValueError("y contains NaN or inf; every target value must be finite.")
+        raise ValueError(f"y contains NaN or inf {_where(~np.isfinite(y))}; every target value "
+                         "must be finite.")
     return y

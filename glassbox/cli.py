@@ -131,7 +131,7 @@ def predict(args):
     written = 0
     with _output(args.output) as output:
         for chunk in reader:
-            _require_columns(chunk, list(args.keep), args.data)
+            _require_kept_columns(chunk, args.keep, args.data)
             scores = _scores(model, _model_frame(chunk, model, args.data))
             scores.index = chunk.index
             pd.concat([chunk[list(args.keep)], scores], axis=1).to_csv(
@@ -355,6 +355,17 @@ def _require_columns(frame, names, path):
         columns = ", ".join(map(str, frame.columns[:MAX_LISTED])) + _more(frame.columns)
         raise InputError(f"{path} has no column {listed}" + (f" ({near})" if near else "")
                          + f". Its columns: {columns}.")
+
+
+def _require_kept_columns(frame, keep, path):
+    """`_require_columns` for `--keep`, which takes one column a time: a comma-separated list
+    of columns gets an error saying to repeat the option."""
+    for name in keep:
+        parts = [part.strip() for part in name.split(",")]
+        if name not in frame.columns and len(parts) > 1 and all(p in frame.columns for p in parts):
+            raise InputError(f"{path} has no column {name!r}; --keep takes one column, so "
+                             "repeat it: " + " ".join(f"--keep {p}" for p in parts) + ".")
+    _require_columns(frame, list(keep), path)
 
 
 def _closest(name, columns):
@@ -730,7 +741,8 @@ def _parser():
     sub.add_argument("data", help="CSV file holding the model's columns (others are ignored)")
     sub.add_argument("-o", "--output", default="-", help="CSV file to write (default: stdout)")
     sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
-                     help="a column of the data to copy into the output, e.g. an id")
+                     help="a column of the data to copy into the output, e.g. an id "
+                          "(repeat for several: --keep id --keep outcome)")
     sub.add_argument("--chunk-size", type=_positive, default=100_000,
                      help="rows read and scored at a time (default 100000)")
 
@@ -779,7 +791,8 @@ def _parser():
     sub.add_argument("--schema", help="the table's schema (PostgreSQL), e.g. clinic")
     sub.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
     sub.add_argument("--keep", action="append", default=[], metavar="COLUMN",
-                     help="a column of the table to return beside the scores, e.g. an id")
+                     help="a column of the table to return beside the scores, e.g. an id "
+                          "(repeat for several)")
     sub.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
 
     sub = command("demo", demo, "Fit and audit a model on a bundled simulated cohort.",

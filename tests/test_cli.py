@@ -75,6 +75,12 @@ def test_fit_then_predict_gives_the_models_own_probabilities(files):
     np.testing.assert_array_equal(scores["predicted"], model.classes_[expected.argmax(axis=1)])
 
 
+def test_keep_with_a_comma_separated_list_says_to_repeat_it(files):
+    done = run("predict", files / "model.json", files / "test.csv", "--keep", "id,died", ok=False)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "repeat it: --keep id --keep died" in done.stderr
+
+
 def test_predict_in_chunks_and_to_stdout_is_the_same(files):
     whole = run("predict", files / "model.json", files / "test.csv").stdout
     chunked = run("predict", files / "model.json", files / "test.csv", "--chunk-size", 7).stdout

@@ -333,12 +333,15 @@ def test_inf_is_an_error_naming_the_column():
         BoostedGAMClassifier().fit(X, y)
 
 
-def test_nan_in_y_is_an_error():
+def test_nan_in_y_is_an_error_saying_where():
     X, y = _mixed_frame()
-    with pytest.raises(ValueError, match="y contains NaN"):
-        BoostedGAMClassifier().fit(X, np.where(np.arange(len(y)) == 5, np.nan, y))
-    with pytest.raises(ValueError, match="y contains NaN"):
-        BoostedGAMRegressor().fit(X, np.where(np.arange(len(y)) == 5, np.nan, 1.0))
+    where = rf"in 2 of {len(y):,} rows \(first at position 5\)"
+    with pytest.raises(ValueError, match="y contains NaN " + where):
+        BoostedGAMClassifier().fit(X, np.where(np.isin(np.arange(len(y)), [5, 9]), np.nan, y))
+    with pytest.raises(ValueError, match="y contains NaN " + where):
+        BoostedGAMRegressor().fit(X, np.where(np.isin(np.arange(len(y)), [5, 9]), np.nan, 1.0))
+    with pytest.raises(ValueError, match="y contains NaN or inf " + where):
+        BoostedGAMRegressor().fit(X, np.where(np.isin(np.arange(len(y)), [5, 9]), np.inf, 1.0))
 
 
 def test_unseen_category_and_new_missing_values_warn_and_score_zero():
@@ -418,6 +421,17 @@ def test_strings_in_a_continuous_column_are_an_error_naming_it():
     X, y = _mixed_frame()
     with pytest.raises(ValueError, match="'text' holds categories or strings"):
         BoostedGAMClassifier(categorical_features=["cat"]).fit(X, y)
+
+
+def test_text_in_a_numeric_column_at_predict_names_the_value_and_where():
+    X, y = _mixed_frame()
+    model = BoostedGAMClassifier(**SMALL).fit(X, y)
+    bad = X.assign(num=X["num"].astype(object))
+    bad.loc[[7, 30], "num"] = ["high", "n/a"]
+    with pytest.raises(ValueError, match=r"'num' is continuous but holds non-numeric values "
+                                         rf"such as 'high' \(2 of {len(X)} rows, first at "
+                                         r"position 7\); convert them"):
+        model.predict_proba(bad)
 
 
 def test_explicit_categorical_features():
