@@ -36,8 +36,8 @@ place of the binary outcome: the sum of the true terms plus noise whose SD is ``
 0.5) times the sum's SD on the draw, so the true terms explain 1 / (1 + noise²) of the target's
 variance (80 % by default). The models are ``BoostedGAMRegressor``,
 ``ExplainableBoostingRegressor`` and pyGAM's ``LinearGAM`` (same design and grid search), and
-test R² on the fresh rows replaces AUC. The shape errors are on the target's scale, which is
-the cohort's logit scale.
+test R² on the fresh rows replaces AUC. The shape errors are in the target's units (the true
+terms, and so the target, are the cohort's log-odds).
 
 Targets: glassbox's mean shape error below both peers' on every cohort; glassbox ≤ the better
 peer on ≥ 75 % of the terms (pooled over cohorts); no null term's glassbox range above EBM's by
@@ -143,7 +143,8 @@ class Task:
             return ("- classification of the drawn outcome; errors are centred RMSE on the logit "
                     "scale")
         return (f"- regression: target = sum of the true terms + normal noise of {self.noise:g} "
-                "× the sum's SD; errors are centred RMSE on the target's (the logit) scale")
+                "× the sum's SD; errors are centred RMSE in the target's units (the true terms "
+                "are the cohorts' log-odds)")
 
 
 def new_task(name, noise=NOISE):
@@ -394,20 +395,24 @@ def run_cohort(name, cohort, n_fresh, task=CLASSIFICATION):
 def tune_cohort(name, cohort, n_fresh, settings, task=CLASSIFICATION):
     """glassbox alone on a tuning draw (seed + TUNING_SEED_OFFSET), one line per setting: mean
     shape error over all true terms, over the null ones, the largest null range, fresh-row AUC
-    (R² for regression), fit seconds and mean rounds per bag (main effects, pairs)."""
+    (R² for regression), fit seconds, mean rounds per bag (main effects, pairs) and the false
+    pairs kept (count, summed SD on the fresh rows)."""
     X_train, y_train, X_fresh, y_fresh, truth_fresh = draw_split(
         name, cohort, n_fresh, cohort.seed + TUNING_SEED_OFFSET, task)
     lines = []
     for params in settings:
         model = task.glassbox(random_state=SEED, n_jobs=-1, **params)
         fit_s, score = fit_and_score(model, X_train, y_train, X_fresh, y_fresh, task)
-        terms = score_terms({"glassbox": recovered_glassbox(model, X_fresh)}, X_fresh, truth_fresh)
+        recovered = recovered_glassbox(model, X_fresh)
+        terms = score_terms({"glassbox": recovered}, X_fresh, truth_fresh)
         nulls = terms[terms["kind"] == "null"]
         main_rounds, pair_rounds = model.bag_rounds_.mean(axis=0)
+        n_false, false_sd = false_pairs(recovered, truth_fresh)
         lines.append([name, f"`{json.dumps(params)}`", _fmt(terms["glassbox_err"].mean()),
                       _fmt(nulls["glassbox_err"].mean()),
                       _fmt(nulls["glassbox_range"].max() if len(nulls) else None),
-                      _fmt(score, 4), f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}"])
+                      _fmt(score, 4), f"{fit_s:.1f}", f"{main_rounds:.0f} / {pair_rounds:.0f}",
+                      f"{n_false} ({false_sd:.3f})"])
         log(" | ".join(lines[-1]))
     return lines
 
@@ -425,7 +430,8 @@ def tune_report(rows, argv, task=CLASSIFICATION):
         f"- cohort seeds + {TUNING_SEED_OFFSET} (the reported benchmark uses the seeds "
         "themselves)", "",
         *_table(["cohort", "setting", "mean err", "null err", "max null range", task.score_name,
-                 "fit s", "rounds main / pairs"], rows, ["---", "---"] + ["---:"] * 6)])
+                 "fit s", "rounds main / pairs", "false pairs (summed sd)"], rows,
+                ["---", "---"] + ["---:"] * 7)])
 
 
 # --- summary and report -----------------------------------------------------------------------
