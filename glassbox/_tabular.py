@@ -177,12 +177,10 @@ def as_kind(column, kind, name):
 
 
 def _non_numeric(column):
-    """'such as 'high' (k of n rows, first at position i)' for a column's non-numeric values."""
+    """'such as 'high' in k of n rows (...)' for a column's non-numeric values."""
     values = pd.Series(np.asarray(column, dtype=object))
     bad = (pd.to_numeric(values, errors="coerce").isna() & values.notna()).to_numpy()
-    first = int(np.argmax(bad))
-    return (f"such as {values.iloc[first]!r} ({int(bad.sum()):,} of {len(bad):,} rows, first at "
-            f"position {first})")
+    return f"such as {values.iloc[int(np.argmax(bad))]!r} {_where(bad)}"
 
 
 def resolve_categorical(categorical_features, names, columns):

@@ -429,7 +429,7 @@ def test_text_in_a_numeric_column_at_predict_names_the_value_and_where():
     bad = X.assign(num=X["num"].astype(object))
     bad.loc[[7, 30], "num"] = ["high", "n/a"]
     with pytest.raises(ValueError, match=r"'num' is continuous but holds non-numeric values "
-                                         rf"such as 'high' \(2 of {len(X)} rows, first at "
+                                         rf"such as 'high' in 2 of {len(X)} rows \(first at "
                                          r"position 7\); convert them"):
         model.predict_proba(bad)
 
