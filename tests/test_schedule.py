@@ -230,15 +230,23 @@ def _small_planted(n=400, seed=5):
     return X, X[:, 0] * X[:, 1] + 0.5 * X[:, 2]
 
 
-def test_auto_gain_ratio_keeps_pairs_on_small_regression_and_multiclass_tables():
+def test_auto_gain_ratio_keeps_the_real_pair_of_a_small_regression_table_and_drops_the_rest():
     X, signal = _small_planted()
     noise = np.random.default_rng(6).normal(scale=0.5, size=len(signal))
     regressor = BoostedGAMRegressor(outer_bags=2, random_state=0).fit(X, signal + noise)
-    assert (0, 1) in {t.features for t in regressor.terms_ if t.is_pair}
-    assert len(regressor.fit_report_["pairs_kept"]) == 6  # "3x" asks 12; every candidate kept
+    assert regressor.fit_report_["pairs_kept"] == ["x0 & x1"], regressor.fit_report_
+    unfiltered = BoostedGAMRegressor(outer_bags=2, random_state=0,
+                                     min_interaction_gain_ratio=0).fit(X, signal + noise)
+    assert len(unfiltered.fit_report_["pairs_kept"]) == 6  # "3x" asks 12; every candidate
+
+
+def test_auto_gain_ratio_keeps_pairs_on_a_small_multiclass_table():
+    X, signal = _small_planted()
+    noise = np.random.default_rng(6).normal(scale=0.5, size=len(signal))
     y = np.digitize(signal + noise, np.quantile(signal, [1 / 3, 2 / 3]))
     classifier = BoostedGAMClassifier(outer_bags=2, random_state=0).fit(X, y)
     assert (0, 1) in {t.features for t in classifier.terms_ if t.is_pair}
+    assert len(classifier.fit_report_["pairs_kept"]) == 6  # no filter for multiclass targets
 
 
 def test_auto_gain_ratio_still_filters_a_binary_null_cohort():
