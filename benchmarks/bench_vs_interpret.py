@@ -72,7 +72,8 @@ Run as a module from the repository root (so the working tree's ``glassbox`` is 
         --output benchmarks/results/bench_vs_interpret.md [--mode both|defaults|equal-work] \\
         [--folds 5] [--repeats 2] [--simulated-folds 2] [--simulated-repeats 1] \\
         [--datasets framingham,diabetes,...] [--data-dir DIR] [--glassbox-params JSON] \\
-        [--interpret-n-jobs -1] [--skip-interpret] [--resume] [--report-only] [--quick]
+        [--interpret-params JSON] [--interpret-n-jobs -1] [--skip-interpret] [--resume] \\
+        [--report-only] [--quick]
 
 The per-fold CSV is rewritten after every fold; ``--resume`` (same command again) keeps the
 folds it holds and measures only the rest, so an interrupted run can be completed, and
@@ -259,7 +260,7 @@ def run_dataset(dataset, args, done, save):
     X, y = dataset.load(args.data_dir, n_samples)
     log(f"[{dataset.name}] {X.shape[0]:,} rows × {X.shape[1]}, {n_splits} folds × {n_repeats}")
 
-    ebm_params = {"n_jobs": args.interpret_n_jobs}
+    ebm_params = {"n_jobs": args.interpret_n_jobs, **args.interpret_params}
     for mode in args.modes:
         warm_up(glassbox_class(dataset)(**glassbox_params(dataset, mode, 0,
                                                           args.glassbox_params)), X, y)
@@ -405,7 +406,9 @@ def settings_lines(args, datasets):
     if "defaults" in args.modes:
         lines += ["**defaults**: glassbox at its defaults with n_jobs=-1, random_state=fold"
                   + (f", plus {json.dumps(args.glassbox_params)}" if args.glassbox_params else "")
-                  + "; interpret at its defaults with the n_jobs above, random_state=fold.", ""]
+                  + "; interpret at its defaults with the n_jobs above, random_state=fold"
+                  + (f", plus {json.dumps(args.interpret_params)}" if args.interpret_params
+                     else "") + ".", ""]
     if "equal-work" in args.modes:
         lines += ["**equal-work**: interpret unchanged; glassbox takes interpret's defaults:", "",
                   "| glassbox parameter | interpret parameter | "
@@ -423,6 +426,8 @@ def settings_lines(args, datasets):
             for name, why in NOT_MAPPED.items()) + "."]
         if args.glassbox_params:
             lines.append(f"--glassbox-params on top: {json.dumps(args.glassbox_params)}.")
+        if args.interpret_params:
+            lines.append(f"interpret with --interpret-params: {json.dumps(args.interpret_params)}.")
         lines.append("")
     return lines
 
@@ -497,6 +502,9 @@ def parse_args(argv=None):
                              "PATH with suffix .csv")
     parser.add_argument("--glassbox-params", metavar="JSON", type=json.loads, default={},
                         help="JSON object of extra glassbox keyword arguments (every mode)")
+    parser.add_argument("--interpret-params", metavar="JSON", type=json.loads, default={},
+                        help="JSON object of extra interpret keyword arguments (every mode; "
+                             "equal-work still maps interpret's defaults)")
     parser.add_argument("--interpret-n-jobs", type=int, default=-1,
                         help="n_jobs for interpret (default: %(default)s, as glassbox)")
     parser.add_argument("--report-only", action="store_true",
@@ -513,8 +521,9 @@ def parse_args(argv=None):
     unknown = sorted(set(args.datasets) - set(DATASETS))
     if unknown:
         parser.error(f"unknown dataset(s) {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
-    if not isinstance(args.glassbox_params, dict):
-        parser.error("--glassbox-params must be a JSON object")
+    for name in ("glassbox_params", "interpret_params"):
+        if not isinstance(getattr(args, name), dict):
+            parser.error(f"--{name.replace('_', '-')} must be a JSON object")
     if args.quick:
         args.folds = args.simulated_folds = 3
         args.repeats = args.simulated_repeats = 1
