@@ -167,8 +167,11 @@ def test_bitwise_identical_for_any_workers_and_partitions(two_workers, task):
     X, y, three, numeric, weight = table()
     target = {"binary": y, "multiclass": three, "regression": numeric}[task]
     Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
-    params = dict(FAST, monotonic_cst={"age": 1}) if task == "regression" else FAST
+    params = dict(FAST, min_interaction_gain_ratio=0)  # pairs whatever their gain
+    if task == "regression":
+        params["monotonic_cst"] = {"age": 1}
     local = Estimator(**params).fit(X, target, sample_weight=weight)
+    assert local.fit_report_["pairs_kept"]
     n = len(X)
     layouts = {"even": list(np.linspace(0, n - 1, 5).astype(int)),
                "uneven": [0, 3, 2500, 2501, 8000, n - 1]}
@@ -397,9 +400,10 @@ def test_compression_is_exact(task):
     X, y, three, numeric, weight = coded_table()
     target = {"binary": y, "multiclass": three, "regression": numeric}[task]
     Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
-    params = dict(outer_bags=2, random_state=0, subsample=0.8)
+    params = dict(outer_bags=2, random_state=0, subsample=0.8, min_interaction_gain_ratio=0)
     plain = Estimator(**params, compress=False).fit(X, target, sample_weight=weight)
     packed = Estimator(**params).fit(X, target, sample_weight=weight)
+    assert plain.fit_report_["pairs_kept"]
     assert plain.fit_report_["units"] == len(X)
     assert packed.fit_report_["units"] < 0.25 * len(X)
     np.testing.assert_array_equal(plain.bag_rounds_, packed.bag_rounds_)

@@ -576,8 +576,14 @@ def test_a_log_link_target_in_other_units_gives_the_same_model(loss):
     X = rng.normal(size=(1500, 3))
     mean = np.exp(1.0 + 0.5 * X[:, 0] + 0.3 * np.sin(2 * X[:, 1]))
     y = rng.poisson(mean) + 0.5 if loss == "poisson" else rng.gamma(2.0, mean / 2.0)
-    fits = [BoostedGAMRegressor(loss=loss, outer_bags=2, random_state=0).fit(X, scale * y)
+    fits = [BoostedGAMRegressor(loss=loss, outer_bags=2, random_state=0,
+                                min_interaction_gain_ratio=0).fit(X, scale * y)  # with pairs
             for scale in (1e-3, 1.0, 1e3)]
     assert len({tuple(m.fit_report_["rounds_run_main"]) for m in fits}) == 1
+    assert len({tuple(m.fit_report_["rounds_run_pairs"]) for m in fits}) == 1
+    ratios = [m.fit_report_["pair_gain_ratios"] for m in fits]  # what the filter compares
+    for other in ratios:
+        assert other.keys() == ratios[1].keys()
+        np.testing.assert_allclose(list(other.values()), list(ratios[1].values()), rtol=1e-6)
     for scale, model in zip((1e-3, 1.0, 1e3), fits):
         np.testing.assert_allclose(model.predict(X) / scale, fits[1].predict(X), rtol=1e-6)

@@ -240,6 +240,23 @@ def test_auto_gain_ratio_keeps_the_real_pair_of_a_small_regression_table_and_dro
     assert len(unfiltered.fit_report_["pairs_kept"]) == 6  # "3x" asks 12; every candidate
 
 
+@pytest.mark.parametrize("estimator, target, ratio", [
+    (BoostedGAMClassifier(), "binary", 3.0),
+    (BoostedGAMClassifier(), "three classes", 0.0),
+    (BoostedGAMRegressor(), "normal", 2.0),
+    (BoostedGAMRegressor(loss="poisson"), "counts", 2.0),
+    (BoostedGAMRegressor(loss="gamma"), "positive", 2.0),
+    (BoostedGAMRegressor(min_interaction_gain_ratio=1.5), "normal", 1.5),
+])
+def test_the_gain_ratio_used_is_reported_with_auto_resolved(estimator, target, ratio):
+    X, signal = _small_planted()
+    y = {"binary": signal > 0, "three classes": np.digitize(signal, [-0.5, 0.5]),
+         "normal": signal, "counts": np.random.default_rng(0).poisson(np.exp(signal / 2)),
+         "positive": np.exp(signal)}[target]
+    model = estimator.set_params(outer_bags=2, max_rounds=20, random_state=0).fit(X, y)
+    assert model.fit_report_["min_interaction_gain_ratio"] == ratio
+
+
 def test_auto_gain_ratio_keeps_pairs_on_a_small_multiclass_table():
     X, signal = _small_planted()
     noise = np.random.default_rng(6).normal(scale=0.5, size=len(signal))

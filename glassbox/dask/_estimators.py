@@ -205,7 +205,7 @@ class _DataParallel:
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
-                                        names, any(monotone))
+                                        names, any(monotone), self._gain_ratio(loss))
         self.fit_report_.update(rows=n_rows, units=int(n_units), chunks=n_chunks,
                                 shards=workers.n_shards)
         self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
