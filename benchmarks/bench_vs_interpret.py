@@ -47,7 +47,11 @@ Modes (``--mode``, default ``both``)
   lacks; the report lists them with their values.
 * ``both``: both modes on the same folds; interpret is fitted once per fold and shared.
 
-``--glassbox-params`` (a JSON object) is applied on top of glassbox's settings in every mode.
+``--glassbox-params`` (a JSON object) is applied on top of glassbox's settings in every mode,
+``--interpret-params`` on top of interpret's. Equal-work still maps interpret's *defaults*, so
+to change both libraries alike (e.g. ``interactions=0`` on both sides, to tell whether a gap is
+in the main effects or the pairs) pass the setting to both options. The per-fold CSV does not
+record them: ``--resume`` only with the same command.
 
 Targets (printed as met / not met with the margin, per mode)
 ------------------------------------------------------------
@@ -274,7 +278,8 @@ def run_dataset(dataset, args, done, save):
         X_train, X_test, y_train, y_test = X.iloc[train], X.iloc[test], y[train], y[test]
         ebm = None
         if not args.skip_interpret:
-            ebm = measure(dataset, interpret_class(dataset)(**ebm_params, random_state=fold),
+            ebm = measure(dataset, interpret_class(dataset)(**{"random_state": fold,
+                                                               **ebm_params}),
                           X_train, y_train, X_test, y_test)
             log(f"[{dataset.name}] fold {fold + 1}: interpret fit {ebm['fit_s']:.1f} s")
         for mode in args.modes:
@@ -410,7 +415,9 @@ def settings_lines(args, datasets):
                   + (f", plus {json.dumps(args.interpret_params)}" if args.interpret_params
                      else "") + ".", ""]
     if "equal-work" in args.modes:
-        lines += ["**equal-work**: interpret unchanged; glassbox takes interpret's defaults:", "",
+        lines += ["**equal-work**: interpret "
+                  + ("with --interpret-params (below)" if args.interpret_params else "unchanged")
+                  + "; glassbox takes interpret's defaults:", "",
                   "| glassbox parameter | interpret parameter | "
                   + " | ".join(c.__name__ for c in ordered) + " | correspondence |",
                   "|---|---|" + "---:|" * len(ordered) + "---|"]
