@@ -7,8 +7,12 @@ targets, R² for regression. Prints one line per setting.
 
     .venv/bin/python -m benchmarks.cv_defaults '{}' '{"max_leaves": 3}' '{"smoothing_rounds": 0}'
     .venv/bin/python -m benchmarks.cv_defaults --datasets maternal-health,auto-mpg '{}'
+    .venv/bin/python -m benchmarks.cv_defaults --repeats 5 --datasets auto-mpg '{}'
 
 Each argument is a JSON object of keyword arguments applied on top of the defaults.
+``--repeats R`` averages R cross-validations: repeat r shuffles the folds with
+``random_state=1 + r`` and seeds the model with ``random_state=r`` (R=1, the default, is the
+single cross-validation above), so a setting is not judged on one lucky draw of folds and bags.
 """
 
 import argparse
@@ -37,7 +41,12 @@ def main(argv=None):
                              f"(default: {','.join(DATASETS)})")
     parser.add_argument("--data-dir", default=str(_data.DATA_DIR),
                         help="folder holding benchmarks/ (see benchmarks/_data.py)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="cross-validations averaged, each with its own folds and model "
+                             "seed (default: 1)")
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     warnings.filterwarnings("ignore", category=UserWarning)
     train_sets = {}
     for name in args.datasets.split(","):
@@ -52,10 +61,12 @@ def main(argv=None):
         scores = {}
         for name, (dataset, X, y) in train_sets.items():
             cls = BoostedGAMRegressor if dataset.regression else BoostedGAMClassifier
-            folds = (KFold if dataset.regression else StratifiedKFold)(5, shuffle=True,
-                                                                       random_state=1)
-            scores[name] = cross_val_score(cls(n_jobs=-1, random_state=0, **params), X, y,
-                                           cv=folds, scoring=SCORING[dataset.task]).mean()
+            splitter = KFold if dataset.regression else StratifiedKFold
+            scores[name] = np.mean([
+                cross_val_score(cls(n_jobs=-1, random_state=r, **params), X, y,
+                                cv=splitter(5, shuffle=True, random_state=1 + r),
+                                scoring=SCORING[dataset.task]).mean()
+                for r in range(args.repeats)])
         cells = "  ".join(f"{name} {score:.4f}" for name, score in scores.items())
         print(f"{json.dumps(params):<45} {cells}  mean {np.mean(list(scores.values())):.4f}  "
               f"({time.perf_counter() - started:.0f} s)", flush=True)
