@@ -258,8 +258,9 @@ class _BoostedGAM(AdditiveModel):
                                   if constrained else ""))
             if len(pairs) < min(n_pairs, n_candidates):
                 reasons.append(f"the {'other ' if pairs else ''}candidate pairs' gains did not "
-                               "stand out from chance (min_interaction_gain_ratio; see "
-                               "pair_gain_ratios)")
+                               f"reach min_interaction_gain_ratio={gain_ratio:g} times their "
+                               "chance level (see pair_gain_ratios; a lower ratio keeps more, "
+                               "0 every pair of positive gain)")
             kept = f"{len(pairs)} of the {n_pairs} requested interactions " + (
                 "was" if len(pairs) == 1 else "were")
             message = (f"{kept} kept: "
@@ -336,7 +337,7 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         A ranked pair is kept only if its FAST gain (averaged over bags) is at least this multiple
         of its chance level: the same pair's gain with one feature's values shuffled over the
         rows, which keeps the features' distributions and removes any interaction. Boosting pairs
-        at chance level fits noise. 0 keeps the top `interactions` pairs whatever their gain;
+        at chance level fits noise. 0 keeps the top `interactions` pairs of positive gain;
         explicit lists of pairs are always kept. `fit_report_` says when fewer pairs than
         `interactions` were kept. "auto" is 3.0 for a binary target, 1.5 for regression and 0
         (no filter, as in interpret's EBM) for multiclass targets. Cross-validated on the

@@ -111,6 +111,7 @@ def test_fewer_pairs_than_asked_are_reported(capsys):
     n = len(report["pairs_kept"])
     said = f"{n} of the 4 requested interactions {'was' if n == 1 else 'were'} kept: "
     assert report["note"].startswith(said)
+    assert "reach min_interaction_gain_ratio=3 times their chance level" in report["note"]
     assert said in capsys.readouterr().err
 
 
