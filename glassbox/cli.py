@@ -110,6 +110,9 @@ def fit(args):
     started = time.time()
     model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly
     _say(args, f"fitted in {time.time() - started:.1f} s")
+    report = getattr(model, "fit_report_", None)
+    if isinstance(report, dict) and report.get("note"):
+        _say(args, report["note"])  # e.g. fewer pairs kept than asked, and why
     if sensitive and args.strategy == "clean":
         from .fairness import clean
         _require_terms(model, "--sensitive with --strategy clean")

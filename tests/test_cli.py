@@ -116,6 +116,7 @@ def test_fit_tells_regression_from_classification_and_can_be_told(tmp_path):
     done = run("fit", tmp_path / "stay.csv", "--target", "length_of_stay", *FAST,
                "--param", "loss=poisson", "-o", tmp_path / "r.json")
     assert "task: regression" in done.stderr and "--task overrides" in done.stderr
+    assert "of the 6 requested interactions" in done.stderr  # the fit's note: 1 candidate pair
     assert type(load_model(tmp_path / "r.json")).__name__ == "BoostedGAMRegressor"
     done = run("fit", tmp_path / "stay.csv", "--target", "grade", *FAST, "-o", tmp_path / "c.json")
     assert "task: classification" in done.stderr
