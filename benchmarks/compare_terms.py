@@ -12,6 +12,8 @@ two models of equal accuracy can divide their shared signal differently, and a s
 """
 
 import argparse
+import shlex
+import sys
 import warnings
 
 import pandas as pd
@@ -71,9 +73,8 @@ def main(argv=None):
                      "choose a binary or regression table read from the data folder")
     X, y = dataset.load(args.data_dir)
     warnings.filterwarnings("ignore", category=UserWarning)
-    command = "python -m benchmarks.compare_terms " + " ".join(
-        f"--{k.replace('_', '-')} {v}" for k, v in (("dataset", args.dataset),
-                                                    ("output", args.output)) if v)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = shlex.join(["python", "-m", "benchmarks.compare_terms", *argv])
     publish(report(dataset.name, X, y, dataset.regression, command), args.output)
 
 
