@@ -53,9 +53,16 @@ def state_from_scores(loss, raw):
 
 @njit(**_INNER)
 def _factors(loss, update, out):
-    """Per-bin multiplier (or addend, for squared error) that applies `update` to the state."""
+    """Per-bin multiplier (or addend, for squared error) that applies `update` to the state.
+    A tree's update has a few distinct values, each over a run of bins, so the multiplier (an
+    exp) is computed once per run."""
+    last = np.nan  # no update equals it: the first bin computes its own
+    factor = 0.0
     for b in range(update.shape[0]):
-        out[b] = state_of(loss, update[b])
+        if update[b] != last:
+            last = update[b]
+            factor = state_of(loss, last)
+        out[b] = factor
 
 
 @njit(**_INNER)
@@ -352,111 +359,148 @@ def _add_row(g2, h2, c2, a, g, h, c):
         c[b] += c2[a, b]
 
 
-@njit(**_INNER)
-def _sweep(g2, h2, c2, line_g, line_h, line_c, forward, min_leaf, l2, gains, cuts):
-    """For each cut i (0 < i < n1) of a pair histogram's lines (its first axis), the best cut of
-    the second axis over the lines before i (`forward`) or from i on, accumulated line by line:
-    its gain into gains[i] and cut into cuts[i] (-1 if no cut respects `min_leaf`). `line_*`
-    are the lines' sums."""
-    n1, n2 = g2.shape
-    g = np.zeros(n2)
-    h = np.zeros(n2)
-    c = np.zeros(n2)
-    gt = 0.0
-    ht = 0.0
-    ct = 0.0
-    first = np.int64(0)  # not a literal: the same `_best_cut_of` specialisation as main effects
-    for step in range(1, n1):
-        line = step - 1 if forward else n1 - step
-        i = step if forward else n1 - step
-        _add_row(g2, h2, c2, line, g, h, c)
-        gt += line_g[line]
-        ht += line_h[line]
-        ct += line_c[line]
-        if line_c[line] == 0 and step > 1:  # an empty line: the same cut as the last one
-            last = i - 1 if forward else i + 1
-            gains[i] = gains[last]
-            cuts[i] = cuts[last]
-            continue
-        gains[i], cuts[i] = _best_cut_of(g, h, c, first, n2, gt, ht, ct, min_leaf, l2, first)
+@njit(inline="always", **_JIT)
+def _quadrant_gain(g, h, c, min_leaf, l2):
+    """A candidate leaf's gain, or -inf when it holds fewer than `min_leaf` rows."""
+    d = h + l2
+    gain = g * g / d if d > 0.0 else 0.0
+    return gain if c >= min_leaf else -np.inf
 
 
 @njit(**_INNER)
 def _best_pair_tree(g2, h2, c2, min_leaf, l2):
-    """Best tree 'cut the first feature at i, then each side at its own cut of the second'.
+    """Best tree 'cut one axis at i, then each side at its own cut of the other axis' of a pair
+    histogram, over both orientations.
 
-    Returns (gain, i, j_low, j_high); gain is -1 when no tree respects `min_leaf`. Two sweeps
-    over the lines, one from each end, give every i's best cuts of both sides.
+    Returns (gain, transposed, i, j_low, j_high): `transposed` when the first cut is of the
+    second axis; gain -1 when no tree respects `min_leaf`. One pass over the lines: the lines
+    before i and the columns before s split the histogram into four quadrants, the candidate
+    leaves of both orientations at (i, s). A side's cut is chosen by the sum of its two leaves'
+    gains (never negative, unlike its gain over the side as one leaf under `l2`, which can be
+    below zero while the tree is still the best). The selections are branch-free: which
+    candidate wins changes from cell to cell, and mispredicted branches cost more than the
+    divisions.
     """
     n1, n2 = g2.shape
-    line_g = np.zeros(n1)
-    line_h = np.zeros(n1)
+    col_g = np.zeros(n2 + 1)  # col_*[s]: the sums of the columns before s
+    col_h = np.zeros(n2 + 1)
+    col_c = np.zeros(n2 + 1)
     line_c = np.zeros(n1)
     for a in range(n1):
         for b in range(n2):
-            line_g[a] += g2[a, b]
-            line_h[a] += h2[a, b]
+            col_g[b + 1] += g2[a, b]
+            col_h[b + 1] += h2[a, b]
+            col_c[b + 1] += c2[a, b]
             line_c[a] += c2[a, b]
-    total_g = 0.0
-    total_h = 0.0
-    for a in range(n1):
-        total_g += line_g[a]
-        total_h += line_h[a]
+    for b in range(n2):
+        col_g[b + 1] += col_g[b]
+        col_h[b + 1] += col_h[b]
+        col_c[b + 1] += col_c[b]
+    total_g = col_g[n2]
+    total_h = col_h[n2]
+    total_c = col_c[n2]
     parent = _gain(total_g, total_h, l2)
-    gains = np.empty((2, n1))  # per cut of the lines: its low side's best, its high side's
-    cuts = np.empty((2, n1), dtype=np.int64)
-    for side in range(2):  # one call site: one compiled `_sweep`
-        _sweep(g2, h2, c2, line_g, line_h, line_c, side == 0, min_leaf, l2, gains[side],
-               cuts[side])
-    best = (-1.0, -1, -1, -1)
-    gl = 0.0
-    hl = 0.0
+    ll_g = np.zeros(n2 + 1)  # ll_*[s]: the sums over the lines before i, columns before s
+    ll_h = np.zeros(n2 + 1)
+    ll_c = np.zeros(n2 + 1)
+    side_low = np.empty(n2)  # lines cut first at i: per cut s of the low side, its leaves' gains
+    side_high = np.empty(n2)
+    col_low = np.full(n2, -np.inf)  # columns cut first at s: the best cut of the low side's lines
+    col_high = np.full(n2, -np.inf)
+    col_cut_low = np.full(n2, -1, dtype=np.int64)
+    col_cut_high = np.full(n2, -1, dtype=np.int64)
+    best = (-1.0, False, -1, -1, -1)
     for i in range(1, n1):
-        gl += line_g[i - 1]
-        hl += line_h[i - 1]
-        if line_c[i - 1] == 0 or cuts[0, i] < 0 or cuts[1, i] < 0:
-            continue  # an empty line: the same tree as the one before it
-        gain = (gains[0, i] + gains[1, i] + _gain(gl, hl, l2)
-                + _gain(total_g - gl, total_h - hl, l2) - parent)
-        if gain > best[0]:
-            best = (gain, i, cuts[0, i], cuts[1, i])
+        run_g = 0.0
+        run_h = 0.0
+        run_c = 0.0
+        for b in range(n2):
+            run_g += g2[i - 1, b]
+            run_h += h2[i - 1, b]
+            run_c += c2[i - 1, b]
+            ll_g[b + 1] += run_g
+            ll_h[b + 1] += run_h
+            ll_c[b + 1] += run_c
+        if line_c[i - 1] == 0:
+            continue  # an empty line: the same trees as the line before it
+        up_g = ll_g[n2]
+        up_h = ll_h[n2]
+        up_c = ll_c[n2]
+        for s in range(1, n2):
+            hl_g = col_g[s] - ll_g[s]
+            hl_h = col_h[s] - ll_h[s]
+            hl_c = col_c[s] - ll_c[s]
+            q_ll = _quadrant_gain(ll_g[s], ll_h[s], ll_c[s], min_leaf, l2)
+            q_lh = _quadrant_gain(up_g - ll_g[s], up_h - ll_h[s], up_c - ll_c[s], min_leaf, l2)
+            q_hl = _quadrant_gain(hl_g, hl_h, hl_c, min_leaf, l2)
+            q_hh = _quadrant_gain(total_g - up_g - hl_g, total_h - up_h - hl_h,
+                                  total_c - up_c - hl_c, min_leaf, l2)
+            side_low[s] = q_ll + q_lh
+            side_high[s] = q_hl + q_hh
+            better = q_ll + q_hl > col_low[s]
+            col_low[s] = q_ll + q_hl if better else col_low[s]
+            col_cut_low[s] = i if better else col_cut_low[s]
+            better = q_lh + q_hh > col_high[s]
+            col_high[s] = q_lh + q_hh if better else col_high[s]
+            col_cut_high[s] = i if better else col_cut_high[s]
+        best_low = -np.inf
+        best_high = -np.inf
+        s_low = -1
+        s_high = -1
+        for s in range(1, n2):  # the first of equal gains: an empty column repeats the one before
+            better = side_low[s] > best_low
+            best_low = side_low[s] if better else best_low
+            s_low = s if better else s_low
+            better = side_high[s] > best_high
+            best_high = side_high[s] if better else best_high
+            s_high = s if better else s_high
+        if s_low >= 0 and s_high >= 0 and best_low + best_high - parent > best[0]:
+            best = (best_low + best_high - parent, False, i, s_low, s_high)
+    for s in range(1, n2):  # kept only if better than every tree cutting the lines first
+        gain = col_low[s] + col_high[s] - parent
+        if col_cut_low[s] >= 0 and col_cut_high[s] >= 0 and gain > best[0]:
+            best = (gain, True, s, col_cut_low[s], col_cut_high[s])
     return best
+
+
+@njit(inline="always", **_JIT)
+def _pair_leaf(g2, h2, out2, a_lo, a_hi, b_lo, b_hi, l2, learning_rate, max_delta):
+    """Set the cells [a_lo, a_hi) x [b_lo, b_hi) of `out2` to their leaf's value."""
+    g = 0.0
+    h = 0.0
+    for a in range(a_lo, a_hi):
+        for b in range(b_lo, b_hi):
+            g += g2[a, b]
+            h += h2[a, b]
+    value = _leaf_value(g, h, l2, learning_rate, max_delta)
+    for a in range(a_lo, a_hi):
+        for b in range(b_lo, b_hi):
+            out2[a, b] = value
 
 
 @njit(**_INNER)
 def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
-    """The per-cell update of a pair: the better of the two orientations of a four-leaf tree;
-    returns its gain over one leaf for the whole pair."""
-    out[:] = 0.0
+    """The per-cell update of a pair: the best four-leaf tree of either orientation; returns its
+    gain over one leaf for the whole pair."""
     g2 = grad.reshape(na, nb)
     h2 = hess.reshape(na, nb)
-    c2 = count.reshape(na, nb)
-    best_gain, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
-    flipped = _best_pair_tree(np.ascontiguousarray(g2.T), np.ascontiguousarray(h2.T),
-                              np.ascontiguousarray(c2.T), min_leaf, l2)
-    transpose = flipped[0] > best_gain
-    if transpose:
-        best_gain, i, j_low, j_high = flipped
-    if best_gain < 0.0:
+    gain, transposed, i, j_low, j_high = _best_pair_tree(g2, h2, count.reshape(na, nb), min_leaf,
+                                                         l2)
+    if gain < 0.0:
+        out[:] = 0.0
         return 0.0
-    leaf_g = np.zeros(4)  # leaves: (low, low), (low, high), (high, low), (high, high)
-    leaf_h = np.zeros(4)
-    for a in range(na):
-        for b in range(nb):
-            first, second = (b, a) if transpose else (a, b)
-            cut = j_low if first < i else j_high
-            leaf = (0 if first < i else 2) + (0 if second < cut else 1)
-            leaf_g[leaf] += g2[a, b]
-            leaf_h[leaf] += h2[a, b]
-    value = np.empty(4)
-    for leaf in range(4):
-        value[leaf] = _leaf_value(leaf_g[leaf], leaf_h[leaf], l2, learning_rate, max_delta)
-    for a in range(na):
-        for b in range(nb):
-            first, second = (b, a) if transpose else (a, b)
-            cut = j_low if first < i else j_high
-            out[a * nb + b] = value[(0 if first < i else 2) + (0 if second < cut else 1)]
-    return best_gain
+    out2 = out.reshape(na, nb)
+    if transposed:  # columns before i, split at lines j_low; columns from i, at lines j_high
+        _pair_leaf(g2, h2, out2, 0, j_low, 0, i, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, j_low, na, 0, i, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, 0, j_high, i, nb, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, j_high, na, i, nb, l2, learning_rate, max_delta)
+    else:
+        _pair_leaf(g2, h2, out2, 0, i, 0, j_low, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, 0, i, j_low, nb, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, i, na, 0, j_high, l2, learning_rate, max_delta)
+        _pair_leaf(g2, h2, out2, i, na, j_high, nb, l2, learning_rate, max_delta)
+    return gain
 
 
 # --------------------------------------------------------------------------------------------------
@@ -655,10 +699,16 @@ def probabilities_from_scores(raw):
 
 @njit(**_INNER)
 def _softmax_factors(update, factors):
-    """Per-bin, per-class multipliers exp(update) of the probabilities (before renormalising)."""
-    for b in range(update.shape[0]):
-        for k in range(update.shape[1]):
-            factors[b, k] = np.exp(update[b, k])
+    """Per-bin, per-class multipliers exp(update) of the probabilities (before renormalising),
+    one exp per run of equal updates (see `_factors`)."""
+    for k in range(update.shape[1]):
+        last = np.nan
+        factor = 0.0
+        for b in range(update.shape[0]):
+            if update[b, k] != last:
+                last = update[b, k]
+                factor = np.exp(last)
+            factors[b, k] = factor
 
 
 @njit(inline="always", **_JIT)

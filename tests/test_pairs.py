@@ -70,13 +70,13 @@ def test_grouping_keeps_the_most_frequent_categories(fitted):
     assert own == set(frequent)
 
 
-def _best_tree_by_enumeration(grad, hess, count, min_leaf):
+def _best_tree_by_enumeration(grad, hess, count, min_leaf, l2):
     """The largest gain of any four-leaf pair tree (cut one feature, then each side of it at
-    its own cut of the other), every leaf holding `min_leaf` rows, found by trying them all."""
+    its own cut of the other), every leaf holding `min_leaf` rows, found by trying them all;
+    None when no tree respects `min_leaf`."""
     def gain(mask):
-        return grad[mask].sum() ** 2 / hess[mask].sum()
-    best = -1.0
-    na, nb = grad.shape
+        return grad[mask].sum() ** 2 / (hess[mask].sum() + l2)
+    best = None
     for g, h, c in ((grad, hess, count), (grad.T, hess.T, count.T)):
         n1, n2 = g.shape
         for i in range(1, n1):
@@ -86,29 +86,32 @@ def _best_tree_by_enumeration(grad, hess, count, min_leaf):
                               (slice(i, None), slice(0, hi)), (slice(i, None), slice(hi, None))]
                     if min(c[leaf].sum() for leaf in leaves) < min_leaf:
                         continue
-                    best = max(best, sum(g[leaf].sum() ** 2 / h[leaf].sum() for leaf in leaves))
-    return best - gain(np.ones_like(count, dtype=bool)) if best >= 0 else -1.0
+                    tree = sum(g[leaf].sum() ** 2 / (h[leaf].sum() + l2) for leaf in leaves)
+                    best = tree if best is None else max(best, tree)
+    return None if best is None else best - gain(np.ones_like(count, dtype=bool))
 
 
+@pytest.mark.parametrize("l2", [0.0, 2.0])
 @pytest.mark.parametrize("seed", range(12))
-def test_pair_tree_is_the_best_four_leaf_tree(seed):
-    """The pair step's tree search (two sweeps over the lines of each orientation) finds the
-    gain of the best tree among all of them, and its update is that tree's leaf values."""
+def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
+    """The pair step's tree search finds the gain of the best tree among all of them, and its
+    update is that tree's leaf values; with `l2`, also when one side's best cut loses gain
+    against that side as a single leaf (the tree as a whole can still be the best)."""
     from glassbox._kernels import term_gain
 
     rng = np.random.default_rng(seed)
-    na, nb = rng.integers(2, 9, size=2)
-    count = rng.integers(0, 4, (na, nb)).astype(float)
+    na, nb = rng.integers(2, 12, size=2)
+    count = rng.integers(0, 6, (na, nb)).astype(float)
     count[rng.random((na, nb)) < 0.3] = 0.0  # empty cells and lines, as sparse pairs have
-    grad = rng.normal(size=(na, nb)) * count
+    grad = (rng.normal(size=(na, nb)) + 1.5 * (np.arange(na)[:, None] > na / 2)) * count
     hess = rng.uniform(0.1, 0.3, (na, nb)) * count
     min_leaf = float(rng.integers(1, 4))
     out = np.zeros(na * nb)
     gain = term_gain(0, grad.ravel(), hess.ravel(), count.ravel(), np.array([0, na * nb]),
                      np.array([na]), np.array([nb]), np.array([False]), np.array([0]), 3,
-                     min_leaf, 0.0, 1.0, np.inf, out)
-    expected = _best_tree_by_enumeration(grad, hess, count, min_leaf)
-    if expected < 0:
+                     min_leaf, l2, 1.0, np.inf, out)
+    expected = _best_tree_by_enumeration(grad, hess, count, min_leaf, l2)
+    if expected is None or expected < 0:
         assert gain == 0.0 and not out.any()
         return
     assert gain == pytest.approx(expected, rel=1e-9)
@@ -116,4 +119,4 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed):
     leaves = {value: (values == value) for value in np.unique(values)}
     assert len(leaves) <= 4
     for value, mask in leaves.items():  # each leaf's value is its Newton step
-        assert value == pytest.approx(-grad[mask].sum() / hess[mask].sum(), rel=1e-9)
+        assert value == pytest.approx(-grad[mask].sum() / (hess[mask].sum() + l2), rel=1e-9)
