@@ -257,10 +257,13 @@ class _BoostedGAM(AdditiveModel):
                                + (" (pairs of features without a monotone constraint)"
                                   if constrained else ""))
             if len(pairs) < min(n_pairs, n_candidates):
-                reasons.append(f"the {'other ' if pairs else ''}candidate pairs' gains did not "
-                               f"reach min_interaction_gain_ratio={gain_ratio:g} times their "
-                               "chance level (see pair_gain_ratios; a lower ratio keeps more, "
-                               "0 every pair of positive gain)")
+                others = f"the {'other ' if pairs else ''}candidate pairs"
+                reasons.append(
+                    f"{others} had no positive gain: no cut of them improves the fit"
+                    if gain_ratio == 0 else
+                    f"{others}' gains did not reach min_interaction_gain_ratio={gain_ratio:g} "
+                    "times their chance level (see pair_gain_ratios; a lower ratio keeps "
+                    "more, 0 every pair of positive gain)")
             kept = f"{len(pairs)} of the {n_pairs} requested interactions " + (
                 "was" if len(pairs) == 1 else "were")
             message = (f"{kept} kept: "

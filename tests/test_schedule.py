@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, _boosting
+from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, ConstantFeatureWarning, _boosting
 from glassbox.gam import auto_min_samples_leaf, auto_outer_bags
 
 
@@ -113,6 +113,20 @@ def test_fewer_pairs_than_asked_are_reported(capsys):
     assert report["note"].startswith(said)
     assert "reach min_interaction_gain_ratio=3 times their chance level" in report["note"]
     assert said in capsys.readouterr().err
+
+
+def test_pairs_dropped_for_no_gain_are_reported_as_such():
+    """With the ratio at 0 a pair is dropped only when no cut of it improves the fit (here:
+    pairs with a constant feature); the note says so rather than citing a ratio of 0."""
+    X, y = _pair_data(3, [(0, 1)])
+    X[:, 2] = 1.0
+    with pytest.warns(ConstantFeatureWarning):
+        model = BoostedGAMClassifier(outer_bags=2, interactions=3, min_interaction_gain_ratio=0,
+                                     random_state=0).fit(X, y)
+    note = model.fit_report_["note"]
+    assert model.fit_report_["pairs_kept"] == ["x0 & x1"]
+    assert note == ("1 of the 3 requested interactions was kept: the other candidate pairs had "
+                    "no positive gain: no cut of them improves the fit.")
 
 
 def test_more_pairs_than_exist_are_reported_as_such():
