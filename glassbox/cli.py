@@ -81,6 +81,10 @@ def fit(args):
     task = args.task if args.task != "auto" else _task_of(y)
     _say(args, f"task: {task} ({_describe_target(y, args.target)})"
          + ("" if args.task != "auto" else "; --task overrides"))
+    if args.task == "auto" and task == "classification" and _whole_number_classes(y):
+        _say(args, f"note: the {y.nunique()} whole numbers of {args.target!r} are read as "
+                   "unordered classes, one probability each; if they count or score something "
+                   "(visits, days, a grade), pass --task regression")
     if task == "classification":
         y = y.astype(str) if y.dtype == object else y
     elif not pd.api.types.is_numeric_dtype(y):
@@ -431,7 +435,7 @@ def _target(frame, target, path):
 
 def _task_of(y):
     """Classification for text, booleans and numbers with few distinct values; else regression."""
-    if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
+    if not _numbers(y):
         return "classification"
     values = np.unique(y.to_numpy())
     integral = np.all(values == np.round(values))
@@ -439,9 +443,20 @@ def _task_of(y):
             and len(values) <= MAX_CLASSES_OF_NUMBERS else "regression")
 
 
+def _numbers(y):
+    """Whether a target holds numbers (true/false is not numbers here)."""
+    return pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+
+
+def _whole_number_classes(y):
+    """Whether a classification target is numbers with more than two values."""
+    return _numbers(y) and y.nunique() > 2
+
+
 def _describe_target(y, name):
     values = pd.unique(y)
-    shown = ", ".join(map(str, sorted(values, key=str)[:5])) + (", ..." if len(values) > 5 else "")
+    ordered = sorted(values) if _numbers(y) else sorted(values, key=str)
+    shown = ", ".join(map(str, ordered[:5])) + (", ..." if len(values) > 5 else "")
     return f"target {name!r} has {len(values)} distinct values: {shown}"
 
 

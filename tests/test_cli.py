@@ -120,11 +120,25 @@ def test_fit_tells_regression_from_classification_and_can_be_told(tmp_path):
     assert type(load_model(tmp_path / "r.json")).__name__ == "BoostedGAMRegressor"
     done = run("fit", tmp_path / "stay.csv", "--target", "grade", *FAST, "-o", tmp_path / "c.json")
     assert "task: classification" in done.stderr
+    assert "the 3 whole numbers of 'grade' are read as unordered classes" in done.stderr
     model = load_model(tmp_path / "c.json")
     assert list(model.classes_) == [0, 1, 2]
     run("fit", tmp_path / "stay.csv", "--target", "grade", "--task", "regression", *FAST,
         "-o", tmp_path / "g.json")
     assert type(load_model(tmp_path / "g.json")).__name__ == "BoostedGAMRegressor"
+
+
+def test_a_whole_number_target_is_described_in_numeric_order(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=500), "visits": np.arange(500) % 10 + 1})
+    frame.to_csv(tmp_path / "visits.csv", index=False)
+    done = run("fit", tmp_path / "visits.csv", "--target", "visits", *FAST,
+               "-o", tmp_path / "v.json")
+    assert "'visits' has 10 distinct values: 1, 2, 3, 4, 5, ...); --task overrides" in done.stderr
+    assert "pass --task regression" in done.stderr
+    done = run("fit", tmp_path / "visits.csv", "--target", "visits", "--task", "regression",
+               *FAST, "-o", tmp_path / "r.json")
+    assert "read as unordered classes" not in done.stderr
 
 
 def test_a_monotonic_network_fits_and_predicts(files, tmp_path):
