@@ -54,8 +54,12 @@ def state_from_scores(loss, raw):
 @njit(**_INNER)
 def _factors(loss, update, out):
     """Per-bin multiplier (or addend, for squared error) that applies `update` to the state.
-    A tree's update has a few distinct values, each over a run of bins, so the multiplier (an
-    exp) is computed once per run."""
+    A tree's update has a few distinct values, mostly in runs of bins, so the multiplier (an
+    exp) is computed once per run; the addend is the update itself."""
+    if loss == SQUARED_ERROR:
+        for b in range(update.shape[0]):
+            out[b] = update[b]
+        return
     last = np.nan  # no update equals it: the first bin computes its own
     factor = 0.0
     for b in range(update.shape[0]):
@@ -124,7 +128,7 @@ def _gain(g, h, l2):
     return g * g / (h + l2) if h + l2 > 0.0 else 0.0
 
 
-@njit(inline="always", **_JIT)
+@njit(**_INNER)
 def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
     """Best cut s in (lo, hi) of bins [lo, hi) into [lo, s) and [s, hi); (gain, s) or (-1, -1).
 
@@ -138,12 +142,6 @@ def _best_cut(grad, hess, count, lo, hi, min_leaf, l2, direction):
         gt += grad[b]
         ht += hess[b]
         ct += count[b]
-    return _best_cut_of(grad, hess, count, lo, hi, gt, ht, ct, min_leaf, l2, direction)
-
-
-@njit(**_INNER)
-def _best_cut_of(grad, hess, count, lo, hi, gt, ht, ct, min_leaf, l2, direction):
-    """`_best_cut` of bins whose sums `gt`, `ht`, `ct` are known."""
     parent = _gain(gt, ht, l2)
     best_gain = -1.0
     best_s = -1
@@ -327,44 +325,9 @@ def _monotone_third_leaf(g, h, lo, s1, hi, s_left, s_right, l2, direction):
 
 
 @njit(inline="always", **_JIT)
-def _margins(g2, h2, c2):
-    """Column sums of a pair histogram's gradients, hessians and counts, its row counts, and its
-    totals (summed in row-major order)."""
-    n1, n2 = g2.shape
-    col_g = np.zeros(n2)
-    col_h = np.zeros(n2)
-    col_c = np.zeros(n2)
-    row_c = np.zeros(n1)
-    total_g = 0.0
-    total_h = 0.0
-    total_c = 0.0
-    for a in range(n1):
-        for b in range(n2):
-            col_g[b] += g2[a, b]
-            col_h[b] += h2[a, b]
-            col_c[b] += c2[a, b]
-            row_c[a] += c2[a, b]
-            total_g += g2[a, b]
-            total_h += h2[a, b]
-            total_c += c2[a, b]
-    return col_g, col_h, col_c, row_c, total_g, total_h, total_c
-
-
-@njit(inline="always", **_JIT)
-def _add_row(g2, h2, c2, a, g, h, c):
-    """Add row `a` of a pair histogram to the running sums `g`, `h`, `c`."""
-    for b in range(g2.shape[1]):
-        g[b] += g2[a, b]
-        h[b] += h2[a, b]
-        c[b] += c2[a, b]
-
-
-@njit(inline="always", **_JIT)
 def _quadrant_gain(g, h, c, min_leaf, l2):
     """A candidate leaf's gain, or -inf when it holds fewer than `min_leaf` rows."""
-    d = h + l2
-    gain = g * g / d if d > 0.0 else 0.0
-    return gain if c >= min_leaf else -np.inf
+    return _gain(g, h, l2) if c >= min_leaf else -np.inf
 
 
 @njit(**_INNER)
@@ -373,25 +336,21 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     histogram, over both orientations.
 
     Returns (gain, transposed, i, j_low, j_high): `transposed` when the first cut is of the
-    second axis; gain -1 when no tree respects `min_leaf`. One pass over the lines: the lines
-    before i and the columns before s split the histogram into four quadrants, the candidate
-    leaves of both orientations at (i, s). A side's cut is chosen by the sum of its two leaves'
-    gains (never negative, unlike its gain over the side as one leaf under `l2`, which can be
-    below zero while the tree is still the best). The selections are branch-free: which
-    candidate wins changes from cell to cell, and mispredicted branches cost more than the
-    divisions.
+    second axis; gain -1 when no tree respects `min_leaf` or none gains more than -1 (possible
+    under `l2`). One pass over the lines: the lines before i and the columns before s split the
+    histogram into four quadrants, the candidate leaves of both orientations at (i, s). A side's
+    cut is chosen by the sum of its two leaves' gains, which is never negative; its gain over
+    the side as one leaf can be, under `l2`, while the tree is still the best.
     """
     n1, n2 = g2.shape
     col_g = np.zeros(n2 + 1)  # col_*[s]: the sums of the columns before s
     col_h = np.zeros(n2 + 1)
     col_c = np.zeros(n2 + 1)
-    line_c = np.zeros(n1)
     for a in range(n1):
         for b in range(n2):
             col_g[b + 1] += g2[a, b]
             col_h[b + 1] += h2[a, b]
             col_c[b + 1] += c2[a, b]
-            line_c[a] += c2[a, b]
     for b in range(n2):
         col_g[b + 1] += col_g[b]
         col_h[b + 1] += col_h[b]
@@ -405,10 +364,15 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     ll_c = np.zeros(n2 + 1)
     side_low = np.empty(n2)  # lines cut first at i: per cut s of the low side, its leaves' gains
     side_high = np.empty(n2)
-    col_low = np.full(n2, -np.inf)  # columns cut first at s: the best cut of the low side's lines
-    col_high = np.full(n2, -np.inf)
-    col_cut_low = np.full(n2, -1, dtype=np.int64)
-    col_cut_high = np.full(n2, -1, dtype=np.int64)
+    col_low = np.empty(n2)  # columns cut first at s: the best cut of the low side's lines
+    col_high = np.empty(n2)
+    col_cut_low = np.empty(n2, dtype=np.int64)
+    col_cut_high = np.empty(n2, dtype=np.int64)
+    for s in range(n2):
+        col_low[s] = -np.inf
+        col_high[s] = -np.inf
+        col_cut_low[s] = -1
+        col_cut_high[s] = -1
     best = (-1.0, False, -1, -1, -1)
     for i in range(1, n1):
         run_g = 0.0
@@ -421,11 +385,13 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
             ll_g[b + 1] += run_g
             ll_h[b + 1] += run_h
             ll_c[b + 1] += run_c
-        if line_c[i - 1] == 0:
+        if run_c == 0:
             continue  # an empty line: the same trees as the line before it
         up_g = ll_g[n2]
         up_h = ll_h[n2]
         up_c = ll_c[n2]
+        # The selections are branch-free (`x if better else y`): which candidate wins changes
+        # from cell to cell, and mispredicted branches cost more than the divisions.
         for s in range(1, n2):
             hl_g = col_g[s] - ll_g[s]
             hl_h = col_h[s] - ll_h[s]
@@ -463,19 +429,27 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
     return best
 
 
-@njit(inline="always", **_JIT)
-def _pair_leaf(g2, h2, out2, a_lo, a_hi, b_lo, b_hi, l2, learning_rate, max_delta):
-    """Set the cells [a_lo, a_hi) x [b_lo, b_hi) of `out2` to their leaf's value."""
-    g = 0.0
-    h = 0.0
-    for a in range(a_lo, a_hi):
-        for b in range(b_lo, b_hi):
-            g += g2[a, b]
-            h += h2[a, b]
-    value = _leaf_value(g, h, l2, learning_rate, max_delta)
-    for a in range(a_lo, a_hi):
-        for b in range(b_lo, b_hi):
-            out2[a, b] = value
+@njit(**_INNER)
+def _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta, out2):
+    """Set every cell of `out2` to the value of its leaf in a tree of `_best_pair_tree`."""
+    na, nb = g2.shape
+    n_first, n_second = (nb, na) if transposed else (na, nb)
+    for leaf in range(4):  # (low, low), (low, high), (high, low), (high, high)
+        cut = j_low if leaf < 2 else j_high
+        first_lo, first_hi = (0, i) if leaf < 2 else (i, n_first)
+        second_lo, second_hi = (0, cut) if leaf % 2 == 0 else (cut, n_second)
+        a_lo, a_hi, b_lo, b_hi = ((second_lo, second_hi, first_lo, first_hi) if transposed
+                                  else (first_lo, first_hi, second_lo, second_hi))
+        g = 0.0
+        h = 0.0
+        for a in range(a_lo, a_hi):
+            for b in range(b_lo, b_hi):
+                g += g2[a, b]
+                h += h2[a, b]
+        value = _leaf_value(g, h, l2, learning_rate, max_delta)
+        for a in range(a_lo, a_hi):
+            for b in range(b_lo, b_hi):
+                out2[a, b] = value
 
 
 @njit(**_INNER)
@@ -484,22 +458,13 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
     gain over one leaf for the whole pair."""
     g2 = grad.reshape(na, nb)
     h2 = hess.reshape(na, nb)
-    gain, transposed, i, j_low, j_high = _best_pair_tree(g2, h2, count.reshape(na, nb), min_leaf,
-                                                         l2)
+    c2 = count.reshape(na, nb)
+    gain, transposed, i, j_low, j_high = _best_pair_tree(g2, h2, c2, min_leaf, l2)
     if gain < 0.0:
         out[:] = 0.0
         return 0.0
-    out2 = out.reshape(na, nb)
-    if transposed:  # columns before i, split at lines j_low; columns from i, at lines j_high
-        _pair_leaf(g2, h2, out2, 0, j_low, 0, i, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, j_low, na, 0, i, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, 0, j_high, i, nb, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, j_high, na, i, nb, l2, learning_rate, max_delta)
-    else:
-        _pair_leaf(g2, h2, out2, 0, i, 0, j_low, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, 0, i, j_low, nb, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, i, na, 0, j_high, l2, learning_rate, max_delta)
-        _pair_leaf(g2, h2, out2, i, na, j_high, nb, l2, learning_rate, max_delta)
+    _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta,
+                    out.reshape(na, nb))
     return gain
 
 
@@ -978,6 +943,39 @@ def pair_histogram(codes_a, codes_b, grad, hess, count, g2, h2, c2):
         g2[a, b] += grad[i]
         h2[a, b] += hess[i]
         c2[a, b] += count[i]
+
+
+@njit(inline="always", **_JIT)
+def _margins(g2, h2, c2):
+    """Column sums of a pair histogram's gradients, hessians and counts, its row counts, and its
+    totals (summed in row-major order)."""
+    n1, n2 = g2.shape
+    col_g = np.zeros(n2)
+    col_h = np.zeros(n2)
+    col_c = np.zeros(n2)
+    row_c = np.zeros(n1)
+    total_g = 0.0
+    total_h = 0.0
+    total_c = 0.0
+    for a in range(n1):
+        for b in range(n2):
+            col_g[b] += g2[a, b]
+            col_h[b] += h2[a, b]
+            col_c[b] += c2[a, b]
+            row_c[a] += c2[a, b]
+            total_g += g2[a, b]
+            total_h += h2[a, b]
+            total_c += c2[a, b]
+    return col_g, col_h, col_c, row_c, total_g, total_h, total_c
+
+
+@njit(inline="always", **_JIT)
+def _add_row(g2, h2, c2, a, g, h, c):
+    """Add row `a` of a pair histogram to the running sums `g`, `h`, `c`."""
+    for b in range(g2.shape[1]):
+        g[b] += g2[a, b]
+        h[b] += h2[a, b]
+        c[b] += c2[a, b]
 
 
 @njit(**_JIT)

@@ -102,7 +102,9 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
     rng = np.random.default_rng(seed)
     na, nb = rng.integers(2, 12, size=2)
     count = rng.integers(0, 6, (na, nb)).astype(float)
-    count[rng.random((na, nb)) < 0.3] = 0.0  # empty cells and lines, as sparse pairs have
+    count[rng.random((na, nb)) < 0.3] = 0.0  # empty cells, as sparse pairs have
+    count[rng.integers(na)] = 0.0  # an empty line and an empty column, the first or any
+    count[:, 0 if seed % 3 == 0 else rng.integers(nb)] = 0.0
     grad = (rng.normal(size=(na, nb)) + 1.5 * (np.arange(na)[:, None] > na / 2)) * count
     hess = rng.uniform(0.1, 0.3, (na, nb)) * count
     min_leaf = float(rng.integers(1, 4))
@@ -120,3 +122,6 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
     assert len(leaves) <= 4
     for value, mask in leaves.items():  # each leaf's value is its Newton step
         assert value == pytest.approx(-grad[mask].sum() / (hess[mask].sum() + l2), rel=1e-9)
+    # ... and the leaves written are the tree whose gain was reported
+    leaf_gains = sum(grad[m].sum() ** 2 / (hess[m].sum() + l2) for m in leaves.values())
+    assert leaf_gains - grad.sum() ** 2 / (hess.sum() + l2) == pytest.approx(expected, rel=1e-9)
