@@ -259,7 +259,8 @@ class _BoostedGAM(AdditiveModel):
             if len(pairs) < min(n_pairs, n_candidates):
                 others = f"the {'other ' if pairs else ''}candidate pairs"
                 reasons.append(
-                    f"{others} had no positive gain: no cut of them improves the fit"
+                    f"{others} had no positive gain: no 2 × 2 cut of them with min_samples_leaf "
+                    "rows per cell improves the fit"
                     if gain_ratio == 0 else
                     f"{others}' gains did not reach min_interaction_gain_ratio={gain_ratio:g} "
                     "times their chance level (see pair_gain_ratios; a lower ratio keeps "

@@ -126,7 +126,8 @@ def test_pairs_dropped_for_no_gain_are_reported_as_such():
     note = model.fit_report_["note"]
     assert model.fit_report_["pairs_kept"] == ["x0 & x1"]
     assert note == ("1 of the 3 requested interactions was kept: the other candidate pairs had "
-                    "no positive gain: no cut of them improves the fit.")
+                    "no positive gain: no 2 × 2 cut of them with min_samples_leaf rows per cell "
+                    "improves the fit.")
 
 
 def test_more_pairs_than_exist_are_reported_as_such():
