@@ -84,7 +84,8 @@ def fit(args):
     if args.task == "auto" and task == "classification" and _whole_number_classes(y):
         _say(args, f"note: the {y.nunique()} whole numbers of {args.target!r} are read as "
                    "unordered classes, one probability each; if they count or score something "
-                   "(visits, days, a grade), pass --task regression")
+                   "(visits, days, a grade), pass --task regression (and --param loss=poisson "
+                   "for a count)")
     if task == "classification":
         y = y.astype(str) if y.dtype == object else y
     elif not pd.api.types.is_numeric_dtype(y):

@@ -580,9 +580,17 @@ def _top_pairs(candidates, gains, n_pairs, min_gain_ratio, names):
     gain, chance = gains
     order = np.argsort(-gain, kind="stable")[:n_pairs]
     kept = [candidates[i] for i in order if gain[i] > 0 and gain[i] >= min_gain_ratio * chance[i]]
-    ratios = {" & ".join(names[f] for f in candidates[i]):
-              float(gain[i] / chance[i]) if chance[i] > 0 else float("inf") for i in order}
+    ratios = {" & ".join(names[f] for f in candidates[i]): _ratio(gain[i], chance[i])
+              for i in order}
     return kept, ratios
+
+
+def _ratio(gain, chance):
+    """A pair's gain over its chance gain: infinite for a gain where chance finds none, 0 for a
+    pair that no cut improves (e.g. with a constant feature)."""
+    if chance > 0:
+        return float(gain / chance)
+    return float("inf") if gain > 0 else 0.0
 
 
 def _average_bags(init, mains, main_scores, names, feature_bins, pairs, pair_bins, pair_results,

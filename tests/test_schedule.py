@@ -125,6 +125,8 @@ def test_pairs_dropped_for_no_gain_are_reported_as_such():
                                      random_state=0).fit(X, y)
     note = model.fit_report_["note"]
     assert model.fit_report_["pairs_kept"] == ["x0 & x1"]
+    ratios = model.fit_report_["pair_gain_ratios"]
+    assert ratios["x0 & x2"] == ratios["x1 & x2"] == 0.0  # not infinite: no cut, no gain
     assert note == ("1 of the 3 requested interactions was kept: the other candidate pairs had "
                     "no positive gain: no 2 × 2 cut of them with min_samples_leaf rows per cell "
                     "improves the fit.")
