@@ -602,10 +602,9 @@ def _prediction(model, X):
 
 def _explanation(model, X, contributions):
     """Per term of one row: its features' values and its contribution (per class if several)."""
-    row = X.iloc[0]
     records = []
-    for term in model.terms_:
-        values = {model.features_[f].name: _json_value(row.iloc[f]) for f in term.features}
+    for term in model.terms_:  # X.iloc[0, f], not X.iloc[0]: a row of all-number columns is floats
+        values = {model.features_[f].name: _json_value(X.iloc[0, f]) for f in term.features}
         if isinstance(contributions.columns, pd.MultiIndex):
             per_class = {str(c): contributions[(c, term.name)].iloc[0] for c in model.classes_}
             size = max(abs(v) for v in per_class.values())

@@ -169,6 +169,22 @@ def test_explain_adds_up_to_the_models_score(files):
     assert "smaller ones not shown" in text and len(text.splitlines()) == 1 + 1 + 6 + 2
 
 
+def test_explain_shows_whole_numbers_as_written(tmp_path):
+    """A row of number columns, some whole, some not, keeps each column's own type."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": np.arange(300) % 50 + 30, "bp": rng.normal(130, 15, 300)})
+    frame["y"] = 0.1 * frame["age"] + 0.02 * frame["bp"] + rng.normal(size=300)
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    run("fit", tmp_path / "rows.csv", "--target", "y", *FAST, "-o", tmp_path / "m.json")
+    data = json.loads(run("explain", tmp_path / "m.json", tmp_path / "rows.csv", "--row", 0,
+                          "--json").stdout)
+    values = {k: v for t in data["terms"] for k, v in t["values"].items()}
+    assert values["age"] == 30 and isinstance(values["age"], int)
+    assert values["bp"] == pytest.approx(frame["bp"][0])
+    text = run("explain", tmp_path / "m.json", tmp_path / "rows.csv", "--row", 0).stdout
+    assert "age=30 " in text or "age=30\n" in text
+
+
 def test_report_writes_the_audit_report(files):
     run("report", files / "model.json", files / "test.csv", "--target", "died",
         "--dev", files / "dev.csv", "--sensitive", "race", "--capacity", 0.1,
