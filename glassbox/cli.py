@@ -80,7 +80,7 @@ def fit(args):
         raise InputError(f"{args.data} has no feature columns besides the target.")
     task = args.task if args.task != "auto" else _task_of(y)
     _say(args, f"task: {task} ({_describe_target(y, args.target)})"
-         + ("" if args.task != "auto" else "; --task overrides"))
+         + ("; as --task says" if args.task != "auto" else "; --task overrides"))
     if args.task == "auto" and task == "classification" and _whole_number_classes(y):
         _say(args, f"note: the {y.nunique()} whole numbers of {args.target!r} are read as "
                    "unordered classes, one probability each; if they count or score something "

@@ -139,6 +139,8 @@ def test_a_whole_number_target_is_described_in_numeric_order(tmp_path):
     done = run("fit", tmp_path / "visits.csv", "--target", "visits", "--task", "regression",
                *FAST, "-o", tmp_path / "r.json")
     assert "read as unordered classes" not in done.stderr
+    assert "task: regression (target 'visits' has 10 distinct values: 1, 2, 3, 4, 5, ...); as " \
+           "--task says" in done.stderr
 
 
 def test_a_monotonic_network_fits_and_predicts(files, tmp_path):
