@@ -30,8 +30,8 @@ Layout shared by all kernels
 import numpy as np
 from numba import njit
 
-from ._losses import (HESSIAN_FLOOR, SQUARED_ERROR, softmax, state_gradient_hessian,
-                      state_loss, state_of)
+from ._losses import (HESSIAN_FLOOR, MULTINOMIAL, SQUARED_ERROR, softmax,
+                      state_gradient_hessian, state_loss, state_of)
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
@@ -53,20 +53,27 @@ def state_from_scores(loss, raw):
 
 @njit(**_INNER)
 def _factors(loss, update, out):
-    """Per-bin multiplier (or addend, for squared error) that applies `update` to the state.
-    A tree's update has a few distinct values, mostly in runs of bins, so the multiplier (an
-    exp) is computed once per run; the addend is the update itself."""
-    if loss == SQUARED_ERROR:
+    """Per-bin multiplier (or addend, for squared error) that applies `update` (bins, columns)
+    to the state: for softmax, each class's multiplier exp(update) before renormalising. A
+    tree's update takes a few values, and along the bins of a main effect or a row of a pair's
+    cells it alternates between at most two, so the multipliers (an exp each) of the last two
+    values are kept; the addend is the update itself."""
+    for k in range(update.shape[1]):
+        if loss == SQUARED_ERROR:
+            for b in range(update.shape[0]):
+                out[b, k] = update[b, k]
+            continue
+        last, factor = np.nan, 0.0  # no update equals NaN: the first bin computes its own
+        other, other_factor = np.nan, 0.0
         for b in range(update.shape[0]):
-            out[b] = update[b]
-        return
-    last = np.nan  # no update equals it: the first bin computes its own
-    factor = 0.0
-    for b in range(update.shape[0]):
-        if update[b] != last:
-            last = update[b]
-            factor = state_of(loss, last)
-        out[b] = factor
+            u = update[b, k]
+            if u == other:
+                last, other = other, last
+                factor, other_factor = other_factor, factor
+            elif u != last:
+                other, other_factor = last, factor
+                last, factor = u, state_of(loss, u)
+            out[b, k] = factor
 
 
 @njit(**_INNER)
@@ -515,7 +522,8 @@ def _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone
         for b in range(size):
             scores[lo + b] += update[b]
         gains[t] = gain * decay
-        _factors(loss, update[:size], factors[:size])
+        _factors(loss, update[:size].reshape((size, 1)),
+                 factors[:size].reshape((size, 1)))
     return applied
 
 
@@ -662,20 +670,6 @@ def probabilities_from_scores(raw):
     return out
 
 
-@njit(**_INNER)
-def _softmax_factors(update, factors):
-    """Per-bin, per-class multipliers exp(update) of the probabilities (before renormalising),
-    one exp per run of equal updates (see `_factors`)."""
-    for k in range(update.shape[1]):
-        last = np.nan
-        factor = 0.0
-        for b in range(update.shape[0]):
-            if update[b, k] != last:
-                last = update[b, k]
-                factor = np.exp(last)
-            factors[b, k] = factor
-
-
 @njit(inline="always", **_JIT)
 def _add_softmax_row(grad, hess, b, k, w, p, target):
     grad[b, k] += w * (p - target)
@@ -770,7 +764,7 @@ def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, mon
             for k in range(scores.shape[1]):
                 scores[lo + b, k] += update[b, k]
         gains[t] = gain * decay
-        _softmax_factors(update[:size], factors[:size])
+        _factors(MULTINOMIAL, update[:size], factors[:size])
     return applied
 
 

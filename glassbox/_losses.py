@@ -89,9 +89,10 @@ def initial_score(loss, y, weight, n_classes=0):
 
 @njit(inline="always", **_JIT)
 def state_of(loss, raw):
-    """The training state of a raw score (every loss but multinomial): exp(-raw) for log-loss,
-    exp(raw) for Poisson and Gamma, the raw score for squared error. Adding to a raw score
-    multiplies its state (adds, for squared error), so a boosting step needs no exp per row."""
+    """The training state of a raw score: exp(-raw) for log-loss, exp(raw) for Poisson and
+    Gamma, the raw score for squared error; for multinomial, a class's probability before
+    normalising, exp(raw). Adding to a raw score multiplies its state (adds, for squared error),
+    so a boosting step needs no exp per row."""
     if loss == LOG_LOSS:
         return np.exp(-raw)
     if loss == SQUARED_ERROR:
