@@ -3,9 +3,10 @@
 A round is as many steps as the stage has terms. Each step goes to the term whose best update
 gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is
 re-measured every `REFRESH_ROUNDS` rounds, and the first `smoothing_rounds` rounds apply random
-cuts to the chosen terms. Python here
-only prepares flat arrays, runs the compiled rounds one call a round, and decides when to stop: on
-validation loss, on `max_rounds`, or on the wall-clock deadline.
+cuts to the chosen terms. Python here only prepares flat arrays and runs the compiled rounds:
+the rounds between two measurements in one call, which also stops on validation loss or on
+`max_rounds`; one round per call where Python decides instead (a penalty, a row store, or the
+wall-clock deadline of `boost_lockstep`).
 
 A bag may carry a *penalty* (a constraint on its predictions, e.g. `glassbox.fairness`'s parity
 constraints): an object with `targets(raw)`, which returns the training targets of the next round
@@ -231,7 +232,7 @@ class StageBooster:
             self.leader = self._greedy_in_blocks(draws)
         else:
             self.leader = self._greedy(stage.codes, self.counts, self.state, self.targets,
-                                       self.bag.train_weight, measure, draws)
+                                       self.bag.train_weight, measure, draws[None])
         feasible = True
         if self.penalty is not None:
             self.targets = self.penalty.targets(L.raw_of(st.loss, self.state))
@@ -252,19 +253,47 @@ class StageBooster:
             self.finished = True
         return not self.finished
 
-    def _greedy(self, codes, counts, state, y, weight, measure, draws):
-        """One compiled call: every term's gain re-measured first if `measure`, then a greedy
-        step per entry of `draws`; returns the leader."""
+    def run(self):
+        """Rounds until the stage has finished. Without a penalty, a booster whose rows are in
+        memory runs the rounds between two measurements of the gains in one compiled call,
+        which also keeps the early-stopping books (the same rounds as `step`, without a
+        Python step between them)."""
+        if self.rows is not None or self.penalty is not None:
+            while self.step():
+                pass
+            return
         st, stage = self.settings, self.stage
+        rows = self.bag.validation_rows if self.validate else np.zeros(0, np.intp)
+        progress = np.array([0.0, 0.0, self.best_loss, 0.0])
+        while not self.finished:
+            n = min(REFRESH_ROUNDS - self.rounds % REFRESH_ROUNDS, st.max_rounds - self.rounds)
+            draws = np.full((n, stage.n_terms), -1.0)
+            for k in range(min(n, self.smoothing_rounds - self.rounds)):
+                draws[k] = self.rng.random(stage.n_terms)
+            self.leader = self._greedy(stage.codes, self.counts, self.state, self.targets,
+                                       self.bag.train_weight, self.rounds % REFRESH_ROUNDS == 0,
+                                       draws, (rows, progress))
+            self.rounds, self.best_round = int(progress[0]), int(progress[1])
+            self.best_loss, self.finished = progress[2], bool(progress[3])
+        self.stale = self.rounds - self.best_round
+
+    def _greedy(self, codes, counts, state, y, weight, measure, draws, books=None):
+        """One compiled call: every term's gain re-measured first if `measure`, then a round
+        of greedy steps per row of `draws`; returns the leader. `books`, if given, is
+        (validation rows, progress) for the early-stopping books after each round (see
+        `_kernels.boost_greedy`)."""
+        st, stage = self.settings, self.stage
+        rows, progress = books if books is not None else (np.zeros(0, np.intp), np.zeros(4))
+        best_scores = self.best_scores if books is not None else self.scores  # not written
         common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
-                  self.update)
-        tail = (st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta)
+                  self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
+                  st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta,
+                  rows, self.weight if books is not None else weight, best_scores, progress,
+                  st.tol, st.early_stopping_rounds, st.max_rounds)
         if self.multiclass:
-            return K.boost_greedy_multiclass(*common, self.factors, self.gains, self.chance,
-                                             self.leader, measure, draws, *tail)
-        return K.boost_greedy(st.loss, *common, self.factors, self.gains, self.chance,
-                              self.leader, measure, draws, *tail)
+            return K.boost_greedy_multiclass(*common)
+        return K.boost_greedy(st.loss, *common)
 
     def _chance_gains(self):
         """Each term's gain when its bins are unrelated to the target, from the starting scores:
@@ -285,7 +314,7 @@ class StageBooster:
                              stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                              stage.monotone)
             self._greedy(shuffled.codes, shuffled.bin_sums(indicator), state, y, weight, True,
-                         np.zeros(0))
+                         np.zeros((0, 0)))
             total += self.gains
         chance = total / CHANCE_DRAWS
         positive = chance[chance > 0]  # a term that cannot cut has no chance gain: floor it
@@ -442,8 +471,7 @@ def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, pen
     """Boost the terms of `stage` on top of the frozen raw scores `raw` until the stage stops;
     return the best scores."""
     booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty)
-    while booster.step():
-        pass
+    booster.run()
     return booster.result()
 
 

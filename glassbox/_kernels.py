@@ -547,11 +547,12 @@ def _next_term(gains):
 @njit(**_JIT)
 def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
                  y, weight, grad, hess, update, factors, gains, chance, current, measure,
-                 cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta):
-    """Up to `len(cut_draws)` greedy steps, one pass over the rows each; returns the term whose
-    histogram `grad`/`hess` hold on exit (on entry they hold that of `current`, the leader of
-    `gains`, unless `measure` re-measures every term's gain first: one pass per term, which
-    changes nothing and starts from the new leader).
+                 cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta, validation_rows,
+                 sample_weight, best_scores, progress, tol, patience, max_rounds):
+    """Rounds of greedy steps, one row of `cut_draws` (rounds, steps) each, one pass over the
+    rows per step; returns the term whose histogram `grad`/`hess` hold on exit (on entry they
+    hold that of `current`, the leader of `gains`, unless `measure` re-measures every term's
+    gain first: one pass per term, which changes nothing and starts from the new leader).
 
     Gains are measured relative to each term's `chance` gain (its gain on shuffled rows), so
     terms offering many cuts and terms offering few compete on equal terms.
@@ -560,8 +561,12 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     (1 - learning_rate)^2 a shrunk Newton step predicts; otherwise the pass only measured it. So
     the steps that change the model go to the terms of best gain, and a term without signal
     rarely moves. A step's `cut_draws` entry in [0, 1) applies a random cut instead of the best
-    one (a smoothing step; the term is still chosen by its best cut's gain). Stops early when no
-    term has a positive gain.
+    one (a smoothing step; the term is still chosen by its best cut's gain). A round stops
+    early when no term has a positive gain.
+
+    After each round the early-stopping books in `progress` are kept (`_keep_books`, on the
+    mean loss of `validation_rows` weighted by `sample_weight`), and the rounds end once the
+    stage has finished.
     """
     decay = (1.0 - learning_rate) ** 2
     t = current
@@ -569,23 +574,51 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
         t = _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts,
                            state, y, weight, grad, hess, update, gains, chance, max_leaves,
                            min_leaf, l2, learning_rate, max_delta)
-    for step in range(cut_draws.shape[0]):
-        applied = _greedy_choice(loss, t, cut_draws[step], offsets, dims_a, dims_b,
-                                 categorical, monotone, scores, counts, grad, hess, update,
-                                 factors, gains, chance, decay, max_leaves, min_leaf, l2,
-                                 learning_rate,
-                                 max_delta)
-        nxt = _next_term(gains)
-        if nxt < 0:
+    for r in range(cut_draws.shape[0]):
+        for step in range(cut_draws.shape[1]):
+            applied = _greedy_choice(loss, t, cut_draws[r, step], offsets, dims_a, dims_b,
+                                     categorical, monotone, scores, counts, grad, hess, update,
+                                     factors, gains, chance, decay, max_leaves, min_leaf, l2,
+                                     learning_rate, max_delta)
+            nxt = _next_term(gains)
+            if nxt < 0:
+                break
+            size = offsets[t + 1] - offsets[t]
+            if applied:
+                _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state,
+                                      y, weight, grad, hess)
+            else:
+                histogram(loss, codes[:, nxt], state, y, weight, grad, hess)
+            t = nxt
+        validation_loss = (mean_loss(loss, state, y, sample_weight, validation_rows)
+                           if validation_rows.shape[0] > 0 else np.nan)
+        if _keep_books(progress, validation_loss, scores.reshape(-1), best_scores.reshape(-1),
+                       tol, patience, max_rounds):
             break
-        size = offsets[t + 1] - offsets[t]
-        if applied:
-            _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state, y,
-                                  weight, grad, hess)
-        else:
-            histogram(loss, codes[:, nxt], state, y, weight, grad, hess)
-        t = nxt
     return t
+
+
+@njit(**_INNER)
+def _keep_books(progress, validation_loss, scores, best_scores, tol, patience, max_rounds):
+    """Early stopping after a round; `progress` holds (rounds, best round, best loss, finished).
+    A validation loss (NaN without validation rows) below the best by more than `tol` of it
+    makes the round the best and copies `scores` to `best_scores`; the stage finishes
+    `patience` rounds after its best one, or at `max_rounds`. Returns whether it finished.
+    (`_boosting.StageBooster.step` keeps the same books in Python, where a penalty's
+    feasibility takes part.)"""
+    rounds = progress[0] + 1.0
+    progress[0] = rounds
+    finished = rounds >= max_rounds
+    if not np.isnan(validation_loss):
+        if validation_loss < progress[2] - tol * abs(progress[2]):
+            progress[1] = rounds
+            progress[2] = validation_loss
+            for b in range(scores.shape[0]):
+                best_scores[b] = scores[b]
+        elif rounds - progress[1] >= patience:
+            finished = True
+    progress[3] = 1.0 if finished else 0.0
+    return finished
 
 
 @njit(**_JIT)
@@ -813,7 +846,8 @@ def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monot
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
                             state, y, weight, grad, hess, update, factors, gains, chance, current,
                             measure, cut_draws, max_leaves, min_leaf, l2, learning_rate,
-                            max_delta):
+                            max_delta, validation_rows, sample_weight, best_scores, progress, tol,
+                            patience, max_rounds):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
     n_classes = state.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
@@ -823,17 +857,23 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         t = _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone,
                                       counts, state, y, weight, grad, hess, update, gains, chance,
                                       max_leaves, min_leaf, l2, rate, max_delta)
-    for step in range(cut_draws.shape[0]):
-        applied = _greedy_choice_multiclass(t, cut_draws[step], offsets, dims_a, dims_b,
-                                            categorical, monotone, scores, counts, grad, hess,
-                                            update, factors, gains, chance, max_leaves, min_leaf,
-                                            l2, rate, decay, max_delta)
-        nxt = _next_term(gains)
-        if nxt < 0:
+    for r in range(cut_draws.shape[0]):
+        for step in range(cut_draws.shape[1]):
+            applied = _greedy_choice_multiclass(t, cut_draws[r, step], offsets, dims_a, dims_b,
+                                                categorical, monotone, scores, counts, grad,
+                                                hess, update, factors, gains, chance, max_leaves,
+                                                min_leaf, l2, rate, decay, max_delta)
+            nxt = _next_term(gains)
+            if nxt < 0:
+                break
+            apply_then_histogram_multiclass(applied, codes[:, t], factors, codes[:, nxt], state,
+                                            y, weight, grad, hess)
+            t = nxt
+        validation_loss = (mean_loss_multiclass(state, y, sample_weight, validation_rows)
+                           if validation_rows.shape[0] > 0 else np.nan)
+        if _keep_books(progress, validation_loss, scores.reshape(-1), best_scores.reshape(-1),
+                       tol, patience, max_rounds):
             break
-        apply_then_histogram_multiclass(applied, codes[:, t], factors, codes[:, nxt], state, y,
-                                        weight, grad, hess)
-        t = nxt
     return t
 
 

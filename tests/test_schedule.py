@@ -192,6 +192,31 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
                                else whole.predict_proba(X[:500]), atol=1e-9)
 
 
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task):
+    # A stage without a penalty runs ten rounds per compiled call, early stopping included;
+    # stepping round by round in Python (the path of penalties and row stores) must agree.
+    X, y = _pair_data(4, [(0, 1)], n=3000, seed=4)
+    if task == "multiclass":
+        y = y + (X[:, 2] > 0.5)
+    estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
+    if task == "regression":
+        y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
+    params = dict(outer_bags=3, interactions=2, smoothing_rounds=15, random_state=0)
+    compiled = estimator(**params).fit(X, y)
+
+    def stepwise(self):
+        while self.step():
+            pass
+    monkeypatch.setattr(_boosting.StageBooster, "run", stepwise)
+    stepped = estimator(**params).fit(X, y)
+    np.testing.assert_array_equal(compiled.bag_rounds_, stepped.bag_rounds_)
+    assert compiled.fit_report_["rounds_run_main"] == stepped.fit_report_["rounds_run_main"]
+    for a, b in zip(compiled.terms_, stepped.terms_):
+        np.testing.assert_array_equal(a.scores, b.scores)
+    assert min(compiled.fit_report_["rounds_run_main"]) > 20  # several compiled calls a bag
+
+
 @pytest.mark.parametrize("seed", [0, 3])
 def test_a_binary_risk_factor_is_not_crowded_out_by_many_cut_features(seed):
     # A binary factor (log-OR 0.5) offers one cut; continuous features offer hundreds, so their
