@@ -186,12 +186,13 @@ class _BoostedGAM(AdditiveModel):
             pairs, pair_bins, pair_results, pair_stage,
             lambda stage, what: stage.bin_sums(sample_weight if what == "weight"
                                                else present.astype(np.float64)))
-        self._record_fit(main_results, pair_results)
+        self._record_fit(main_results, pair_results, settings)
         return self
 
-    def _record_fit(self, main_results, pair_results):
+    def _record_fit(self, main_results, pair_results, settings):
         """The fitted attributes every boosted GAM fit ends with: rounds per bag, an empty edit
-        log and the provenance."""
+        log and the provenance, which keeps the values that parameters given as "auto" or as
+        a multiple of the features ("3x") took (`resolved`), so a saved model says them."""
         self.bag_rounds_ = np.array([[r.rounds, p.rounds if p is not None else 0]
                                      for r, p in zip(main_results, pair_results)])
         self.edit_log_ = []
@@ -199,6 +200,13 @@ class _BoostedGAM(AdditiveModel):
         self.provenance_ = {"library": "glassbox", "version": __version__,
                             "estimator": type(self).__name__,
                             "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        used = {"outer_bags": len(main_results), "min_samples_leaf": settings.min_samples_leaf,
+                "min_interaction_gain_ratio": self.fit_report_["min_interaction_gain_ratio"],
+                "interactions": self.fit_report_["pairs_requested"]}
+        resolved = {name: value for name, value in used.items()
+                    if isinstance(getattr(self, name), str)}
+        if resolved:
+            self.provenance_["resolved"] = resolved
 
     def _gain_ratio(self, loss):
         """`min_interaction_gain_ratio`, with "auto" resolved for the loss."""
@@ -416,6 +424,10 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Rounds kept per bag in the main-effect and interaction stages.
     edit_log_ : list of dict
         Edits made with `glassbox.edit` (what, which term, why, when); empty after `fit`.
+    provenance_ : dict
+        The library, its version, the estimator and when it was fitted; under `resolved`, the
+        values that parameters given as "auto" or as a multiple of the features ("3x": pairs
+        requested) took. Saved in model files, and shown by the audit report.
     n_features_in_, feature_names_in_
     """
 

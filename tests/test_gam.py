@@ -587,3 +587,19 @@ def test_a_log_link_target_in_other_units_gives_the_same_model(loss):
         np.testing.assert_allclose(list(other.values()), list(ratios[1].values()), rtol=1e-6)
     for scale, model in zip((1e-3, 1.0, 1e3), fits):
         np.testing.assert_allclose(model.predict(X) / scale, fits[1].predict(X), rtol=1e-6)
+
+
+def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
+    from glassbox.gam import auto_min_samples_leaf
+    X, y = make_risk_cohort(3000, random_state=4)[:2]
+    model = BoostedGAMClassifier(outer_bags="auto", min_samples_leaf=7, random_state=0).fit(X, y)
+    resolved = model.provenance_["resolved"]
+    assert resolved == {"outer_bags": len(model.bag_rounds_),
+                        "min_interaction_gain_ratio": model.fit_report_["min_interaction_gain_ratio"],
+                        "interactions": 3 * X.shape[1]}  # min_samples_leaf was given: not listed
+    assert resolved["outer_bags"] == 8 and resolved["min_interaction_gain_ratio"] == 3.0
+    save_model(model, tmp_path / "m.json")
+    assert load_model(tmp_path / "m.json").provenance_["resolved"] == resolved
+    regressor = BoostedGAMRegressor(outer_bags=2, interactions=0, random_state=0).fit(X, X["age"])
+    assert regressor.provenance_["resolved"] == {
+        "min_samples_leaf": auto_min_samples_leaf(len(X)), "min_interaction_gain_ratio": 1.5}

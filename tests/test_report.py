@@ -61,6 +61,15 @@ def test_report_is_self_contained_and_carries_its_model(fitted, report):
     assert len(text) < 300_000 + 30_000 * len(model.terms_)  # the budget: 1.8 MB at 50 terms
 
 
+def test_parameters_say_what_auto_became(fitted, report):
+    model, X_dev, _, _, _ = fitted
+    text, _ = report
+    resolved = model.provenance_["resolved"]
+    assert f"<td>auto (used: {resolved['min_samples_leaf']})</td>" in text
+    assert f"<td>3x (used: {3 * X_dev.shape[1]})</td>" in text
+    assert "<td>2</td>" in text  # outer_bags was given, not resolved
+
+
 def test_draft_until_the_card_is_complete(fitted, report):
     text, _ = report
     assert "DRAFT" in text and text.count("needs input") >= len(HUMAN_FIELDS) - 1

@@ -217,7 +217,7 @@ class _DataParallel:
                                                  "main" if stage is mains else "pairs", what))
         if negative < 1.0:
             self.intercept_ += float(np.log(negative))
-        self._record_fit(main_results, pair_results)
+        self._record_fit(main_results, pair_results, settings)
 
     def _negative_subsample(self, n_classes):
         """The share of class-0 rows each bag keeps (1 but for a binary classifier)."""

@@ -240,8 +240,10 @@ def _card_section(fields):
 def _model_section(model, X, y, X_dev, y_dev, model_json):
     provenance = dict(getattr(model, "provenance_", None) or {})
     fitted_params = provenance.pop("params", None)  # of the estimator an edited model came from
-    params = pd.DataFrame({"value": {k: str(v) for k, v in
-                                     (model.get_params() or fitted_params or {}).items()}})
+    resolved = provenance.pop("resolved", {})  # what "auto" and "3x" became in the fit
+    params = pd.DataFrame({"value": {
+        k: f"{v} (used: {resolved[k]})" if k in resolved else str(v)
+        for k, v in (model.get_params() or fitted_params or {}).items()}})
     versions = {"glassbox": __version__,
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
