@@ -192,7 +192,8 @@ class TabularModel(BaseEstimator):
         if len(columns[0]) != n_targets:
             raise ValueError("Found input variables with inconsistent numbers of samples: "
                              f"[{len(columns[0])}, {n_targets}].")
-        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True)
+        weight = _check_sample_weight(sample_weight, columns[0], ensure_non_negative=True,
+                                      dtype=np.float64)  # one compiled variant of the kernels
         if not weight.sum() > 0:
             raise ValueError("sample_weight must have a positive sum.")
         return names, columns, weight

@@ -49,8 +49,8 @@ so a bag can use several threads (`Settings.row_threads`) and give the same resu
 number."""
 
 BLOCKED_ROWS = 1 << 17
-"""Fewer rows than this are passed over in one compiled call per round: a pass is then too short
-for threads to pay for the Python step between passes."""
+"""Fewer rows than this are passed over inside the compiled rounds (up to REFRESH_ROUNDS a call):
+a pass is then too short for threads to pay for the Python step between passes."""
 
 
 @dataclass
@@ -173,11 +173,9 @@ class StageResult:
 
 
 class StageBooster:
-    """One bag's boosting of one stage, advanced a round at a time by `step`.
-
-    Running `step` until it returns False is a whole stage (`boost_stage`); a time-budgeted fit
-    advances all bags in lockstep instead (`boost_lockstep`), so the bags it keeps have done
-    the same number of rounds.
+    """One bag's boosting of one stage: `run` boosts the whole stage (`boost_stage`), `step`
+    advances it one round, which a time-budgeted fit uses to advance all bags in lockstep
+    (`boost_lockstep`), so the bags it keeps have done the same number of rounds.
     """
 
     def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,
@@ -255,9 +253,10 @@ class StageBooster:
 
     def run(self):
         """Rounds until the stage has finished. Without a penalty, a booster whose rows are in
-        memory runs the rounds between two measurements of the gains in one compiled call,
-        which also keeps the early-stopping books (the same rounds as `step`, without a
-        Python step between them)."""
+        memory runs the rounds between two measurements of the gains (REFRESH_ROUNDS) in one
+        compiled call, which also keeps the early-stopping books: the same rounds as `step`,
+        without a Python step between them. (The kernel reads the validation loss against
+        the targets, which only a penalty makes differ from `y`.)"""
         if self.rows is not None or self.penalty is not None:
             while self.step():
                 pass
@@ -265,32 +264,33 @@ class StageBooster:
         st, stage = self.settings, self.stage
         rows = self.bag.validation_rows if self.validate else np.zeros(0, np.intp)
         progress = np.array([0.0, 0.0, self.best_loss, 0.0])
-        while not self.finished:
-            n = min(REFRESH_ROUNDS - self.rounds % REFRESH_ROUNDS, st.max_rounds - self.rounds)
-            draws = np.full((n, stage.n_terms), -1.0)
+        while not self.finished:  # from round 0, so every call starts with a measurement
+            n = min(REFRESH_ROUNDS, st.max_rounds - self.rounds)
+            draws = np.tile(self.best_cuts, (n, 1))
             for k in range(min(n, self.smoothing_rounds - self.rounds)):
                 draws[k] = self.rng.random(stage.n_terms)
             self.leader = self._greedy(stage.codes, self.counts, self.state, self.targets,
-                                       self.bag.train_weight, self.rounds % REFRESH_ROUNDS == 0,
-                                       draws, (rows, progress))
+                                       self.bag.train_weight, True, draws,
+                                       (rows, self.weight, self.best_scores, progress))
             self.rounds, self.best_round = int(progress[0]), int(progress[1])
             self.best_loss, self.finished = progress[2], bool(progress[3])
-        self.stale = self.rounds - self.best_round
 
     def _greedy(self, codes, counts, state, y, weight, measure, draws, books=None):
         """One compiled call: every term's gain re-measured first if `measure`, then a round
         of greedy steps per row of `draws`; returns the leader. `books`, if given, is
-        (validation rows, progress) for the early-stopping books after each round (see
-        `_kernels.boost_greedy`)."""
+        (validation rows, their sample weights, best scores, progress) for the early-stopping
+        books after each round (see `_kernels.boost_greedy`); without it no validation row
+        is read, so nothing is written to the best scores."""
         st, stage = self.settings, self.stage
-        rows, progress = books if books is not None else (np.zeros(0, np.intp), np.zeros(4))
-        best_scores = self.best_scores if books is not None else self.scores  # not written
+        rows, sample_weight, best_scores, progress = (
+            books if books is not None else (np.zeros(0, np.intp), weight, self.scores,
+                                             np.zeros(4)))
         common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
                   self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
                   st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta,
-                  rows, self.weight if books is not None else weight, best_scores, progress,
-                  st.tol, st.early_stopping_rounds, st.max_rounds)
+                  rows, sample_weight, best_scores, progress, st.tol, st.early_stopping_rounds,
+                  st.max_rounds)
         if self.multiclass:
             return K.boost_greedy_multiclass(*common)
         return K.boost_greedy(st.loss, *common)
@@ -340,6 +340,8 @@ class StageBooster:
             else:
                 applied, following = K.greedy_choice(st.loss, t, draw, *common, *tail)
             if following < 0:
+                if applied:  # the update reaches the rows before the round ends
+                    self._pass(True, t, t)
                 break
             self._pass(applied, t, following)
             t = following
@@ -423,7 +425,7 @@ class ThreadedBlocks:
     @classmethod
     def for_booster(cls, booster):
         """The store of a booster's rows, or None for data of fewer than BLOCKED_ROWS rows and
-        multiclass targets (their rounds are one compiled call each)."""
+        multiclass targets (their passes run inside the compiled rounds)."""
         if booster.multiclass or len(booster.y) < BLOCKED_ROWS:
             return None
         return cls(booster)

@@ -581,35 +581,40 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
                                      factors, gains, chance, decay, max_leaves, min_leaf, l2,
                                      learning_rate, max_delta)
             nxt = _next_term(gains)
-            if nxt < 0:
-                break
             size = offsets[t + 1] - offsets[t]
+            if nxt < 0:
+                if applied:  # the update reaches the rows before the round ends
+                    _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, t], state,
+                                          y, weight, grad, hess)
+                break
             if applied:
                 _apply_then_histogram(loss, codes[:, t], factors[:size], codes[:, nxt], state,
                                       y, weight, grad, hess)
             else:
                 histogram(loss, codes[:, nxt], state, y, weight, grad, hess)
             t = nxt
+        validates = validation_rows.shape[0] > 0
         validation_loss = (mean_loss(loss, state, y, sample_weight, validation_rows)
-                           if validation_rows.shape[0] > 0 else np.nan)
-        if _keep_books(progress, validation_loss, scores.reshape(-1), best_scores.reshape(-1),
-                       tol, patience, max_rounds):
+                           if validates else 0.0)
+        if _keep_books(progress, validates, validation_loss, scores.reshape(-1),
+                       best_scores.reshape(-1), tol, patience, max_rounds):
             break
     return t
 
 
 @njit(**_INNER)
-def _keep_books(progress, validation_loss, scores, best_scores, tol, patience, max_rounds):
+def _keep_books(progress, validates, validation_loss, scores, best_scores, tol, patience,
+                max_rounds):
     """Early stopping after a round; `progress` holds (rounds, best round, best loss, finished).
-    A validation loss (NaN without validation rows) below the best by more than `tol` of it
-    makes the round the best and copies `scores` to `best_scores`; the stage finishes
-    `patience` rounds after its best one, or at `max_rounds`. Returns whether it finished.
+    If the stage `validates`, a validation loss below the best by more than `tol` of it makes
+    the round the best and copies `scores` to `best_scores`, and the stage finishes `patience`
+    rounds after its best one; any stage finishes at `max_rounds`. Returns whether it finished.
     (`_boosting.StageBooster.step` keeps the same books in Python, where a penalty's
     feasibility takes part.)"""
     rounds = progress[0] + 1.0
     progress[0] = rounds
     finished = rounds >= max_rounds
-    if not np.isnan(validation_loss):
+    if validates:
         if validation_loss < progress[2] - tol * abs(progress[2]):
             progress[1] = rounds
             progress[2] = validation_loss
@@ -865,14 +870,18 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
                                                 min_leaf, l2, rate, decay, max_delta)
             nxt = _next_term(gains)
             if nxt < 0:
+                if applied:  # the update reaches the rows before the round ends
+                    apply_then_histogram_multiclass(True, codes[:, t], factors, codes[:, t],
+                                                    state, y, weight, grad, hess)
                 break
             apply_then_histogram_multiclass(applied, codes[:, t], factors, codes[:, nxt], state,
                                             y, weight, grad, hess)
             t = nxt
+        validates = validation_rows.shape[0] > 0
         validation_loss = (mean_loss_multiclass(state, y, sample_weight, validation_rows)
-                           if validation_rows.shape[0] > 0 else np.nan)
-        if _keep_books(progress, validation_loss, scores.reshape(-1), best_scores.reshape(-1),
-                       tol, patience, max_rounds):
+                           if validates else 0.0)
+        if _keep_books(progress, validates, validation_loss, scores.reshape(-1),
+                       best_scores.reshape(-1), tol, patience, max_rounds):
             break
     return t
 

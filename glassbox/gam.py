@@ -426,8 +426,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Edits made with `glassbox.edit` (what, which term, why, when); empty after `fit`.
     provenance_ : dict
         The library, its version, the estimator and when it was fitted; under `resolved`, the
-        values that parameters given as "auto" or as a multiple of the features ("3x": pairs
-        requested) took. Saved in model files, and shown by the audit report.
+        values that `outer_bags`, `min_samples_leaf` and `min_interaction_gain_ratio` given
+        as "auto" and `interactions` given as a multiple ("3x": the pairs requested) took.
+        Saved in model files, and shown by the audit report.
     n_features_in_, feature_names_in_
     """
 

@@ -16,6 +16,7 @@ from sklearn.metrics import roc_auc_score
 from glassbox import (BoostedGAMClassifier, BoostedGAMRegressor, MonotonicNetClassifier,
                       UnseenValueWarning)
 from glassbox.datasets import make_risk_cohort
+from glassbox.gam import auto_min_samples_leaf
 from glassbox.io import load_model, save_model
 
 SMALL = dict(outer_bags=3, max_rounds=300, random_state=0)
@@ -590,7 +591,6 @@ def test_a_log_link_target_in_other_units_gives_the_same_model(loss):
 
 
 def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
-    from glassbox.gam import auto_min_samples_leaf
     X, y = make_risk_cohort(3000, random_state=4)[:2]
     model = BoostedGAMClassifier(outer_bags="auto", min_samples_leaf=7, random_state=0).fit(X, y)
     resolved = model.provenance_["resolved"]

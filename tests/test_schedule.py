@@ -8,6 +8,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from glassbox import BoostedGAMClassifier, BoostedGAMRegressor, ConstantFeatureWarning, _boosting
+from glassbox import _kernels as K
+from glassbox import _losses as L
 from glassbox.gam import auto_min_samples_leaf, auto_outer_bags
 
 
@@ -192,8 +194,14 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
                                else whole.predict_proba(X[:500]), atol=1e-9)
 
 
-@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
-def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task):
+@pytest.mark.parametrize("task, extra", [
+    ("binary", {}), ("multiclass", {}), ("regression", {}),
+    ("binary", {"early_stopping_rounds": 7}),  # stops inside a call's ten rounds
+    ("binary", {"max_rounds": 37}),  # cut inside a call
+    ("multiclass", {"validation_fraction": 0.0, "max_rounds": 23}),  # no validation rows
+    ("binary", {"learning_rate": 1.0, "interactions": 0}),  # a step whose gain decays to 0
+])
+def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task, extra):
     # A stage without a penalty runs ten rounds per compiled call, early stopping included;
     # stepping round by round in Python (the path of penalties and row stores) must agree.
     X, y = _pair_data(4, [(0, 1)], n=3000, seed=4)
@@ -202,7 +210,7 @@ def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task):
     estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
     if task == "regression":
         y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
-    params = dict(outer_bags=3, interactions=2, smoothing_rounds=15, random_state=0)
+    params = {**dict(outer_bags=3, interactions=2, smoothing_rounds=15, random_state=0), **extra}
     compiled = estimator(**params).fit(X, y)
 
     def stepwise(self):
@@ -211,10 +219,52 @@ def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task):
     monkeypatch.setattr(_boosting.StageBooster, "run", stepwise)
     stepped = estimator(**params).fit(X, y)
     np.testing.assert_array_equal(compiled.bag_rounds_, stepped.bag_rounds_)
-    assert compiled.fit_report_["rounds_run_main"] == stepped.fit_report_["rounds_run_main"]
+    for stage in ("rounds_run_main", "rounds_run_pairs"):
+        assert compiled.fit_report_[stage] == stepped.fit_report_[stage]
     for a, b in zip(compiled.terms_, stepped.terms_):
         np.testing.assert_array_equal(a.scores, b.scores)
-    assert min(compiled.fit_report_["rounds_run_main"]) > 20  # several compiled calls a bag
+    rounds = compiled.fit_report_["rounds_run_main"]
+    limit = params.get("max_rounds", 5000)
+    assert min(rounds) > 20  # several compiled calls a bag
+    if "max_rounds" in extra:
+        assert rounds == [limit] * 3
+    elif params.get("learning_rate") != 1.0:
+        assert max(rounds) < limit  # early stopping ended every bag
+    scores = (lambda m: m.predict(X)) if task == "regression" else (lambda m: m.predict_proba(X))
+    np.testing.assert_array_equal(scores(compiled), scores(stepped))
+
+
+@pytest.mark.parametrize("task", ["binary", "regression", "multiclass", "row blocks"])
+def test_every_applied_step_reaches_the_rows(monkeypatch, task):
+    # At a step size of 1 a step's gain decays to 0, so a round can end right after a step
+    # that applied; its update must still reach the rows' state.
+    X, y = _linear_data(2000, seed=5)
+    if task == "multiclass":
+        y = y + (X[:, 0] > 1)
+    if task == "row blocks":
+        monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
+    boosters = []
+    original = _boosting.StageBooster.run
+
+    def recording(self):
+        original(self)
+        boosters.append(self)
+    monkeypatch.setattr(_boosting.StageBooster, "run", recording)
+    estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
+    rate = 1.5 if task == "multiclass" else 1.0  # softmax steps are (K - 1) / K of it
+    estimator(learning_rate=rate, interactions=0, outer_bags=1, validation_fraction=0.0,
+              max_rounds=30, random_state=0).fit(X[:, :1], y)
+    booster = boosters[0]
+    assert (booster.rows is not None) == (task == "row blocks")
+    raw = booster.stage.raw_scores(booster.scores, np.zeros(booster.state.shape))
+    if task == "multiclass":  # probabilities proportional to exp(initial + raw)
+        expected = np.exp(np.log(booster.state[0]) - raw[0] + raw)
+        expected /= expected.sum(axis=1, keepdims=True)
+    elif task == "regression":  # the initial score plus the raw scores
+        expected = raw + (booster.state[0] - raw[0])
+    else:  # exp(-(initial + raw))
+        expected = K.state_from_scores(L.LOG_LOSS, raw) * booster.state[0] / np.exp(-raw[0])
+    np.testing.assert_allclose(booster.state, expected, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [0, 3])

@@ -235,8 +235,7 @@ class _DataParallel:
 
         def run(booster):
             try:
-                while booster.step():
-                    pass
+                booster.run()
                 return booster.result()
             finally:
                 workers.leave()

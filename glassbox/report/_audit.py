@@ -240,7 +240,8 @@ def _card_section(fields):
 def _model_section(model, X, y, X_dev, y_dev, model_json):
     provenance = dict(getattr(model, "provenance_", None) or {})
     fitted_params = provenance.pop("params", None)  # of the estimator an edited model came from
-    resolved = provenance.pop("resolved", {})  # what "auto" and "3x" became in the fit
+    resolved = provenance.pop("resolved", None)  # what "auto" and "3x" became in the fit
+    resolved = resolved if isinstance(resolved, dict) else {}
     params = pd.DataFrame({"value": {
         k: f"{v} (used: {resolved[k]})" if k in resolved else str(v)
         for k, v in (model.get_params() or fitted_params or {}).items()}})
