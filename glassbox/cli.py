@@ -113,10 +113,11 @@ def fit(args):
     model._validate_params()  # a bad value stops here, before the fit starts
     _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
     started = time.time()
+    printed = bool(model.get_params().get("verbose"))  # a verbose fit printed its note
     model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly
     _say(args, f"fitted in {time.time() - started:.1f} s")
     report = getattr(model, "fit_report_", None)
-    if isinstance(report, dict) and report.get("note"):
+    if isinstance(report, dict) and report.get("note") and not printed:
         _say(args, report["note"])  # e.g. fewer pairs kept than asked, and why
     if sensitive and args.strategy == "clean":
         from .fairness import clean
@@ -752,7 +753,7 @@ def _parser():
                      help="an estimator parameter, e.g. outer_bags=4 or interactions=0 "
                      "(repeatable; see the estimator's documentation)")
     sub.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    sub.add_argument("--n-jobs", type=int, default=None, help="threads (default: all cores)")
+    sub.add_argument("--n-jobs", type=int, default=-1, help="threads (default: all cores)")
 
     sub = command("predict", predict, "Score the rows of a CSV file with a model file.")
     sub.add_argument("model", help="model file")

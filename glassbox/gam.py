@@ -247,6 +247,7 @@ class _BoostedGAM(AdditiveModel):
             "pair_gain_ratios": pair_ratios,
             "min_interaction_gain_ratio": gain_ratio,
         }
+        notes = []
         if cut is not None:
             skipped = (" and the interaction stage was skipped" if cut == "main effects"
                        and n_pairs else "")
@@ -271,15 +272,20 @@ class _BoostedGAM(AdditiveModel):
                     "rows per cell improves the fit"
                     if gain_ratio == 0 else
                     f"{others}' gains did not reach min_interaction_gain_ratio={gain_ratio:g} "
-                    "times their chance level (see pair_gain_ratios; a lower ratio keeps "
-                    "more, 0 every pair of positive gain)")
+                    "times their chance level (a lower min_interaction_gain_ratio keeps more, "
+                    "0 every pair of positive gain; fit_report_['pair_gain_ratios'] holds the "
+                    "ratios)")
             kept = f"{len(pairs)} of the {n_pairs} requested interactions " + (
                 "was" if len(pairs) == 1 else "were")
-            message = (f"{kept} kept: "
-                       + "; ".join(reasons) + ".")
-            report["note"] = message
+            notes.append(f"{kept} kept: " + "; ".join(reasons) + ".")
+        if cut is None and self.validation_fraction:
+            notes += [_capped(report[key], self.max_rounds, stage) for key, stage in
+                      (("rounds_run_main", "main-effect"), ("rounds_run_pairs", "interaction"))
+                      if self.max_rounds in report[key]]
+        if notes:
+            report["note"] = " ".join(notes)
             if self.verbose:
-                print(f"[glassbox] {message}", file=sys.stderr, flush=True)
+                print(f"[glassbox] {report['note']}", file=sys.stderr, flush=True)
         return report
 
     def _pair_plan(self, names, feature_bins, main_codes, present, monotone):
@@ -410,7 +416,8 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     fit_report_ : dict
         What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
         rounds each bag ran per stage, the pairs requested, the candidate pairs, the pairs
-        kept (with a note saying why when fewer were kept than `interactions` asks) and, for
+        kept (a `note` says why when fewer were kept than `interactions` asks, and how many
+        bags reached `max_rounds` before early stopping, if any did) and, for
         the best-ranked candidates, their gain over chance (`pair_gain_ratios`, compared with
         `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too). Not
         saved in model files.
@@ -596,6 +603,14 @@ def _top_pairs(candidates, gains, n_pairs, min_gain_ratio, names):
     ratios = {" & ".join(names[f] for f in candidates[i]): _ratio(gain[i], chance[i])
               for i in order}
     return kept, ratios
+
+
+def _capped(rounds, max_rounds, stage):
+    """The note for bags whose stage ran to `max_rounds` before early stopping."""
+    n = rounds.count(max_rounds)
+    return (f"{n} of the {len(rounds)} bags reached max_rounds={max_rounds} in the {stage} "
+            "stage before early stopping; a larger max_rounds or learning_rate lets them "
+            "converge.")
 
 
 def _ratio(gain, chance):

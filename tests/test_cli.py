@@ -108,6 +108,24 @@ def test_fit_with_a_sensitive_column_saves_a_model_that_cannot_use_it(files, tmp
                                model.predict_proba(test)[:, 1], rtol=0, atol=1e-15)
 
 
+def test_fit_uses_every_core_and_says_its_note_once_on_a_terminal(tmp_path, capsys,
+                                                                   monkeypatch):
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    frame["y"] = (frame["a"] + rng.normal(size=300) > 0).astype(int)
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, _, err = run_here("fit", "t.csv", "--target", "y", "--param", "outer_bags=2",
+                            "--param", "max_rounds=20", "-o", "m.json", cwd=tmp_path,
+                            capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "[glassbox]" in err  # the fit printed its progress, and its note
+    assert err.count("reached max_rounds=20 in the main-effect stage") == 1, err
+    assert err.count("requested interactions") == 1, err
+    assert "(a lower min_interaction_gain_ratio keeps more" in err
+    assert load_model(tmp_path / "m.json").get_params()["n_jobs"] == -1  # "all cores"
+
+
 def test_fit_tells_regression_from_classification_and_can_be_told(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"x": rng.normal(size=400), "grade": rng.integers(0, 3, 400)})

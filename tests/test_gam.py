@@ -603,3 +603,17 @@ def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
     regressor = BoostedGAMRegressor(outer_bags=2, interactions=0, random_state=0).fit(X, X["age"])
     assert regressor.provenance_["resolved"] == {
         "min_samples_leaf": auto_min_samples_leaf(len(X)), "min_interaction_gain_ratio": 1.5}
+
+
+def test_bags_that_reach_max_rounds_before_early_stopping_are_noted():
+    X, y = make_risk_cohort(2000, random_state=5)[:2]
+    capped = BoostedGAMClassifier(outer_bags=3, max_rounds=15, interactions=0,
+                                  random_state=0).fit(X, y)
+    assert capped.fit_report_["rounds_run_main"] == [15, 15, 15]
+    assert ("3 of the 3 bags reached max_rounds=15 in the main-effect stage before early "
+            "stopping") in capped.fit_report_["note"]
+    unvalidated = BoostedGAMClassifier(outer_bags=3, max_rounds=15, interactions=0,
+                                       validation_fraction=0.0, random_state=0).fit(X, y)
+    assert "note" not in unvalidated.fit_report_  # max_rounds is then the stopping rule
+    converged = BoostedGAMClassifier(outer_bags=3, interactions=0, random_state=0).fit(X, y)
+    assert "note" not in converged.fit_report_

@@ -9,13 +9,14 @@ import re
 import shutil
 import subprocess
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from glassbox import BoostedGAMClassifier, edit
+from glassbox import BoostedGAMClassifier, UnseenValueWarning, edit
 from glassbox.datasets import load_pneumonia
 from glassbox.io import model_from_dict, model_to_dict
 from glassbox.report import HUMAN_FIELDS, audit_report
@@ -66,9 +67,25 @@ def test_parameters_say_what_auto_became(fitted, report):
     text, _ = report
     resolved = model.provenance_["resolved"]
     assert f"<td>auto (used: {resolved['min_samples_leaf']})</td>" in text
-    assert f"<td>3x (used: {3 * X_dev.shape[1]})</td>" in text
+    assert f"<td>3x (pairs requested: {3 * X_dev.shape[1]})</td>" in text
     assert "outer_bags" not in resolved  # it was given
-    assert text.count("(used: ") == len(resolved) == 3
+    assert text.count("(used: ") + text.count("(pairs requested: ") == len(resolved) == 3
+
+
+def test_a_warning_about_the_rows_is_shown_once_not_per_pass(fitted):
+    """The report scores the evaluation rows many times; an unseen category among them is
+    one warning."""
+    model, _, _, X_eval, y_eval = fitted
+    X_new = X_eval.copy()
+    X_new["insurance"] = X_new["insurance"].cat.add_categories(["never seen"])
+    X_new.loc[X_new.index[0], "insurance"] = "never seen"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        audit_report(model, X_new, y_eval, sensitive_features=["insurance"], n_bootstrap=5,
+                     optimism_refits=2)
+    unseen = [w for w in caught if issubclass(w.category, UnseenValueWarning)]
+    assert len(unseen) == 1, [str(w.message) for w in unseen]
+    assert len({(w.category, str(w.message)) for w in caught}) == len(caught)
 
 
 def test_draft_until_the_card_is_complete(fitted, report):

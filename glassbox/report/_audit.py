@@ -1,5 +1,6 @@
 """audit_report: one self-contained HTML file a model-review board can read, print and keep."""
 
+import functools
 import hashlib
 import html
 import json
@@ -30,6 +31,27 @@ DEFAULT_THRESHOLDS = np.round(np.arange(0.01, 0.51, 0.01), 2)
 OPTIMISM_REFITS = 20
 
 
+def _each_warning_once(function):
+    """`function` with each of its warnings (category and text) shown once: a report scores the
+    same rows many times (bootstraps, subgroups, refits), and a warning about those rows, such
+    as an unseen category, would otherwise repeat for every pass."""
+    @functools.wraps(function)
+    def once(*args, **kwargs):
+        caught = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                return function(*args, **kwargs)
+        finally:  # shown once the filters are the caller's again
+            shown = set()
+            for w in caught:
+                if (w.category, str(w.message)) not in shown:
+                    shown.add((w.category, str(w.message)))
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return once
+
+
+@_each_warning_once
 def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None,
                  model_card=None, threshold=None, capacity=None, thresholds=DEFAULT_THRESHOLDS,
                  expected_directions=None, n_bootstrap=200, optimism_refits=OPTIMISM_REFITS,
@@ -242,9 +264,11 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
     fitted_params = provenance.pop("params", None)  # of the estimator an edited model came from
     resolved = provenance.pop("resolved", None)  # what "auto" and "3x" became in the fit
     resolved = resolved if isinstance(resolved, dict) else {}
-    params = pd.DataFrame({"value": {
-        k: f"{v} (used: {resolved[k]})" if k in resolved else str(v)
-        for k, v in (model.get_params() or fitted_params or {}).items()}})
+    values = {}
+    for k, v in (model.get_params() or fitted_params or {}).items():
+        label = "pairs requested" if k == "interactions" else "used"
+        values[k] = f"{v} ({label}: {resolved[k]})" if k in resolved else str(v)
+    params = pd.DataFrame({"value": values})
     versions = {"glassbox": __version__,
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
