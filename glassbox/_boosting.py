@@ -13,8 +13,8 @@ constraints): an object with `targets(raw)`, which returns the training targets 
 from the current raw scores of all rows (a constraint whose gradient is constant per row is the
 loss's gradient at shifted targets), and `feasible`, whether the constraint held at those scores.
 Only feasible rounds can become the bag's best round, and only they count towards the
-early-stopping patience, so a constraint has time to be met (up to INFEASIBLE_PATIENCE times the
-patience in rounds since the best one).
+early-stopping patience, so a constraint has time to be met (up to
+`_kernels.INFEASIBLE_PATIENCE` times the patience in rounds since the best one).
 """
 
 import time
@@ -31,10 +31,6 @@ REFRESH_ROUNDS = 10
 """Greedy rounds between two measurements of every term's gain. Between them a term's gain is
 only re-measured when it leads, so a term whose gain grows because others changed waits at most
 this many rounds; each measurement costs one pass per term, a tenth of the greedy steps."""
-
-INFEASIBLE_PATIENCE = 10
-"""Rounds since the best one, in multiples of the early-stopping patience, after which a stage
-stops even if its penalty's constraint was not met in enough of them to exhaust the patience."""
 
 CHANCE_DRAWS = 8
 """Shuffles of the rows that measure each term's chance gain (`StageBooster._chance_gains`)."""
@@ -209,20 +205,26 @@ class StageBooster:
         self.chance = self._chance_gains()
         self.best_cuts = np.full(n_terms, -1.0)
         self.validate = rows.validates if rows is not None else len(bag.validation_rows) > 0
-        self.best_loss = self._validation_loss() if self.validate else np.inf
         self.best_scores = self.scores.copy()
-        self.best_round = 0
-        self.stale = 0  # feasible rounds since the best one
-        self.rounds = 0
-        self.finished = False
+        # the early-stopping books (`_kernels.keep_books`): rounds, best round, best loss,
+        # finished, feasible rounds since the best one
+        self.progress = np.array([0.0, 0.0, self._validation_loss() if self.validate else np.inf,
+                                  0.0, 0.0])
         self.timed_out = False
+
+    @property
+    def rounds(self):
+        return int(self.progress[0])
+
+    @property
+    def finished(self):
+        return bool(self.progress[3])
 
     def step(self):
         """One round (as many greedy steps as terms); False once the stage has finished."""
         st, stage = self.settings, self.stage
-        self.rounds += 1
-        measure = (self.rounds - 1) % REFRESH_ROUNDS == 0
-        draws = (self.rng.random(stage.n_terms) if self.rounds <= self.smoothing_rounds
+        measure = self.rounds % REFRESH_ROUNDS == 0
+        draws = (self.rng.random(stage.n_terms) if self.rounds < self.smoothing_rounds
                  else self.best_cuts)
         if self.rows is not None:
             if measure:
@@ -235,20 +237,10 @@ class StageBooster:
         if self.penalty is not None:
             self.targets = self.penalty.targets(L.raw_of(st.loss, self.state))
             feasible = self.penalty.feasible
-        if self.validate:
-            loss = self._validation_loss()
-            if feasible and loss < self.best_loss - st.tol * abs(self.best_loss):
-                self.best_loss = loss
-                self.best_round = self.rounds
-                self.best_scores[:] = self.scores
-                self.stale = 0
-            else:
-                self.stale += feasible
-                if (self.stale >= st.early_stopping_rounds or self.rounds - self.best_round
-                        >= INFEASIBLE_PATIENCE * st.early_stopping_rounds):
-                    self.finished = True
-        if self.rounds >= st.max_rounds:
-            self.finished = True
+        K.keep_books(self.progress, self.validate,
+                     self._validation_loss() if self.validate else 0.0, feasible,
+                     self.scores.reshape(-1), self.best_scores.reshape(-1), st.tol,
+                     st.early_stopping_rounds, st.max_rounds)
         return not self.finished
 
     def run(self):
@@ -263,7 +255,6 @@ class StageBooster:
             return
         st, stage = self.settings, self.stage
         rows = self.bag.validation_rows if self.validate else np.zeros(0, np.intp)
-        progress = np.array([0.0, 0.0, self.best_loss, 0.0])
         while not self.finished:  # from round 0, so every call starts with a measurement
             n = min(REFRESH_ROUNDS, st.max_rounds - self.rounds)
             draws = np.tile(self.best_cuts, (n, 1))
@@ -271,9 +262,7 @@ class StageBooster:
                 draws[k] = self.rng.random(stage.n_terms)
             self.leader = self._greedy(stage.codes, self.counts, self.state, self.targets,
                                        self.bag.train_weight, True, draws,
-                                       (rows, self.weight, self.best_scores, progress))
-            self.rounds, self.best_round = int(progress[0]), int(progress[1])
-            self.best_loss, self.finished = progress[2], bool(progress[3])
+                                       (rows, self.weight, self.best_scores, self.progress))
 
     def _greedy(self, codes, counts, state, y, weight, measure, draws, books=None):
         """One compiled call: every term's gain re-measured first if `measure`, then a round
@@ -284,7 +273,7 @@ class StageBooster:
         st, stage = self.settings, self.stage
         rows, sample_weight, best_scores, progress = (
             books if books is not None else (np.zeros(0, np.intp), weight, self.scores,
-                                             np.zeros(4)))
+                                             np.zeros(5)))
         common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
                   self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
@@ -367,7 +356,7 @@ class StageBooster:
             self.rows.close()
         if not self.validate:
             return StageResult(self.scores, self.rounds, self.rounds, self.timed_out)
-        return StageResult(self.best_scores, self.best_round, self.rounds, self.timed_out)
+        return StageResult(self.best_scores, int(self.progress[1]), self.rounds, self.timed_out)
 
     def _validation_loss(self):
         """Weighted mean loss of the bag's validation rows."""

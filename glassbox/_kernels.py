@@ -564,7 +564,7 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     one (a smoothing step; the term is still chosen by its best cut's gain). A round stops
     early when no term has a positive gain.
 
-    After each round the early-stopping books in `progress` are kept (`_keep_books`, on the
+    After each round the early-stopping books in `progress` are kept (`keep_books`, on the
     mean loss of `validation_rows` weighted by `sample_weight`), and the rounds end once the
     stage has finished.
     """
@@ -596,32 +596,42 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
         validates = validation_rows.shape[0] > 0
         validation_loss = (mean_loss(loss, state, y, sample_weight, validation_rows)
                            if validates else 0.0)
-        if _keep_books(progress, validates, validation_loss, scores.reshape(-1),
-                       best_scores.reshape(-1), tol, patience, max_rounds):
+        if keep_books(progress, validates, validation_loss, True, scores.reshape(-1),
+                      best_scores.reshape(-1), tol, patience, max_rounds):
             break
     return t
 
 
-@njit(**_INNER)
-def _keep_books(progress, validates, validation_loss, scores, best_scores, tol, patience,
-                max_rounds):
-    """Early stopping after a round; `progress` holds (rounds, best round, best loss, finished).
-    If the stage `validates`, a validation loss below the best by more than `tol` of it makes
-    the round the best and copies `scores` to `best_scores`, and the stage finishes `patience`
-    rounds after its best one; any stage finishes at `max_rounds`. Returns whether it finished.
-    (`_boosting.StageBooster.step` keeps the same books in Python, where a penalty's
-    feasibility takes part.)"""
+INFEASIBLE_PATIENCE = 10
+"""Rounds since the best one, in multiples of the early-stopping patience, after which a stage
+stops even if its penalty's constraint was not met in enough of them to exhaust the patience."""
+
+
+@njit(**_JIT)
+def keep_books(progress, validates, validation_loss, feasible, scores, best_scores, tol,
+               patience, max_rounds):
+    """Early stopping after a round; `progress` holds (rounds, best round, best loss, finished,
+    feasible rounds since the best one). If the stage `validates`, a `feasible` round whose
+    validation loss is below the best by more than `tol` of it becomes the best, and `scores`
+    are copied to `best_scores`; the stage finishes `patience` feasible rounds after its best
+    one, or INFEASIBLE_PATIENCE times that many rounds of any kind; any stage finishes at
+    `max_rounds`. Returns whether it finished. The compiled rounds and `StageBooster.step`
+    (where a penalty's feasibility takes part) both keep their books here."""
     rounds = progress[0] + 1.0
     progress[0] = rounds
     finished = rounds >= max_rounds
     if validates:
-        if validation_loss < progress[2] - tol * abs(progress[2]):
+        if feasible and validation_loss < progress[2] - tol * abs(progress[2]):
             progress[1] = rounds
             progress[2] = validation_loss
+            progress[4] = 0.0
             for b in range(scores.shape[0]):
                 best_scores[b] = scores[b]
-        elif rounds - progress[1] >= patience:
-            finished = True
+        else:
+            progress[4] += 1.0 if feasible else 0.0
+            if (progress[4] >= patience
+                    or rounds - progress[1] >= INFEASIBLE_PATIENCE * patience):
+                finished = True
     progress[3] = 1.0 if finished else 0.0
     return finished
 
@@ -880,8 +890,8 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         validates = validation_rows.shape[0] > 0
         validation_loss = (mean_loss_multiclass(state, y, sample_weight, validation_rows)
                            if validates else 0.0)
-        if _keep_books(progress, validates, validation_loss, scores.reshape(-1),
-                       best_scores.reshape(-1), tol, patience, max_rounds):
+        if keep_books(progress, validates, validation_loss, True, scores.reshape(-1),
+                      best_scores.reshape(-1), tol, patience, max_rounds):
             break
     return t
 
