@@ -919,8 +919,8 @@ def bin_continuous(values, edges, grid_start, grid_scale, grid_first):
         if n_edges == 0 or v < edges[0]:
             out[i] = 1
             continue
-        g = int((v - grid_start) * grid_scale)
-        g = g if g < n_cells - 1 else n_cells - 1
+        cell = (v - grid_start) * grid_scale  # compared before int(): it may overflow int64
+        g = int(cell) if cell < n_cells - 1 else n_cells - 1
         lo = grid_first[g] - 1 if grid_first[g] > 1 else 0
         hi = grid_first[g + 1] + 1 if grid_first[g + 1] + 1 < n_edges else n_edges
         while lo > 0 and edges[lo - 1] > v:
