@@ -143,7 +143,9 @@ EQUAL_WORK = [
     ("max_leaves", "max_leaves", "same"),
     ("smoothing_rounds", "smoothing_rounds",
      "random-cut rounds of the main effects; glassbox counts them in the early-stopping "
-     "patience, interpret does not"),
+     "patience, interpret does not; interpret gives their cuts to every term in turn, glassbox "
+     "keeps its default smoothing_schedule (greedy for classification, chosen by validation "
+     "loss for regression)"),
     ("l2_regularization", "reg_lambda", "same"),
 ]
 EQUAL_WORK_FIXED = {"min_interaction_gain_ratio": (

@@ -3,7 +3,7 @@
 A round is as many steps as the stage has terms. Each step goes to the term whose best update
 gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is
 re-measured every `REFRESH_ROUNDS` rounds, and the first `smoothing_rounds` rounds apply random
-cuts to the chosen terms. Python here only prepares flat arrays and runs the compiled rounds:
+cuts, to the chosen terms or (a *cyclic* booster) to every term in turn. Python here only prepares flat arrays and runs the compiled rounds:
 the rounds between two measurements in one call, which also stops on validation loss or on
 `max_rounds`; one round per call where Python decides instead (a penalty, a row store, or the
 wall-clock deadline of `boost_lockstep`).
@@ -159,13 +159,14 @@ def make_bag(seed, classes, weight, validation_fraction):
 
 @dataclass
 class StageResult:
-    """A bag's stage: its best scores, the round they come from, the rounds run, and whether the
-    time budget cut it."""
+    """A bag's stage: its best scores, the round they come from, the rounds run, whether the
+    time budget cut it, and the validation loss at the best scores (inf without validation)."""
 
     scores: np.ndarray
     rounds: int
     rounds_run: int
     timed_out: bool
+    loss: float = np.inf
 
 
 class StageBooster:
@@ -175,13 +176,15 @@ class StageBooster:
     """
 
     def __init__(self, stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,
-                 rows=None):
+                 rows=None, cyclic=False):
         """`rows`, if given, is a row store that holds the rows elsewhere (`glassbox.dask`):
         then `raw`, `y`, `weight` and `bag` are not read, and the store makes the passes, the
-        validation loss, the bin counts and the chance sample (see `ThreadedBlocks`)."""
+        validation loss, the bin counts and the chance sample (see `ThreadedBlocks`). `cyclic`
+        gives the smoothing rounds' random cuts to every term in turn instead of to the leader."""
         self.stage, self.y, self.weight, self.bag = stage, y, weight, bag
         self.targets, self.penalty = y, penalty
         self.settings, self.smoothing_rounds, self.rng = settings, smoothing_rounds, rng
+        self.cyclic = cyclic
         self.multiclass = settings.loss == L.MULTINOMIAL
         n_terms = stage.n_terms
         class_shape = rows.class_shape if rows is not None else raw.shape[1:]
@@ -277,7 +280,7 @@ class StageBooster:
         common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
                   self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
-                  st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta,
+                  self.cyclic, st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta,
                   rows, sample_weight, best_scores, progress, st.tol, st.early_stopping_rounds,
                   st.max_rounds)
         if self.multiclass:
@@ -323,11 +326,12 @@ class StageBooster:
                   self.scores, self.counts, self.grad, self.hess, self.update, self.factors)
         tail = (self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
                 st.learning_rate, st.max_delta)
-        for draw in draws:
+        for step, draw in enumerate(draws):
+            turn = (draw, self.cyclic, step, len(draws))
             if self.multiclass:
-                applied, following = K.greedy_choice_multiclass(t, draw, *common, *tail)
+                applied, following = K.greedy_choice_multiclass(t, *turn, *common, *tail)
             else:
-                applied, following = K.greedy_choice(st.loss, t, draw, *common, *tail)
+                applied, following = K.greedy_choice(st.loss, t, *turn, *common, *tail)
             if following < 0:
                 if applied:  # the update reaches the rows before the round ends
                     self._pass(True, t, t)
@@ -356,7 +360,8 @@ class StageBooster:
             self.rows.close()
         if not self.validate:
             return StageResult(self.scores, self.rounds, self.rounds, self.timed_out)
-        return StageResult(self.best_scores, int(self.progress[1]), self.rounds, self.timed_out)
+        return StageResult(self.best_scores, int(self.progress[1]), self.rounds, self.timed_out,
+                           float(self.progress[2]))
 
     def _validation_loss(self):
         """Weighted mean loss of the bag's validation rows."""
@@ -458,10 +463,12 @@ class ThreadedBlocks:
             self.pool = None
 
 
-def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None):
+def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,
+                cyclic=False):
     """Boost the terms of `stage` on top of the frozen raw scores `raw` until the stage stops;
     return the best scores."""
-    booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty)
+    booster = StageBooster(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty,
+                           cyclic=cyclic)
     booster.run()
     return booster.result()
 

@@ -503,18 +503,19 @@ def _best_other(gains, t):
 
 
 @njit(inline="always", **_JIT)
-def _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
-                   grad, hess, update, factors, gains, chance, decay, max_leaves, min_leaf, l2,
-                   learning_rate, max_delta):
+def _greedy_choice(loss, t, draw, forced, offsets, dims_a, dims_b, categorical, monotone, scores,
+                   counts, grad, hess, update, factors, gains, chance, decay, max_leaves,
+                   min_leaf, l2, learning_rate, max_delta):
     """One greedy step's decision from term t's fresh histogram (see `boost_greedy`): updates
-    t's gain and, if t still leads, applies its update to `scores` and leaves the per-bin state
-    factors in `factors`. Returns whether it applied."""
+    t's gain and, if t still leads (or the step is `forced`, a cyclic smoothing step), applies
+    its update to `scores` and leaves the per-bin state factors in `factors`. Returns whether
+    it applied."""
     lo = offsets[t]
     size = offsets[t + 1] - lo
     gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
                         max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update) / chance[t]
     gains[t] = gain
-    applied = gain > 0.0 and gain >= _best_other(gains, t)
+    applied = gain > 0.0 and (forced or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
                      max_leaves, min_leaf, l2, learning_rate, max_delta, draw, update)
@@ -544,11 +545,19 @@ def _next_term(gains):
     return leader if gains[leader] > 0.0 else -1
 
 
+@njit(inline="always", **_JIT)
+def _in_turn(cyclic, draw, t, step, steps, n_terms):
+    """For a cyclic smoothing step (`cyclic` and a random cut `draw`), the term after t, or -1
+    on a round's last step or when the step is greedy: the next step then goes to the leader."""
+    return (t + 1) % n_terms if cyclic and draw >= 0.0 and step + 1 < steps else -1
+
+
 @njit(**_JIT)
 def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
                  y, weight, grad, hess, update, factors, gains, chance, current, measure,
-                 cut_draws, max_leaves, min_leaf, l2, learning_rate, max_delta, validation_rows,
-                 sample_weight, best_scores, progress, tol, patience, max_rounds):
+                 cut_draws, cyclic, max_leaves, min_leaf, l2, learning_rate, max_delta,
+                 validation_rows, sample_weight, best_scores, progress, tol, patience,
+                 max_rounds):
     """Rounds of greedy steps, one row of `cut_draws` (rounds, steps) each, one pass over the
     rows per step; returns the term whose histogram `grad`/`hess` hold on exit (on entry they
     hold that of `current`, the leader of `gains`, unless `measure` re-measures every term's
@@ -561,7 +570,8 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     (1 - learning_rate)^2 a shrunk Newton step predicts; otherwise the pass only measured it. So
     the steps that change the model go to the terms of best gain, and a term without signal
     rarely moves. A step's `cut_draws` entry in [0, 1) applies a random cut instead of the best
-    one (a smoothing step; the term is still chosen by its best cut's gain). A round stops
+    one (a smoothing step; the term is still chosen by its best cut's gain, or, if `cyclic`,
+    every term takes one in turn, as the smoothing rounds of interpret's EBM do). A round stops
     early when no term has a positive gain.
 
     After each round the early-stopping books in `progress` are kept (`keep_books`, on the
@@ -574,13 +584,16 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
         t = _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts,
                            state, y, weight, grad, hess, update, gains, chance, max_leaves,
                            min_leaf, l2, learning_rate, max_delta)
+    steps = cut_draws.shape[1]
     for r in range(cut_draws.shape[0]):
-        for step in range(cut_draws.shape[1]):
-            applied = _greedy_choice(loss, t, cut_draws[r, step], offsets, dims_a, dims_b,
-                                     categorical, monotone, scores, counts, grad, hess, update,
-                                     factors, gains, chance, decay, max_leaves, min_leaf, l2,
-                                     learning_rate, max_delta)
-            nxt = _next_term(gains)
+        for step in range(steps):
+            draw = cut_draws[r, step]
+            turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
+            applied = _greedy_choice(loss, t, draw, cyclic and draw >= 0.0, offsets, dims_a,
+                                     dims_b, categorical, monotone, scores, counts, grad, hess,
+                                     update, factors, gains, chance, decay, max_leaves, min_leaf,
+                                     l2, learning_rate, max_delta)
+            nxt = turn if turn >= 0 else _next_term(gains)
             size = offsets[t + 1] - offsets[t]
             if nxt < 0:
                 if applied:  # the update reaches the rows before the round ends
@@ -637,16 +650,18 @@ def keep_books(progress, validates, validation_loss, feasible, scores, best_scor
 
 
 @njit(**_JIT)
-def greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
-                  counts, grad, hess, update, factors, gains, chance, max_leaves, min_leaf, l2,
-                  learning_rate, max_delta):
-    """`boost_greedy`'s decision for one step, callable on its own: the row-block path runs
-    the passes over the rows itself (`block_pass`). Returns (applied, next term or -1)."""
-    applied = _greedy_choice(loss, t, draw, offsets, dims_a, dims_b, categorical,
-                             monotone, scores, counts, grad, hess, update, factors, gains, chance,
-                             (1.0 - learning_rate) ** 2, max_leaves, min_leaf, l2, learning_rate,
-                             max_delta)
-    return applied, _next_term(gains)
+def greedy_choice(loss, t, draw, cyclic, step, steps, offsets, dims_a, dims_b, categorical,
+                  monotone, scores, counts, grad, hess, update, factors, gains, chance,
+                  max_leaves, min_leaf, l2, learning_rate, max_delta):
+    """`boost_greedy`'s decision for step `step` of a round of `steps`, callable on its own:
+    the row-block path runs the passes over the rows itself (`block_pass`). Returns
+    (applied, next term or -1)."""
+    turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
+    applied = _greedy_choice(loss, t, draw, cyclic and draw >= 0.0, offsets, dims_a, dims_b,
+                             categorical, monotone, scores, counts, grad, hess, update, factors,
+                             gains, chance, (1.0 - learning_rate) ** 2, max_leaves, min_leaf, l2,
+                             learning_rate, max_delta)
+    return applied, turn if turn >= 0 else _next_term(gains)
 
 
 @njit(**_JIT)
@@ -792,9 +807,9 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
 
 
 @njit(inline="always", **_JIT)
-def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
-                              counts, grad, hess, update, factors, gains, chance, max_leaves,
-                              min_leaf, l2, rate, decay, max_delta):
+def _greedy_choice_multiclass(t, draw, forced, offsets, dims_a, dims_b, categorical, monotone,
+                              scores, counts, grad, hess, update, factors, gains, chance,
+                              max_leaves, min_leaf, l2, rate, decay, max_delta):
     """`_greedy_choice` for softmax: the step's gain is summed over the classes' trees; an
     applied update is added to `scores` and its probability factors left in `factors`."""
     lo = offsets[t]
@@ -803,7 +818,7 @@ def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, mon
                               monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
                               update) / chance[t]
     gains[t] = gain
-    applied = gain > 0.0 and gain >= _best_other(gains, t)
+    applied = gain > 0.0 and (forced or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                            monotone, max_leaves, min_leaf, l2, rate, max_delta, draw, update)
@@ -817,17 +832,18 @@ def _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, mon
 
 
 @njit(**_JIT)
-def greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone, scores,
-                             counts, grad, hess, update, factors, gains, chance, max_leaves,
-                             min_leaf, l2, learning_rate, max_delta):
+def greedy_choice_multiclass(t, draw, cyclic, step, steps, offsets, dims_a, dims_b, categorical,
+                             monotone, scores, counts, grad, hess, update, factors, gains, chance,
+                             max_leaves, min_leaf, l2, learning_rate, max_delta):
     """`greedy_choice` for softmax. Returns (applied, next term or -1)."""
     n_classes = grad.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
-    applied = _greedy_choice_multiclass(t, draw, offsets, dims_a, dims_b, categorical, monotone,
-                                        scores, counts, grad, hess, update, factors, gains,
-                                        chance, max_leaves, min_leaf, l2, rate,
+    turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
+    applied = _greedy_choice_multiclass(t, draw, cyclic and draw >= 0.0, offsets, dims_a, dims_b,
+                                        categorical, monotone, scores, counts, grad, hess, update,
+                                        factors, gains, chance, max_leaves, min_leaf, l2, rate,
                                         (1.0 - rate) ** 2, max_delta)
-    return applied, _next_term(gains)
+    return applied, turn if turn >= 0 else _next_term(gains)
 
 
 @njit(**_JIT)
@@ -860,7 +876,7 @@ def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monot
 @njit(**_JIT)
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
                             state, y, weight, grad, hess, update, factors, gains, chance, current,
-                            measure, cut_draws, max_leaves, min_leaf, l2, learning_rate,
+                            measure, cut_draws, cyclic, max_leaves, min_leaf, l2, learning_rate,
                             max_delta, validation_rows, sample_weight, best_scores, progress, tol,
                             patience, max_rounds):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
@@ -872,13 +888,16 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         t = _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone,
                                       counts, state, y, weight, grad, hess, update, gains, chance,
                                       max_leaves, min_leaf, l2, rate, max_delta)
+    steps = cut_draws.shape[1]
     for r in range(cut_draws.shape[0]):
-        for step in range(cut_draws.shape[1]):
-            applied = _greedy_choice_multiclass(t, cut_draws[r, step], offsets, dims_a, dims_b,
-                                                categorical, monotone, scores, counts, grad,
-                                                hess, update, factors, gains, chance, max_leaves,
-                                                min_leaf, l2, rate, decay, max_delta)
-            nxt = _next_term(gains)
+        for step in range(steps):
+            draw = cut_draws[r, step]
+            turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
+            applied = _greedy_choice_multiclass(t, draw, cyclic and draw >= 0.0, offsets, dims_a,
+                                                dims_b, categorical, monotone, scores, counts,
+                                                grad, hess, update, factors, gains, chance,
+                                                max_leaves, min_leaf, l2, rate, decay, max_delta)
+            nxt = turn if turn >= 0 else _next_term(gains)
             if nxt < 0:
                 if applied:  # the update reaches the rows before the round ends
                     apply_then_histogram_multiclass(True, codes[:, t], factors, codes[:, t],

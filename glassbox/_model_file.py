@@ -41,6 +41,9 @@ _FIELDS = ("format", "version", "estimator", "params", "provenance", "link", "cl
            "feature_names_in", "features", "intercept", "terms", "edit_log", "family_state")
 _KINDS = ("continuous", "categorical")
 _TUPLE_PARAMS = ("interactions", "monotonic_cst", "categorical_features")
+_ADDED_PARAMS = {"smoothing_schedule": "greedy"}
+"""Parameters added since version-3 files were first written, with the value that describes
+how a model saved without them was fitted (the regressor's "auto" schedule came later)."""
 _LARGEST = float(np.finfo(float).max)
 
 
@@ -196,6 +199,7 @@ def _estimator(name, params):
     cls = model_class(_one_of(name, "estimator", tuple(_FAMILY_STATES)))
     params = dict(_typed(params, "params", "an object"))
     known = cls().get_params()
+    params = {**{k: v for k, v in _ADDED_PARAMS.items() if k in known}, **params}
     for key, value in params.items():
         if key not in known:
             raise _error(f"params.{key}", f"not a parameter of {cls.__name__}")

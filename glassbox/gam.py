@@ -80,6 +80,7 @@ class _BoostedGAM(AdditiveModel):
         "min_interaction_gain_ratio": [Interval(numbers.Real, 0, None, closed="left"),
                                        StrOptions({"auto"})],
         "smoothing_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
+        "smoothing_schedule": [StrOptions({"greedy", "cyclic", "auto"})],
         "l2_regularization": [Interval(numbers.Real, 0, None, closed="left")],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
@@ -87,9 +88,10 @@ class _BoostedGAM(AdditiveModel):
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags="auto", interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
-                 min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
-                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
-                 random_state=None, verbose=0):
+                 min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50,
+                 smoothing_schedule="greedy", l2_regularization=0.0, monotonic_cst=None,
+                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 verbose=0):
         self.learning_rate = learning_rate
         self.max_rounds = max_rounds
         self.early_stopping_rounds = early_stopping_rounds
@@ -103,6 +105,7 @@ class _BoostedGAM(AdditiveModel):
         self.min_samples_leaf = min_samples_leaf
         self.max_leaves = max_leaves
         self.smoothing_rounds = smoothing_rounds
+        self.smoothing_schedule = smoothing_schedule
         self.l2_regularization = l2_regularization
         self.monotonic_cst = monotonic_cst
         self.categorical_features = categorical_features
@@ -146,9 +149,15 @@ class _BoostedGAM(AdditiveModel):
         pair_sizes = [b.n_bins for b in pair_bins]
 
         penalties = [penalty(bag) if penalty else None for bag in bags]
-        main_results = self._boost_bags("main effects", started, deadline, mains,
-                                         [raw_init] * len(bags), y, sample_weight, bags, settings,
-                                         self.smoothing_rounds, 0, penalties)
+        schedules = self._smoothing_schedules(deadline, len(bags))
+        runs = {schedule: self._boost_bags(
+                    "main effects" + (f" ({schedule} smoothing)" if len(schedules) > 1 else ""),
+                    started, deadline, mains, [raw_init] * len(bags), y, sample_weight, bags,
+                    settings, self.smoothing_rounds, SCHEDULE_SEEDS[schedule], penalties,
+                    cyclic=schedule == "cyclic")
+                for schedule in schedules}
+        schedule, schedule_losses = better_schedule(runs)
+        main_results = runs[schedule]
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
                      if cut is None and (explicit or (candidates and n_pairs)) else [])
@@ -178,7 +187,8 @@ class _BoostedGAM(AdditiveModel):
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
-                                        names, any(monotone), self._gain_ratio(loss))
+                                        names, any(monotone), self._gain_ratio(loss),
+                                        schedule, schedule_losses)
 
         self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
@@ -202,9 +212,12 @@ class _BoostedGAM(AdditiveModel):
                             "fitted": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         used = {"outer_bags": len(main_results), "min_samples_leaf": settings.min_samples_leaf,
                 "min_interaction_gain_ratio": self.fit_report_["min_interaction_gain_ratio"],
-                "interactions": self.fit_report_["pairs_requested"]}
+                "interactions": self.fit_report_["pairs_requested"],
+                "smoothing_schedule": self.fit_report_["smoothing_schedule"]}
+        given = {name: getattr(self, name) for name in used}
         resolved = {name: value for name, value in used.items()
-                    if isinstance(getattr(self, name), str)}
+                    if isinstance(given[name], str)
+                    and (given[name] == "auto" or name == "interactions")}
         if resolved:
             self.provenance_["resolved"] = resolved
 
@@ -217,25 +230,41 @@ class _BoostedGAM(AdditiveModel):
         return AUTO_GAIN_RATIO_BINARY if loss == L.LOG_LOSS else AUTO_GAIN_RATIO_REGRESSION
 
     def _boost_bags(self, what, started, deadline, stage, raws, y, weight, bags, settings,
-                    smoothing_rounds, seed_offset, penalties):
+                    smoothing_rounds, seed_offset, penalties, cyclic=False):
         """Boost one stage in every bag: bag by bag through joblib, or, under a time budget, all
         bags in lockstep so that those cut by the deadline have done the same rounds."""
         args = [(stage, raw, y, weight, bag, settings, smoothing_rounds,
                  np.random.default_rng(bag.seed + seed_offset), penalty)
                 for raw, bag, penalty in zip(raws, bags, penalties)]
         if deadline is None:
-            return self._run_parallel(what, started, (delayed(boost_stage)(*a) for a in args),
-                                      len(bags), "bags")
+            return self._run_parallel(
+                what, started, (delayed(boost_stage)(*a, cyclic=cyclic) for a in args),
+                len(bags), "bags")
         if self.verbose:
             print(f"[glassbox] {what}: {len(bags)} bags in lockstep until {self.max_time} s",
                   file=sys.stderr, flush=True)
-        return boost_lockstep([StageBooster(*a) for a in args], deadline,
+        return boost_lockstep([StageBooster(*a, cyclic=cyclic) for a in args], deadline,
                               effective_n_jobs(self.n_jobs))
 
+    def _smoothing_schedules(self, deadline, n_bags):
+        """The schedules the main effects are boosted with: `smoothing_schedule`, or for "auto"
+        both, unless there is nothing to choose between (no smoothing rounds), nothing to
+        choose by (no validation rows, or one bag: no spread between bags) or no time to boost
+        twice (a `max_time` budget), where "auto" is greedy."""
+        if self.smoothing_schedule != "auto":
+            return (self.smoothing_schedule,)
+        if (self.smoothing_rounds and self.validation_fraction and n_bags > 1
+                and deadline is None):
+            return ("greedy", "cyclic")
+        return ("greedy",)
+
     def _report(self, started, cut, n_pairs, n_candidates, pairs, pair_ratios, explicit,
-                main_results, pair_results, names, constrained, gain_ratio):
+                main_results, pair_results, names, constrained, gain_ratio, schedule,
+                schedule_losses):
         """What the fit did, for `fit_report_`, with a warning where it fell short."""
         report = {
+            "smoothing_schedule": schedule,
+            "smoothing_validation_loss": schedule_losses,
             "elapsed_s": time.time() - started,
             "max_time": self.max_time,
             "cut_stage": cut,
@@ -386,6 +415,17 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         shapes (the term each step goes to is still the one of best gain). The classifier keeps
         50: with more, steps planted in binary outcomes were no longer located within a bin;
         the regressor takes 500.
+    smoothing_schedule : {"greedy", "cyclic", "auto"}, default="greedy"
+        Which terms the smoothing rounds' random cuts go to. "greedy": the term of best gain
+        (a feature without signal rarely moves). "cyclic": every main effect in turn, as
+        interpret's EBM does; where features are correlated this spreads their shared signal
+        over them, which can predict better and also gives a correlated feature without effect
+        a shape. "auto": the main effects are boosted both ways (twice the main-effect work) and
+        the cyclic run is kept only if its validation loss is lower in the bags by at least
+        two standard errors of the bag-by-bag difference (`fit_report_` gives both losses);
+        greedy without validation rows, with one bag, without smoothing rounds or under
+        `max_time`. The classifier keeps "greedy", which cross-validation on training splits
+        preferred for binary and multiclass targets; the regressor takes "auto".
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
@@ -419,8 +459,10 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         kept (a `note` says why when fewer were kept than `interactions` asks, and how many
         bags reached `max_rounds` before early stopping, if any did) and, for
         the best-ranked candidates, their gain over chance (`pair_gain_ratios`, compared with
-        `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too). Not
-        saved in model files.
+        `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too), the
+        smoothing schedule used (`smoothing_schedule`) and, where "auto" boosted both, each
+        one's mean best validation loss over the bags and how many standard errors the cyclic
+        one lies below the greedy one (`smoothing_validation_loss`). Not saved in model files.
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)
@@ -433,8 +475,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Edits made with `glassbox.edit` (what, which term, why, when); empty after `fit`.
     provenance_ : dict
         The library, its version, the estimator and when it was fitted; under `resolved`, the
-        values that `outer_bags`, `min_samples_leaf` and `min_interaction_gain_ratio` given
-        as "auto" and `interactions` given as a multiple ("3x": the pairs requested) took.
+        values that `outer_bags`, `min_samples_leaf`, `min_interaction_gain_ratio` and
+        `smoothing_schedule` given as "auto" and `interactions` given as a multiple ("3x": the
+        pairs requested) took.
         Saved in model files, and shown by the audit report.
     n_features_in_, feature_names_in_
     """
@@ -466,7 +509,8 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 
     The link-scale prediction (identity for squared error, log for Poisson and Gamma) is an
     intercept plus one shape function per feature plus a few pairwise interactions. Parameters are
-    those of `BoostedGAMClassifier` with, first, the loss, and 500 smoothing rounds:
+    those of `BoostedGAMClassifier` with, first, the loss, 500 smoothing rounds and the
+    smoothing schedule chosen by validation loss:
 
     Parameters
     ----------
@@ -476,6 +520,10 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
         As for the classifier, with more rounds: chosen by cross-validation on real tables'
         training splits and against simulated truth (docs/benchmarks.md, "How the defaults
         were chosen").
+    smoothing_schedule : {"greedy", "cyclic", "auto"}, default="auto"
+        As for the classifier; "auto" was chosen by cross-validation on real tables' training
+        splits and against simulated truth (docs/benchmarks.md, "How the defaults were
+        chosen").
     """
 
     _parameter_constraints = {
@@ -487,9 +535,9 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags="auto",
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
-                 smoothing_rounds=500, l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0):
+                 smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,
@@ -498,7 +546,8 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
             min_interaction_gain_ratio=min_interaction_gain_ratio, max_bins=max_bins,
             max_interaction_bins=max_interaction_bins, min_samples_leaf=min_samples_leaf,
             max_leaves=max_leaves, smoothing_rounds=smoothing_rounds,
-            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            smoothing_schedule=smoothing_schedule, l2_regularization=l2_regularization,
+            monotonic_cst=monotonic_cst,
             categorical_features=categorical_features, max_time=max_time, n_jobs=n_jobs,
             random_state=random_state, verbose=verbose)
         self.loss = loss
@@ -532,6 +581,34 @@ AUTO_LEAF_MAX = 20
 AUTO_BAGS = 8
 AUTO_BAGS_SMALL = 16
 AUTO_BAGS_SMALL_ROWS = 500
+
+
+SCHEDULE_SEEDS = {"greedy": 0, "cyclic": 3}
+"""Offsets of the main-effect stage's random-cut seeds from the bag's seed, per smoothing
+schedule (the pair stage takes 1, pair ranking on Dask 2): a greedy stage draws the same cuts
+whether or not "auto" also boosts a cyclic one."""
+
+
+SCHEDULE_MARGIN = 2.0
+"""Standard errors by which the cyclic schedule's validation loss must lie below the greedy
+one's for "auto" to keep it (see `better_schedule`)."""
+
+
+def better_schedule(runs):
+    """(schedule, comparison) for the main-effect runs per schedule. With both run, the cyclic
+    run is kept when its bags' best validation losses lie below the greedy run's by at least
+    SCHEDULE_MARGIN standard errors of the bag-by-bag (paired) difference, else the greedy
+    one: spreading a shared signal over correlated features is kept only where held-out rows
+    say it predicts better. The comparison holds each schedule's mean loss and the difference
+    in standard errors (`cyclic_z`); None when only one schedule ran."""
+    if len(runs) == 1:
+        return next(iter(runs)), None
+    greedy, cyclic = (np.array([r.loss for r in runs[s]]) for s in ("greedy", "cyclic"))
+    gain = greedy - cyclic
+    spread = gain.std(ddof=1) / np.sqrt(len(gain)) if len(gain) > 1 else np.inf
+    z = float(gain.mean() / spread) if spread > 0 else (np.inf if gain.mean() > 0 else 0.0)
+    comparison = {"greedy": float(greedy.mean()), "cyclic": float(cyclic.mean()), "cyclic_z": z}
+    return ("cyclic" if z >= SCHEDULE_MARGIN else "greedy"), comparison
 
 
 def auto_outer_bags(n_rows):

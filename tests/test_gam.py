@@ -602,7 +602,8 @@ def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
     assert load_model(tmp_path / "m.json").provenance_["resolved"] == resolved
     regressor = BoostedGAMRegressor(outer_bags=2, interactions=0, random_state=0).fit(X, X["age"])
     assert regressor.provenance_["resolved"] == {
-        "min_samples_leaf": auto_min_samples_leaf(len(X)), "min_interaction_gain_ratio": 1.5}
+        "min_samples_leaf": auto_min_samples_leaf(len(X)), "min_interaction_gain_ratio": 1.5,
+        "smoothing_schedule": regressor.fit_report_["smoothing_schedule"]}
 
 
 def test_bags_that_reach_max_rounds_before_early_stopping_are_noted():

@@ -160,6 +160,18 @@ def test_version_3_files_still_load_and_predict_as_they_did(name):
     np.testing.assert_array_equal(fixture_outputs(again, rows), expected["outputs"][name])
 
 
+def test_a_file_saved_before_smoothing_schedules_loads_as_greedy():
+    # The regressor's default became "auto"; a file that does not name the parameter was
+    # fitted with greedy smoothing, and says so once loaded.
+    data = fixture("gam_poisson")
+    assert "smoothing_schedule" not in data["params"]
+    assert load_model(FIXTURES / "v3_gam_poisson.json").smoothing_schedule == "greedy"
+    data = model_to_dict(load_model(FIXTURES / "v3_gam_poisson.json"))
+    assert data["params"]["smoothing_schedule"] == "greedy"  # saved from now on
+    data["params"]["smoothing_schedule"] = "auto"
+    assert model_from_dict(seal(data)).smoothing_schedule == "auto"
+
+
 def test_version_2_files_still_load_and_save_as_version_3():
     data = fixture("net_additive_regressor")
     del data["sha256"]

@@ -165,12 +165,14 @@ def test_null_features_barely_move():
     assert max(spread["x3"], spread["x4"], spread["x5"]) < 0.25 * spread["x2"]
 
 
-@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, BoostedGAMRegressor])
-def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator):
+@pytest.mark.parametrize("estimator, schedule", [
+    (BoostedGAMClassifier, "greedy"), (BoostedGAMClassifier, "cyclic"),
+    (BoostedGAMRegressor, "greedy"), (BoostedGAMRegressor, "cyclic")])
+def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator, schedule):
     X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
     if estimator is BoostedGAMRegressor:
         y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
-    params = dict(outer_bags=1, interactions=2, random_state=0)
+    params = dict(outer_bags=1, interactions=2, smoothing_schedule=schedule, random_state=0)
     whole = estimator(**params, n_jobs=1).fit(X, y)
     monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
     monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
@@ -200,6 +202,9 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
     ("binary", {"max_rounds": 37}),  # cut inside a call
     ("multiclass", {"validation_fraction": 0.0, "max_rounds": 23}),  # no validation rows
     ("binary", {"learning_rate": 1.0, "interactions": 0}),  # a step whose gain decays to 0
+    ("binary", {"smoothing_schedule": "cyclic"}),
+    ("multiclass", {"smoothing_schedule": "cyclic"}),
+    ("regression", {"smoothing_schedule": "greedy"}),
 ])
 def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task, extra):
     # A stage without a penalty runs ten rounds per compiled call, early stopping included;
@@ -265,6 +270,97 @@ def test_every_applied_step_reaches_the_rows(monkeypatch, task):
     else:  # exp(-(initial + raw))
         expected = K.state_from_scores(L.LOG_LOSS, raw) * booster.state[0] / np.exp(-raw[0])
     np.testing.assert_allclose(booster.state, expected, rtol=1e-9, atol=1e-12)
+
+
+def _correlated_regression(n=1500, seed=6):
+    """A target driven by one feature, with a strongly correlated copy and two weak effects."""
+    rng = np.random.default_rng(seed)
+    x0 = rng.normal(size=n)
+    X = np.column_stack([x0, 0.9 * x0 + 0.45 * rng.normal(size=n), rng.normal(size=(n, 2))])
+    y = 2 * x0 + 0.3 * X[:, 2] + 0.2 * np.sin(2 * X[:, 3]) + rng.normal(size=n)
+    return X, y
+
+
+@pytest.mark.parametrize("estimator", [BoostedGAMRegressor, BoostedGAMClassifier])
+def test_cyclic_smoothing_gives_every_term_a_step_each_round(estimator):
+    # Greedy smoothing gives a round's random cuts to the leading term, which on these data is
+    # the strong feature; cyclic smoothing gives every term one cut per round, in turn.
+    X, y = _correlated_regression()
+    if estimator is BoostedGAMClassifier:
+        y = (y > 0).astype(int)
+    params = dict(interactions=0, outer_bags=1, validation_fraction=0.0, max_rounds=3,
+                  smoothing_rounds=3, random_state=0)
+    moved = {}
+    for schedule in ("greedy", "cyclic"):
+        model = estimator(smoothing_schedule=schedule, **params).fit(X, y)
+        moved[schedule] = [bool(np.any(t.scores != 0)) for t in model.terms_]
+        assert model.fit_report_["smoothing_schedule"] == schedule
+        assert model.fit_report_["smoothing_validation_loss"] is None
+    assert moved["cyclic"] == [True] * 4
+    assert moved["greedy"][0] and not all(moved["greedy"])
+
+
+def _shared_signal(n=400, seed=0):
+    """Three precise measurements of one latent quantity and a five-level coarsening of it (as
+    cylinders stand for engine size): the coarse feature wins greedy steps, while spreading
+    the signal over the measurements predicts better."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=n)
+    X = np.column_stack([latent + 0.2 * rng.normal(size=n) for _ in range(3)]
+                        + [np.digitize(latent, [-1, -0.3, 0.3, 1]).astype(float)])
+    return X, 2 * latent + 0.3 * rng.normal(size=n)
+
+
+def _separate_effects(n=400, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    return X, X[:, 0] + np.sin(2 * X[:, 1]) + 0.5 * rng.normal(size=n)
+
+
+@pytest.mark.parametrize("data, kept", [(_shared_signal, "cyclic"), (_separate_effects, "greedy")])
+def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_better(data, kept):
+    # "auto" boosts the main effects both ways and keeps the cyclic run only if its bags'
+    # validation losses lie at least two standard errors (paired over bags) below the
+    # greedy run's; the model is then exactly the one that schedule fits alone.
+    X, y = data()
+    params = dict(interactions=0, random_state=0)
+    auto = BoostedGAMRegressor(**params).fit(X, y)  # "auto" is the regressor's default
+    comparison = auto.fit_report_["smoothing_validation_loss"]
+    assert auto.fit_report_["smoothing_schedule"] == kept
+    assert (comparison["cyclic_z"] >= 2.0) == (kept == "cyclic")
+    assert (comparison["cyclic"] < comparison["greedy"]) or kept == "greedy"
+    assert auto.provenance_["resolved"]["smoothing_schedule"] == kept
+    alone = {s: BoostedGAMRegressor(smoothing_schedule=s, **params).fit(X, y)
+             for s in ("greedy", "cyclic")}
+    assert "resolved" not in alone[kept].provenance_ or (
+        "smoothing_schedule" not in alone[kept].provenance_["resolved"])
+    np.testing.assert_array_equal(auto.predict(X), alone[kept].predict(X))
+    other = "greedy" if kept == "cyclic" else "cyclic"
+    assert np.any(auto.predict(X) != alone[other].predict(X))
+
+
+@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, BoostedGAMRegressor])
+def test_auto_schedule_runs_on_every_loss(estimator):
+    X, y = _separate_effects(n=900, seed=2)
+    if estimator is BoostedGAMClassifier:  # three classes
+        y = np.digitize(y, [-0.5, 0.5])
+    model = estimator(smoothing_schedule="auto", interactions=0, outer_bags=3,
+                      random_state=0).fit(X, y)
+    comparison = model.fit_report_["smoothing_validation_loss"]
+    assert set(comparison) == {"greedy", "cyclic", "cyclic_z"}
+    assert comparison["greedy"] > 0 and comparison["cyclic"] > 0
+
+
+@pytest.mark.parametrize("params", [
+    {"validation_fraction": 0.0}, {"smoothing_rounds": 0}, {"max_time": 60.0}])
+def test_auto_schedule_is_greedy_without_validation_smoothing_or_time(params):
+    X, y = _correlated_regression(n=600)
+    model = BoostedGAMRegressor(interactions=0, outer_bags=2, random_state=0, **params).fit(X, y)
+    assert model.fit_report_["smoothing_schedule"] == "greedy"
+    assert model.fit_report_["smoothing_validation_loss"] is None
+    greedy = BoostedGAMRegressor(interactions=0, outer_bags=2, random_state=0,
+                                 smoothing_schedule="greedy", **params).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), greedy.predict(X))
 
 
 @pytest.mark.parametrize("seed", [0, 3])

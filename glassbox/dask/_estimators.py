@@ -25,8 +25,9 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
                         resolve_categorical, table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
-from ..gam import (BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
-                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, max_step)
+from ..gam import (SCHEDULE_SEEDS, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
+                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, better_schedule,
+                   max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -165,18 +166,23 @@ class _DataParallel:
                                            float(self.subsample), negative)) > 0
                      for b, seed in zip(bags, bag_seeds)]
 
-        def boosters(stage, name, smoothing, offset):
+        def boosters(stage, name, smoothing, offset, cyclic=False):
             out = []
             for b, seed in zip(bags, bag_seeds):
                 workers.broadcast("start", b, name, init)
                 rows = ShardedRows(workers, n_chunks, b, name, int(seed) + offset, validates[b],
                                    class_shape)
                 out.append(StageBooster(stage, None, None, None, None, settings, smoothing,
-                                        np.random.default_rng(int(seed) + offset), rows=rows))
+                                        np.random.default_rng(int(seed) + offset), rows=rows,
+                                        cyclic=cyclic))
             return out
 
-        main_results = self._run_stage(
-            workers, boosters(mains, "main", self.smoothing_rounds, 0), deadline)
+        runs = {schedule: self._run_stage(
+                    workers, boosters(mains, "main", self.smoothing_rounds,
+                                      SCHEDULE_SEEDS[schedule], schedule == "cyclic"), deadline)
+                for schedule in self._smoothing_schedules(deadline, len(bags))}
+        schedule, schedule_losses = better_schedule(runs)
+        main_results = runs[schedule]
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         for b, result in zip(bags, main_results):
             workers.broadcast("set_main_scores", b, result.scores, init)
@@ -205,7 +211,8 @@ class _DataParallel:
                 cut = "interactions"
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
-                                        names, any(monotone), self._gain_ratio(loss))
+                                        names, any(monotone), self._gain_ratio(loss),
+                                        schedule, schedule_losses)
         self.fit_report_.update(rows=n_rows, units=int(n_units), chunks=n_chunks,
                                 shards=workers.n_shards)
         self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
@@ -566,9 +573,10 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
     def __init__(self, *, learning_rate=0.04, max_rounds=5000, early_stopping_rounds=50,
                  tol=1e-5, validation_fraction=0.15, outer_bags="auto", interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
-                 min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50, l2_regularization=0.0,
-                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
-                 random_state=None, verbose=0, subsample=1.0, negative_subsample=1.0,
+                 min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50,
+                 smoothing_schedule="greedy", l2_regularization=0.0, monotonic_cst=None,
+                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 verbose=0, subsample=1.0, negative_subsample=1.0,
                  compress="auto", chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
@@ -577,8 +585,9 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
             interactions=interactions, min_interaction_gain_ratio=min_interaction_gain_ratio,
             max_bins=max_bins, max_interaction_bins=max_interaction_bins,
             min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
-            smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
-            monotonic_cst=monotonic_cst, categorical_features=categorical_features,
+            smoothing_rounds=smoothing_rounds, smoothing_schedule=smoothing_schedule,
+            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
         self.negative_subsample = negative_subsample
@@ -616,9 +625,10 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  early_stopping_rounds=50, tol=1e-5, validation_fraction=0.15, outer_bags="auto",
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
-                 smoothing_rounds=500, l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0, subsample=1.0, compress="auto", chunk_rows=CHUNK_ROWS,
+                 smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0, subsample=1.0, compress="auto",
+                 chunk_rows=CHUNK_ROWS,
                  timeout=600.0):
         super().__init__(
             loss, learning_rate=learning_rate, max_rounds=max_rounds,
@@ -627,8 +637,9 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
             interactions=interactions, min_interaction_gain_ratio=min_interaction_gain_ratio,
             max_bins=max_bins, max_interaction_bins=max_interaction_bins,
             min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
-            smoothing_rounds=smoothing_rounds, l2_regularization=l2_regularization,
-            monotonic_cst=monotonic_cst, categorical_features=categorical_features,
+            smoothing_rounds=smoothing_rounds, smoothing_schedule=smoothing_schedule,
+            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
         self.compress = compress
