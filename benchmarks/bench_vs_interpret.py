@@ -42,7 +42,8 @@ Modes (``--mode``, default ``both``)
   single-term steps too, so the same numbers mean the same count of steps. Not mapped: how the
   steps are scheduled (interpret: one cyclic gain-measuring pass, then ``greedy_ratio ×
   n_terms`` steps on the term of best gain; glassbox: every step on the term of best gain
-  relative to its chance gain, every term re-measured every 10 rounds), random cuts in
+  relative to its chance gain but the smoothing steps of a cyclic ``smoothing_schedule``, every
+  term re-measured every 10 rounds), random cuts in
   interpret's pair stage (``interaction_smoothing_rounds``) and a few regularisers glassbox
   lacks; the report lists them with their values.
 * ``both``: both modes on the same folds; interpret is fitted once per fold and shared.
@@ -151,8 +152,8 @@ EQUAL_WORK = [
 EQUAL_WORK_FIXED = {"min_interaction_gain_ratio": (
     0.0, "interpret keeps its top-ranked pairs without a gain filter")}
 NOT_MAPPED = {
-    "greedy_ratio": "every glassbox step is greedy; every term's gain is re-measured every 10 "
-                    "rounds",
+    "greedy_ratio": "every glassbox step but cyclic smoothing's is greedy; every term's gain is "
+                    "re-measured every 10 rounds",
     "cyclic_progress": "glassbox's gain-measuring passes never change the model",
     "interaction_smoothing_rounds": "glassbox's pair stage has no random-cut rounds",
     "inner_bags": "no counterpart",

@@ -3,10 +3,10 @@
 A round is as many steps as the stage has terms. Each step goes to the term whose best update
 gains most relative to that term's chance gain (`_kernels.boost_greedy`), every term's gain is
 re-measured every `REFRESH_ROUNDS` rounds, and the first `smoothing_rounds` rounds apply random
-cuts, to the chosen terms or (a *cyclic* booster) to every term in turn. Python here only prepares flat arrays and runs the compiled rounds:
-the rounds between two measurements in one call, which also stops on validation loss or on
-`max_rounds`; one round per call where Python decides instead (a penalty, a row store, or the
-wall-clock deadline of `boost_lockstep`).
+cuts, to the chosen terms or (a *cyclic* booster) to every term in turn. Python here only
+prepares flat arrays and runs the compiled rounds: the rounds between two measurements in one
+call, which also stops on validation loss or on `max_rounds`; one round per call where Python
+decides instead (a penalty, a row store, or the wall-clock deadline of `boost_lockstep`).
 
 A bag may carry a *penalty* (a constraint on its predictions, e.g. `glassbox.fairness`'s parity
 constraints): an object with `targets(raw)`, which returns the training targets of the next round
@@ -280,9 +280,9 @@ class StageBooster:
         common = (codes, stage.offsets, stage.dims_a, stage.dims_b, stage.categorical,
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
                   self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
-                  self.cyclic, st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate, st.max_delta,
-                  rows, sample_weight, best_scores, progress, st.tol, st.early_stopping_rounds,
-                  st.max_rounds)
+                  self.cyclic, st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate,
+                  st.max_delta, rows, sample_weight, best_scores, progress, st.tol,
+                  st.early_stopping_rounds, st.max_rounds)
         if self.multiclass:
             return K.boost_greedy_multiclass(*common)
         return K.boost_greedy(st.loss, *common)

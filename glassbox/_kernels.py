@@ -503,19 +503,19 @@ def _best_other(gains, t):
 
 
 @njit(inline="always", **_JIT)
-def _greedy_choice(loss, t, draw, forced, offsets, dims_a, dims_b, categorical, monotone, scores,
+def _greedy_choice(loss, t, draw, cyclic, offsets, dims_a, dims_b, categorical, monotone, scores,
                    counts, grad, hess, update, factors, gains, chance, decay, max_leaves,
                    min_leaf, l2, learning_rate, max_delta):
     """One greedy step's decision from term t's fresh histogram (see `boost_greedy`): updates
-    t's gain and, if t still leads (or the step is `forced`, a cyclic smoothing step), applies
-    its update to `scores` and leaves the per-bin state factors in `factors`. Returns whether
-    it applied."""
+    t's gain and, if t still leads (or the step is a `cyclic` smoothing step, which every term
+    with a positive gain takes in turn), applies its update to `scores` and leaves the per-bin
+    state factors in `factors`. Returns whether it applied."""
     lo = offsets[t]
     size = offsets[t + 1] - lo
     gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
                         max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update) / chance[t]
     gains[t] = gain
-    applied = gain > 0.0 and (forced or gain >= _best_other(gains, t))
+    applied = gain > 0.0 and ((cyclic and draw >= 0.0) or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
                      max_leaves, min_leaf, l2, learning_rate, max_delta, draw, update)
@@ -571,8 +571,8 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     the steps that change the model go to the terms of best gain, and a term without signal
     rarely moves. A step's `cut_draws` entry in [0, 1) applies a random cut instead of the best
     one (a smoothing step; the term is still chosen by its best cut's gain, or, if `cyclic`,
-    every term takes one in turn, as the smoothing rounds of interpret's EBM do). A round stops
-    early when no term has a positive gain.
+    every term of positive gain takes one in turn, as in the smoothing rounds of interpret's
+    EBM). A greedy step ends the round early when no term has a positive gain.
 
     After each round the early-stopping books in `progress` are kept (`keep_books`, on the
     mean loss of `validation_rows` weighted by `sample_weight`), and the rounds end once the
@@ -589,7 +589,7 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
         for step in range(steps):
             draw = cut_draws[r, step]
             turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
-            applied = _greedy_choice(loss, t, draw, cyclic and draw >= 0.0, offsets, dims_a,
+            applied = _greedy_choice(loss, t, draw, cyclic, offsets, dims_a,
                                      dims_b, categorical, monotone, scores, counts, grad, hess,
                                      update, factors, gains, chance, decay, max_leaves, min_leaf,
                                      l2, learning_rate, max_delta)
@@ -657,7 +657,7 @@ def greedy_choice(loss, t, draw, cyclic, step, steps, offsets, dims_a, dims_b, c
     the row-block path runs the passes over the rows itself (`block_pass`). Returns
     (applied, next term or -1)."""
     turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
-    applied = _greedy_choice(loss, t, draw, cyclic and draw >= 0.0, offsets, dims_a, dims_b,
+    applied = _greedy_choice(loss, t, draw, cyclic, offsets, dims_a, dims_b,
                              categorical, monotone, scores, counts, grad, hess, update, factors,
                              gains, chance, (1.0 - learning_rate) ** 2, max_leaves, min_leaf, l2,
                              learning_rate, max_delta)
@@ -807,7 +807,7 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
 
 
 @njit(inline="always", **_JIT)
-def _greedy_choice_multiclass(t, draw, forced, offsets, dims_a, dims_b, categorical, monotone,
+def _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a, dims_b, categorical, monotone,
                               scores, counts, grad, hess, update, factors, gains, chance,
                               max_leaves, min_leaf, l2, rate, decay, max_delta):
     """`_greedy_choice` for softmax: the step's gain is summed over the classes' trees; an
@@ -818,7 +818,7 @@ def _greedy_choice_multiclass(t, draw, forced, offsets, dims_a, dims_b, categori
                               monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
                               update) / chance[t]
     gains[t] = gain
-    applied = gain > 0.0 and (forced or gain >= _best_other(gains, t))
+    applied = gain > 0.0 and ((cyclic and draw >= 0.0) or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                            monotone, max_leaves, min_leaf, l2, rate, max_delta, draw, update)
@@ -839,7 +839,7 @@ def greedy_choice_multiclass(t, draw, cyclic, step, steps, offsets, dims_a, dims
     n_classes = grad.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
     turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
-    applied = _greedy_choice_multiclass(t, draw, cyclic and draw >= 0.0, offsets, dims_a, dims_b,
+    applied = _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a, dims_b,
                                         categorical, monotone, scores, counts, grad, hess, update,
                                         factors, gains, chance, max_leaves, min_leaf, l2, rate,
                                         (1.0 - rate) ** 2, max_delta)
@@ -893,7 +893,7 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
         for step in range(steps):
             draw = cut_draws[r, step]
             turn = _in_turn(cyclic, draw, t, step, steps, gains.shape[0])
-            applied = _greedy_choice_multiclass(t, draw, cyclic and draw >= 0.0, offsets, dims_a,
+            applied = _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a,
                                                 dims_b, categorical, monotone, scores, counts,
                                                 grad, hess, update, factors, gains, chance,
                                                 max_leaves, min_leaf, l2, rate, decay, max_delta)

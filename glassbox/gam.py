@@ -148,16 +148,15 @@ class _BoostedGAM(AdditiveModel):
             names, feature_bins, main_codes, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
-        penalties = [penalty(bag) if penalty else None for bag in bags]
-        schedules = self._smoothing_schedules(deadline, len(bags))
-        runs = {schedule: self._boost_bags(
-                    "main effects" + (f" ({schedule} smoothing)" if len(schedules) > 1 else ""),
-                    started, deadline, mains, [raw_init] * len(bags), y, sample_weight, bags,
-                    settings, self.smoothing_rounds, SCHEDULE_SEEDS[schedule], penalties,
-                    cyclic=schedule == "cyclic")
-                for schedule in schedules}
-        schedule, schedule_losses = better_schedule(runs)
-        main_results = runs[schedule]
+        schedules = self._smoothing_schedules(deadline, [len(b.validation_rows) > 0 for b in bags])
+        # a penalty keeps state (e.g. its multipliers): each schedule's run has its own
+        penalties = {s: [penalty(bag) if penalty else None for bag in bags] for s in schedules}
+        schedule, main_results, schedule_losses = boost_main_effects(
+            schedules, lambda s: self._boost_bags(
+                "main effects" + (f" ({s} smoothing)" if len(schedules) > 1 else ""), started,
+                deadline, mains, [raw_init] * len(bags), y, sample_weight, bags, settings,
+                self.smoothing_rounds, 0, penalties[s], cyclic=s == "cyclic"))
+        penalties = penalties[schedule]
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
                      if cut is None and (explicit or (candidates and n_pairs)) else [])
@@ -246,14 +245,15 @@ class _BoostedGAM(AdditiveModel):
         return boost_lockstep([StageBooster(*a, cyclic=cyclic) for a in args], deadline,
                               effective_n_jobs(self.n_jobs))
 
-    def _smoothing_schedules(self, deadline, n_bags):
+    def _smoothing_schedules(self, deadline, validates):
         """The schedules the main effects are boosted with: `smoothing_schedule`, or for "auto"
-        both, unless there is nothing to choose between (no smoothing rounds), nothing to
-        choose by (no validation rows, or one bag: no spread between bags) or no time to boost
-        twice (a `max_time` budget), where "auto" is greedy."""
+        both, unless there is nothing to choose between (no smoothing rounds), too little to
+        choose by (a bag without validation rows, per bag in `validates`, or fewer than
+        SCHEDULE_MIN_BAGS bags to measure the spread between bags) or no time to boost twice
+        (a `max_time` budget), where "auto" is greedy."""
         if self.smoothing_schedule != "auto":
             return (self.smoothing_schedule,)
-        if (self.smoothing_rounds and self.validation_fraction and n_bags > 1
+        if (self.smoothing_rounds and len(validates) >= SCHEDULE_MIN_BAGS and all(validates)
                 and deadline is None):
             return ("greedy", "cyclic")
         return ("greedy",)
@@ -412,20 +412,22 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Leaves of each main-effect step (pairs always take four-leaf steps).
     smoothing_rounds : int, default=50
         Initial rounds whose steps cut the chosen main effect at random, which smooths the
-        shapes (the term each step goes to is still the one of best gain). The classifier keeps
+        shapes (which terms they go to: `smoothing_schedule`). The classifier keeps
         50: with more, steps planted in binary outcomes were no longer located within a bin;
         the regressor takes 500.
     smoothing_schedule : {"greedy", "cyclic", "auto"}, default="greedy"
         Which terms the smoothing rounds' random cuts go to. "greedy": the term of best gain
-        (a feature without signal rarely moves). "cyclic": every main effect in turn, as
-        interpret's EBM does; where features are correlated this spreads their shared signal
-        over them, which can predict better and also gives a correlated feature without effect
-        a shape. "auto": the main effects are boosted both ways (twice the main-effect work) and
-        the cyclic run is kept only if its validation loss is lower in the bags by at least
-        two standard errors of the bag-by-bag difference (`fit_report_` gives both losses);
-        greedy without validation rows, with one bag, without smoothing rounds or under
-        `max_time`. The classifier keeps "greedy", which cross-validation on training splits
-        preferred for binary and multiclass targets; the regressor takes "auto".
+        (a feature without signal rarely moves). "cyclic": every main effect in turn (each
+        that offers a cut of positive gain), as interpret's EBM does; where features are
+        correlated this spreads their shared signal over them, which can predict better and
+        also gives a correlated feature without effect a shape. "auto": the main effects are
+        boosted both ways, with the same random cuts (twice the main-effect work), and the
+        cyclic run is kept only if the bags' validation losses are lower by at least two
+        standard errors of the bag-by-bag difference (`fit_report_` gives both losses); it
+        is greedy with fewer than 3 bags, a bag without validation rows, no smoothing rounds
+        or a `max_time` budget. The classifier keeps "greedy", which cross-validation on
+        training splits preferred for binary and multiclass targets; the regressor takes
+        "auto".
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
@@ -583,12 +585,9 @@ AUTO_BAGS_SMALL = 16
 AUTO_BAGS_SMALL_ROWS = 500
 
 
-SCHEDULE_SEEDS = {"greedy": 0, "cyclic": 3}
-"""Offsets of the main-effect stage's random-cut seeds from the bag's seed, per smoothing
-schedule (the pair stage takes 1, pair ranking on Dask 2): a greedy stage draws the same cuts
-whether or not "auto" also boosts a cyclic one."""
-
-
+SCHEDULE_MIN_BAGS = 3
+"""Fewest bags from which "auto" compares the smoothing schedules (two give the spread of the
+bag-by-bag difference one degree of freedom)."""
 SCHEDULE_MARGIN = 2.0
 """Standard errors by which the cyclic schedule's validation loss must lie below the greedy
 one's for "auto" to keep it (see `better_schedule`)."""
@@ -599,16 +598,25 @@ def better_schedule(runs):
     run is kept when its bags' best validation losses lie below the greedy run's by at least
     SCHEDULE_MARGIN standard errors of the bag-by-bag (paired) difference, else the greedy
     one: spreading a shared signal over correlated features is kept only where held-out rows
-    say it predicts better. The comparison holds each schedule's mean loss and the difference
-    in standard errors (`cyclic_z`); None when only one schedule ran."""
+    say it predicts better. Both runs draw the same random numbers (the bag's seed), so the
+    difference is the schedule's. The comparison holds each schedule's mean loss and the
+    difference in standard errors (`cyclic_z`); None when only one schedule ran."""
     if len(runs) == 1:
         return next(iter(runs)), None
     greedy, cyclic = (np.array([r.loss for r in runs[s]]) for s in ("greedy", "cyclic"))
     gain = greedy - cyclic
-    spread = gain.std(ddof=1) / np.sqrt(len(gain)) if len(gain) > 1 else np.inf
+    spread = gain.std(ddof=1) / np.sqrt(len(gain))
     z = float(gain.mean() / spread) if spread > 0 else (np.inf if gain.mean() > 0 else 0.0)
     comparison = {"greedy": float(greedy.mean()), "cyclic": float(cyclic.mean()), "cyclic_z": z}
     return ("cyclic" if z >= SCHEDULE_MARGIN else "greedy"), comparison
+
+
+def boost_main_effects(schedules, boost):
+    """(schedule kept, its bags' results, `better_schedule`'s comparison) from the main-effect
+    stage boosted under each of `schedules` (`boost(schedule)` returns the bags' results)."""
+    runs = {schedule: boost(schedule) for schedule in schedules}
+    schedule, comparison = better_schedule(runs)
+    return schedule, runs[schedule], comparison
 
 
 def auto_outer_bags(n_rows):

@@ -418,6 +418,7 @@ class _MonotonicNet(TabularModel):
         if isinstance(self.interactions, (numbers.Integral, str)):
             search = (BoostedGAMClassifier if classes is not None else BoostedGAMRegressor)(
                 interactions=self.interactions, min_interaction_gain_ratio=0.0,
+                smoothing_schedule="greedy",  # pairs ranked on greedy main effects, once
                 categorical_features=self.categorical_features, n_jobs=self.n_jobs,
                 random_state=self.random_state).fit(X, y, sample_weight=weight)
             groups = [term.features for term in search.terms_ if len(term.features) == 2]

@@ -168,10 +168,14 @@ def test_bitwise_identical_for_any_workers_and_partitions(two_workers, task):
     target = {"binary": y, "multiclass": three, "regression": numeric}[task]
     Estimator = DaskBoostedGAMRegressor if task == "regression" else DaskBoostedGAMClassifier
     params = dict(FAST, min_interaction_gain_ratio=0)  # pairs whatever their gain
-    if task == "regression":
-        params["monotonic_cst"] = {"age": 1}
+    if task == "regression":  # three bags: "auto" boosts both smoothing schedules
+        params.update(monotonic_cst={"age": 1}, outer_bags=3)
+    if task == "multiclass":
+        params["smoothing_schedule"] = "cyclic"
     local = Estimator(**params).fit(X, target, sample_weight=weight)
     assert local.fit_report_["pairs_kept"]
+    if task == "regression":
+        assert local.fit_report_["smoothing_validation_loss"] is not None
     n = len(X)
     layouts = {"even": list(np.linspace(0, n - 1, 5).astype(int)),
                "uneven": [0, 3, 2500, 2501, 8000, n - 1]}

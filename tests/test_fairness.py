@@ -137,6 +137,21 @@ def test_dropping_the_sensitive_feature_moves_its_gap_onto_the_proxy():
     assert sensitive_recovery_auc(dropped, X, ["group"]) > 0.6  # invariant, yet revealing
 
 
+def test_each_smoothing_schedule_gets_its_own_penalty():
+    # "auto" boosts the main effects under both schedules; a penalty keeps state (its
+    # multipliers), so each run needs its own, and the model must be the one the kept
+    # schedule fits alone.
+    X, y = make_proxy_cohort(3000, random_state=5)
+    params = dict(FAST, outer_bags=3)
+    auto = ConstrainedLoss(BoostedGAMClassifier(smoothing_schedule="auto", **params), ["group"],
+                           tolerance=0.02).fit(X, y)
+    kept = auto.estimator_.fit_report_["smoothing_schedule"]
+    assert auto.estimator_.fit_report_["smoothing_validation_loss"] is not None
+    alone = ConstrainedLoss(BoostedGAMClassifier(smoothing_schedule=kept, **params), ["group"],
+                            tolerance=0.02).fit(X, y)
+    np.testing.assert_array_equal(auto.predict_proba(X), alone.predict_proba(X))
+
+
 def test_constrained_loss_reaches_parity_as_one_glass_box_model():
     X, y = make_proxy_cohort(8000, random_state=4)
     estimator = BoostedGAMClassifier(**FAST)

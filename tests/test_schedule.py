@@ -239,14 +239,15 @@ def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task, 
     np.testing.assert_array_equal(scores(compiled), scores(stepped))
 
 
-@pytest.mark.parametrize("task", ["binary", "regression", "multiclass", "row blocks"])
+@pytest.mark.parametrize("task", ["binary", "regression", "multiclass", "row blocks",
+                                  "cyclic", "cyclic row blocks"])
 def test_every_applied_step_reaches_the_rows(monkeypatch, task):
     # At a step size of 1 a step's gain decays to 0, so a round can end right after a step
     # that applied; its update must still reach the rows' state.
     X, y = _linear_data(2000, seed=5)
     if task == "multiclass":
         y = y + (X[:, 0] > 1)
-    if task == "row blocks":
+    if task.endswith("row blocks"):
         monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
     boosters = []
     original = _boosting.StageBooster.run
@@ -257,10 +258,12 @@ def test_every_applied_step_reaches_the_rows(monkeypatch, task):
     monkeypatch.setattr(_boosting.StageBooster, "run", recording)
     estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
     rate = 1.5 if task == "multiclass" else 1.0  # softmax steps are (K - 1) / K of it
+    # cyclic smoothing steps are taken whatever their gain's rank: three features, all smoothing
+    cyclic = dict(smoothing_schedule="cyclic", smoothing_rounds=30) if "cyclic" in task else {}
     estimator(learning_rate=rate, interactions=0, outer_bags=1, validation_fraction=0.0,
-              max_rounds=30, random_state=0).fit(X[:, :1], y)
+              max_rounds=30, random_state=0, **cyclic).fit(X[:, :3 if cyclic else 1], y)
     booster = boosters[0]
-    assert (booster.rows is not None) == (task == "row blocks")
+    assert (booster.rows is not None) == task.endswith("row blocks")
     raw = booster.stage.raw_scores(booster.scores, np.zeros(booster.state.shape))
     if task == "multiclass":  # probabilities proportional to exp(initial + raw)
         expected = np.exp(np.log(booster.state[0]) - raw[0] + raw)
@@ -288,8 +291,8 @@ def test_cyclic_smoothing_gives_every_term_a_step_each_round(estimator):
     X, y = _correlated_regression()
     if estimator is BoostedGAMClassifier:
         y = (y > 0).astype(int)
-    params = dict(interactions=0, outer_bags=1, validation_fraction=0.0, max_rounds=3,
-                  smoothing_rounds=3, random_state=0)
+    params = dict(interactions=0, outer_bags=1, validation_fraction=0.0, max_rounds=1,
+                  smoothing_rounds=1, random_state=0)  # one round
     moved = {}
     for schedule in ("greedy", "cyclic"):
         model = estimator(smoothing_schedule=schedule, **params).fit(X, y)
@@ -339,27 +342,32 @@ def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_bette
     assert np.any(auto.predict(X) != alone[other].predict(X))
 
 
-@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, BoostedGAMRegressor])
-def test_auto_schedule_runs_on_every_loss(estimator):
+@pytest.mark.parametrize("task", ["binary", "multiclass", "squared_error", "poisson", "gamma"])
+def test_auto_schedule_runs_on_every_loss(task):
     X, y = _separate_effects(n=900, seed=2)
-    if estimator is BoostedGAMClassifier:  # three classes
-        y = np.digitize(y, [-0.5, 0.5])
-    model = estimator(smoothing_schedule="auto", interactions=0, outer_bags=3,
-                      random_state=0).fit(X, y)
+    if task in ("binary", "multiclass"):
+        y = np.digitize(y, [0.0] if task == "binary" else [-0.5, 0.5])
+        estimator = BoostedGAMClassifier(smoothing_schedule="auto")
+    else:
+        y = np.exp(y / 2) if task != "squared_error" else y
+        estimator = BoostedGAMRegressor(loss=task)
+    model = estimator.set_params(interactions=0, outer_bags=3, random_state=0).fit(X, y)
     comparison = model.fit_report_["smoothing_validation_loss"]
     assert set(comparison) == {"greedy", "cyclic", "cyclic_z"}
     assert comparison["greedy"] > 0 and comparison["cyclic"] > 0
 
 
 @pytest.mark.parametrize("params", [
-    {"validation_fraction": 0.0}, {"smoothing_rounds": 0}, {"max_time": 60.0}])
-def test_auto_schedule_is_greedy_without_validation_smoothing_or_time(params):
+    {"validation_fraction": 0.0}, {"smoothing_rounds": 0}, {"max_time": 60.0},
+    {"outer_bags": 2},  # too few bags to measure their spread
+    {"validation_fraction": 0.0005}])  # rounds to no validation row
+def test_auto_schedule_is_greedy_without_validation_smoothing_bags_or_time(params):
     X, y = _correlated_regression(n=600)
-    model = BoostedGAMRegressor(interactions=0, outer_bags=2, random_state=0, **params).fit(X, y)
+    params = {"interactions": 0, "outer_bags": 3, "random_state": 0, **params}
+    model = BoostedGAMRegressor(**params).fit(X, y)
     assert model.fit_report_["smoothing_schedule"] == "greedy"
     assert model.fit_report_["smoothing_validation_loss"] is None
-    greedy = BoostedGAMRegressor(interactions=0, outer_bags=2, random_state=0,
-                                 smoothing_schedule="greedy", **params).fit(X, y)
+    greedy = BoostedGAMRegressor(smoothing_schedule="greedy", **params).fit(X, y)
     np.testing.assert_array_equal(model.predict(X), greedy.predict(X))
 
 

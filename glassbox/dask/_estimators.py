@@ -25,9 +25,8 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
                         resolve_categorical, table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
-from ..gam import (SCHEDULE_SEEDS, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
-                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, better_schedule,
-                   max_step)
+from ..gam import (BoostedGAMClassifier, BoostedGAMRegressor, _average_bags, _top_pairs,
+                   auto_min_samples_leaf, auto_outer_bags, boost_main_effects, max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -177,12 +176,10 @@ class _DataParallel:
                                         cyclic=cyclic))
             return out
 
-        runs = {schedule: self._run_stage(
-                    workers, boosters(mains, "main", self.smoothing_rounds,
-                                      SCHEDULE_SEEDS[schedule], schedule == "cyclic"), deadline)
-                for schedule in self._smoothing_schedules(deadline, len(bags))}
-        schedule, schedule_losses = better_schedule(runs)
-        main_results = runs[schedule]
+        schedule, main_results, schedule_losses = boost_main_effects(
+            self._smoothing_schedules(deadline, validates), lambda s: self._run_stage(
+                workers, boosters(mains, "main", self.smoothing_rounds, 0, s == "cyclic"),
+                deadline))
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         for b, result in zip(bags, main_results):
             workers.broadcast("set_main_scores", b, result.scores, init)
