@@ -276,6 +276,11 @@ class _BoostedGAM(AdditiveModel):
             "pair_gain_ratios": pair_ratios,
             "min_interaction_gain_ratio": gain_ratio,
         }
+        if schedule_losses is not None and self.verbose:
+            print(f"[glassbox] smoothing schedule {schedule} kept: mean validation loss greedy "
+                  f"{schedule_losses['greedy']:.6g}, cyclic {schedule_losses['cyclic']:.6g} "
+                  f"(cyclic lower by {schedule_losses['cyclic_z']:.1f} standard errors; "
+                  f"{SCHEDULE_MARGIN:g} keep it)", file=sys.stderr, flush=True)
         notes = []
         if cut is not None:
             skipped = (" and the interaction stage was skipped" if cut == "main effects"

@@ -321,13 +321,15 @@ def _separate_effects(n=400, seed=1):
 
 
 @pytest.mark.parametrize("data, kept", [(_shared_signal, "cyclic"), (_separate_effects, "greedy")])
-def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_better(data, kept):
+def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_better(data, kept,
+                                                                                    capsys):
     # "auto" boosts the main effects both ways and keeps the cyclic run only if its bags'
     # validation losses lie at least two standard errors (paired over bags) below the
     # greedy run's; the model is then exactly the one that schedule fits alone.
     X, y = data()
     params = dict(interactions=0, random_state=0)
-    auto = BoostedGAMRegressor(**params).fit(X, y)  # "auto" is the regressor's default
+    auto = BoostedGAMRegressor(**params, verbose=1).fit(X, y)  # "auto": the regressor's default
+    assert f"smoothing schedule {kept} kept" in capsys.readouterr().err
     comparison = auto.fit_report_["smoothing_validation_loss"]
     assert auto.fit_report_["smoothing_schedule"] == kept
     assert (comparison["cyclic_z"] >= 2.0) == (kept == "cyclic")
