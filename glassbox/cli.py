@@ -117,8 +117,9 @@ def fit(args):
     model.fit(X, y).set_params(verbose=0)  # the saved model refits quietly
     _say(args, f"fitted in {time.time() - started:.1f} s")
     report = getattr(model, "fit_report_", None)
-    if isinstance(report, dict) and report.get("note") and not printed:
-        _say(args, report["note"])  # e.g. fewer pairs kept than asked, and why
+    for key in ("smoothing_choice", "note"):  # which smoothing "auto" kept; fewer pairs, why
+        if isinstance(report, dict) and report.get(key) and not printed:
+            _say(args, report[key])
     if sensitive and args.strategy == "clean":
         from .fairness import clean
         _require_terms(model, "--sensitive with --strategy clean")

@@ -148,7 +148,8 @@ class _BoostedGAM(AdditiveModel):
             names, feature_bins, main_codes, present, monotone)
         pair_sizes = [b.n_bins for b in pair_bins]
 
-        schedules = self._smoothing_schedules(deadline, [len(b.validation_rows) > 0 for b in bags])
+        schedules, unchecked = self._smoothing_schedules(
+            deadline, [len(b.validation_rows) > 0 for b in bags])
         # a penalty keeps state (e.g. its multipliers): each schedule's run has its own
         penalties = {s: [penalty(bag) if penalty else None for bag in bags] for s in schedules}
         schedule, main_results, schedule_losses = boost_main_effects(
@@ -187,7 +188,7 @@ class _BoostedGAM(AdditiveModel):
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
                                         names, any(monotone), self._gain_ratio(loss),
-                                        schedule, schedule_losses)
+                                        (schedule, schedule_losses, unchecked))
 
         self.features_ = data.features
         self.intercept_, self.terms_ = _average_bags(
@@ -246,25 +247,35 @@ class _BoostedGAM(AdditiveModel):
                               effective_n_jobs(self.n_jobs))
 
     def _smoothing_schedules(self, deadline, validates):
-        """The schedules the main effects are boosted with: `smoothing_schedule`, or for "auto"
-        both, unless there is nothing to choose between (no smoothing rounds), too little to
-        choose by (a bag without validation rows, per bag in `validates`, or fewer than
-        SCHEDULE_MIN_BAGS bags to measure the spread between bags) or no time to boost twice
-        (a `max_time` budget), where "auto" is greedy."""
+        """(the schedules the main effects are boosted with, why "auto" did not compare them or
+        None): `smoothing_schedule`, or for "auto" both, unless there is nothing to choose
+        between (no smoothing rounds), too little to choose by (fewer than SCHEDULE_MIN_BAGS
+        bags to measure the spread between bags, or a bag without validation rows, per bag in
+        `validates`) or no time to boost twice (a `max_time` budget), where "auto" is greedy."""
         if self.smoothing_schedule != "auto":
-            return (self.smoothing_schedule,)
-        if (self.smoothing_rounds and len(validates) >= SCHEDULE_MIN_BAGS and all(validates)
-                and deadline is None):
-            return ("greedy", "cyclic")
-        return ("greedy",)
+            return (self.smoothing_schedule,), None
+        if not self.smoothing_rounds:  # the schedules do not differ
+            return ("greedy",), None
+        if deadline is not None:
+            reason = "max_time is set, and boosting the main effects twice would halve its budget"
+        elif len(validates) < SCHEDULE_MIN_BAGS:
+            reason = (f"{len(validates)} bag{'s' if len(validates) > 1 else ''} cannot measure "
+                      f"the spread between bags (it takes {SCHEDULE_MIN_BAGS})")
+        elif not all(validates):
+            reason = (f"validation_fraction={self.validation_fraction} left a bag without "
+                      "validation rows")
+        else:
+            return ("greedy", "cyclic"), None
+        return ("greedy",), reason
 
     def _report(self, started, cut, n_pairs, n_candidates, pairs, pair_ratios, explicit,
-                main_results, pair_results, names, constrained, gain_ratio, schedule,
-                schedule_losses):
-        """What the fit did, for `fit_report_`, with a warning where it fell short."""
+                main_results, pair_results, names, constrained, gain_ratio, smoothing):
+        """What the fit did, for `fit_report_`, with a warning where it fell short. `smoothing`
+        is (the schedule kept, `better_schedule`'s comparison, why "auto" did not compare)."""
+        schedule, comparison, unchecked = smoothing
         report = {
             "smoothing_schedule": schedule,
-            "smoothing_validation_loss": schedule_losses,
+            "smoothing_validation_loss": comparison,
             "elapsed_s": time.time() - started,
             "max_time": self.max_time,
             "cut_stage": cut,
@@ -276,12 +287,16 @@ class _BoostedGAM(AdditiveModel):
             "pair_gain_ratios": pair_ratios,
             "min_interaction_gain_ratio": gain_ratio,
         }
-        if schedule_losses is not None and self.verbose:
-            print(f"[glassbox] smoothing schedule {schedule} kept: mean validation loss greedy "
-                  f"{schedule_losses['greedy']:.6g}, cyclic {schedule_losses['cyclic']:.6g} "
-                  f"(cyclic lower by {schedule_losses['cyclic_z']:.1f} standard errors; "
-                  f"{SCHEDULE_MARGIN:g} keep it)", file=sys.stderr, flush=True)
-        notes = []
+        if comparison is not None:
+            report["smoothing_choice"] = (
+                f"smoothing schedule {schedule} kept: mean validation loss of the bags greedy "
+                f"{comparison['greedy']:.6g}, cyclic {comparison['cyclic']:.6g}; greedy minus "
+                f"cyclic is {comparison['cyclic_z']:+.1f} standard errors (cyclic is kept from "
+                f"{SCHEDULE_MARGIN:+g})")
+            if self.verbose:
+                print(f"[glassbox] {report['smoothing_choice']}", file=sys.stderr, flush=True)
+        notes = [] if unchecked is None else [
+            f"smoothing_schedule='auto' used greedy smoothing without trying cyclic: {unchecked}."]
         if cut is not None:
             skipped = (" and the interaction stage was skipped" if cut == "main effects"
                        and n_pairs else "")
@@ -449,7 +464,7 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         best round so far, the interaction stage is skipped if the main effects were cut, and a
         ConvergenceWarning says which stage was cut after how many rounds. The fit overruns the
         budget by at most one round per bag plus binning and averaging. `fit_report_` records
-        what happened.
+        what happened. A budget makes `smoothing_schedule="auto"` greedy (a note says so).
     n_jobs : int or None, default=None
         Bags fitted in parallel (joblib semantics: -1 uses every core). Under
         `joblib.parallel_config(backend="dask")` the bags run on a Dask cluster.
@@ -469,7 +484,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too), the
         smoothing schedule used (`smoothing_schedule`) and, where "auto" boosted both, each
         one's mean best validation loss over the bags and how many standard errors the cyclic
-        one lies below the greedy one (`smoothing_validation_loss`). Not saved in model files.
+        one lies below the greedy one (`smoothing_validation_loss`), with a sentence saying
+        so (`smoothing_choice`; a `note` says why when "auto" could not compare them). Not
+        saved in model files.
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)
@@ -515,9 +532,9 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
     """Boosted generalised additive model for regression.
 
     The link-scale prediction (identity for squared error, log for Poisson and Gamma) is an
-    intercept plus one shape function per feature plus a few pairwise interactions. Parameters are
-    those of `BoostedGAMClassifier` with, first, the loss, 500 smoothing rounds and the
-    smoothing schedule chosen by validation loss:
+    intercept plus one shape function per feature plus a few pairwise interactions. Parameters
+    and attributes are those of `BoostedGAMClassifier`, but for the loss (first), 500
+    smoothing rounds and `smoothing_schedule="auto"`:
 
     Parameters
     ----------
@@ -528,9 +545,11 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
         training splits and against simulated truth (docs/benchmarks.md, "How the defaults
         were chosen").
     smoothing_schedule : {"greedy", "cyclic", "auto"}, default="auto"
-        As for the classifier; "auto" was chosen by cross-validation on real tables' training
-        splits and against simulated truth (docs/benchmarks.md, "How the defaults were
-        chosen").
+        As for the classifier: "auto" boosts the main effects with both schedules and keeps
+        the cyclic run only where the bags' validation losses are clearly lower
+        (`fit_report_["smoothing_choice"]` says which was kept and why; a `note` says when
+        "auto" could not compare). Chosen by cross-validation on real tables' training splits
+        and against simulated truth (docs/benchmarks.md, "How the defaults were chosen").
     """
 
     _parameter_constraints = {

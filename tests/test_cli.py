@@ -135,6 +135,12 @@ def test_fit_tells_regression_from_classification_and_can_be_told(tmp_path):
                "--param", "loss=poisson", "-o", tmp_path / "r.json")
     assert "task: regression" in done.stderr and "--task overrides" in done.stderr
     assert "of the 6 requested interactions" in done.stderr  # the fit's note: 1 candidate pair
+    assert "without trying cyclic: 2 bags cannot measure" in done.stderr  # "auto" with 2 bags
+    done = run("fit", tmp_path / "stay.csv", "--target", "length_of_stay", "--param",
+               "outer_bags=3", "--param", "max_rounds=300", "-o", tmp_path / "r3.json")
+    assert done.stderr.count("smoothing schedule ") == 1  # which "auto" kept, not on a terminal
+    kept = load_model(tmp_path / "r3.json").provenance_["resolved"]["smoothing_schedule"]
+    assert f"smoothing schedule {kept} kept" in done.stderr
     assert type(load_model(tmp_path / "r.json")).__name__ == "BoostedGAMRegressor"
     done = run("fit", tmp_path / "stay.csv", "--target", "grade", *FAST, "-o", tmp_path / "c.json")
     assert "task: classification" in done.stderr

@@ -330,6 +330,7 @@ def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_bette
     params = dict(interactions=0, random_state=0)
     auto = BoostedGAMRegressor(**params, verbose=1).fit(X, y)  # "auto": the regressor's default
     assert f"smoothing schedule {kept} kept" in capsys.readouterr().err
+    assert auto.fit_report_["smoothing_choice"].startswith(f"smoothing schedule {kept} kept")
     comparison = auto.fit_report_["smoothing_validation_loss"]
     assert auto.fit_report_["smoothing_schedule"] == kept
     assert (comparison["cyclic_z"] >= 2.0) == (kept == "cyclic")
@@ -359,16 +360,25 @@ def test_auto_schedule_runs_on_every_loss(task):
     assert comparison["greedy"] > 0 and comparison["cyclic"] > 0
 
 
-@pytest.mark.parametrize("params", [
-    {"validation_fraction": 0.0}, {"smoothing_rounds": 0}, {"max_time": 60.0},
-    {"outer_bags": 2},  # too few bags to measure their spread
-    {"validation_fraction": 0.0005}])  # rounds to no validation row
-def test_auto_schedule_is_greedy_without_validation_smoothing_bags_or_time(params):
+@pytest.mark.parametrize("params, why", [
+    ({"validation_fraction": 0.0}, "left a bag without validation rows"),
+    ({"smoothing_rounds": 0}, None),  # nothing to choose between: no note
+    ({"max_time": 60.0}, "max_time is set"),
+    ({"outer_bags": 2}, "2 bags cannot measure the spread between bags"),
+    ({"validation_fraction": 0.0005}, "left a bag without validation rows")])  # rounds to 0
+def test_auto_schedule_is_greedy_without_validation_smoothing_bags_or_time(params, why):
     X, y = _correlated_regression(n=600)
     params = {"interactions": 0, "outer_bags": 3, "random_state": 0, **params}
     model = BoostedGAMRegressor(**params).fit(X, y)
     assert model.fit_report_["smoothing_schedule"] == "greedy"
     assert model.fit_report_["smoothing_validation_loss"] is None
+    assert "smoothing_choice" not in model.fit_report_
+    note = model.fit_report_.get("note", "")
+    if why is None:
+        assert "smoothing_schedule" not in note
+    else:
+        assert "smoothing_schedule='auto' used greedy smoothing without trying cyclic" in note
+        assert why in note
     greedy = BoostedGAMRegressor(smoothing_schedule="greedy", **params).fit(X, y)
     np.testing.assert_array_equal(model.predict(X), greedy.predict(X))
 

@@ -176,8 +176,9 @@ class _DataParallel:
                                         cyclic=cyclic))
             return out
 
+        schedules, unchecked = self._smoothing_schedules(deadline, validates)
         schedule, main_results, schedule_losses = boost_main_effects(
-            self._smoothing_schedules(deadline, validates), lambda s: self._run_stage(
+            schedules, lambda s: self._run_stage(
                 workers, boosters(mains, "main", self.smoothing_rounds, 0, s == "cyclic"),
                 deadline))
         cut = "main effects" if any(r.timed_out for r in main_results) else None
@@ -209,7 +210,7 @@ class _DataParallel:
         self.fit_report_ = self._report(started, cut, n_pairs, len(candidates) if n_pairs else 0,
                                         pairs, pair_ratios, explicit, main_results, pair_results,
                                         names, any(monotone), self._gain_ratio(loss),
-                                        schedule, schedule_losses)
+                                        (schedule, schedule_losses, unchecked))
         self.fit_report_.update(rows=n_rows, units=int(n_units), chunks=n_chunks,
                                 shards=workers.n_shards)
         self.features_ = [Feature(name, kind, b, bool(c[0] > 0))
