@@ -220,6 +220,8 @@ class _BoostedGAM(AdditiveModel):
                     and (given[name] == "auto" or name == "interactions")}
         if resolved:
             self.provenance_["resolved"] = resolved
+        if "smoothing_choice" in self.fit_report_:  # the evidence for "auto"'s choice
+            self.provenance_["smoothing_choice"] = self.fit_report_["smoothing_choice"]
 
     def _gain_ratio(self, loss):
         """`min_interaction_gain_ratio`, with "auto" resolved for the loss."""
@@ -501,7 +503,8 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         The library, its version, the estimator and when it was fitted; under `resolved`, the
         values that `outer_bags`, `min_samples_leaf`, `min_interaction_gain_ratio` and
         `smoothing_schedule` given as "auto" and `interactions` given as a multiple ("3x": the
-        pairs requested) took.
+        pairs requested) took, and under `smoothing_choice` the validation losses that decided
+        the schedule.
         Saved in model files, and shown by the audit report.
     n_features_in_, feature_names_in_
     """

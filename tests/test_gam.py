@@ -604,6 +604,11 @@ def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
     assert regressor.provenance_["resolved"] == {
         "min_samples_leaf": auto_min_samples_leaf(len(X)), "min_interaction_gain_ratio": 1.5,
         "smoothing_schedule": regressor.fit_report_["smoothing_schedule"]}
+    assert "smoothing_choice" not in regressor.provenance_  # two bags: "auto" did not compare
+    compared = BoostedGAMRegressor(outer_bags=3, interactions=0, random_state=0).fit(X, X["age"])
+    save_model(compared, tmp_path / "r.json")
+    choice = load_model(tmp_path / "r.json").provenance_["smoothing_choice"]
+    assert choice == compared.fit_report_["smoothing_choice"] and "validation loss" in choice
 
 
 def test_bags_that_reach_max_rounds_before_early_stopping_are_noted():

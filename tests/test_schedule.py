@@ -331,6 +331,7 @@ def test_auto_schedule_keeps_cyclic_only_where_validation_says_it_predicts_bette
     auto = BoostedGAMRegressor(**params, verbose=1).fit(X, y)  # "auto": the regressor's default
     assert f"smoothing schedule {kept} kept" in capsys.readouterr().err
     assert auto.fit_report_["smoothing_choice"].startswith(f"smoothing schedule {kept} kept")
+    assert auto.provenance_["smoothing_choice"] == auto.fit_report_["smoothing_choice"]
     comparison = auto.fit_report_["smoothing_validation_loss"]
     assert auto.fit_report_["smoothing_schedule"] == kept
     assert (comparison["cyclic_z"] >= 2.0) == (kept == "cyclic")
