@@ -151,13 +151,14 @@ class _BoostedGAM(AdditiveModel):
         schedules, unchecked = self._smoothing_schedules(
             deadline, [len(b.validation_rows) > 0 for b in bags])
         # a penalty keeps state (e.g. its multipliers): each schedule's run has its own
-        penalties = {s: [penalty(bag) if penalty else None for bag in bags] for s in schedules}
+        run_penalties = {s: [penalty(bag) if penalty else None for bag in bags]
+                         for s in schedules}
         schedule, main_results, schedule_losses = boost_main_effects(
             schedules, lambda s: self._boost_bags(
                 "main effects" + (f" ({s} smoothing)" if len(schedules) > 1 else ""), started,
                 deadline, mains, [raw_init] * len(bags), y, sample_weight, bags, settings,
-                self.smoothing_rounds, 0, penalties[s], cyclic=s == "cyclic"))
-        penalties = penalties[schedule]
+                self.smoothing_rounds, 0, run_penalties[s], cyclic=s == "cyclic"))
+        penalties = run_penalties[schedule]  # the pair stage continues the kept run's
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
                      if cut is None and (explicit or (candidates and n_pairs)) else [])
