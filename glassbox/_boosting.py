@@ -17,6 +17,7 @@ early-stopping patience, so a constraint has time to be met (up to
 `_kernels.INFEASIBLE_PATIENCE` times the patience in rounds since the best one).
 """
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -494,22 +495,37 @@ def numba_threads(n):
         numba.set_num_threads(before)
 
 
-_LAYER_PROBE = threading.Lock()
-_layer_safe = []
+class _Layer:
+    """What `compiled_threads_safe` found out in this process."""
+
+    probe = threading.Lock()
+    safe = None
+    forked = False  # the process was forked after glassbox was imported
+
+    @classmethod
+    def after_fork(cls):
+        cls.probe = threading.Lock()  # another thread may have held it at the fork
+        cls.forked = True
+
+
+os.register_at_fork(after_in_child=_Layer.after_fork)
 
 
 def compiled_threads_safe(launch):
-    """Whether Numba's threading layer lets several threads launch parallel kernels at once:
-    OpenMP and TBB do; the workqueue, Numba's fallback where neither is installed, aborts the
-    process when a second launch comes while one runs (bags run on threads of their own). The
-    first launch loads the layer, so `launch`, a launch of a parallel kernel with nothing to do,
-    run once under a lock, finds it out."""
-    with _LAYER_PROBE:
-        if not _layer_safe:
+    """Whether this thread may launch parallel kernels while other threads do. OpenMP and TBB
+    allow it; the workqueue, Numba's fallback where neither is installed, aborts the process
+    when a second launch comes while one runs (bags run on threads of their own). The first
+    launch loads the layer, so `launch`, a launch of a parallel kernel with nothing to do, run
+    once under a lock, finds it out. A process forked after glassbox was imported keeps to
+    Python threads: GNU OpenMP aborts a child that launches after its parent did."""
+    if _Layer.forked:
+        return False
+    with _Layer.probe:
+        if _Layer.safe is None:
             with numba_threads(1):
                 launch()
-            _layer_safe.append(numba.threading_layer() in ("omp", "tbb"))
-        return _layer_safe[0]
+            _Layer.safe = numba.threading_layer() in ("omp", "tbb")
+        return _Layer.safe
 
 
 def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,

@@ -194,7 +194,7 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
     monkeypatch.setattr(_boosting.ThreadedBlocks, "__init__", recording)
     single = estimator(**params, n_jobs=1).fit(X, y)
     double = estimator(**params, n_jobs=2).fit(X, y)
-    if kind == "compiled" and not _boosting._layer_safe[0]:
+    if kind == "compiled" and not _boosting._Layer.safe:
         pytest.skip("Numba's threading layer is its workqueue: install OpenMP (Debian's "
                     "libgomp1) or TBB (pip install tbb) for compiled threads")
     both = (2, kind == "compiled")
@@ -218,7 +218,7 @@ X = np.load(sys.argv[1])
 model = BoostedGAMClassifier(outer_bags=2, interactions=2, n_jobs=4, random_state=0)
 model.fit(X[:, :-1], X[:, -1])
 np.save(sys.argv[2], model.predict_proba(X[:500, :-1]))
-print(_boosting._layer_safe)
+print(_boosting._Layer.safe)
 """
 
 
@@ -231,10 +231,42 @@ def test_row_blocks_under_numba_workqueue_use_python_threads(tmp_path):
                           str(tmp_path / "proba.npy")], capture_output=True, text=True,
                          env={**os.environ, "NUMBA_THREADING_LAYER": "workqueue"}, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["[False]"]  # the layer was found unsafe
+    assert run.stdout.split() == ["False"]  # the layer was found unsafe
     expected = BoostedGAMClassifier(outer_bags=2, interactions=2, n_jobs=1,
                                     random_state=0).fit(X, y).predict_proba(X[:500])
     np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), expected, atol=1e-9)
+
+
+FORKED_FIT = """
+import os, sys
+import numpy as np
+from glassbox import BoostedGAMClassifier, _boosting
+_boosting.BLOCK_ROWS = _boosting.BLOCKED_ROWS = 1000
+X = np.load(sys.argv[1])
+def fit(out):
+    model = BoostedGAMClassifier(outer_bags=1, interactions=2, n_jobs=2, random_state=0)
+    np.save(out, model.fit(X[:, :-1], X[:, -1]).predict_proba(X[:500, :-1]))
+fit(sys.argv[2])
+child = os.fork()
+if child == 0:
+    fit(sys.argv[3])
+    os._exit(0)
+print(_boosting._Layer.safe, os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
+"""
+
+
+def test_row_blocks_in_a_forked_process(tmp_path):
+    # GNU OpenMP aborts a forked child that launches parallel kernels after its parent did:
+    # a child forked after glassbox was imported passes over its rows on Python threads.
+    X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
+    np.save(tmp_path / "data.npy", np.column_stack([X, y]))
+    run = subprocess.run([sys.executable, "-c", FORKED_FIT, str(tmp_path / "data.npy"),
+                          str(tmp_path / "parent.npy"), str(tmp_path / "child.npy")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[1] == "0", run.stderr  # the child's exit code
+    np.testing.assert_array_equal(np.load(tmp_path / "child.npy"),
+                                  np.load(tmp_path / "parent.npy"))
 
 
 @pytest.mark.parametrize("task, extra", [
