@@ -17,14 +17,10 @@ early-stopping patience, so a constraint has time to be met (up to
 `_kernels.INFEASIBLE_PATIENCE` times the patience in rounds since the best one).
 """
 
-import os
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from . import _kernels as K
@@ -391,9 +387,7 @@ def local_chance_sample(booster):
 class ThreadedBlocks:
     """A row store for rows in memory: one bag's passes over the rows split into blocks of
     BLOCK_ROWS rows, shared by `Settings.row_threads` threads, the blocks' histograms added in
-    block order (so the thread count changes nothing). The threads are Numba's, waiting inside
-    compiled code between passes, where the threading layer allows several threads to launch
-    parallel kernels at once (`compiled_threads_safe`); Python threads otherwise.
+    block order (so the thread count changes nothing).
 
     The protocol of a row store, which `StageBooster` reads: `validates`, `class_shape` (the
     shape of a row's score: () or (n_classes,)), `counts()`,
@@ -409,24 +403,18 @@ class ThreadedBlocks:
         largest = len(booster.factors)
         self.part_grad = np.zeros((n_blocks, largest))
         self.part_hess = np.zeros_like(self.part_grad)
-        self.validation_rows = booster.bag.validation_rows
-        self.validates = len(self.validation_rows) > 0
-        self.class_shape = ()
-        self.cuts = np.searchsorted(self.validation_rows, self.starts).astype(np.int64)
-        self.validation_weights = np.array([booster.weight[self.validation_rows[a:b]].sum()
-                                            for a, b in zip(self.cuts[:-1], self.cuts[1:])])
-        self.part_losses = np.zeros(n_blocks)
-        self.threads = max(1, min(booster.settings.row_threads, n_blocks))
-        self.compiled = self.threads > 1 and compiled_threads_safe(
-            lambda: K.block_losses_parallel(booster.settings.loss, booster.state, booster.y,
-                                            booster.weight, self.validation_rows,
-                                            self.cuts[:1], self.part_losses[:0]))
-        if self.compiled:
-            self.threads = min(self.threads, numba.config.NUMBA_NUM_THREADS)
-        edges = np.linspace(0, n_blocks, self.threads + 1).astype(np.int64)
+        threads = max(1, min(booster.settings.row_threads, n_blocks))
+        edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
         self.spans = list(zip(edges[:-1], edges[1:]))
-        self.pool = (ThreadPoolExecutor(max_workers=self.threads - 1)
-                     if self.threads > 1 and not self.compiled else None)
+        rows = booster.bag.validation_rows
+        self.validates = len(rows) > 0
+        self.class_shape = ()
+        cuts = np.searchsorted(rows, self.starts)
+        self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
+        self.validation_weights = np.array([booster.weight[part].sum()
+                                            for part in self.validation_parts])
+        self.part_losses = np.zeros(n_blocks)
+        self.pool = ThreadPoolExecutor(max_workers=threads - 1) if threads > 1 else None
 
     @classmethod
     def for_booster(cls, booster):
@@ -447,17 +435,13 @@ class ThreadedBlocks:
         codes = b.stage.codes
         args = (b.settings.loss, apply, codes[:, t], factors, codes[:, following], b.state,
                 b.targets, b.bag.train_weight, self.starts)
-        if self.compiled:
-            with numba_threads(self.threads):
-                K.block_pass_parallel(*args, self.part_grad, self.part_hess, grad, hess)
-            return
         self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
                                                           self.part_hess))
         K.sum_blocks(self.part_grad, self.part_hess, grad, hess)
 
     def _on_threads(self, run):
         """`run(first, last)` over every thread's span of blocks; this thread takes the first."""
-        others = [self.pool.submit(run, *span) for span in self.spans[1:]] if self.pool else []
+        others = [self.pool.submit(run, *span) for span in self.spans[1:]]
         run(*self.spans[0])
         for other in others:
             other.result()
@@ -465,67 +449,18 @@ class ThreadedBlocks:
     def validation_loss(self):
         """By blocks, added in order."""
         b = self.booster
-        args = (b.settings.loss, b.state, b.y, b.weight)
-        if self.compiled:
-            with numba_threads(self.threads):
-                K.block_losses_parallel(*args, self.validation_rows, self.cuts,
-                                        self.part_losses)
-        else:
-            def run(first, last):
-                for k in range(first, last):
-                    self.part_losses[k] = K.mean_loss(
-                        *args, self.validation_rows[self.cuts[k]:self.cuts[k + 1]])
-            self._on_threads(run)
+
+        def run(first, last):
+            for k in range(first, last):
+                self.part_losses[k] = K.mean_loss(b.settings.loss, b.state, b.y, b.weight,
+                                                  self.validation_parts[k])
+        self._on_threads(run)
         return float(self.part_losses @ self.validation_weights / self.validation_weights.sum())
 
     def close(self):
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
-
-
-@contextmanager
-def numba_threads(n):
-    """Numba's parallel kernels launched from this thread use `n` threads meanwhile."""
-    before = numba.get_num_threads()
-    numba.set_num_threads(n)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
-class _Layer:
-    """What `compiled_threads_safe` found out in this process."""
-
-    probe = threading.Lock()
-    safe = None
-    forked = False  # the process was forked after glassbox was imported
-
-    @classmethod
-    def after_fork(cls):
-        cls.probe = threading.Lock()  # another thread may have held it at the fork
-        cls.forked = True
-
-
-os.register_at_fork(after_in_child=_Layer.after_fork)
-
-
-def compiled_threads_safe(launch):
-    """Whether this thread may launch parallel kernels while other threads do. OpenMP and TBB
-    allow it; the workqueue, Numba's fallback where neither is installed, aborts the process
-    when a second launch comes while one runs (bags run on threads of their own). The first
-    launch loads the layer, so `launch`, a launch of a parallel kernel with nothing to do, run
-    once under a lock, finds it out. A process forked after glassbox was imported keeps to
-    Python threads: GNU OpenMP aborts a child that launches after its parent did."""
-    if _Layer.forked:
-        return False
-    with _Layer.probe:
-        if _Layer.safe is None:
-            with numba_threads(1):
-                launch()
-            _Layer.safe = numba.threading_layer() in ("omp", "tbb")
-        return _Layer.safe
 
 
 def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, penalty=None,

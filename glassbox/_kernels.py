@@ -28,7 +28,7 @@ Layout shared by all kernels
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ._losses import (HESSIAN_FLOOR, MULTINOMIAL, SQUARED_ERROR, softmax,
                       state_gradient_hessian, state_loss, state_of)
@@ -687,32 +687,6 @@ def block_pass(loss, apply, apply_codes, factors, next_codes, state, y, weight, 
         else:
             histogram(loss, next_codes[lo:hi], state[lo:hi], y[lo:hi], weight[lo:hi],
                       part_grad[k], part_hess[k])
-
-
-@njit(parallel=True, **_JIT)
-def block_pass_parallel(loss, apply, apply_codes, factors, next_codes, state, y, weight, starts,
-                        part_grad, part_hess, grad, hess):
-    """`block_pass` over every block, then `sum_blocks` (each bin's blocks added in order), on
-    Numba's threads (as many as `numba.set_num_threads` gives the calling thread): threads
-    waiting inside compiled code take up a pass in microseconds, where a hand-off between
-    Python threads costs ~0.1 ms."""
-    for k in prange(starts.shape[0] - 1):
-        block_pass(loss, apply, apply_codes, factors, next_codes, state, y, weight, starts, k,
-                   k + 1, part_grad, part_hess)
-    for b in prange(grad.shape[0]):
-        grad[b] = 0.0
-        hess[b] = 0.0
-        for k in range(part_grad.shape[0]):
-            grad[b] += part_grad[k, b]
-            hess[b] += part_hess[k, b]
-
-
-@njit(parallel=True, **_JIT)
-def block_losses_parallel(loss, state, y, weight, rows, cuts, part_losses):
-    """`mean_loss` of each block's validation rows `rows[cuts[k]:cuts[k + 1]]` into
-    `part_losses[k]`, the blocks shared by Numba's threads."""
-    for k in prange(cuts.shape[0] - 1):
-        part_losses[k] = mean_loss(loss, state, y, weight, rows[cuts[k]:cuts[k + 1]])
 
 
 @njit(**_JIT)

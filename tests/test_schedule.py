@@ -1,8 +1,5 @@
 """The boosting schedule: time budgets that keep shapes honest, and the pair filter."""
 
-import os
-import subprocess
-import sys
 import time
 import warnings
 
@@ -168,14 +165,10 @@ def test_null_features_barely_move():
     assert max(spread["x3"], spread["x4"], spread["x5"]) < 0.25 * spread["x2"]
 
 
-@pytest.mark.parametrize("estimator, schedule, kind", [
-    (BoostedGAMClassifier, "greedy", "compiled"), (BoostedGAMClassifier, "cyclic", "compiled"),
-    (BoostedGAMRegressor, "greedy", "compiled"), (BoostedGAMRegressor, "cyclic", "compiled"),
-    (BoostedGAMClassifier, "greedy", "python"), (BoostedGAMRegressor, "greedy", "python")])
-def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator, schedule,
-                                                           kind):
-    # "compiled": Numba's threads where the threading layer allows (OpenMP or TBB);
-    # "python": the Python threads used where it does not (the workqueue)
+@pytest.mark.parametrize("estimator, schedule", [
+    (BoostedGAMClassifier, "greedy"), (BoostedGAMClassifier, "cyclic"),
+    (BoostedGAMRegressor, "greedy"), (BoostedGAMRegressor, "cyclic")])
+def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator, schedule):
     X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
     if estimator is BoostedGAMRegressor:
         y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
@@ -183,22 +176,16 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
     whole = estimator(**params, n_jobs=1).fit(X, y)
     monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
     monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
-    if kind == "python":
-        monkeypatch.setattr(_boosting, "compiled_threads_safe", lambda launch: False)
-    stores = []
+    threads = []
     original = _boosting.ThreadedBlocks.__init__
 
     def recording(self, booster):
         original(self, booster)
-        stores.append((len(self.spans), self.compiled))
+        threads.append(len(self.spans))
     monkeypatch.setattr(_boosting.ThreadedBlocks, "__init__", recording)
     single = estimator(**params, n_jobs=1).fit(X, y)
     double = estimator(**params, n_jobs=2).fit(X, y)
-    if kind == "compiled" and not _boosting._Layer.safe:
-        pytest.skip("Numba's threading layer is its workqueue: install OpenMP (Debian's "
-                    "libgomp1) or TBB (pip install tbb) for compiled threads")
-    both = (2, kind == "compiled")
-    assert stores == [(1, False), (1, False), both, both]  # main and pair stage of each fit
+    assert threads == [1, 1, 2, 2]  # main and pair stage of each fit
     for a, b in zip(single.terms_, double.terms_):
         np.testing.assert_array_equal(a.scores, b.scores)  # the thread count changes nothing
     np.testing.assert_array_equal(single.bag_rounds_, double.bag_rounds_)
@@ -207,66 +194,6 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimato
                                else single.predict_proba(X[:500]),
                                whole.predict(X[:500]) if estimator is BoostedGAMRegressor
                                else whole.predict_proba(X[:500]), atol=1e-9)
-
-
-WORKQUEUE_FIT = """
-import sys
-import numpy as np
-from glassbox import BoostedGAMClassifier, _boosting
-_boosting.BLOCK_ROWS = _boosting.BLOCKED_ROWS = 1000
-X = np.load(sys.argv[1])
-model = BoostedGAMClassifier(outer_bags=2, interactions=2, n_jobs=4, random_state=0)
-model.fit(X[:, :-1], X[:, -1])
-np.save(sys.argv[2], model.predict_proba(X[:500, :-1]))
-print(_boosting._Layer.safe)
-"""
-
-
-def test_row_blocks_under_numba_workqueue_use_python_threads(tmp_path):
-    # The workqueue aborts the process when two threads launch parallel kernels at once; two
-    # bags with two threads each must not, and must give the model of one thread.
-    X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
-    np.save(tmp_path / "data.npy", np.column_stack([X, y]))
-    run = subprocess.run([sys.executable, "-c", WORKQUEUE_FIT, str(tmp_path / "data.npy"),
-                          str(tmp_path / "proba.npy")], capture_output=True, text=True,
-                         env={**os.environ, "NUMBA_THREADING_LAYER": "workqueue"}, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["False"]  # the layer was found unsafe
-    expected = BoostedGAMClassifier(outer_bags=2, interactions=2, n_jobs=1,
-                                    random_state=0).fit(X, y).predict_proba(X[:500])
-    np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), expected, atol=1e-9)
-
-
-FORKED_FIT = """
-import os, sys
-import numpy as np
-from glassbox import BoostedGAMClassifier, _boosting
-_boosting.BLOCK_ROWS = _boosting.BLOCKED_ROWS = 1000
-X = np.load(sys.argv[1])
-def fit(out):
-    model = BoostedGAMClassifier(outer_bags=1, interactions=2, n_jobs=2, random_state=0)
-    np.save(out, model.fit(X[:, :-1], X[:, -1]).predict_proba(X[:500, :-1]))
-fit(sys.argv[2])
-child = os.fork()
-if child == 0:
-    fit(sys.argv[3])
-    os._exit(0)
-print(_boosting._Layer.safe, os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
-"""
-
-
-def test_row_blocks_in_a_forked_process(tmp_path):
-    # GNU OpenMP aborts a forked child that launches parallel kernels after its parent did:
-    # a child forked after glassbox was imported passes over its rows on Python threads.
-    X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
-    np.save(tmp_path / "data.npy", np.column_stack([X, y]))
-    run = subprocess.run([sys.executable, "-c", FORKED_FIT, str(tmp_path / "data.npy"),
-                          str(tmp_path / "parent.npy"), str(tmp_path / "child.npy")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split()[1] == "0", run.stderr  # the child's exit code
-    np.testing.assert_array_equal(np.load(tmp_path / "child.npy"),
-                                  np.load(tmp_path / "parent.npy"))
 
 
 @pytest.mark.parametrize("task, extra", [
