@@ -40,7 +40,7 @@ CHANCE_ROWS = 50_000
 
 BLOCK_ROWS = 1 << 14
 """Rows per block when a bag's passes over the rows are split (data of at least BLOCKED_ROWS
-rows, not multiclass): each block is histogrammed on its own and the blocks are added in order,
+rows): each block is histogrammed on its own and the blocks are added in order,
 so a bag can use several threads (`Settings.row_threads`) and give the same result on any
 number."""
 
@@ -400,27 +400,25 @@ class ThreadedBlocks:
         n_rows = len(booster.y)
         self.starts = np.append(np.arange(0, n_rows, BLOCK_ROWS), n_rows).astype(np.int64)
         n_blocks = len(self.starts) - 1
-        largest = len(booster.factors)
-        self.part_grad = np.zeros((n_blocks, largest))
+        self.part_grad = np.zeros((n_blocks,) + booster.grad.shape)
         self.part_hess = np.zeros_like(self.part_grad)
         threads = max(1, min(booster.settings.row_threads, n_blocks))
         edges = np.linspace(0, n_blocks, threads + 1).astype(np.int64)
         self.spans = list(zip(edges[:-1], edges[1:]))
-        rows = booster.bag.validation_rows
-        self.validates = len(rows) > 0
-        self.class_shape = ()
-        cuts = np.searchsorted(rows, self.starts)
-        self.validation_parts = [rows[cuts[k]:cuts[k + 1]] for k in range(n_blocks)]
-        self.validation_weights = np.array([booster.weight[part].sum()
-                                            for part in self.validation_parts])
+        self.validation_rows = booster.bag.validation_rows
+        self.validates = len(self.validation_rows) > 0
+        self.class_shape = booster.state.shape[1:]
+        self.cuts = np.searchsorted(self.validation_rows, self.starts).astype(np.int64)
+        self.validation_weights = np.array([booster.weight[self.validation_rows[a:b]].sum()
+                                            for a, b in zip(self.cuts[:-1], self.cuts[1:])])
         self.part_losses = np.zeros(n_blocks)
         self.pool = ThreadPoolExecutor(max_workers=threads - 1) if threads > 1 else None
 
     @classmethod
     def for_booster(cls, booster):
-        """The store of a booster's rows, or None for data of fewer than BLOCKED_ROWS rows and
-        multiclass targets (their passes run inside the compiled rounds)."""
-        if booster.multiclass or len(booster.y) < BLOCKED_ROWS:
+        """The store of a booster's rows, or None for data of fewer than BLOCKED_ROWS rows
+        (their passes run inside the compiled rounds)."""
+        if len(booster.y) < BLOCKED_ROWS:
             return None
         return cls(booster)
 
@@ -437,7 +435,9 @@ class ThreadedBlocks:
                 b.targets, b.bag.train_weight, self.starts)
         self._on_threads(lambda first, last: K.block_pass(*args, first, last, self.part_grad,
                                                           self.part_hess))
-        K.sum_blocks(self.part_grad, self.part_hess, grad, hess)
+        n_blocks = len(self.part_grad)
+        K.sum_blocks(self.part_grad.reshape(n_blocks, -1), self.part_hess.reshape(n_blocks, -1),
+                     grad.reshape(-1), hess.reshape(-1))
 
     def _on_threads(self, run):
         """`run(first, last)` over every thread's span of blocks; this thread takes the first."""
@@ -449,12 +449,9 @@ class ThreadedBlocks:
     def validation_loss(self):
         """By blocks, added in order."""
         b = self.booster
-
-        def run(first, last):
-            for k in range(first, last):
-                self.part_losses[k] = K.mean_loss(b.settings.loss, b.state, b.y, b.weight,
-                                                  self.validation_parts[k])
-        self._on_threads(run)
+        self._on_threads(lambda first, last: K.block_losses(
+            b.settings.loss, b.state, b.y, b.weight, self.validation_rows, self.cuts, first,
+            last, self.part_losses))
         return float(self.part_losses @ self.validation_weights / self.validation_weights.sum())
 
     def close(self):

@@ -29,6 +29,7 @@ Layout shared by all kernels
 
 import numpy as np
 from numba import njit
+from numba.extending import overload
 
 from ._losses import (HESSIAN_FLOOR, MULTINOMIAL, SQUARED_ERROR, softmax,
                       state_gradient_hessian, state_loss, state_of)
@@ -672,21 +673,65 @@ def term_gain(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monot
                         max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update)
 
 
+def _pass_block(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad, hess):
+    """One block's share of a step's pass, in compiled code only (`_pass_block_typed` picks
+    the code): the softmax pass where `state` holds each row's class probabilities, else the
+    single-output one."""
+    raise NotImplementedError("compiled code only")
+
+
+@overload(_pass_block, jit_options=_JIT)
+def _pass_block_typed(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad,
+                      hess):
+    if state.ndim == 2:
+        def softmax(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad, hess):
+            apply_then_histogram_multiclass(apply, apply_codes, factors, next_codes, state, y,
+                                            weight, grad, hess)
+        return softmax
+
+    def single(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad, hess):
+        if apply:
+            _apply_then_histogram(loss, apply_codes, factors, next_codes, state, y, weight, grad,
+                                  hess)
+        else:
+            histogram(loss, next_codes, state, y, weight, grad, hess)
+    return single
+
+
+def _rows_loss(loss, state, y, weight, rows):
+    """`mean_loss`, or `mean_loss_multiclass` where `state` holds class probabilities, in
+    compiled code only (`_rows_loss_typed` picks the code)."""
+    raise NotImplementedError("compiled code only")
+
+
+@overload(_rows_loss, jit_options=_JIT)
+def _rows_loss_typed(loss, state, y, weight, rows):
+    if state.ndim == 2:
+        return lambda loss, state, y, weight, rows: mean_loss_multiclass(state, y, weight, rows)
+    return lambda loss, state, y, weight, rows: mean_loss(loss, state, y, weight, rows)
+
+
 @njit(**_JIT)
 def block_pass(loss, apply, apply_codes, factors, next_codes, state, y, weight, starts, first,
                last, part_grad, part_hess):
     """The pass of one greedy step over row blocks `first` .. `last - 1` (block k holds rows
     `starts[k]:starts[k + 1]`): apply the last update if `apply`, then histogram the next term
-    into the block's own row of `part_grad` / `part_hess`. Threads take disjoint blocks, and
-    `sum_blocks` adds the blocks in order, so the sums do not depend on the thread count."""
+    into the block's own `part_grad[k]` / `part_hess[k]`. Threads take disjoint blocks, and
+    `sum_blocks` adds the blocks in order, so the sums do not depend on the thread count.
+    Softmax where `state` is (n_rows, n_classes) (`factors` and the parts then have a class
+    axis, and `loss` is not read)."""
     for k in range(first, last):
         lo, hi = starts[k], starts[k + 1]
-        if apply:
-            _apply_then_histogram(loss, apply_codes[lo:hi], factors, next_codes[lo:hi],
-                                  state[lo:hi], y[lo:hi], weight[lo:hi], part_grad[k], part_hess[k])
-        else:
-            histogram(loss, next_codes[lo:hi], state[lo:hi], y[lo:hi], weight[lo:hi],
-                      part_grad[k], part_hess[k])
+        _pass_block(loss, apply, apply_codes[lo:hi], factors, next_codes[lo:hi], state[lo:hi],
+                    y[lo:hi], weight[lo:hi], part_grad[k], part_hess[k])
+
+
+@njit(**_JIT)
+def block_losses(loss, state, y, weight, rows, cuts, first, last, part_losses):
+    """The mean loss of blocks `first` .. `last - 1`'s validation rows (block k's are
+    `rows[cuts[k]:cuts[k + 1]]`) into `part_losses[k]`; softmax as in `block_pass`."""
+    for k in range(first, last):
+        part_losses[k] = _rows_loss(loss, state, y, weight, rows[cuts[k]:cuts[k + 1]])
 
 
 @njit(**_JIT)

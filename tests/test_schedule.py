@@ -165,13 +165,16 @@ def test_null_features_barely_move():
     assert max(spread["x3"], spread["x4"], spread["x5"]) < 0.25 * spread["x2"]
 
 
-@pytest.mark.parametrize("estimator, schedule", [
-    (BoostedGAMClassifier, "greedy"), (BoostedGAMClassifier, "cyclic"),
-    (BoostedGAMRegressor, "greedy"), (BoostedGAMRegressor, "cyclic")])
-def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, estimator, schedule):
+@pytest.mark.parametrize("task, schedule", [
+    ("binary", "greedy"), ("binary", "cyclic"), ("regression", "greedy"),
+    ("regression", "cyclic"), ("multiclass", "greedy"), ("multiclass", "cyclic")])
+def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, task, schedule):
     X, y = _pair_data(4, [(0, 1)], n=6000, seed=3)
-    if estimator is BoostedGAMRegressor:
+    estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
+    if task == "regression":
         y = X[:, 0] * X[:, 1] + np.sin(X[:, 2]) + np.random.default_rng(0).normal(size=len(y))
+    if task == "multiclass":
+        y = y + (X[:, 2] > 0.5)
     params = dict(outer_bags=1, interactions=2, smoothing_schedule=schedule, random_state=0)
     whole = estimator(**params, n_jobs=1).fit(X, y)
     monkeypatch.setattr(_boosting, "BLOCK_ROWS", 1000)  # six blocks per pass
@@ -240,12 +243,12 @@ def test_compiled_rounds_keep_the_same_books_as_python_steps(monkeypatch, task, 
 
 
 @pytest.mark.parametrize("task", ["binary", "regression", "multiclass", "row blocks",
-                                  "cyclic", "cyclic row blocks"])
+                                  "cyclic", "cyclic row blocks", "multiclass row blocks"])
 def test_every_applied_step_reaches_the_rows(monkeypatch, task):
     # At a step size of 1 a step's gain decays to 0, so a round can end right after a step
     # that applied; its update must still reach the rows' state.
     X, y = _linear_data(2000, seed=5)
-    if task == "multiclass":
+    if task.startswith("multiclass"):
         y = y + (X[:, 0] > 1)
     if task.endswith("row blocks"):
         monkeypatch.setattr(_boosting, "BLOCKED_ROWS", 1000)
@@ -257,7 +260,7 @@ def test_every_applied_step_reaches_the_rows(monkeypatch, task):
         boosters.append(self)
     monkeypatch.setattr(_boosting.StageBooster, "run", recording)
     estimator = BoostedGAMRegressor if task == "regression" else BoostedGAMClassifier
-    rate = 1.5 if task == "multiclass" else 1.0  # softmax steps are (K - 1) / K of it
+    rate = 1.5 if task.startswith("multiclass") else 1.0  # softmax steps are (K - 1) / K of it
     # cyclic smoothing steps are taken whatever their gain's rank: three features, all smoothing
     cyclic = dict(smoothing_schedule="cyclic", smoothing_rounds=30) if "cyclic" in task else {}
     estimator(learning_rate=rate, interactions=0, outer_bags=1, validation_fraction=0.0,
@@ -265,7 +268,7 @@ def test_every_applied_step_reaches_the_rows(monkeypatch, task):
     booster = boosters[0]
     assert (booster.rows is not None) == task.endswith("row blocks")
     raw = booster.stage.raw_scores(booster.scores, np.zeros(booster.state.shape))
-    if task == "multiclass":  # probabilities proportional to exp(initial + raw)
+    if task.startswith("multiclass"):  # probabilities proportional to exp(initial + raw)
         expected = np.exp(np.log(booster.state[0]) - raw[0] + raw)
         expected /= expected.sum(axis=1, keepdims=True)
     elif task == "regression":  # the initial score plus the raw scores
