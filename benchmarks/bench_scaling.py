@@ -7,7 +7,7 @@ pairs), on the machine the command runs on:
   ``--rows`` rows (default 1,000,000) with ``n_jobs=1`` and ``n_jobs=2``, best of
   ``--repeats`` fits each (after a warm-up fit); a single bag then splits its passes over the
   rows into blocks on both cores. The same on the first ``--multiclass-rows`` rows (default
-  300,000) with three classes (``multiclass_target``: no event, and events split at the median
+  300,000, at most ``--rows``) with three classes (``multiclass_target``: no event, and events split at the median
   of the first numeric feature), whose passes cost about three times a binary pass. The report
   gives the speed-ups and whether each pair of models' scores are identical.
 * **A million rows at the defaults.** ``BoostedGAMClassifier(n_jobs=-1, random_state=0)`` (8
@@ -186,6 +186,7 @@ def main(argv=None):
     if parts & {"cores", "defaults"}:
         X, y, _ = make_risk_cohort(n_samples=args.rows, random_state=0)
         if "cores" in parts:
+            args.multiclass_rows = min(args.multiclass_rows, args.rows)
             few = X.iloc[:args.multiclass_rows]
             cores = (cores_within_a_bag(X, y, args.repeats),
                      cores_within_a_bag(few, multiclass_target(few, y[:args.multiclass_rows]),

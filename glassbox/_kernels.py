@@ -36,6 +36,7 @@ from ._losses import (HESSIAN_FLOOR, MULTINOMIAL, SQUARED_ERROR, softmax,
 
 _JIT = dict(cache=True, nogil=True, error_model="numpy")
 _INNER = dict(_JIT, no_cpython_wrapper=True)
+_OVERLOAD = dict(nogil=True, error_model="numpy")  # compiled into their cached callers
 _TINY = float(np.finfo(np.float64).tiny)
 
 
@@ -680,7 +681,7 @@ def _pass_block(loss, apply, apply_codes, factors, next_codes, state, y, weight,
     raise NotImplementedError("compiled code only")
 
 
-@overload(_pass_block, jit_options=_JIT)
+@overload(_pass_block, jit_options=_OVERLOAD)
 def _pass_block_typed(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad,
                       hess):
     if state.ndim == 2:
@@ -704,7 +705,7 @@ def _rows_loss(loss, state, y, weight, rows):
     raise NotImplementedError("compiled code only")
 
 
-@overload(_rows_loss, jit_options=_JIT)
+@overload(_rows_loss, jit_options=_OVERLOAD)
 def _rows_loss_typed(loss, state, y, weight, rows):
     if state.ndim == 2:
         return lambda loss, state, y, weight, rows: mean_loss_multiclass(state, y, weight, rows)

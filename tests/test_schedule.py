@@ -189,8 +189,10 @@ def test_row_blocks_use_spare_cores_with_identical_results(monkeypatch, task, sc
     single = estimator(**params, n_jobs=1).fit(X, y)
     double = estimator(**params, n_jobs=2).fit(X, y)
     assert threads == [1, 1, 2, 2]  # main and pair stage of each fit
+    assert len(single.terms_) == len(double.terms_)
     for a, b in zip(single.terms_, double.terms_):
         np.testing.assert_array_equal(a.scores, b.scores)  # the thread count changes nothing
+    np.testing.assert_array_equal(single.intercept_, double.intercept_)
     np.testing.assert_array_equal(single.bag_rounds_, double.bag_rounds_)
     # blocks only reorder the sums: the model matches the one fitted in a single block
     np.testing.assert_allclose(single.predict(X[:500]) if estimator is BoostedGAMRegressor
