@@ -359,8 +359,11 @@ def draw_split(name, cohort, n_fresh, seed, task):
     y = task.target(y, truth, seed)
     train, fresh = slice(0, cohort.n_train), slice(cohort.n_train, None)
     X_train, y_train = X.iloc[train], y[train]
-    task.glassbox(random_state=SEED, n_jobs=-1).fit(
-        X_train.iloc[:WARMUP_ROWS], y_train[:WARMUP_ROWS])
+    warm = np.arange(min(WARMUP_ROWS, cohort.n_train))
+    if task.name == "classification":  # every class, however rare, or the fit refuses
+        warm = np.sort(np.concatenate([np.flatnonzero(y_train == c)[:WARMUP_ROWS // 2]
+                                       for c in np.unique(y_train)]))
+    task.glassbox(random_state=SEED, n_jobs=-1).fit(X_train.iloc[warm], y_train[warm])
     return (X_train, y_train, X.iloc[fresh].reset_index(drop=True), y[fresh],
             truth.iloc[fresh].reset_index(drop=True))
 
