@@ -135,7 +135,7 @@ def fit(args):
 def predict(args):
     """Score a CSV file with a model file."""
     model = _load(args.model)
-    reader = _chunks(args.data, args.chunk_size, args.na_value)
+    reader = _chunks(args.data, args.chunk_size, args.na_value, _text_columns(model))
     progress = Progress(f"scoring {args.data}", lambda: _count_rows(args.data), "rows",
                         args.quiet)
     written = 0
@@ -163,12 +163,13 @@ def report(args):
                          f"{type(model).__name__}"
                          + (f" of {len(model.classes_)} classes." if hasattr(model, "classes_")
                             else "."))
-    frame = read_table(args.data, na_values=args.na_value, check_text=False)
+    frame = read_table(args.data, _text_columns(model), args.na_value, check_text=False)
     y = _target(frame, args.target, args.data)
     X = _model_frame(frame, model, args.data, extra=args.sensitive)
     dev = {}
     if args.dev is not None:
-        dev_frame = read_table(args.dev, na_values=args.na_value, check_text=False)
+        dev_frame = read_table(args.dev, _text_columns(model), args.na_value,
+                               check_text=False)
         dev = {"X_dev": _model_frame(dev_frame, model, args.dev, extra=args.sensitive),
                "y_dev": _target(dev_frame, args.target, args.dev)}
     options = {"threshold": args.threshold, "capacity": args.capacity,
@@ -189,7 +190,7 @@ def explain(args):
     """Show how a model reached its prediction for one row of a CSV file."""
     model = _load(args.model)
     _require_terms(model, "explain")
-    frame = read_table(args.data, na_values=args.na_value, check_text=False)
+    frame = read_table(args.data, _text_columns(model), args.na_value, check_text=False)
     if not 0 <= args.row < len(frame):
         raise InputError(f"--row {args.row} is outside {args.data}, whose data rows are "
                          f"numbered 0 to {len(frame) - 1}.")
@@ -241,6 +242,10 @@ def export_sql(args):
         _say(args, f"wrote {args.output}")
 
 
+DEMO_MIN_EVENTS = 20
+"""Rows of each outcome `demo` needs: a stratified split leaves about 6 for the test rows."""
+
+
 def demo(args):
     """Fit, check and report a model on a bundled cohort, writing everything to a folder."""
     from sklearn.metrics import roc_auc_score
@@ -253,9 +258,16 @@ def demo(args):
     load, outcome, expected = {
         "pneumonia": (load_pneumonia, "death within 30 days",
                       {"age": +1, "bun": +1, "creatinine": +1}),
-        "maternal": (load_maternal_morbidity, "severe maternal morbidity", {"age": +1}),
+        "maternal": (load_maternal_morbidity, "severe maternal morbidity",
+                     {"maternal_age": +1}),
     }[args.cohort]
     X, y = load(return_X_y=True, **({"n_samples": args.rows} if args.rows else {}))
+    fewest = int(y.value_counts().reindex([0, 1], fill_value=0).min())
+    if fewest < DEMO_MIN_EVENTS:
+        raise InputError(f"--rows {args.rows}: a sample that size holds {fewest} rows of its "
+                         f"rarer outcome, and the demo needs at least {DEMO_MIN_EVENTS} to "
+                         "split into development and test rows and measure them; pass more "
+                         "--rows (or none, for the whole cohort).")
     X_dev, X_test, y_dev, y_test = train_test_split(X, y, test_size=0.3, stratify=y,
                                                     random_state=args.seed)
     folder = Path(args.output or f"glassbox-demo-{args.cohort}")
@@ -270,10 +282,10 @@ def demo(args):
     _say(args, "largest terms: " + ", ".join(model.term_importances().head(8).index))
     if args.cohort == "pneumonia":
         _say(args, _asthma_finding(model, X_test))
-    save_model(model, folder / "model.json")
     audit_report(model, X_test, y_test, X_dev=X_dev, y_dev=y_dev, outcome=outcome,
                  expected_directions=expected, path=folder / "report.html",
                  random_state=args.seed)
+    save_model(model, folder / "model.json")
     scores = _scores(model, X_test)
     scores.index = X_test.index.rename("row")
     scores.to_csv(folder / "test_scores.csv")
@@ -301,10 +313,12 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
     """A CSV file as a DataFrame; an error for an empty file, a file without rows, a file
     separated by ';', or (`check_text`) a mostly numeric column with text in it (a typo reads
     as a category and would bin silently; a command that reads the table with a model checks
-    the columns the model reads as numbers instead, `_model_frame`). Only blank cells and the
-    `na_values` tokens are missing values: a category named "None" or "NA" stays a category."""
+    the columns the model reads as numbers instead, `_model_frame`). The `categorical` columns
+    are read as text as written, so codes such as ward "012" and "12" stay apart. Only blank
+    cells and the `na_values` tokens are missing values: a category named "None" or "NA" stays
+    a category."""
     try:
-        frame = pd.read_csv(path, low_memory=False, **_missing_tokens(na_values))
+        frame = pd.read_csv(path, low_memory=False, **_reading(na_values, categorical))
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty.") from None
     except pd.errors.ParserError as error:
@@ -498,7 +512,8 @@ OWN_OPTIONS = {"monotonic_cst": "--monotone", "categorical_features": "--categor
 
 
 def _params(pairs):
-    """Estimator parameters from NAME=VALUE options; VALUE is read as JSON where it is JSON."""
+    """Estimator parameters from NAME=VALUE options; VALUE is read as JSON where it is JSON,
+    and `None` as Python writes it is no value, as JSON's null."""
     params = {}
     for pair in pairs:
         name, _, value = pair.partition("=")
@@ -507,7 +522,7 @@ def _params(pairs):
         if name in OWN_OPTIONS:
             raise InputError(f"--param {name}: use {OWN_OPTIONS[name]} for this setting.")
         try:
-            params[name] = json.loads(value)
+            params[name] = None if value == "None" else json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
     return params
@@ -553,16 +568,27 @@ def _as_model_classes(y, model, name):
     return y
 
 
-def _missing_tokens(na_values):
-    return {"keep_default_na": False, "na_values": ["", *na_values]}
+def _reading(na_values, categorical):
+    """`pd.read_csv` options: only blank cells and `na_values` are missing; the `categorical`
+    columns (those in the file) are text."""
+    return {"keep_default_na": False, "na_values": ["", *na_values],
+            "dtype": {name: str for name in categorical}}
 
 
-def _chunks(path, size, na_values):
+def _text_columns(model):
+    """The columns a model reads as categories named by text: a file's number-like codes
+    there must be read as written ("012" is not "12")."""
+    return [name for name, feature in zip(_model_names(model), model.features_)
+            if feature.kind == "categorical"
+            and all(isinstance(c, str) for c in feature.bins.categories)]
+
+
+def _chunks(path, size, na_values, categorical=()):
     """The CSV file in chunks of `size` rows, read as `read_table` reads it; an error for an
     empty file or one without rows, found from the first chunk."""
     try:
         reader = pd.read_csv(path, chunksize=size, low_memory=False,
-                             **_missing_tokens(na_values))
+                             **_reading(na_values, categorical))
         first = next(reader, None)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} is empty.") from None
@@ -787,7 +813,7 @@ def _parser():
     sub.add_argument("--title", help="the report's title")
     sub.add_argument("--expect", action="append", default=[], metavar="COLUMN=+1|-1",
                      help="an expected direction for the anomaly finder (repeatable)")
-    sub.add_argument("--bootstrap", type=int, default=200,
+    sub.add_argument("--bootstrap", type=_positive, default=200,
                      help="bootstrap replicates for every interval (default 200)")
     sub.add_argument("--refits", type=int, default=None,
                      help="optimism-correction refits when there is no --dev data")

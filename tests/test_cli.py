@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from glassbox import cli
-from glassbox.datasets import load_pneumonia
+from glassbox.datasets import load_maternal_morbidity, load_pneumonia
 from glassbox.io import load_model
 
 COMMAND = Path(sys.executable).with_name("glassbox")
@@ -235,12 +235,15 @@ def test_export_sql_scores_like_the_model(files):
                                rtol=0, atol=1e-9)
 
 
-def test_demo_writes_a_model_a_report_and_scores(tmp_path):
-    done = run("demo", "pneumonia", "--rows", 2000, "-o", tmp_path / "demo")
-    assert "test AUROC" in done.stderr and "asthma" in done.stderr
+@pytest.mark.parametrize("cohort, rows, load", [("pneumonia", 2000, load_pneumonia),
+                                                ("maternal", 6000, load_maternal_morbidity)])
+def test_demo_writes_a_model_a_report_and_scores(cohort, rows, load, tmp_path):
+    done = run("demo", cohort, "--rows", rows, "-o", tmp_path / "demo")
+    assert "test AUROC" in done.stderr
+    assert ("asthma" in done.stderr) == (cohort == "pneumonia")
     model = load_model(tmp_path / "demo" / "model.json")
     scores = pd.read_csv(tmp_path / "demo" / "test_scores.csv", index_col=0)
-    X = load_pneumonia(return_X_y=True, n_samples=2000)[0].loc[scores.index]
+    X = load(return_X_y=True, n_samples=rows)[0].loc[scores.index]
     np.testing.assert_allclose(scores["proba_1"], model.predict_proba(X)[:, 1], atol=1e-15)
     assert "Audit report" in (tmp_path / "demo" / "report.html").read_text()
 
@@ -355,6 +358,14 @@ BAD = {
     "an expected direction for a column the model does not read": (
         ["report", "model.json", "test.csv", "--target", "died", "--expect", "id=+1", "-o",
          "r.html"], ["the model has no column 'id'"]),
+    "a report without bootstrap replicates": (["report", "model.json", "test.csv", "--target",
+                                               "died", "--bootstrap", "0", "-o", "r.html"],
+                                              ["--bootstrap", "at least 1"]),
+    "a threshold that is not a risk": (["report", "model.json", "test.csv", "--target", "died",
+                                        "--threshold", "1.5", "-o", "r.html"],
+                                       ["threshold is a risk, in (0, 1); got 1.5"]),
+    "a demo sample too small": (["demo", "pneumonia", "--rows", "10", "-o", "d"],
+                                ["--rows 10", "pass more --rows"]),
     "text in a numeric column to report": (["report", "model.json", "text_in_age.csv",
                                             "--target", "died", "-o", "r.html"],
                                            ["'age'", "the model reads it as numbers"]),
@@ -387,6 +398,13 @@ def test_a_bad_parameter_is_refused_before_the_fit_starts(files, capsys, monkeyp
                                "x.json", cwd=files, capsys=capsys, monkeypatch=monkeypatch)
     listed = stderr.splitlines()[-1].split("the ones --param sets: ")[1]
     assert "outer_bags" in listed and "random_state" not in listed and "n_jobs" not in listed
+
+
+def test_a_parameter_value_is_json_or_text_and_none_is_no_value():
+    assert cli._params(["max_time=None", "tol=null", "interactions=0", "loss=poisson",
+                        "additive=true", "interactions=[[0, 1]]"]) == {
+        "max_time": None, "tol": None, "interactions": [[0, 1]], "loss": "poisson",
+        "additive": True}
 
 
 def test_a_parameter_of_the_other_task_names_the_task_to_pass(files, capsys, monkeypatch):
@@ -445,6 +463,38 @@ def test_only_blank_cells_and_declared_codes_are_missing(files, tmp_path):
     X = frame.drop(columns=["id", "died"]).replace({"bun": {"N/A": np.nan}})
     X["bun"] = X["bun"].astype(float)
     np.testing.assert_allclose(scores["proba_1"], model.predict_proba(X)[:, 1], atol=1e-15)
+
+
+def test_number_like_codes_of_a_categorical_column_are_read_as_written(tmp_path):
+    """Ward "012" is not ward "12": a --categorical column is text in every file the model
+    reads, scored whole or in chunks, and in training."""
+    rng = np.random.default_rng(0)
+    ward = rng.choice(["3A", "012", "12", "ICU"], 2000)
+    risk = pd.Series(ward).map({"3A": -1, "012": 2, "12": -2, "ICU": 0}).to_numpy()
+    y = (rng.random(2000) < 1 / (1 + np.exp(-risk))).astype(int)
+    pd.DataFrame({"ward": ward, "age": rng.normal(60, 10, 2000).round(), "died": y}).to_csv(
+        tmp_path / "train.csv", index=False)
+    score = pd.DataFrame({"ward": ["012", "12", "012", "12"], "age": [60.0] * 4})
+    score.to_csv(tmp_path / "score.csv", index=False)
+    run("fit", tmp_path / "train.csv", "--target", "died", "--categorical", "ward", *FAST,
+        "-o", tmp_path / "m.json")
+    model = load_model(tmp_path / "m.json")
+    assert {"012", "12"} <= set(next(f for f in model.features_ if f.name == "ward").bins.categories)
+    expected = model.predict_proba(score)[:, 1]
+    assert expected[0] > expected[1] + 0.3
+    for chunks in ([], ["--chunk-size", 1]):
+        got = pd.read_csv(StringIO(run("predict", tmp_path / "m.json", tmp_path / "score.csv",
+                                       *chunks).stdout))
+        np.testing.assert_allclose(got["proba_1"], expected, atol=1e-15)
+    shown = json.loads(run("explain", tmp_path / "m.json", tmp_path / "score.csv", "--row", 0,
+                           "--json").stdout)
+    assert {"ward": "012"} in [t["values"] for t in shown["terms"]]
+    pd.DataFrame({"ward": ["012", "12", "7"] * 300, "died": [0, 1] * 450}).to_csv(
+        tmp_path / "codes.csv", index=False)
+    run("fit", tmp_path / "codes.csv", "--target", "died", "--categorical", "ward", *FAST,
+        "-o", tmp_path / "codes.json")
+    codes = load_model(tmp_path / "codes.json").features_[0].bins.categories
+    assert {"012", "12", "7"} <= set(codes)
 
 
 def test_a_reader_that_stops_early_is_not_an_error(files):
