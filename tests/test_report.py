@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassbox import BoostedGAMClassifier, UnseenValueWarning, edit
+from glassbox import BoostedGAMClassifier, UnseenValueWarning, build_model, edit
 from glassbox.datasets import load_pneumonia
 from glassbox.io import model_from_dict, model_to_dict
 from glassbox.report import HUMAN_FIELDS, audit_report
@@ -136,6 +136,11 @@ def test_optimism_correction_without_evaluation_data(fitted):
                                       scoring="roc_auc").mean()
     assert corrected < apparent  # a model looks better on the rows it learned from
     assert abs(corrected - cross_validated) < 0.025
+    metrics = _embedded(text, "model-card-chai")["KeyMetrics"]["UsefulnessUsabilityEfficacy"]
+    assert metrics["TestingDataDescription"].startswith("development data: apparent estimates")
+    auroc = json.loads(next(r["ValueJson"] for r in metrics["Results"] if r["Label"] == "AUROC"))
+    assert (round(auroc["estimate"], 3), round(auroc["optimism_corrected"], 3)) == (apparent,
+                                                                                    corrected)
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -210,6 +215,34 @@ def test_a_direction_for_categories_is_refused_before_any_measurement(fitted, mo
         audit_report(model, X_eval, y_eval, expected_directions={categorical: 1})
 
 
+@pytest.mark.parametrize("bad, message", [
+    ({"threshold": 1.5}, r"threshold is a risk, in \(0, 1\); got 1.5"),
+    ({"threshold": 0.0}, r"threshold is a risk, in \(0, 1\); got 0.0"),
+    ({"n_bootstrap": 0}, "n_bootstrap .* at least 1; got 0"),
+    ({"n_bootstrap": 2.5}, "n_bootstrap .* at least 1; got 2.5")])
+def test_a_decision_or_interval_setting_out_of_range_is_refused(fitted, bad, message):
+    model, _, _, X_eval, y_eval = fitted
+    with pytest.raises(ValueError, match=message):
+        audit_report(model, X_eval, y_eval, **bad)
+
+
+def test_an_edited_model_is_not_corrected_with_refits_that_drop_its_edits(fitted):
+    """A refit of the estimator learns the model again without its edits, so its optimism
+    is not the edited model's: the figures stay apparent, and the report says why."""
+    model, X_dev, y_dev, _, _ = fitted
+    edited = edit.remove_terms(model, [model.terms_[0].name], reason="test")
+    text = audit_report(edited, X_dev, y_dev, n_bootstrap=5, optimism_refits=3)
+    assert "(optimism-corrected; apparent" not in text
+    assert "was edited after its fit (1 edit in its log" in text
+    metrics = _embedded(text, "model-card-chai")["KeyMetrics"]["UsefulnessUsabilityEfficacy"]
+    assert metrics["TestingDataDescription"].endswith("not corrected for optimism")
+    assert all("optimism_corrected" not in r["ValueJson"] for r in metrics["Results"])
+    assembled = build_model(model.features_, model.terms_, model.intercept_, link="logit",
+                            classes=model.classes_, feature_names_in=model.feature_names_in_)
+    text = audit_report(assembled, X_dev, y_dev, n_bootstrap=5, optimism_refits=3)
+    assert "this model was assembled from terms rather than fitted, so it cannot" in text
+
+
 def test_outcomes_the_model_does_not_know_are_refused(fitted):
     """Labels of another coding, a missing outcome or a short y would otherwise count as
     non-events and give a report of wrong figures."""
@@ -217,14 +250,14 @@ def test_outcomes_the_model_does_not_know_are_refused(fitted):
     words = np.where(y_eval == 1, "died", "survived")
     with pytest.raises(ValueError, match=r"y holds 'died', 'survived', which are not classes of "
                                          r"the model \(0, 1\)"):
-        audit_report(model, X_eval, words, n_bootstrap=0)
+        audit_report(model, X_eval, words, n_bootstrap=1)
     with pytest.raises(ValueError, match="y contains NaN"):
         audit_report(model, X_eval, np.where(np.arange(len(y_eval)) % 10, y_eval, np.nan),
-                     n_bootstrap=0)
+                     n_bootstrap=1)
     with pytest.raises(ValueError, match="y has 999 values but its X has 1,000 rows"):
-        audit_report(model, X_eval, y_eval[:-1], n_bootstrap=0)
+        audit_report(model, X_eval, y_eval[:-1], n_bootstrap=1)
     with pytest.raises(ValueError, match="y_dev holds 2"):
-        audit_report(model, X_eval, y_eval, X_dev=X_eval, y_dev=y_eval + 1, n_bootstrap=0)
+        audit_report(model, X_eval, y_eval, X_dev=X_eval, y_dev=y_eval + 1, n_bootstrap=1)
 
 
 def test_a_group_with_few_events_has_no_auroc_or_slope():

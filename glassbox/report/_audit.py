@@ -4,6 +4,7 @@ import functools
 import hashlib
 import html
 import json
+import numbers
 import platform
 import warnings
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ from .. import __version__
 from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
 from ..fairness._sensitive import SMALL_GROUP, _are_values, group_labels, sensitive_frame
+from .._model import _Assembled
 from .._tabular import target_array
 from ..io import check_classes, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
@@ -96,6 +98,11 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         raise ValueError("Give a threshold or a capacity, not both.")
     if capacity is not None and not 0 < capacity < 1:
         raise ValueError(f"capacity is the share of rows flagged, in (0, 1); got {capacity!r}.")
+    if threshold is not None and not 0 < threshold < 1:
+        raise ValueError(f"threshold is a risk, in (0, 1); got {threshold!r}.")
+    if not isinstance(n_bootstrap, numbers.Integral) or n_bootstrap < 1:
+        raise ValueError("n_bootstrap is the number of bootstrap replicates behind every "
+                         f"interval, a whole number of at least 1; got {n_bootstrap!r}.")
     anomalies._expected_terms(model, expected_directions or {})  # before the work, not after
     X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
     y = _outcome(y, classes, len(X), "y")
@@ -107,17 +114,18 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     perf = performance(y, risk, thresholds=thresholds, threshold=threshold, capacity=capacity,
                        n_bootstrap=n_bootstrap, random_state=random_state)
     model_json = json.dumps(model_to_dict(model), sort_keys=True)
-    computed = _computed(model, X, y, perf, development, outcome)
+    obstacle = _refit_obstacle(model)
+    optimism = (_optimism_corrected(model, X, y, risk, optimism_refits, random_state)
+                if not development and optimism_refits and obstacle is None else None)
+    computed = _computed(model, perf, development, optimism, outcome)
     name = fields["ModelName"] if fields["ModelName"] != _card.NEEDS_INPUT else _model_name(model)
     title = title or f"Audit report: {name}"
-    optimism = (_optimism_corrected(model, X, y, risk, optimism_refits, random_state)
-                if not development and optimism_refits else None)
     sections = [
         ("Model card", _card_section(fields)),
         ("Model and software", _model_section(model, X, y, X_dev, y_dev, model_json)),
         ("Cohort", _cohort_section(X, y, X_dev, y_dev, sensitive_features)),
         ("Discrimination and calibration", _performance_section(
-            y, risk, perf, optimism, optimism_refits, not development)),
+            y, risk, perf, optimism, optimism_refits, not development, obstacle)),
         ("Clinical utility", _utility_section(perf, capacity, threshold)),
         ("Subgroups and fairness", _subgroup_section(model, X, y, risk, sensitive_features,
                                                      perf.threshold, n_bootstrap,
@@ -225,8 +233,24 @@ def _content_digest(model_json):
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _computed(model, X, y, perf, development, outcome):
+def _computed(model, perf, development, optimism, outcome):
+    """The model card's computed fields; its results are the estimates with their intervals,
+    and, where the refits gave them, the optimism-corrected estimates beside them."""
     scalars = perf.scalars
+    if development:
+        tested_on = "separate evaluation data"
+    elif optimism is not None:
+        tested_on = ("development data: apparent estimates and intervals, with optimism-corrected "
+                     "estimates (Harrell's bootstrap) where given")
+    else:
+        tested_on = "development data: apparent estimates and intervals, not corrected for optimism"
+
+    def result(name, row):
+        value = {"estimate": _plain(row.estimate), "low": _plain(row.low),
+                 "high": _plain(row.high)}
+        if optimism is not None and name in optimism.index:
+            value["optimism_corrected"] = _plain(optimism[name])
+        return {"Label": name, "ValueJson": json.dumps(value)}
     return {
         "version": __version__,
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -239,11 +263,8 @@ def _computed(model, X, y, perf, development, outcome):
         "inputs": ", ".join(f"{f.name} ({f.kind})" for f in model.features_),
         "transparency": "every term's shape is shown in the report; the model file is embedded",
         "metrics": {"UsefulnessUsabilityEfficacy": {
-            "Results": [{"Label": name, "ValueJson": json.dumps(
-                {"estimate": _plain(row.estimate), "low": _plain(row.low),
-                 "high": _plain(row.high)})} for name, row in scalars.iterrows()],
-            "TestingDataDescription": ("separate evaluation data" if development else
-                                       "development data, optimism-corrected")}},
+            "Results": [result(name, row) for name, row in scalars.iterrows()],
+            "TestingDataDescription": tested_on}},
     }
 
 
@@ -315,12 +336,13 @@ def _cohort_section(X, y, X_dev, y_dev, sensitive_features):
     return "".join(blocks)
 
 
-def _performance_section(y, risk, perf, optimism, refits, apparent):
+def _performance_section(y, risk, perf, optimism, refits, apparent, obstacle):
+    """The discrimination and calibration table; `obstacle` says why the model could not be
+    refitted, if it was not."""
     table = perf.scalars.copy()
     note = ("" if optimism is not None or refits == 0 or not apparent else
-            "<p class=\"note\">No separate evaluation data, and this model was assembled from "
-            "terms rather than fitted, so it cannot be refitted for an optimism correction: the "
-            "figures are apparent.</p>")
+            f"<p class=\"note\">No separate evaluation data, and this model {obstacle}, so it "
+            "cannot be refitted for an optimism correction: the figures are apparent.</p>")
     if optimism is not None:
         table["optimism-corrected"] = optimism
         note = (f"<p class=\"note\">No separate evaluation data: the estimates and intervals "
@@ -338,6 +360,19 @@ def _performance_section(y, risk, perf, optimism, refits, apparent):
               _html.figure_html(_distribution_figure(y, risk),
                                 "Predicted risk by outcome")]
     return "".join(parts)
+
+
+def _refit_obstacle(model):
+    """Why refits of the model's estimator would not estimate its optimism, or None: a model
+    assembled from terms has no training procedure, and a refit learns a fitted model again
+    but does not repeat the edits made after its fit."""
+    if isinstance(model, _Assembled):
+        return "was assembled from terms rather than fitted"
+    edits = len(getattr(model, "edit_log_", None) or [])
+    if edits:
+        return (f"was edited after its fit ({edits} edit{'s' * (edits > 1)} in its log, which "
+                "a refit would not repeat)")
+    return None
 
 
 def _optimism_corrected(model, X, y, risk, refits, random_state):
@@ -358,11 +393,7 @@ def _optimism_corrected(model, X, y, risk, refits, random_state):
         counts = np.bincount(rows, minlength=len(y)).astype(float)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the refits' own notes are not the user's
-            try:
-                refit = clone(model).fit(X, outcome, sample_weight=counts)
-            except TypeError:  # assembled from terms (build_model): nothing to refit
-                return None
-            on_all = refit.predict_proba(X)[:, 1]
+            on_all = clone(model).fit(X, outcome, sample_weight=counts).predict_proba(X)[:, 1]
         for name, measure in measures.items():
             optimism[name].append(measure(y[rows], on_all[rows]) - measure(y, on_all))
     apparent = {name: measure(y, risk) for name, measure in measures.items()}
