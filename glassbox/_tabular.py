@@ -164,6 +164,8 @@ def as_kind(column, kind, name):
         return np.asarray(column, dtype=object)
     if isinstance(column, pd.Categorical):
         column = np.asarray(column, dtype=object)
+    if column.dtype == object:  # pd.NA and NaT among numbers: missing, as None and NaN are
+        column = np.where(pd.isna(column), np.nan, column)
     try:
         values = np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):

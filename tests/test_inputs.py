@@ -245,6 +245,22 @@ def test_an_object_column_is_continuous_only_when_every_value_is_a_number(values
     assert infer_kind(pd.Series(values, dtype=object).to_numpy()) == expected
 
 
+def test_pandas_missing_markers_among_numbers_are_missing_values():
+    """pd.NA, NaT and None in a column of numbers (an object column, as replacing a sentinel
+    code with pd.NA makes one) fit and predict as NaN does."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    y = (X["a"] + rng.normal(size=400) > 0).astype(int)
+    marked = X.astype({"b": object})
+    for start, marker in enumerate((pd.NA, pd.NaT, None)):
+        marked.loc[start::7, "b"] = marker
+    plain = X.assign(b=X["b"].where(marked["b"].notna()))
+    params = dict(outer_bags=2, random_state=0)
+    model = BoostedGAMClassifier(**params).fit(marked, y)
+    np.testing.assert_array_equal(model.predict_proba(marked),
+                                  BoostedGAMClassifier(**params).fit(plain, y).predict_proba(plain))
+
+
 def test_an_unknown_constrained_name_lists_the_features_or_says_the_data_have_none():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"age": rng.normal(60, 10, 200), "bp": rng.normal(130, 15, 200)})
