@@ -107,6 +107,9 @@ def scale_term(model, term, factor, *, reason=""):
     """Multiply a term's scores (and its standard deviations, by |factor|)."""
     edited = _copy(model)
     target = edited.terms_[find_term(edited, term)]
+    if not np.isfinite(factor):
+        raise ValueError(f"scale_term {target.name!r}: factor must be a finite number, got "
+                         f"{factor!r}.")
     target.scores = target.scores * factor
     target.stds = target.stds * abs(factor)
     return _logged(edited, "scale_term", target.name, reason, {"factor": float(factor)})
@@ -129,10 +132,21 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
     if between is not None:
         bins = _bins_between(target, *between)
     new = target.scores.copy()
+    scores = np.asarray(scores, dtype=np.float64)
+    if not np.isfinite(scores).all():
+        raise ValueError(f"set_term_scores {target.name!r}: scores must be finite numbers "
+                         "(a missing or infinite score has no prediction).")
+    chosen = new if bins is None else new[bins]
+    try:
+        chosen = np.broadcast_to(scores, chosen.shape)
+    except ValueError:
+        raise ValueError(f"set_term_scores {target.name!r}: {scores.shape} scores do not fit the "
+                         f"{chosen.shape} scores chosen (the term's {new.shape}, by bins or "
+                         "between); give one number, or one per chosen score.") from None
     if bins is None:
-        new[...] = np.broadcast_to(scores, new.shape)
+        new[...] = chosen
     else:
-        new[bins] = scores
+        new[bins] = chosen
     changed = (new != target.scores).reshape(target.bin_shape + (-1,)).any(axis=-1)
     details = {"bins": [c.tolist() if target.is_pair else int(c[0])
                         for c in np.argwhere(changed)],

@@ -178,6 +178,15 @@ def test_edit_errors_name_the_problem():
         edit.set_term_scores(model, "age", 0.0, bins=[1], between=(0, 1))
     with pytest.raises(ValueError, match="is a pair: pass bins="):
         edit.set_term_scores(model, pair, 0.0, between=(0, 1))
+    for bad in (np.nan, np.inf):  # refused when made, not when the model is saved or used
+        with pytest.raises(ValueError, match="set_term_scores 'age': scores must be finite"):
+            edit.set_term_scores(model, "age", bad, bins=[1])
+        with pytest.raises(ValueError, match="scale_term 'age': factor must be a finite"):
+            edit.scale_term(model, "age", bad)
+    n_bins = model.terms_[[t.name for t in model.terms_].index("age")].scores.shape[0]
+    with pytest.raises(ValueError, match=rf"'age': \(2,\) scores do not fit the \(3,\) scores "
+                                         rf"chosen \(the term's \({n_bins},\)"):
+        edit.set_term_scores(model, "age", [1.0, 2.0], bins=[1, 2, 3])
 
 
 def test_a_categorical_term_is_set_by_the_bins_its_error_suggests():
