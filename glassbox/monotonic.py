@@ -460,7 +460,7 @@ class _MonotonicNet(TabularModel):
             counts = np.bincount(codes[present], minlength=feature.bins.n_bins).astype(float)
             weights = np.bincount(codes, weights=weight, minlength=feature.bins.n_bins)
             points = self.encoder_.transform(
-                [_bin_points(feature, columns[j], codes) if k == j
+                [_bin_points(feature, columns[j], codes, weight) if k == j
                  else _neutral(self.features_[k], feature.bins.n_bins)
                  for k in range(len(self.features_))])
             per_seed = []
@@ -640,15 +640,16 @@ def _layer_sizes(sizes, parameter):
     return [int(h) for h in values]
 
 
-def _bin_points(feature, column, codes):
-    """A value inside each bin of a feature (its training mean, or the bin's middle), with
+def _bin_points(feature, column, codes, weight):
+    """A value inside each bin of a feature (its training mean weighted by the sample weights,
+    so a row of weight 0 counts as removed; the bin's middle where no weight falls), with
     missing for the missing bin and an unseen category for the unseen bin."""
     bins = feature.bins
     if bins.kind == CATEGORICAL:
         return np.array([None, *bins.categories, object()], dtype=object)
     values = np.where(np.isnan(column), 0.0, column)
-    sums = np.bincount(codes, weights=values, minlength=bins.n_bins)
-    counts = np.bincount(codes, minlength=bins.n_bins)
+    sums = np.bincount(codes, weights=values * weight, minlength=bins.n_bins)
+    counts = np.bincount(codes, weights=weight, minlength=bins.n_bins)
     bounds = np.concatenate([[bins.edges[0] - 1.0] if len(bins.edges) else [0.0], bins.edges,
                              [bins.edges[-1] + 1.0] if len(bins.edges) else [0.0]])
     middles = (bounds[:-1] + bounds[1:]) / 2

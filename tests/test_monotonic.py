@@ -223,12 +223,15 @@ def test_inputs_categories_missing_values_and_errors():
         MonotonicNetClassifier().fit(X.assign(dose=np.inf), y)
 
 
-def test_zero_weights_are_removed_rows_and_seeds_reproduce(cohort):
+@pytest.mark.parametrize("additive", [False, True])
+def test_zero_weights_are_removed_rows_and_seeds_reproduce(cohort, additive):
+    """For an additive network too: its terms are read at each bin's mean training value,
+    which rows of weight 0 must not move."""
     X, y, _ = cohort
     weight = np.ones(len(y))
     weight[::5] = 0.0
     keep = weight > 0
-    params = dict(monotonic_cst={"age": 1}, max_iter=30, random_state=3)
+    params = dict(monotonic_cst={"age": 1}, max_iter=30, random_state=3, additive=additive)
     weighted = MonotonicNetClassifier(**params).fit(X, y, sample_weight=weight)
     removed = MonotonicNetClassifier(**params).fit(X[keep], y[keep])
     np.testing.assert_allclose(weighted.decision_function(X), removed.decision_function(X),
