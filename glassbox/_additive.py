@@ -97,6 +97,17 @@ def model_class(name):
     return _FAMILIES[name]
 
 
+def _text_labels(X, names):
+    """X with its column labels as text when they are not all text and only their text matches
+    `names`: an imported model names the columns of a frame labelled 0, 1, ... "0", "1", ...,
+    as interpret does."""
+    labels = [str(c) for c in X.columns]
+    if (all(isinstance(c, str) for c in X.columns) or len(set(labels)) < len(labels)
+            or not set(names) <= set(labels)):
+        return X
+    return X.set_axis(labels, axis=1)
+
+
 @dataclass
 class TrainingData:
     """What every fit starts from; see `TabularModel._training_data`."""
@@ -202,6 +213,7 @@ class TabularModel(BaseEstimator):
         """X's columns in the fitted order and kinds (matched by name for a DataFrame)."""
         check_is_fitted(self)
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            X = _text_labels(X, self.feature_names_in_)
             missing = [c for c in self.feature_names_in_ if c not in X.columns]
             if missing:
                 raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")

@@ -88,10 +88,14 @@ class Bins:
         if self is finer:
             return np.arange(finer.n_bins, dtype=np.uint16)
         if self.kind == finer.kind == "categorical" and self.categories == finer.categories:
-            if finer.groups is not None and finer.groups != self.groups:
-                return None
-            return np.array([0, *(self.groups or range(1, self.n_values + 1)), self.unseen_bin],
-                            dtype=np.uint16)
+            table = np.zeros(finer.n_bins, dtype=np.uint16)  # the missing bin stays 0
+            table[-1] = self.unseen_bin
+            for fine, ours in zip(finer.groups or range(1, finer.n_values + 1),
+                                  self.groups or range(1, self.n_values + 1)):
+                if table[fine] not in (0, ours):  # a finer group split between two of ours
+                    return None
+                table[fine] = ours
+            return table
         if self.kind != "continuous" or finer.kind != "continuous":
             return None
         at = np.searchsorted(finer.edges, self.edges)

@@ -47,6 +47,20 @@ def test_pair_bins_are_a_coarsening_with_an_exact_lookup():
     assert Bins("continuous", edges=[0.123]).lookup_from(fine) is None
 
 
+def test_a_grouping_of_groups_is_a_coarsening():
+    """Categories grouped, then those groups grouped again: the lookup maps each finer group to
+    the coarser one holding it; a finer group split between two coarser ones has none."""
+    values = np.array(list("abcdef") * 10 + [None], dtype=object)
+    fine = Bins("categorical", categories=list("abcdef"), groups=[1, 1, 2, 3, 4, 4])
+    coarse = Bins("categorical", categories=list("abcdef"), groups=[1, 1, 1, 2, 2, 2])
+    lookup = coarse.lookup_from(fine)
+    np.testing.assert_array_equal(lookup[fine.codes(values)], coarse.codes(values))
+    assert lookup[fine.unseen_bin] == coarse.unseen_bin
+    split = Bins("categorical", categories=list("abcdef"), groups=[1, 2, 2, 2, 3, 3])
+    assert split.lookup_from(fine) is None
+    assert fine.lookup_from(coarse) is None
+
+
 def test_categorical_codes_missing_and_unseen():
     bins = fit_bins(pd.Series(["b", "a", None, "b"], dtype=object).to_numpy(), "categorical",
                     255, None)

@@ -280,6 +280,46 @@ def test_to_interpret_round_trip_of_a_boosted_gam(cohort):
         np.testing.assert_array_equal(ours.stds, theirs.stds)
 
 
+def test_round_trip_of_a_pair_that_groups_rare_categories():
+    """A pair's binning may group the rare categories its feature's main effect keeps apart
+    (more categories than max_interaction_bins); interpret writes it as a second category
+    map, which reads back as the same grouping."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"ward": rng.choice([f"w{k}" for k in range(8)], 3000,
+                                         p=[0.3, 0.3, 0.2, 0.1, 0.04, 0.03, 0.02, 0.01]),
+                      "dose": rng.normal(size=3000)})
+    y = (rng.random(3000) < 1 / (1 + np.exp(-X["dose"] * (X["ward"] > "w3")))).astype(int)
+    gam = BoostedGAMClassifier(outer_bags=2, max_interaction_bins=3, random_state=0,
+                               interactions=[("ward", "dose")]).fit(X, y)
+    pair = next(t for t in gam.terms_ if t.is_pair)
+    assert pair.bins[0].n_values < gam.features_[0].bins.n_values  # grouped in the pair
+    back = to_interpret(gam)
+    again = from_interpret(back)
+    rows = pd.concat([X.iloc[:200], pd.DataFrame({"ward": ["w9", None], "dose": [0.5, np.nan]})],
+                     ignore_index=True)
+    for model in (back, again):
+        np.testing.assert_allclose(model.predict_proba(rows), gam.predict_proba(rows),
+                                   rtol=0, atol=1e-12)
+
+
+def test_imported_models_read_a_frame_labelled_by_position():
+    """A DataFrame made from an array (columns 0, 1, ...): interpret and pyGAM name them "0",
+    "1", ...; the imported model reads the same frame."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(400, 3)))
+    y = (X[0] + X[1] * X[2] + rng.normal(size=400) > 0).astype(int)
+    ebm = ebm_classes.ExplainableBoostingClassifier(interactions=1, outer_bags=2,
+                                                    random_state=0).fit(X, y)
+    np.testing.assert_allclose(from_interpret(ebm).predict_proba(X), ebm.predict_proba(X),
+                               rtol=0, atol=1e-12)
+    gam = LogisticGAM(s(0) + s(1) + s(2)).fit(X.to_numpy(), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the grid's discrepancy warning
+        imported = from_pygam(gam, X)
+    np.testing.assert_allclose(imported.decision_function(X), gam._linear_predictor(X.to_numpy()),
+                               atol=imported.provenance_["max_discrepancy_link"] + 1e-12)
+
+
 def test_to_interpret_needs_one_pair_binning_per_feature(imported):
     model = imported["binary"]
     pair = next(t for t in model.terms_ if t.features == (0, 5))

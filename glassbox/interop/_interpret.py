@@ -226,12 +226,12 @@ def _imported_feature(ebm, j, terms):
     stored = ebm.bins_[j]
     used = sorted({_level(t) for t in terms if j in t.features}) or [0]
     raw = {level: stored[min(level, len(stored) - 1)] for level in used}
-    if kind == "categorical":
-        if any(raw[level] != raw[used[0]] for level in used):
-            raise ValueError(f"ebm: feature {name!r} has different categories in its pairs and "
-                             "main effect, which glassbox cannot represent.")
-        bins = _categorical_bins(raw[used[0]], name)
-        levels = {level: bins for level in used}
+    if kind == "categorical":  # a pair may group categories its main effect keeps apart
+        levels = {level: _categorical_bins(raw[level], name) for level in used}
+        bins = levels[used[0]]
+        if any(levels[level].lookup_from(bins) is None for level in used):
+            raise ValueError(f"ebm: feature {name!r} has categories in its pairs that are not "
+                             "its main effect's, which glassbox cannot represent.")
     else:
         cuts = {level: np.asarray(raw[level], dtype=float) for level in used}
         bins = Bins("continuous", edges=np.unique(np.concatenate(list(cuts.values()))))
