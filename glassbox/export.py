@@ -58,6 +58,15 @@ class _Dialect:
     backslash_escapes: bool  # a backslash in '...' may be an escape (PostgreSQL with
                              # standard_conforming_strings off)
     loosely_typed: bool     # a numeric column can hold text (SQLite keeps what it cannot convert)
+    untyped_mixed: bool     # a number among text categories is written untyped ('1'), read as
+                            # the column's type: PostgreSQL cannot compare text with a float8
+
+    def category_number(self, value, mixed):
+        """A numeric category's literal; `mixed`: the feature also has text categories."""
+        whole = isinstance(value, (int, np.integer))
+        if mixed and self.untyped_mixed:
+            return self.string(str(int(value)) if whole else format(float(value), ".17g"))
+        return str(int(value)) if whole else self.number(value)
 
     def number(self, value):
         """A float literal read back as exactly `value`."""
@@ -93,10 +102,11 @@ class _Dialect:
 
 DIALECTS = {
     "sqlite": _Dialect(float_suffix="", greatest="max", least="min", as_stored="+",
-                       float_nan=False, backslash_escapes=False, loosely_typed=True),
+                       float_nan=False, backslash_escapes=False, loosely_typed=True,
+                       untyped_mixed=False),
     "postgresql": _Dialect(float_suffix="::float8", greatest="GREATEST", least="LEAST",
                            as_stored="", float_nan=True, backslash_escapes=True,
-                           loosely_typed=False),
+                           loosely_typed=False, untyped_mixed=True),
 }
 
 
@@ -271,27 +281,26 @@ def _lookup(column, name, bins, leaves, sql):
         return (f"CASE WHEN {sql.missing(column, numeric=True)} THEN {leaves[0]} "
                 + (f"WHEN {text} THEN NULL " if text else "") + f"ELSE {found} END")
     codes = bins.codes(np.array(bins.categories, dtype=object))
+    numbers = [isinstance(c, (int, float, np.integer, np.floating))
+               and not isinstance(c, (bool, np.bool_)) for c in bins.categories]
+    numeric = bool(bins.categories) and all(numbers)
+    mixed = any(numbers) and any(isinstance(c, str) for c in bins.categories)
     members = {}
     for category, code in zip(bins.categories, codes.tolist()):
-        members.setdefault(leaves[code], []).append(_category(category, name, sql))
+        members.setdefault(leaves[code], []).append(_category(category, name, sql, mixed))
     value = sql.as_stored + column
-    numeric = bool(bins.categories) and all(
-        isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, (bool, np.bool_))
-        for c in bins.categories)
     cases = [f"WHEN {sql.missing(value, numeric)} THEN {leaves[0]}"]
     cases += [f"WHEN {value} IN ({', '.join(categories)}) THEN {leaf}"
               for leaf, categories in members.items()]
     return f"CASE {' '.join(cases)} ELSE {leaves[bins.unseen_bin]} END"
 
 
-def _category(value, name, sql):
-    """The SQL literal of one category of feature `name`."""
+def _category(value, name, sql, mixed=False):
+    """The SQL literal of one category of feature `name`; `mixed`: it has text and numbers."""
     if isinstance(value, (bool, np.bool_)):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return sql.number(value)
+    if isinstance(value, (int, np.integer, float, np.floating)):
+        return sql.category_number(value, mixed)
     if isinstance(value, str) and "\x00" not in value:
         return sql.string(value)
     raise ValueError(f"model: feature {name!r} has the category {value!r}; only strings without "
