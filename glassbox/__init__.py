@@ -1,7 +1,7 @@
 """glassbox: glass-box tabular models for healthcare."""
 
 from ._additive import UnseenValueWarning
-from ._tabular import ConstantFeatureWarning
+from ._tabular import ConstantFeatureWarning, IdentifierWarning
 from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .io import ModelFileError
@@ -11,6 +11,6 @@ from .terms import validate_model
 __version__ = "0.1.0"
 
 __all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
-           "BoostedGAMRegressor", "ConstantFeatureWarning", "ModelFileError",
+           "BoostedGAMRegressor", "ConstantFeatureWarning", "IdentifierWarning", "ModelFileError",
            "MonotonicNetClassifier", "MonotonicNetRegressor", "UnseenValueWarning",
            "build_model", "validate_model", "__version__"]

@@ -23,6 +23,19 @@ class ConstantFeatureWarning(UserWarning):
     """A training column is constant or entirely missing: no effect can be learnt from it."""
 
 
+class IdentifierWarning(UserWarning):
+    """A training column looks like a record number: the model would draw a shape over it."""
+
+
+IDENTIFIER_MIN_ROWS = 100
+"""Fewest rows in which a column of distinct whole numbers may be taken for an identifier."""
+
+IDENTIFIER_ANY_RANGE_ROWS = 1000
+"""From this many rows, distinct whole numbers are an identifier whatever their range: n whole
+numbers drawn from a range of R values are all distinct with probability about
+exp(-n² / 2R), so a measurement would need a range of many millions."""
+
+
 def outside_stacklevel():
     """The `stacklevel` that points a warning raised by the calling function at the first frame
     outside glassbox: the user's line, however deep inside the library the warning starts."""
@@ -187,8 +200,10 @@ def _non_numeric(column):
 
 def resolve_categorical(categorical_features, names, columns):
     """The kind of every feature from the `categorical_features` parameter. Called once per
-    fit, it also warns about columns that carry no information (`warn_uninformative`)."""
+    fit, it also warns about columns that carry no information (`warn_uninformative`) and
+    columns that look like record numbers (`warn_identifiers`)."""
     warn_uninformative(names, columns)
+    warn_identifiers(names, columns)
     n = len(columns)
     inferred = [infer_kind(c) for c in columns]
     if isinstance(categorical_features, str) and categorical_features == "auto":
@@ -266,6 +281,35 @@ def warn_uninformative(names, columns):
             n_values = pd.Series(column).nunique(dropna=True)
         described.append((n_values, bool(missing.any())))
     warn_uninformative_counts(names, described)
+
+
+def warn_identifiers(names, columns):
+    """An `IdentifierWarning` naming the numeric training columns that look like record
+    numbers: a different whole number in every row, in at least IDENTIFIER_ANY_RANGE_ROWS rows,
+    or in at least IDENTIFIER_MIN_ROWS rows within a range of at most 1.5 times the rows (ids
+    1 to n, or most of them). A shape over such a column fits the order the rows were
+    numbered in, not the patients."""
+    found = []
+    for name, column in zip(names, columns):
+        if isinstance(column, pd.Categorical) or column.dtype.kind not in "fiu":
+            continue
+        values = column[~np.isnan(column)] if column.dtype.kind == "f" else column
+        n = len(values)
+        if n < IDENTIFIER_MIN_ROWS:
+            continue
+        span = values.max() - values.min() + 1
+        if span < n or (n < IDENTIFIER_ANY_RANGE_ROWS and span > 1.5 * n):
+            continue  # n distinct whole numbers do not fit, or a measurement could be them
+        head = values[:IDENTIFIER_ANY_RANGE_ROWS]  # most columns repeat a value early
+        if len(np.unique(head)) < len(head) or not (values == np.floor(values)).all():
+            continue
+        if len(np.unique(values)) == n:
+            found.append(repr(name))
+    if found:
+        warnings.warn(f"{', '.join(found)} holds a different whole number in every row, like a "
+                      "record number or identifier; if it is one, drop it before fitting (the "
+                      "model would otherwise draw a shape over the order the rows were "
+                      "numbered in).", IdentifierWarning, stacklevel=outside_stacklevel())
 
 
 def warn_uninformative_counts(names, described):

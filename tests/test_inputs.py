@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import DataConversionWarning
 
-from glassbox import BoostedGAMClassifier, MonotonicNetClassifier
+from glassbox import BoostedGAMClassifier, IdentifierWarning, MonotonicNetClassifier
 from glassbox._tabular import (CATEGORICAL, CONTINUOUS, ConstantFeatureWarning, _warn_numeric_text,
                               infer_kind, warn_uninformative)
 from glassbox.datasets import make_risk_cohort
@@ -243,6 +243,23 @@ def test_one_text_cell_in_a_constrained_column_says_why_it_is_categorical():
 def test_an_object_column_is_continuous_only_when_every_value_is_a_number(values, kind):
     expected = CONTINUOUS if kind == "continuous" else CATEGORICAL
     assert infer_kind(pd.Series(values, dtype=object).to_numpy()) == expected
+
+
+def test_a_column_of_record_numbers_warns_and_measurements_do_not():
+    rng = np.random.default_rng(0)
+    y = np.arange(2000) % 2
+    base = pd.DataFrame({"age": rng.integers(20, 90, 2000).astype(float)})
+    for ids in (np.arange(2000) + 1000,                                  # 1000 to 2999
+                rng.permutation(2000) * 3.0,                              # float ids, shuffled
+                rng.choice(10**6, 2000, replace=False)):                  # sampled, any range
+        with pytest.warns(IdentifierWarning, match="'patient' holds a different whole number"):
+            BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(base.assign(patient=ids), y)
+    quiet = {"salary": rng.choice(10**6, 2000, replace=False)[:300] * 1.0,  # 300 rows, wide
+             "dose": np.round(rng.normal(50, 10, 300), 1),                  # not whole
+             "visits": rng.integers(0, 30, 300).astype(float)}              # repeats
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IdentifierWarning)
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(pd.DataFrame(quiet), y[:300])
 
 
 def test_pandas_missing_markers_among_numbers_are_missing_values():
