@@ -58,15 +58,9 @@ class _Dialect:
     backslash_escapes: bool  # a backslash in '...' may be an escape (PostgreSQL with
                              # standard_conforming_strings off)
     loosely_typed: bool     # a numeric column can hold text (SQLite keeps what it cannot convert)
-    untyped_mixed: bool     # a number among text categories is written untyped ('1'), read as
-                            # the column's type: PostgreSQL cannot compare text with a float8
-
-    def category_number(self, value, mixed):
-        """A numeric category's literal; `mixed`: the feature also has text categories."""
-        whole = isinstance(value, (int, np.integer))
-        if mixed and self.untyped_mixed:
-            return self.string(str(int(value)) if whole else format(float(value), ".17g"))
-        return str(int(value)) if whole else self.number(value)
+    text_test: str          # condition, on {column}, that the column is text, where a column of
+                            # one type cannot be compared with literals of another (PostgreSQL);
+                            # "" where comparisons keep each value's type (SQLite's as_stored)
 
     def number(self, value):
         """A float literal read back as exactly `value`."""
@@ -103,10 +97,12 @@ class _Dialect:
 DIALECTS = {
     "sqlite": _Dialect(float_suffix="", greatest="max", least="min", as_stored="+",
                        float_nan=False, backslash_escapes=False, loosely_typed=True,
-                       untyped_mixed=False),
+                       text_test=""),
     "postgresql": _Dialect(float_suffix="::float8", greatest="GREATEST", least="LEAST",
                            as_stored="", float_nan=True, backslash_escapes=True,
-                           loosely_typed=False, untyped_mixed=True),
+                           loosely_typed=False,
+                           text_test="pg_typeof({column}) IN ('text'::regtype, "
+                                     "'character varying'::regtype, 'character'::regtype)"),
 }
 
 
@@ -280,27 +276,43 @@ def _lookup(column, name, bins, leaves, sql):
         text = sql.not_a_number(column)
         return (f"CASE WHEN {sql.missing(column, numeric=True)} THEN {leaves[0]} "
                 + (f"WHEN {text} THEN NULL " if text else "") + f"ELSE {found} END")
-    codes = bins.codes(np.array(bins.categories, dtype=object))
-    numbers = [isinstance(c, (int, float, np.integer, np.floating))
-               and not isinstance(c, (bool, np.bool_)) for c in bins.categories]
-    numeric = bool(bins.categories) and all(numbers)
-    mixed = any(numbers) and any(isinstance(c, str) for c in bins.categories)
+    coded = list(zip(bins.categories, bins.codes(np.array(bins.categories, dtype=object))))
+    numbers = [(c, k) for c, k in coded if isinstance(c, (int, float, np.integer, np.floating))
+               and not isinstance(c, (bool, np.bool_))]
+    texts = [(c, k) for c, k in coded if isinstance(c, str)]
+    unseen = leaves[bins.unseen_bin]
+    if numbers and texts and len(numbers) + len(texts) == len(coded) and sql.text_test:
+        # text and numbers: a column of either type compares with its own kind only, as Python
+        as_text = _category_cases(f"CAST({column} AS TEXT)", texts, leaves, unseen, name, sql,
+                                  numeric=False)
+        as_number = _category_cases(f"CAST({column} AS DOUBLE PRECISION)", numbers, leaves,
+                                    unseen, name, sql, numeric=True)
+        return (f"CASE WHEN {column} IS NULL THEN {leaves[0]} "
+                f"WHEN {sql.text_test.format(column=column)} THEN {as_text} ELSE {as_number} END")
+    return _category_cases(sql.as_stored + column, coded, leaves, unseen, name, sql,
+                           numeric=len(numbers) == len(coded) > 0)
+
+
+def _category_cases(value, coded, leaves, unseen, name, sql, numeric):
+    """A CASE giving leaves[code] for `value` among the (category, code) pairs `coded`,
+    leaves[0] when missing (NaN too, where `numeric`), `unseen` otherwise."""
     members = {}
-    for category, code in zip(bins.categories, codes.tolist()):
-        members.setdefault(leaves[code], []).append(_category(category, name, sql, mixed))
-    value = sql.as_stored + column
+    for category, code in coded:
+        members.setdefault(leaves[code], []).append(_category(category, name, sql))
     cases = [f"WHEN {sql.missing(value, numeric)} THEN {leaves[0]}"]
-    cases += [f"WHEN {value} IN ({', '.join(categories)}) THEN {leaf}"
-              for leaf, categories in members.items()]
-    return f"CASE {' '.join(cases)} ELSE {leaves[bins.unseen_bin]} END"
+    cases += [f"WHEN {value} IN ({', '.join(literals)}) THEN {leaf}"
+              for leaf, literals in members.items()]
+    return f"CASE {' '.join(cases)} ELSE {unseen} END"
 
 
-def _category(value, name, sql, mixed=False):
-    """The SQL literal of one category of feature `name`; `mixed`: it has text and numbers."""
+def _category(value, name, sql):
+    """The SQL literal of one category of feature `name`."""
     if isinstance(value, (bool, np.bool_)):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, np.integer, float, np.floating)):
-        return sql.category_number(value, mixed)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return sql.number(value)
     if isinstance(value, str) and "\x00" not in value:
         return sql.string(value)
     raise ValueError(f"model: feature {name!r} has the category {value!r}; only strings without "
