@@ -328,7 +328,12 @@ def warn_uninformative_counts(names, described):
 
 
 def _numeric_booleans(column):
-    return not isinstance(column, pd.Categorical) and column.dtype.kind == "b"
+    """Whether a column holds only booleans (as bools, or as the objects a DataFrame's bool
+    column becomes), which a model may read as the numbers 0 and 1."""
+    if isinstance(column, pd.Categorical):
+        return False
+    return column.dtype.kind == "b" or (
+        column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "boolean")
 
 
 def feature_index(item, names, n, parameter):

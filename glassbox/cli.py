@@ -333,7 +333,7 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
     for column in frame.columns:
         if check_text and column not in categorical and _is_text(frame[column]):
             _reject_stray_text(frame[column], column, path)
-    return frame
+    return _as_codes(frame, categorical)
 
 
 def _semicolons(frame):
@@ -478,7 +478,10 @@ def _describe_target(y, name):
 
 
 def _categorical_of(X, categorical):
-    named = [c for c in X.columns if c in categorical or not pd.api.types.is_numeric_dtype(X[c])]
+    """The columns fitted as categories: those named, and text and True/False columns (as the
+    estimators' "auto" reads them)."""
+    named = [c for c in X.columns if c in categorical or pd.api.types.is_bool_dtype(X[c])
+             or not pd.api.types.is_numeric_dtype(X[c])]
     return named or None
 
 
@@ -570,9 +573,19 @@ def _as_model_classes(y, model, name):
 
 def _reading(na_values, categorical):
     """`pd.read_csv` options: only blank cells and `na_values` are missing; the `categorical`
-    columns (those in the file) are text."""
+    columns (those in the file) are text, `_as_codes` makes them codes."""
     return {"keep_default_na": False, "na_values": ["", *na_values],
             "dtype": {name: str for name in categorical}}
+
+
+def _as_codes(frame, categorical):
+    """The `categorical` columns' text as codes: kept as written ("012" is not "12"), but a
+    whole number written with a trailing ".0" (as pandas writes a column of whole numbers
+    that has a missing value) is that number ("3.0" is "3")."""
+    for name in categorical:
+        if name in frame.columns:
+            frame[name] = frame[name].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return frame
 
 
 def _text_columns(model):
@@ -596,7 +609,7 @@ def _chunks(path, size, na_values, categorical=()):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if first is None or first.empty:
         raise InputError(f"{path} has a header but no rows to score.")
-    return itertools.chain([first], reader)
+    return (_as_codes(chunk, categorical) for chunk in itertools.chain([first], reader))
 
 
 def _count_rows(path):

@@ -400,6 +400,20 @@ def test_a_bad_parameter_is_refused_before_the_fit_starts(files, capsys, monkeyp
     assert "outer_bags" in listed and "random_state" not in listed and "n_jobs" not in listed
 
 
+def test_a_true_false_column_is_fitted_as_categories(tmp_path):
+    rng = np.random.default_rng(0)
+    flag = rng.random(400) < 0.5
+    pd.DataFrame({"flag": flag, "x": rng.normal(size=400),
+                  "y": (flag ^ (rng.random(400) < 0.2)).astype(int)}).to_csv(
+        tmp_path / "flags.csv", index=False)
+    run("fit", tmp_path / "flags.csv", "--target", "y", *FAST, "-o", tmp_path / "m.json")
+    model = load_model(tmp_path / "m.json")
+    assert model.features_[0].kind == "categorical"
+    got = pd.read_csv(StringIO(run("predict", tmp_path / "m.json", tmp_path / "flags.csv").stdout))
+    X = pd.read_csv(tmp_path / "flags.csv").drop(columns="y")
+    np.testing.assert_allclose(got["proba_1"], model.predict_proba(X)[:, 1], atol=1e-15)
+
+
 def test_a_parameter_value_is_json_or_text_and_none_is_no_value():
     assert cli._params(["max_time=None", "tol=null", "interactions=0", "loss=poisson",
                         "additive=true", "interactions=[[0, 1]]"]) == {
@@ -489,6 +503,11 @@ def test_number_like_codes_of_a_categorical_column_are_read_as_written(tmp_path)
     shown = json.loads(run("explain", tmp_path / "m.json", tmp_path / "score.csv", "--row", 0,
                            "--json").stdout)
     assert {"ward": "012"} in [t["values"] for t in shown["terms"]]
+    # whole numbers as pandas writes them beside a missing value: "12.0" is ward "12"
+    (tmp_path / "floats.csv").write_text("ward,age\n12.0,60\n,60\n012,60\n")
+    got = pd.read_csv(StringIO(run("predict", tmp_path / "m.json", tmp_path / "floats.csv").stdout))
+    expected = model.predict_proba(pd.DataFrame({"ward": ["12", None, "012"], "age": [60.0] * 3}))
+    np.testing.assert_allclose(got["proba_1"], expected[:, 1], atol=1e-15)
     pd.DataFrame({"ward": ["012", "12", "7"] * 300, "died": [0, 1] * 450}).to_csv(
         tmp_path / "codes.csv", index=False)
     run("fit", tmp_path / "codes.csv", "--target", "died", "--categorical", "ward", *FAST,

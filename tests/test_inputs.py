@@ -245,6 +245,20 @@ def test_an_object_column_is_continuous_only_when_every_value_is_a_number(values
     assert infer_kind(pd.Series(values, dtype=object).to_numpy()) == expected
 
 
+def test_a_true_false_column_left_out_of_a_categorical_list_is_read_as_0_and_1():
+    """As a bool array would be: a DataFrame's bool column reaches the fit as objects."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"flag": rng.random(300) < 0.5, "site": rng.choice(["a", "b"], 300)})
+    y = (X["flag"] ^ (rng.random(300) < 0.2)).astype(int)
+    model = BoostedGAMClassifier(categorical_features=["site"], outer_bags=1,
+                                 random_state=0).fit(X, y)
+    assert [f.kind for f in model.features_] == ["continuous", "categorical"]
+    as_numbers = X.assign(flag=X["flag"].astype(float))
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(as_numbers))
+    with pytest.raises(ValueError, match="'site' holds categories or strings but is not listed"):
+        BoostedGAMClassifier(categorical_features=["flag"]).fit(X, y)
+
+
 def test_a_column_of_record_numbers_warns_and_measurements_do_not():
     rng = np.random.default_rng(0)
     y = np.arange(2000) % 2
