@@ -219,7 +219,9 @@ def test_a_direction_for_categories_is_refused_before_any_measurement(fitted, mo
     ({"threshold": 1.5}, r"threshold is a risk, in \(0, 1\); got 1.5"),
     ({"threshold": 0.0}, r"threshold is a risk, in \(0, 1\); got 0.0"),
     ({"n_bootstrap": 0}, "n_bootstrap .* at least 1; got 0"),
-    ({"n_bootstrap": 2.5}, "n_bootstrap .* at least 1; got 2.5")])
+    ({"n_bootstrap": 2.5}, "n_bootstrap .* at least 1; got 2.5"),
+    ({"optimism_refits": -1}, "optimism_refits .* at least 0; got -1"),
+    ({"thresholds": [0.1, 1.5]}, r"thresholds .* each in \(0, 1\)")])
 def test_a_decision_or_interval_setting_out_of_range_is_refused(fitted, bad, message):
     model, _, _, X_eval, y_eval = fitted
     with pytest.raises(ValueError, match=message):

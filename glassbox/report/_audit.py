@@ -103,6 +103,13 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     if not isinstance(n_bootstrap, numbers.Integral) or n_bootstrap < 1:
         raise ValueError("n_bootstrap is the number of bootstrap replicates behind every "
                          f"interval, a whole number of at least 1; got {n_bootstrap!r}.")
+    if not isinstance(optimism_refits, numbers.Integral) or optimism_refits < 0:
+        raise ValueError("optimism_refits is the number of refits of the optimism correction, a "
+                         f"whole number of at least 0; got {optimism_refits!r}.")
+    risks = np.asarray(thresholds, dtype=float)
+    if risks.ndim != 1 or not ((risks > 0) & (risks < 1)).all():
+        raise ValueError(f"thresholds are the risks of the decision curve, each in (0, 1); got "
+                         f"{thresholds!r}.")
     anomalies._expected_terms(model, expected_directions or {})  # before the work, not after
     X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
     y = _outcome(y, classes, len(X), "y")
@@ -363,15 +370,16 @@ def _performance_section(y, risk, perf, optimism, refits, apparent, obstacle):
 
 
 def _refit_obstacle(model):
-    """Why refits of the model's estimator would not estimate its optimism, or None: a model
-    assembled from terms has no training procedure, and a refit learns a fitted model again
-    but does not repeat the edits made after its fit."""
-    if isinstance(model, _Assembled):
-        return "was assembled from terms rather than fitted"
-    edits = len(getattr(model, "edit_log_", None) or [])
+    """Why refits of the model's estimator would not estimate its optimism, or None: a refit
+    does not repeat the edits made after a fit (a fairness cleaning among them), and a model
+    assembled from terms has no training procedure."""
+    edits = len([entry for entry in getattr(model, "edit_log_", None) or []
+                 if entry.get("edit") != "import"])
     if edits:
         return (f"was edited after its fit ({edits} edit{'s' * (edits > 1)} in its log, which "
                 "a refit would not repeat)")
+    if isinstance(model, _Assembled):
+        return "was assembled from terms rather than fitted"
     return None
 
 
@@ -407,7 +415,8 @@ def _calibration_figure(perf):
     curve = perf.curve
     ax.fill_between(curve.predicted, curve.low, curve.high, color="C0", alpha=0.25, lw=0)
     ax.plot(curve.predicted, curve.observed, color="C0", label="observed (smoothed)")
-    top = float(max(curve.predicted.max(), np.nanmax(curve.high)))
+    band = curve.high[np.isfinite(curve.high)]  # none where too few events give no band
+    top = float(max(curve.predicted.max(), band.max() if len(band) else 0.0))
     ax.plot([0, top], [0, top], color="0.4", lw=1, ls="--", label="perfect")
     ax.set_xlabel("predicted risk")
     ax.set_ylabel("observed risk")
