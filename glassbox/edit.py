@@ -107,10 +107,12 @@ def scale_term(model, term, factor, *, reason=""):
     """Multiply a term's scores (and its standard deviations, by |factor|)."""
     edited = _copy(model)
     target = edited.terms_[find_term(edited, term)]
-    if not np.isfinite(factor):
-        raise ValueError(f"scale_term {target.name!r}: factor must be a finite number, got "
-                         f"{factor!r}.")
-    target.scores = target.scores * factor
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        scaled = target.scores * factor
+    if not np.isfinite(factor) or not np.isfinite(scaled).all():
+        raise ValueError(f"scale_term {target.name!r}: factor must be a finite number that "
+                         f"keeps the scores finite, got {factor!r}.")
+    target.scores = scaled
     target.stds = target.stds * abs(factor)
     return _logged(edited, "scale_term", target.name, reason, {"factor": float(factor)})
 
@@ -136,7 +138,11 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
     if not np.isfinite(scores).all():
         raise ValueError(f"set_term_scores {target.name!r}: scores must be finite numbers "
                          "(a missing or infinite score has no prediction).")
-    chosen = new if bins is None else new[bins]
+    try:
+        chosen = new if bins is None else new[bins]
+    except IndexError as error:
+        raise ValueError(f"set_term_scores {target.name!r}: bins {bins!r} do not index its "
+                         f"{new.shape[:len(target.bin_shape)]} bins ({error}).") from None
     try:
         chosen = np.broadcast_to(scores, chosen.shape)
     except ValueError:

@@ -187,6 +187,10 @@ def test_edit_errors_name_the_problem():
     with pytest.raises(ValueError, match=rf"'age': \(2,\) scores do not fit the \(3,\) scores "
                                          rf"chosen \(the term's \({n_bins},\)"):
         edit.set_term_scores(model, "age", [1.0, 2.0], bins=[1, 2, 3])
+    with pytest.raises(ValueError, match="keeps the scores finite, got 1e\\+300"):
+        edit.scale_term(edit.scale_term(model, "age", 1e300), "age", 1e300)  # overflows
+    with pytest.raises(ValueError, match=rf"'age': bins \[{n_bins}\] do not index its"):
+        edit.set_term_scores(model, "age", 0.0, bins=[n_bins])
 
 
 def test_a_categorical_term_is_set_by_the_bins_its_error_suggests():
