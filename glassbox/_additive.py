@@ -97,7 +97,7 @@ def model_class(name):
     return _FAMILIES[name]
 
 
-def _text_labels(X, names):
+def text_labels(X, names):
     """X with its column labels as text when they are not all text and only their text matches
     `names`: an imported model names the columns of a frame labelled 0, 1, ... "0", "1", ...,
     as interpret does."""
@@ -213,7 +213,7 @@ class TabularModel(BaseEstimator):
         """X's columns in the fitted order and kinds (matched by name for a DataFrame)."""
         check_is_fitted(self)
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
-            X = _text_labels(X, self.feature_names_in_)
+            X = text_labels(X, self.feature_names_in_)
             missing = [c for c in self.feature_names_in_ if c not in X.columns]
             if missing:
                 raise ValueError(f"X is missing the column(s) {missing} the model was fitted on.")

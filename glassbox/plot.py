@@ -37,6 +37,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
+from ._additive import text_labels
 from ._losses import CLASSIFIER_LINKS, class_probabilities, inverse_link
 from .io import listed
 from .terms import find_term, model_link, require_terms
@@ -472,7 +473,8 @@ def _one_row(model, x_row):
     if isinstance(x_row, pd.DataFrame):
         if len(x_row) != 1:
             raise ValueError(f"x_row must hold one row, got {len(x_row)}.")
-        return x_row, x_row
+        names = getattr(model, "feature_names_in_", None)
+        return x_row, x_row if names is None else text_labels(x_row, names)
     if isinstance(x_row, (pd.Series, dict)):
         frame = pd.DataFrame([dict(x_row)])
         return frame, frame

@@ -310,8 +310,12 @@ def test_imported_models_read_a_frame_labelled_by_position():
     y = (X[0] + X[1] * X[2] + rng.normal(size=400) > 0).astype(int)
     ebm = ebm_classes.ExplainableBoostingClassifier(interactions=1, outer_bags=2,
                                                     random_state=0).fit(X, y)
-    np.testing.assert_allclose(from_interpret(ebm).predict_proba(X), ebm.predict_proba(X),
-                               rtol=0, atol=1e-12)
+    imported = from_interpret(ebm)
+    np.testing.assert_allclose(imported.predict_proba(X), ebm.predict_proba(X), rtol=0,
+                               atol=1e-12)
+    from glassbox.plot import plot_contributions
+    steps = [t.get_text() for t in plot_contributions(imported, X.iloc[[0]]).get_yticklabels()]
+    assert f"0 = {X.iloc[0, 0]:.3g}" in steps
     gam = LogisticGAM(s(0) + s(1) + s(2)).fit(X.to_numpy(), y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the grid's discrepancy warning
