@@ -324,6 +324,29 @@ def test_imported_models_read_a_frame_labelled_by_position():
                                atol=imported.provenance_["max_discrepancy_link"] + 1e-12)
 
 
+def test_models_fitted_on_arrays_read_columns_by_position():
+    """An EBM fitted on an array names its features feature_0000, ...; its import reads arrays
+    and frames made from them without a warning, as the EBM does. A glassbox model fitted on an
+    array keeps reading by position through to_interpret and back."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] + rng.normal(size=400) > 0).astype(int)
+    ebm = ebm_classes.ExplainableBoostingClassifier(interactions=0, outer_bags=2,
+                                                    random_state=0).fit(X, y)
+    gam = BoostedGAMClassifier(outer_bags=1, max_rounds=100, random_state=0).fit(X, y)
+    for model, expected in [(from_interpret(ebm), ebm.predict_proba(X)),
+                            (from_interpret(to_interpret(gam)), gam.predict_proba(X))]:
+        assert not hasattr(model, "feature_names_in_")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for rows in (X, pd.DataFrame(X)):
+                np.testing.assert_allclose(model.predict_proba(rows), expected, rtol=0,
+                                           atol=1e-12)
+    named = pd.DataFrame(X, columns=["a", "b", "c"])
+    gam = BoostedGAMClassifier(outer_bags=1, max_rounds=100, random_state=0).fit(named, y)
+    assert list(from_interpret(to_interpret(gam)).feature_names_in_) == ["a", "b", "c"]
+
+
 def test_to_interpret_needs_one_pair_binning_per_feature(imported):
     model = imported["binary"]
     pair = next(t for t in model.terms_ if t.features == (0, 5))

@@ -17,8 +17,9 @@ A feature no term reads and interpret kept no bins for (interpret's `exclude=`) 
 the imported model, which reads DataFrames by name and so ignores that column, as interpret does.
 
 `to_interpret` leaves the glassbox model's provenance and edit log on the EBM it writes
-(`glassbox_provenance_`, `glassbox_edit_log_`, and `glassbox_state_`, a digest of the state it
-wrote); `from_interpret` restores them while the EBM's state still matches the digest.
+(`glassbox_provenance_`, `glassbox_edit_log_`, `glassbox_by_position_`, whether the model was
+fitted on an array, and `glassbox_state_`, a digest of the state it wrote); `from_interpret`
+restores them while the EBM's state still matches the digest.
 """
 
 import copy
@@ -66,7 +67,9 @@ def from_interpret(ebm):
         model it was written from, the edit log continued by the "import" entry. A feature no
         term reads and interpret kept no bins for (`exclude=`) is left out: the model reads
         DataFrames by name, so it predicts as the EBM on the full DataFrame; an array must
-        leave that column out.
+        leave that column out. An EBM fitted on an array (interpret names its features
+        feature_0000, feature_0001, ...) gives a model that reads arrays and frames by
+        position, as one fitted on an array does, its features keeping those names.
     """
     if not is_estimator(ebm, "interpret", _ESTIMATORS):
         raise TypeError("from_interpret takes an interpret ExplainableBoostingClassifier or "
@@ -124,10 +127,21 @@ def from_interpret(ebm):
                                  "parameters did not train it and are not recorded")
         if left_out:
             source["features_without_terms"] = left_out
+    names = [str(ebm.feature_names_in_[j]) for j in kept]
     return imported_model(features, terms, intercept, link=link,
                           classes=getattr(ebm, "classes_", None),
-                          feature_names_in=[str(ebm.feature_names_in_[j]) for j in kept],
+                          feature_names_in=None if _by_position(ebm, names, history) else names,
                           source=source, details=details, history=history)
+
+
+def _by_position(ebm, names, history):
+    """Whether the imported model reads columns by position rather than by name: as the
+    glassbox model `to_interpret` wrote the EBM from did (while its history is restored), or
+    when the EBM was fitted on an array, its feature names being the ones interpret makes up
+    (feature_0000, feature_0001, ...) — a model asking for those would refuse every frame."""
+    if history is not None and hasattr(ebm, "glassbox_by_position_"):
+        return bool(ebm.glassbox_by_position_)
+    return names == [f"feature_{j:04d}" for j in range(len(ebm.feature_names_in_))]
 
 
 def to_interpret(model):
@@ -145,7 +159,8 @@ def to_interpret(model):
 
     The EBM also carries the glassbox model's provenance (`glassbox_provenance_`, with the
     estimator's parameters for a fitted glassbox estimator) and edit log
-    (`glassbox_edit_log_`), and `glassbox_state_`, a digest of the state written; while the
+    (`glassbox_edit_log_`), whether it reads columns by position (`glassbox_by_position_`),
+    and `glassbox_state_`, a digest of the state written; while the
     EBM's state matches it, `from_interpret(to_interpret(model))` restores them, predicting
     exactly as `model`.
 
@@ -188,6 +203,7 @@ def to_interpret(model):
     ebm.has_fitted_ = True
     ebm.glassbox_provenance_ = _exported_provenance(model)
     ebm.glassbox_edit_log_ = copy.deepcopy(list(getattr(model, "edit_log_", [])))
+    ebm.glassbox_by_position_ = not hasattr(model, "feature_names_in_")
     ebm.glassbox_state_ = _state_digest(ebm)
     return ebm
 
