@@ -169,11 +169,15 @@ def guarantees(model):
     model is monotone by its layout, read off the layers (not taken from `monotonic_cst`), and
     why in words."""
     network, encoder = model.network_, model.encoder_
+    edits = sorted({entry["edit"] for entry in getattr(model, "edit_log_", [])})
     out = []
     for j, feature in enumerate(model.features_):
         declared = int(encoder.directions[j])
         if feature.kind == CATEGORICAL:
             out.append((0, "categorical: unordered, its one-hot inputs have free weights"))
+            continue
+        if model.additive and edits:
+            out.append(_edited_guarantee(model, j, declared, ", ".join(edits)))
             continue
         inputs = np.flatnonzero(encoder.column_feature == j)
         if encoder.missing[j]:
@@ -192,6 +196,24 @@ def guarantees(model):
         seeds = "; an average over seeds keeps it" if len(model.params_) > 1 else ""
         out.append((int(np.sign(encoder.scales[j])), flipped + how + seeds + missing))
     return out
+
+
+def _edited_guarantee(model, j, declared, edits):
+    """(direction, reason) of an edited additive network's feature, read off its term: the
+    model predicts from its terms, which the edits may have made non-monotone, so the layers'
+    proof no longer applies."""
+    terms = [t for t in model.terms_ if j in t.features]
+    if not terms:
+        return declared, f"edited ({edits}): it has no term, so the model is constant in it"
+    steps = np.diff(terms[0].scores[1:-1], axis=0)  # between value bins
+    rising, falling = bool((steps >= 0).all()), bool((steps <= 0).all())
+    direction = (declared if (declared > 0 and rising) or (declared < 0 and falling)
+                 else 1 if rising else -1 if falling else 0)
+    if direction == 0:
+        return 0, (f"edited ({edits}): its term's scores rise and fall between bins, so the "
+                   "layers' proof no longer holds")
+    return direction, (f"edited ({edits}): read off its term, whose scores never "
+                       f"{'fall' if direction > 0 else 'rise'} from bin to bin")
 
 
 # --------------------------------------------------------------------------------------------------

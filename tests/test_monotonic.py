@@ -162,6 +162,27 @@ def test_additive_mode_explains_exactly_and_recovers_shapes(cohort):
     assert model.term_importances().index[0] in X.columns
 
 
+def test_an_edited_additive_network_states_what_its_terms_guarantee(cohort):
+    """An additive network predicts from its terms, so after an edit its guarantee is read off
+    them: an edit that breaks the direction withdraws the proof, one that keeps it says so."""
+    from glassbox import edit
+    X, y, _ = cohort
+    model = MonotonicNetClassifier(additive=True, monotonic_cst={"age": 1, "sodium": -1},
+                                   n_seeds=1, random_state=0).fit(X, y)
+    assert model.monotonicity_certificate(X).loc["age", "guarantee"] == "non-decreasing"
+    age = next(t for t in model.terms_ if t.name == "age")
+    broken = edit.set_term_scores(model, "age", np.sin(np.arange(age.scores.shape[0])))
+    certificate = broken.monotonicity_certificate(X)
+    assert certificate.loc["age", "guarantee"] == "none"
+    assert "set_term_scores" in certificate.loc["age", "reason"]
+    assert not certificate.loc["age", "verified"]
+    assert certificate.loc["sodium", "guarantee"] == "non-increasing"  # its term untouched
+    assert certificate.loc["sodium", "verified"]
+    kept = edit.scale_term(model, "age", 2.0).monotonicity_certificate(X)
+    assert kept.loc["age", "guarantee"] == "non-decreasing" and kept.loc["age", "verified"]
+    assert "read off its term" in kept.loc["age", "reason"]
+
+
 def test_plots_work_on_the_additive_mode(cohort):
     import matplotlib
 
