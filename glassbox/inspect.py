@@ -22,12 +22,14 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
 
     At every cut point the step is the difference between the weighted mean scores of the bins
     just above and just below it, each side widened outward bin by bin until it holds
-    `min_samples` training rows (default: 1 % of them, at least 30). A cut is reported when
-    - the step is at least `min_jump` (link scale, i.e. log-odds for a classifier),
+    `min_samples` training rows (default: 2 % of them, at least 30). A cut is reported when
+    - the step is at least `min_jump` (link scale: log-odds for a classifier, the target's
+      units for a squared-error regressor, so choose it for the target),
     - both sides could gather `min_samples` rows,
     - the step is at least `min_z` times its standard error (from the per-bin spread over bags),
-    - it is at least `sharpness` times the steps at the cuts just beyond its two sides (a
-      steady slope is not a step), and
+    - it is at least `sharpness` times the steps at the cuts just beyond its two sides, and
+      there are bins beyond both sides to compare with (a steady slope is not a step; in the
+      tails, where bins are wide, equal-count sides make a slope look like one), and
     - no larger step of the same sign lies within its two sides.
     A step whose cut point lies within a neighbouring bin's width of a multiple of 5 is flagged
     with that round number (and whether it is a multiple of 10). A feature with training rows at
@@ -88,7 +90,7 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     feature (the effect for the rows in that bin; `at` names it). The candidate regions are the
     blocks that a weighted isotonic fit in the expected direction pools. In each block, the peak
     and trough bins of the largest counter-directional run are widened (the peak backwards, the
-    trough forwards) until each holds `min_samples` training rows (default: 1 % of them, at
+    trough forwards) until each holds `min_samples` training rows (default: 2 % of them, at
     least 30). The drop is the difference of their weighted mean scores; it is reported when it
     reaches `min_drop` (link scale). Along a pair slice, a main-effect bin's rows are taken to
     split between the other feature's bins as the pair cell holding it does.
@@ -196,8 +198,8 @@ def _step_cuts(steps, min_jump, needed, min_z, sharpness):
     """Cuts whose step passes every test of `find_discontinuities`."""
     size = np.array([abs(s[0]) for s in steps])
     passes = [size[e] >= min_jump and support >= needed and z >= min_z
-              and size[e] >= sharpness * max(size[lo - 1] if lo > 0 else 0.0,
-                                             size[hi] if hi < len(steps) else 0.0)
+              and 0 < lo and hi < len(steps)
+              and size[e] >= sharpness * max(size[lo - 1], size[hi])
               for e, (_, support, z, lo, hi) in enumerate(steps)]
     kept = []
     for e in np.flatnonzero(passes):
