@@ -69,7 +69,9 @@ def fit(args):
         MonotonicNetRegressor
     from .io import save_model
     _writable(args.output)
-    frame = read_table(args.data, categorical=args.categorical, na_values=args.na_value)
+    frame = _plain_number_codes(
+        read_table(args.data, categorical=args.categorical, na_values=args.na_value),
+        args.categorical)
     y = _target(frame, args.target, args.data)
     _check_roles(args, frame)
     X = frame.drop(columns=[args.target, *args.drop])
@@ -585,6 +587,22 @@ def _as_codes(frame, categorical):
     for name in categorical:
         if name in frame.columns:
             frame[name] = frame[name].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return frame
+
+
+def _plain_number_codes(frame, categorical):
+    """The `categorical` columns whose every value is a number written as that number prints
+    ("0", "12", "43.7"), as numbers: the model's categories are then numbers, which a DataFrame
+    read by pandas and a database's numeric column match. A column with any other code ("012",
+    "3A", "1e3") stays text, so "012" and "12" stay apart."""
+    for name in categorical:
+        if name not in frame.columns:
+            continue
+        text = frame[name].dropna()
+        numbers = pd.to_numeric(text, errors="coerce")
+        if len(text) and numbers.notna().all() and all(
+                _category_text(v) == t for v, t in zip(numbers, text)):
+            frame[name] = pd.to_numeric(frame[name])
     return frame
 
 

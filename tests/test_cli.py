@@ -5,6 +5,7 @@ cases check one behaviour of `glassbox.cli.main` (bad input, help), which run in
 import json
 import os
 import sqlite3
+import warnings
 import subprocess
 import sys
 from io import StringIO
@@ -514,6 +515,37 @@ def test_number_like_codes_of_a_categorical_column_are_read_as_written(tmp_path)
         "-o", tmp_path / "codes.json")
     codes = load_model(tmp_path / "codes.json").features_[0].bins.categories
     assert {"012", "12", "7"} <= set(codes)
+
+
+def test_categorical_codes_written_as_plain_numbers_stay_numbers(tmp_path):
+    """--categorical on codes such as 0/1 or 43.7: the model's categories are numbers, so the
+    command line, Python on pandas' reading of the file, and SQL on a numeric column agree."""
+    rng = np.random.default_rng(0)
+    n = 1500
+    frame = pd.DataFrame({"hypertension": rng.integers(0, 2, n),
+                          "grade": rng.choice([1.5, 2.0, 43.7], n), "age": rng.normal(60, 10, n)})
+    logit = 1.5 * frame["hypertension"] - (frame["grade"] > 2) + 0.03 * (frame["age"] - 60)
+    frame["died"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    run("fit", tmp_path / "train.csv", "--target", "died", "--categorical", "hypertension",
+        "--categorical", "grade", *FAST, "-o", tmp_path / "m.json")
+    model = load_model(tmp_path / "m.json")
+    kinds = {f.name: (f.kind, f.kind == "categorical" and sorted(f.bins.categories))
+             for f in model.features_}
+    assert kinds["hypertension"] == ("categorical", [0, 1])
+    assert kinds["grade"] == ("categorical", [1.5, 2, 43.7])
+    X = pd.read_csv(tmp_path / "train.csv").drop(columns="died")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        expected = model.predict_proba(X)[:, 1]
+    got = pd.read_csv(StringIO(run("predict", tmp_path / "m.json", tmp_path / "train.csv").stdout))
+    np.testing.assert_allclose(got["proba_1"], expected, atol=1e-15)
+    query = run("export-sql", tmp_path / "m.json", "--table", "t").stdout
+    with sqlite3.connect(":memory:") as db:
+        X.to_sql("t", db, index=False)
+        cursor = db.execute(query)
+        scored = pd.DataFrame(cursor.fetchall(), columns=[c[0] for c in cursor.description])
+    np.testing.assert_allclose(scored["proba_1"], expected, atol=1e-9)
 
 
 def test_a_reader_that_stops_early_is_not_an_error(files):
