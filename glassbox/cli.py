@@ -329,6 +329,7 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows.")
+    _reject_repeated_columns(path)
     semicolons = _semicolons(frame)
     if semicolons:
         raise InputError(f"{path} {semicolons}")
@@ -336,6 +337,16 @@ def read_table(path, categorical=(), na_values=(), check_text=True):
         if check_text and column not in categorical and _is_text(frame[column]):
             _reject_stray_text(frame[column], column, path)
     return _as_codes(frame, categorical)
+
+
+def _reject_repeated_columns(path):
+    """An error for a header naming a column twice, which pandas would read as two columns,
+    the second renamed ("bmi" and "bmi.1"), and a model would learn both."""
+    header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
+    repeated = sorted(set(header[header.duplicated()]))
+    if repeated:
+        raise InputError(f"{path} names the column(s) {repeated} more than once in its header; "
+                         "give each column its own name.")
 
 
 def _semicolons(frame):
@@ -627,6 +638,7 @@ def _chunks(path, size, na_values, categorical=()):
         raise InputError(f"{path} is not UTF-8 text.") from None
     if first is None or first.empty:
         raise InputError(f"{path} has a header but no rows to score.")
+    _reject_repeated_columns(path)
     return (_as_codes(chunk, categorical) for chunk in itertools.chain([first], reader))
 
 

@@ -290,6 +290,11 @@ def _bad_files(folder, good):
     pd.read_csv(good).to_csv(folder / "semicolons.csv", sep=";", index=False)
     pd.read_csv(good).assign(died=lambda f: f["died"].map({0: "No", 1: "Yes"})).to_csv(
         folder / "yes_no.csv", index=False)
+    repeated = pd.read_csv(good)
+    repeated.insert(1, "bun ", repeated["bun"])
+    repeated.to_csv(folder / "repeated.csv", index=False)
+    lines = (folder / "repeated.csv").read_text().split("\n", 1)
+    (folder / "repeated.csv").write_text(lines[0].replace("bun ", "bun") + "\n" + lines[1])
 
 
 BAD = {
@@ -304,6 +309,10 @@ BAD = {
     "empty file": (["fit", "empty.csv", "--target", "died", "-o", "x.json"], ["empty.csv is empty"]),
     "empty file to score": (["predict", "model.json", "empty.csv"], ["empty.csv is empty"]),
     "header only": (["fit", "header.csv", "--target", "died", "-o", "x.json"], ["no rows"]),
+    "a column named twice": (["fit", "repeated.csv", "--target", "died", "-o", "x.json"],
+                             ["repeated.csv names the column(s) ['bun'] more than once"]),
+    "a column named twice to score": (["predict", "model.json", "repeated.csv"],
+                                      ["['bun'] more than once"]),
     "header only to score": (["predict", "model.json", "header.csv", "-o", "x.csv"],
                              ["no rows"]),
     "a column the model needs": (["predict", "model.json", "no_bun.csv"], ["no column 'bun'"]),
