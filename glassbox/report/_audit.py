@@ -21,7 +21,7 @@ from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
 from ..fairness._sensitive import SMALL_GROUP, _are_values, group_labels, sensitive_frame
 from .._model import _Assembled
-from .._tabular import target_array
+from .._tabular import outside_stacklevel, target_array
 from ..io import check_classes, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
 from ..terms import require_terms
@@ -117,14 +117,19 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     outcome = str(classes[1]) if outcome is None else str(outcome)
     development = X_dev is not None
     y_dev = _outcome(y_dev, classes, len(X_dev), "y_dev") if development else None
+    trained_on = _training_rows(model)
+    apparent = not development and trained_on in (None, len(X))
+    if not development and not apparent:
+        warnings.warn(_not_development_data(len(X), trained_on), UserWarning,
+                      stacklevel=outside_stacklevel())
     risk = model.predict_proba(X)[:, 1]
     perf = performance(y, risk, thresholds=thresholds, threshold=threshold, capacity=capacity,
                        n_bootstrap=n_bootstrap, random_state=random_state)
     model_json = json.dumps(model_to_dict(model), sort_keys=True)
     obstacle = _refit_obstacle(model)
     optimism = (_optimism_corrected(model, X, y, risk, optimism_refits, random_state)
-                if not development and optimism_refits and obstacle is None else None)
-    computed = _computed(model, perf, development, optimism, outcome)
+                if apparent and optimism_refits and obstacle is None else None)
+    computed = _computed(model, perf, development, apparent, optimism, outcome)
     name = fields["ModelName"] if fields["ModelName"] != _card.NEEDS_INPUT else _model_name(model)
     title = title or f"Audit report: {name}"
     sections = [
@@ -132,7 +137,7 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
         ("Model and software", _model_section(model, X, y, X_dev, y_dev, model_json)),
         ("Cohort", _cohort_section(X, y, X_dev, y_dev, sensitive_features)),
         ("Discrimination and calibration", _performance_section(
-            y, risk, perf, optimism, optimism_refits, not development, obstacle)),
+            y, risk, perf, optimism, optimism_refits, apparent, obstacle)),
         ("Clinical utility", _utility_section(perf, capacity, threshold)),
         ("Subgroups and fairness", _subgroup_section(model, X, y, risk, sensitive_features,
                                                      perf.threshold, n_bootstrap,
@@ -150,7 +155,8 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
             + (f"; development data: {len(y_dev):,} rows." if development else
                ". No separate evaluation data: these are the development data, so every figure "
                "is apparent (measured on the data the model learned from), and the summary "
-               "gives the optimism-corrected figures where they exist."))
+               "gives the optimism-corrected figures where they exist." if apparent else
+               ". " + html.escape(_not_development_data(len(y), trained_on))))
     header = (banner + f'<p class="note">Generated {computed["date"]} by glassbox '
               f'{computed["version"]}. {data}</p>' + _summary(perf, optimism)
               + _decision_note(perf, threshold, capacity))
@@ -160,6 +166,21 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
+
+
+def _training_rows(model):
+    """The rows the model's main effects count in their bins (a fitted model's training rows
+    of positive weight), or None when they count none or disagree."""
+    totals = {round(float(np.sum(t.counts))) for t in model.terms_ if not t.is_pair}
+    return totals.pop() if len(totals) == 1 and 0 not in totals else None
+
+
+def _not_development_data(rows, trained_on):
+    return (f"The model's bins count {trained_on:,} training rows and these data hold "
+            f"{rows:,}, so they are not its development data: their figures are given as "
+            "measured, without an optimism correction (which corrects figures measured on the "
+            "training rows). Whether they overlap the training rows cannot be told from them; "
+            "pass the development data as X_dev (--dev) to show both.")
 
 
 def _model_name(model):
@@ -240,12 +261,15 @@ def _content_digest(model_json):
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _computed(model, perf, development, optimism, outcome):
+def _computed(model, perf, development, apparent, optimism, outcome):
     """The model card's computed fields; its results are the estimates with their intervals,
     and, where the refits gave them, the optimism-corrected estimates beside them."""
     scalars = perf.scalars
     if development:
         tested_on = "separate evaluation data"
+    elif not apparent:
+        tested_on = ("data other than the development data (a different number of rows), "
+                     "without an optimism correction")
     elif optimism is not None:
         tested_on = ("development data: apparent estimates and intervals, with optimism-corrected "
                      "estimates (Harrell's bootstrap) where given")
