@@ -157,6 +157,23 @@ def test_held_out_rows_alone_are_not_called_development_data(fitted):
     assert all("optimism_corrected" not in r["ValueJson"] for r in metrics["Results"])
 
 
+def test_what_cannot_be_estimated_is_said_in_words(fitted):
+    """No "nan" for a reviewer to read: an all-missing column, calibration figures that three
+    events cannot give; and no report at all from one class."""
+    model, _, _, X_eval, y_eval = fitted
+    y_eval = np.asarray(y_eval)
+    rows = np.flatnonzero(y_eval == 0)[:300].tolist() + np.flatnonzero(y_eval == 1)[:3].tolist()
+    X_few, y_few = X_eval.iloc[rows].assign(bun=np.nan), y_eval[rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = audit_report(model, X_few, y_few, n_bootstrap=5, optimism_refits=0)
+    visible = re.sub(r"<script.*?</script>|<img[^>]*>", "", text, flags=re.S)
+    assert not re.search(r"\bnan\b", visible, flags=re.I)
+    assert "all 303 missing" in visible
+    with pytest.raises(ValueError, match="y holds only '0'"):
+        audit_report(model, X_few.iloc[:300], y_few[:300], n_bootstrap=5)
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUIET = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

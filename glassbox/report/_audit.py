@@ -113,6 +113,9 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     anomalies._expected_terms(model, expected_directions or {})  # before the work, not after
     X, X_dev = _frame(X, model), None if X_dev is None else _frame(X_dev, model)
     y = _outcome(y, classes, len(X), "y")
+    if y.min() == y.max():
+        raise ValueError(f"y holds only {str(classes[int(y[0])])!r}: discrimination and "
+                         "calibration need rows of both classes, so there is nothing to report.")
     fields, complete = _card.card_status(_card.read_model_card(model_card))
     outcome = str(classes[1]) if outcome is None else str(outcome)
     development = X_dev is not None
@@ -223,10 +226,14 @@ def _summary(perf, optimism):
         return f"{row.estimate:.3f} ({row.low:.3f} to {row.high:.3f})"
     items = [("AUROC", with_ci("AUROC")), ("observed / expected", with_ci("observed / expected")),
              ("calibration slope", with_ci("calibration slope")),
-             ("ICI / E90", f"{perf.ici:.4f} / {perf.e90:.4f}"),
+             ("ICI / E90", f"{_estimable(perf.ici)} / {_estimable(perf.e90)}"),
              ("flagged at the decision rule", perf.confusion.loc["share flagged", "value"])]
     return ("<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k, _ in items) + "</tr><tr>"
             + "".join(f"<td>{html.escape(v)}</td>" for _, v in items) + "</tr></table>")
+
+
+def _estimable(value):
+    return "not estimable" if np.isnan(value) else f"{value:.4f}"
 
 
 def _outcome(y, classes, n_rows, name):
@@ -382,7 +389,8 @@ def _performance_section(y, risk, perf, optimism, refits, apparent, obstacle):
                 f"each refit weights the rows by their bootstrap counts).</p>")
     parts = ["<p>Estimates with 95 % percentile bootstrap intervals.</p>",
              _html.table_html(table), note,
-             f"<p>Flexible calibration curve: ICI {perf.ici:.4f}, E90 {perf.e90:.4f}.</p>"]
+             f"<p>Flexible calibration curve: ICI {_estimable(perf.ici)}, E90 "
+             f"{_estimable(perf.e90)}.</p>"]
     if not perf.curve_reliable:
         parts.append('<p class="warn">Too few events (or non-events) for a flexible '
                      "calibration curve: read it as indicative only.</p>")

@@ -130,6 +130,10 @@ def cohort_table(X, y, groups=None):
             values = frame[column]
             missing = values.isna().mean()
             observed = values.dropna()
+            count = int(values.isna().sum())
+            if observed.empty:
+                rows[column] = {"value": f"all {count:,} missing"}
+                continue
             if pd.api.types.is_bool_dtype(values) or (
                     pd.api.types.is_numeric_dtype(values) and observed.isin([0, 1]).all()):
                 text = f"{observed.astype(float).mean():.1%} yes"
@@ -142,7 +146,6 @@ def cohort_table(X, y, groups=None):
                 text = ", ".join(f"{k} {v:.0%}" for k, v in shown.items()) + (
                     f", {len(shares) - len(shown)} more levels" if len(shares) > len(shown)
                     else "")
-            count = int(values.isna().sum())
             rows[column] = {"value": text + (f"; {count:,} missing ({missing:.1%})" if count
                                              else "")}
         return pd.DataFrame(rows).T["value"]
