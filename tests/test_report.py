@@ -157,6 +157,16 @@ def test_held_out_rows_alone_are_not_called_development_data(fitted):
     assert all("optimism_corrected" not in r["ValueJson"] for r in metrics["Results"])
 
 
+def test_the_report_names_the_model_file_it_describes(fitted, tmp_path):
+    from glassbox.io import load_model, save_model
+    model, X_dev, y_dev, X_eval, y_eval = fitted
+    save_model(model, tmp_path / "model.json")
+    sealed = json.loads((tmp_path / "model.json").read_text())["sha256"]
+    text = audit_report(load_model(tmp_path / "model.json"), X_eval, y_eval, X_dev=X_dev,
+                        y_dev=y_dev, n_bootstrap=5)
+    assert sealed in text
+
+
 def test_what_cannot_be_estimated_is_said_in_words(fitted):
     """No "nan" for a reviewer to read: an all-missing column, calibration figures that three
     events cannot give; and no report at all from one class."""

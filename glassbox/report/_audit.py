@@ -332,7 +332,8 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
                 "python": platform.python_version(), "numpy": np.__version__,
                 "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
                 "matplotlib": matplotlib.__version__}
-    hashes = {"model JSON (SHA-256)": hashlib.sha256(model_json.encode()).hexdigest(),
+    hashes = {"model file (SHA-256, its sha256 field as save_model writes it)":
+              json.loads(model_json)["sha256"],
               "model content (SHA-256, without provenance and times)": _content_digest(
                   model_json),
               "evaluation data (SHA-256)": _digest(X, y)}
