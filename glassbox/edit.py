@@ -7,6 +7,7 @@ change made to what the model learned. The functions read and write only the ter
 """
 
 import copy
+import numbers
 from datetime import datetime, timezone
 
 import numpy as np
@@ -25,14 +26,16 @@ def monotonize(model, feature, direction, *, reason=""):
     The main effect is fitted as a whole; a pair with the feature is fitted one slice at a time,
     a slice being the pair's scores along the feature at one bin of the other feature. Each
     term or slice keeps its weighted mean (bin weights are the training weights), so the average
-    prediction is kept, and a sum of monotone terms is monotone: every row's prediction then
+    link-scale score (log-odds for a classifier) is kept, and a sum of monotone terms is
+    monotone: every row's prediction then
     moves with the feature in `direction` (+1 or -1). The missing and unseen bins are left as
     they are; bins without training data take the value of their nearest neighbour with data.
     A multiclass model is refused: its class probabilities need not follow a direction that
     each class's score follows (fit one binary model per class instead).
     """
-    if direction not in (1, -1):
+    if isinstance(direction, (bool, np.bool_)) or direction not in (1, -1):
         raise ValueError(f"direction must be +1 or -1, got {direction!r}.")
+    direction = int(direction)
     edited = _copy(model)
     term = edited.terms_[find_term(edited, feature, what="monotonize", main=True)]
     if term.bins[0].kind != "continuous":
@@ -79,6 +82,9 @@ def purify(model, *, measure="training", pairs=None, reason=""):
     purified = [edited.terms_[i] for i in chosen if edited.terms_[i].is_pair]
     if pairs is not None and len(purified) < len(chosen):
         raise ValueError("pairs names a main effect; purify moves pairs into main effects.")
+    if pairs is not None and not purified:
+        raise ValueError("pairs selects no pair; give the names or indices of pair terms, or "
+                         "leave it out to purify every pair.")
     for pair in purified:
         mains = [edited.terms_[_main_of(edited, pair, axis)] for axis in (0, 1)]
         lookups = [_pair_bins_lookup(pair.bins[axis], mains[axis].bins[0]) for axis in (0, 1)]
@@ -95,7 +101,8 @@ def purify(model, *, measure="training", pairs=None, reason=""):
 
 
 def remove_terms(model, terms, *, reason=""):
-    """Drop terms (names or indices). Terms are centred, so the average prediction is kept."""
+    """Drop terms (names or indices). Terms are centred, so the average link-scale score
+    (log-odds for a classifier; not the average probability) is kept."""
     edited = _copy(model)
     indices = sorted({find_term(edited, t) for t in _as_list(terms)})
     names = [edited.terms_[i].name for i in indices]
@@ -107,6 +114,9 @@ def scale_term(model, term, factor, *, reason=""):
     """Multiply a term's scores (and its standard deviations, by |factor|)."""
     edited = _copy(model)
     target = edited.terms_[find_term(edited, term)]
+    if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, numbers.Real):
+        raise ValueError(f"scale_term {target.name!r}: factor must be one number, got "
+                         f"{factor!r}.")
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         scaled = target.scores * factor
     if not np.isfinite(factor) or not np.isfinite(scaled).all():
@@ -132,6 +142,9 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
     if bins is not None and between is not None:
         raise ValueError("Give bins or between, not both.")
     if between is not None:
+        if isinstance(between, (str, bytes)) or np.ndim(between) != 1 or len(between) != 2:
+            raise ValueError(f"set_term_scores {target.name!r}: between is a (low, high) pair, "
+                             f"None for an open end, e.g. between=(60, None); got {between!r}.")
         bins = _bins_between(target, *between)
     new = target.scores.copy()
     scores = np.asarray(scores, dtype=np.float64)

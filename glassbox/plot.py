@@ -443,7 +443,7 @@ def _one_class(model, outputs):
     """The outputs of a heatmap, which shows one class at a time."""
     if len(outputs) > 1:
         raise ValueError("A multiclass pair is drawn one class at a time: pass class_, one of "
-                         f"{list(model.classes_)}.")
+                         f"{listed(model.classes_)}.")
     return outputs
 
 

@@ -191,6 +191,18 @@ def test_edit_errors_name_the_problem():
         edit.scale_term(edit.scale_term(model, "age", 1e300), "age", 1e300)  # overflows
     with pytest.raises(ValueError, match=rf"'age': bins \[{n_bins}\] do not index its"):
         edit.set_term_scores(model, "age", 0.0, bins=[n_bins])
+    for direction in (True, 2, "1"):
+        with pytest.raises(ValueError, match="direction must be \\+1 or -1"):
+            edit.monotonize(model, "age", direction)
+    assert edit.monotonize(model, "age", 1.0).edit_log_[-1]["details"]["direction"] == 1
+    for factor in ("2", [1, 2], True):
+        with pytest.raises(ValueError, match="scale_term 'age': factor must be one number"):
+            edit.scale_term(model, "age", factor)
+    for between in (60, "60", (1, 2, 3)):
+        with pytest.raises(ValueError, match=r"between is a \(low, high\) pair"):
+            edit.set_term_scores(model, "age", 0.0, between=between)
+    with pytest.raises(ValueError, match="pairs selects no pair"):
+        edit.purify(model, pairs=[])
 
 
 def test_a_categorical_term_is_set_by_the_bins_its_error_suggests():
