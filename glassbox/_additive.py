@@ -65,11 +65,19 @@ def _unseen_note(feature, values):
     retyped = [v for v in distinct if _as_text(v) in texts]
     if retyped:
         here, there = retyped[0], texts[_as_text(retyped[0])]
-        note += (f" ({len(retyped)} of them a training category but for its type: {here!r} "
-                 f"here, {there!r} in training; a Dask DataFrame, for one, stores a column of "
-                 "text and numbers as text: give the column one type in training and "
-                 "prediction, e.g. X[column].astype(str))")
+        note += (f" ({len(retyped)} of them a training category but for its type: "
+                 f"{_typed(here)} here, {_typed(there)} in training; give the column one type "
+                 "in training and prediction, e.g. X[column].astype(str))")
     return note
+
+
+def _typed(value):
+    """A category with its type in words: the number 0, the text '0'."""
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, (bool, np.bool_)):
+        return f"the boolean {bool(value)}"
+    return f"the number {_as_text(value)}"
 
 
 _unseen = threading.local()

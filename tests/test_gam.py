@@ -397,7 +397,7 @@ def test_a_category_of_another_type_is_unseen_and_the_warning_says_why():
         contributions = model.explain(numbers)
     message = str(record[0].message)
     assert "unseen categories ['100', '200', '300'] (2 of them a training category but for " \
-           "its type: 100 here, '100' in training" in message
+           "its type: the number 100 here, the text '100' in training" in message
     assert "X[column].astype(str)" in message
     assert (contributions["code"].iloc[[0, 1, 3]] == 0).all()
     np.testing.assert_array_equal(model.predict_proba(numbers.astype({"code": str})[:3]),
@@ -565,7 +565,7 @@ def test_an_unseen_whole_number_category_is_shown_as_written():
         model.predict(unseen)
     message = str(record[0].message)
     assert "'a': unseen categories ['1', '7'] (1 of them a training category but for its " \
-           "type: '1' here, " in message
+           "type: the text '1' here, " in message
 
 
 @pytest.mark.parametrize("loss", ["poisson", "gamma"])
