@@ -167,6 +167,19 @@ def test_the_report_names_the_model_file_it_describes(fitted, tmp_path):
     assert sealed in text
 
 
+def test_several_sensitive_features_show_each_alone_and_their_intersections(fitted):
+    model, _, _, X_eval, y_eval = fitted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = audit_report(model, X_eval, y_eval, sensitive_features=["sex", "race"],
+                            n_bootstrap=5, optimism_refits=0)
+    section = text.split("<h2>Subgroups and fairness</h2>")[1].split("<h3>")[0]
+    for sex in X_eval["sex"].unique():
+        n = int((X_eval["sex"] == sex).sum())
+        assert f"<th>sex = {sex}</th><td class=\"num\">{n}</td>" in section
+    assert "race = White" in section and f"{X_eval['sex'].iloc[0]} | " in section
+
+
 def test_what_cannot_be_estimated_is_said_in_words(fitted):
     """No "nan" for a reviewer to read: an all-missing column, calibration figures that three
     events cannot give; and no report at all from one class."""

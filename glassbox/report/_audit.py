@@ -495,16 +495,18 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
                       random_state):
     if sensitive_features is None:
         return "<p>No sensitive features were given.</p>"
-    labels = group_labels(sensitive_frame(X, sensitive_features))
-    table = subgroup_table(y, risk, labels, min_rows=SMALL_GROUP, n_bootstrap=n_bootstrap,
-                           random_state=random_state)
+    frame = sensitive_frame(X, sensitive_features)
+    table = pd.concat([subgroup_table(y, risk, labels, min_rows=SMALL_GROUP,
+                                      n_bootstrap=n_bootstrap, random_state=random_state)
+                       for labels in _subgroup_labels(frame)])
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
     report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
                              n_bootstrap=n_bootstrap, random_state=random_state)
     given = sensitive_frame(X, sensitive_features).columns
     names = ("the sensitive values given" if _are_values(X, sensitive_features)
              else ", ".join(map(str, given)))
-    several = " (their intersections, written 'a | b')" if len(given) > 1 else ""
+    several = (" (each alone, written 'feature = value', then their intersections, written "
+               "'a | b')" if len(given) > 1 else "")
     parts = [f"<p>Groups by <b>{html.escape(names)}</b>{several}. Groups of fewer than "
              f"{SMALL_GROUP} rows, or with one outcome class, are not estimable; nor are the "
              f"AUROC and calibration slope of a group with fewer than {MIN_CLASS_ROWS} events or "
@@ -532,6 +534,21 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
               "gap in mean log-odds, which all terms add up to.</p>",
               _html.table_html(pd.concat([top, gaps.loc[["total"]]]))]
     return "".join(parts)
+
+
+def _subgroup_labels(frame):
+    """The group labels of each sensitive feature alone (when there are several, "sex = F"),
+    then of their intersections; a feature with one value in the data has no groups alone."""
+    alone = []
+    if frame.shape[1] > 1:
+        for column in frame.columns:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # said once, of the intersections
+                try:
+                    alone.append(f"{column} = " + group_labels(frame[[column]]))
+                except ValueError:
+                    continue
+    return [*alone, group_labels(frame)]
 
 
 def _glass_box_section(model):
