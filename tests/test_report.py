@@ -180,6 +180,18 @@ def test_several_sensitive_features_show_each_alone_and_their_intersections(fitt
     assert "race = White" in section and f"{X_eval['sex'].iloc[0]} | " in section
 
 
+def test_names_are_written_as_given(fitted):
+    _, X_dev, y_dev, X_eval, y_eval = fitted
+    model = BoostedGAMClassifier(outer_bags=2, max_rounds=50, random_state=0).fit(
+        X_dev.rename(columns={"age": "âge"}), y_dev)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = audit_report(model, X_eval.rename(columns={"age": "âge"}), y_eval, n_bootstrap=2,
+                            optimism_refits=0, expected_directions={"âge": 1})
+    anomalies = text.split("<h2>Anomalies and edits</h2>")[1].split("<h2>")[0].split("<script")[0]
+    assert '{"âge": 1}' in html.unescape(anomalies) and "\\u00e2" not in anomalies
+
+
 def test_what_cannot_be_estimated_is_said_in_words(fitted):
     """No "nan" for a reviewer to read: an all-missing column, calibration figures that three
     events cannot give; and no report at all from one class."""

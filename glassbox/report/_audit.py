@@ -344,7 +344,7 @@ def _model_section(model, X, y, X_dev, y_dev, model_json):
         f"<p>{html.escape(_model_name(model))}; link <code>{html.escape(model.link_)}</code>; "
         f"{len(model.terms_)} terms, {sum(t.is_pair for t in model.terms_)} of them pairs.</p>",
         "<h3>Provenance</h3>", _html.table_html(pd.DataFrame({"value": {
-            k: json.dumps(v) if isinstance(v, dict) else str(v)
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
             for k, v in provenance.items()}})),
         "<h3>Hashes</h3>", _html.table_html(pd.DataFrame({"value": hashes})),
         "<h3>Software</h3>", _html.table_html(pd.DataFrame({"version": versions})),
@@ -587,7 +587,7 @@ def _anomaly_section(model, expected_directions):
         wrong = anomalies.find_non_monotone(model, expected_directions)
         parts.append("<h3>Regions against the expected direction</h3><p class=\"note\">"
                      "glassbox.inspect.find_non_monotone, expected directions "
-                     f"{html.escape(json.dumps(expected_directions))}.</p>")
+                     f"{html.escape(json.dumps(expected_directions, ensure_ascii=False))}.</p>")
         parts.append(_findings_table(wrong) if len(wrong) else "<p>None found.</p>")
     return "".join(parts)
 
