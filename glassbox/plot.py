@@ -252,7 +252,8 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
     if len(order) > top:
         steps = pd.concat([steps, pd.Series({"other": contributions[order[top:]].sum()})])
         names.append(f"other {'features' if network else 'terms'} ({len(order) - top})")
-    ax = _axes(ax, (7.0, 1.4 + 0.36 * (len(steps) + 2)))
+    longest = max(len(name) for name in names)  # the labels take the width the bars lack
+    ax = _axes(ax, (min(12.0, max(7.0, 4.0 + 0.085 * longest)), 1.4 + 0.36 * (len(steps) + 2)))
     path = base + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     positions = np.arange(1, len(steps) + 1)
     ax.barh(positions, steps.to_numpy(), left=path[:-1], gid="contributions",
@@ -271,7 +272,7 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
     span = np.ptp(path) or 1.0
     ax.set_xlim(path.min() - 0.08 * span, path.max() + 0.2 * span)
     ax.set_xlabel(_value_label(model, "logit").replace("contribution", "score")
-                  + " (red raises it, blue lowers it)")
+                  + "\n(red raises it, blue lowers it)")
     summary = f"raw score {raw:.2f}"
     if model_link(model) == "log":
         summary += f"  →  prediction {inverse_link('log', raw):.4g}"

@@ -514,3 +514,20 @@ def test_multiclass_errors_name_the_classes(multiclass):
     with pytest.raises(ValueError, match=r"Unknown class '1' \(the class 1 is not the text "
                                          r"'1'\); the classes are 1, 2, 3"):
         plot_shape(numbered, "a", class_="1")
+
+
+def test_a_waterfall_with_long_labels_stays_inside_its_figure():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"average glucose level in the last admission (mg/dL)":
+                          rng.normal(100, 20, 800),
+                      "body mass index at the first visit (kg/m²)": rng.normal(27, 5, 800)})
+    y = (X.iloc[:, 0] / 20 + rng.normal(size=800) > 5).astype(int)
+    model = BoostedGAMClassifier(outer_bags=1, max_rounds=50, random_state=0).fit(X, y)
+    ax = plot_contributions(model, X.iloc[[0]])
+    figure = ax.figure
+    figure.canvas.draw()
+    inside = figure.bbox
+    for text in [ax.xaxis.label, *ax.get_yticklabels()]:
+        box = text.get_window_extent()
+        assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1, text.get_text()
+    plt.close(figure)
