@@ -120,7 +120,6 @@ ratio_table
 save(plot_shape(gam, "admission_to_dilation_h", scale="odds").figure, "admission_to_dilation.png")
 save(plot_shape(gam, "second_stage_h", scale="odds").figure, "second_stage.png")
 steps = inspect.find_discontinuities(gam, min_jump=0.1, min_samples=100, min_z=2.0)
-steps = steps[[X[term].nunique() > 2 for term in steps["term"]]]  # a 0/1 flag is one step
 steps.to_csv(OUTPUT / "discontinuities.csv", index=False)
 step("sharp steps:\n" + (steps[["term", "location", "jump", "odds_ratio", "round_number"]]
                           .head(8).round(3).to_string(index=False) if len(steps)
