@@ -189,11 +189,13 @@ def flip_test(model, X, sensitive_features, *, threshold=0.5):
     """What changes when only the sensitive values change: every row is scored with the
     sensitive features set to each combination of their values seen in X.
 
-    Returns a dict: `mean_abs_logit_change` (over rows and the other combinations; the largest
-    class change for multiclass), `max_abs_logit_change`, and `decision_change_share` (rows ×
-    combinations whose decision changes: probability ≥ `threshold` for a binary classifier,
-    the top class for a multiclass one; NaN for a regressor). A model invariant to the
-    sensitive features gives 0 everywhere.
+    Returns a dict: `mean_abs_logit_change` (over rows and the other combinations; for
+    multiclass the largest change among the class logits, centred per row), `max_abs_logit_change`,
+    and `decision_change_share` (rows × combinations whose decision changes: probability ≥
+    `threshold` for a binary classifier, the top class for a multiclass one; NaN for a
+    regressor, whose "logit" changes are changes of its raw score: the predicted mean, or its
+    log for the Poisson and gamma losses). A model invariant to the sensitive features gives 0
+    everywhere.
     """
     columns = SensitiveColumns(X, sensitive_features)
     rest, sensitive = columns.split(X, required=True)
@@ -278,7 +280,9 @@ def gap_decomposition(model, X, sensitive_features, *, reference=None):
     -------
     DataFrame
         One row per term (per (class, term) for multiclass) and a last row "total" (the mean
-        score gap), one column per compared group, "<group> − <reference>".
+        score gap), one column per compared group, "<group> − <reference>". A multiclass
+        model's contributions are centred over the classes first (each term's, row by row), as
+        its class scores are defined only up to a constant per row.
     """
     additive, rows = model, X
     if hasattr(model, "_additive"):  # a strategy: the additive model behind its predictions
@@ -289,6 +293,9 @@ def gap_decomposition(model, X, sensitive_features, *, reference=None):
     labels = group_labels(sensitive_frame(X, sensitive_features))
     warn_small_groups(labels, None, "their mean contributions rest on few rows")
     contributions = additive.explain(rows).reset_index(drop=True)
+    if isinstance(contributions.columns, pd.MultiIndex):  # (class, term): centred over classes
+        by_term = contributions.T.groupby(level=1, sort=False)
+        contributions = contributions - by_term.transform("mean").T
     means = contributions.groupby(labels.to_numpy()).mean()
     reference = labels.value_counts().idxmax() if reference is None else str(reference)
     if reference not in means.index:

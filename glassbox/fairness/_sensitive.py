@@ -208,13 +208,17 @@ def warn_small_groups(labels, y, consequence):
 
 def logits(model, X):
     """A fitted model's raw scores on its link scale: log-odds (binary), one logit per class
-    (multiclass, up to a constant per row), the mean or its log (regressors). glassbox models
-    give them directly; other classifiers through the log of their probabilities."""
+    (multiclass, centred so that each row's class logits sum to zero: a constant added to every
+    class of a row changes no probability, and changes nothing here), the mean or its log
+    (regressors). glassbox models give them directly; other classifiers through the log of their
+    probabilities."""
     link = model_link(model)
     if hasattr(model, "link_") and link in CLASSIFIER_LINKS:
-        return np.asarray(model.decision_function(X), dtype=float)
-    if link in CLASSIFIER_LINKS:
+        raw = np.asarray(model.decision_function(X), dtype=float)
+    elif link in CLASSIFIER_LINKS:
         proba = np.clip(np.asarray(model.predict_proba(X), dtype=float), 1e-15, 1.0)
-        return np.log(proba[:, 1] / proba[:, 0]) if link == "logit" else np.log(proba)
-    prediction = np.asarray(model.predict(X), dtype=float)
-    return np.log(prediction) if link == "log" else prediction
+        raw = np.log(proba[:, 1] / proba[:, 0]) if link == "logit" else np.log(proba)
+    else:
+        prediction = np.asarray(model.predict(X), dtype=float)
+        return np.log(prediction) if link == "log" else prediction
+    return raw - raw.mean(axis=1, keepdims=True) if raw.ndim == 2 else raw
