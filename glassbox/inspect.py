@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from sklearn.isotonic import isotonic_regression
 
-from ._losses import CLASSIFIER_LINKS
 from .terms import find_term, model_link, require_terms
 
 ROUND_MULTIPLES = (5, 10)
@@ -23,8 +22,9 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     At every cut point the step is the difference between the weighted mean scores of the bins
     just above and just below it, each side widened outward bin by bin until it holds
     `min_samples` training rows (default: 2 % of them, at least 30). A cut is reported when
-    - the step is at least `min_jump` (link scale: log-odds for a classifier, the target's
-      units for a squared-error regressor, so choose it for the target),
+    - the step is at least `min_jump` (link scale: log-odds for a binary classifier, a class's
+      softmax score for a multiclass one, the target's units for a squared-error regressor,
+      the log of the mean for the Poisson and gamma losses; choose it for the model),
     - both sides could gather `min_samples` rows,
     - the step is at least `min_z` times its standard error (from the per-bin spread over bags),
     - it is at least `sharpness` times the steps at the cuts just beyond its two sides, and
@@ -37,7 +37,7 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     whole effect, not a step within a shape.
 
     Returns a DataFrame with columns term, class, location, jump, odds_ratio (exp(jump) for a
-    classifier, NaN otherwise), support (training rows on the thinner side), z, round_number
+    binary classifier, NaN otherwise), support (training rows on the thinner side), z, round_number
     (NaN when none) and multiple_of_10, sorted by |jump|.
     """
     require_terms(model, "find_discontinuities")
@@ -98,7 +98,7 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     Returns a DataFrame with columns term, at (the other feature's bin, for a pair;
     None for a main effect), start (the value where the wrong-way run begins: the upper bound
     of the peak bin), end (the lower bound of the trough bin), drop (positive), odds_ratio
-    (trough over peak for a classifier, NaN otherwise) and support (training rows from peak to
+    (trough over peak for a binary classifier, NaN otherwise) and support (training rows from peak to
     trough), sorted by drop.
     """
     rows = []
@@ -267,7 +267,9 @@ def _grow(counts, centre, needed, outward, limit):
 
 
 def _odds(model, change):
-    return float(np.exp(change)) if model_link(model) in CLASSIFIER_LINKS else np.nan
+    """exp(change) for a binary classifier; NaN otherwise (exp of one class's softmax score
+    is not that class's odds ratio)."""
+    return float(np.exp(change)) if model_link(model) == "logit" else np.nan
 
 
 def _frame(rows, columns, size_column):

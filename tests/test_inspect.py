@@ -167,6 +167,16 @@ def test_a_multiclass_model_has_no_direction_to_check():
         find_non_monotone(model, {"sugar": 1})
 
 
+def test_a_multiclass_step_has_no_odds_ratio():
+    """exp of one class's softmax score is not that class's odds ratio."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"sugar": rng.uniform(4, 19, 6000), "age": rng.uniform(15, 60, 6000)})
+    y = np.digitize(X["sugar"] + 3 * (X["age"] > 40) + rng.normal(0, 1, 6000), [9, 13])
+    model = BoostedGAMClassifier(interactions=0, random_state=0).fit(X, y)
+    steps = find_discontinuities(model)
+    assert "age" in set(steps["term"]) and steps["odds_ratio"].isna().all()
+
+
 def test_a_wrong_way_effect_inside_a_pair_is_found():
     """Risk rises with the dose in men and falls with it in women; the main effect alone looks
     monotone, so only the pair's slices show where the effect runs the wrong way."""
