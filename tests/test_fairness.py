@@ -360,6 +360,10 @@ def test_mistakes_get_errors_that_say_what_to_do(cohort):
     model = gam.fit(X, y)
     with pytest.raises(ValueError, match="threshold or a capacity, not both"):
         fairness_report(model, X, y, ["group"], threshold=0.3, capacity=0.1)
+    with pytest.raises(ValueError, match="BoostedGAMRegressor is not a classifier"):
+        compare_strategies(BoostedGAMRegressor(**FAST), X, X["age"], ["group"])
+    with pytest.raises(ValueError, match="y holds 3 classes"):
+        compare_strategies(gam, X, _multiclass(y, X), ["group"])
 
 
 def test_a_threshold_nobody_reaches_is_reported():

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -12,10 +12,25 @@ from ._assessment import fairness_report, flip_test, gap_decomposition, sensitiv
 from ._constrained import ConstrainedLoss
 from ._sensitive import group_labels, logits, sensitive_frame
 from ._strategies import DropSensitive, TestTimeBlind, TrainThenClean
+from .._tabular import target_array
 from ..gam import BoostedGAMClassifier
 
 REFERENCE = "with sensitive features"
 STRATEGIES = ("DropSensitive", "TrainThenClean", "TestTimeBlind", "ConstrainedLoss")
+
+
+def _require_binary(estimator, y, y_test):
+    """An error, before any fit, unless the comparison's measures apply: they are a binary
+    classifier's (AUROC, parity of decisions at a threshold)."""
+    if not is_classifier(estimator):
+        raise ValueError("compare_strategies compares binary classifiers (AUROC, parity of "
+                         f"decisions); {type(estimator).__name__} is not a classifier. For a "
+                         "regressor, fit the strategies and use flip_test and gap_decomposition.")
+    for name, target in (("y", y), ("y_test", y_test)):
+        if target is not None and len(np.unique(target_array(target))) != 2:
+            raise ValueError(f"compare_strategies compares binary classifiers; {name} holds "
+                             f"{len(np.unique(target_array(target)))} classes. For more, fit "
+                             "the strategies and use flip_test and gap_decomposition.")
 
 
 def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_test=None,
@@ -41,6 +56,7 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     BoostedGAMClassifier (it then falls back to the same reduction). The `decision` column
     says which decision each row's parity columns count.
     """
+    _require_binary(estimator, y, y_test)
     decision = {"threshold": None if capacity is not None else threshold, "capacity": capacity}
     own = {"threshold": 0.5, "capacity": None}
     # another estimator makes ConstrainedLoss fall back to the reduction, which takes neither
