@@ -587,10 +587,9 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
         self._validate_params()
         y = numeric_target(y)
         loss = {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON, "gamma": L.GAMMA}[self.loss]
-        if loss == L.POISSON and ((y < 0).any() or y.sum() <= 0):
-            raise ValueError("loss='poisson' needs y >= 0 with a positive sum.")
-        if loss == L.GAMMA and (y <= 0).any():
-            raise ValueError("loss='gamma' needs y > 0.")
+        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        counted = y[weight > 0] if weight is not None and weight.shape == y.shape else y
+        check_loss_target(loss, counted.min(initial=np.inf), bool((counted > 0).any()))
         return self._fit(X, y, sample_weight, loss, 0)
 
     def predict(self, X):
@@ -600,6 +599,17 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 # --------------------------------------------------------------------------------------------------
 # helpers of fit
 # --------------------------------------------------------------------------------------------------
+
+def check_loss_target(loss, lowest, any_positive):
+    """An error for a target the loss cannot fit, judged on the rows of positive weight
+    (`lowest` y among them, and whether one has y > 0): Poisson needs y >= 0 and a positive
+    sum, gamma y > 0."""
+    if loss == L.POISSON and (lowest < 0 or not any_positive):
+        raise ValueError("loss='poisson' needs y >= 0 with a positive sum (on the rows of "
+                         "positive weight).")
+    if loss == L.GAMMA and lowest <= 0:
+        raise ValueError("loss='gamma' needs y > 0 (on the rows of positive weight).")
+
 
 AUTO_GAIN_RATIO_BINARY = 3.0
 """`min_interaction_gain_ratio="auto"` for a binary target (0, no filter, for multiclass)."""

@@ -199,6 +199,24 @@ def test_bitwise_identical_for_any_workers_and_partitions(two_workers, task):
         assert_same_model(model, local)
 
 
+def test_a_log_link_target_is_checked_as_in_memory(two_workers):
+    """Poisson needs y >= 0 and gamma y > 0 on the rows of positive weight, on a cluster and
+    in memory, as BoostedGAMRegressor checks them."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 2)), columns=["a", "b"])
+    y = pd.Series(rng.poisson(2.0, 600) + 0.5)
+    weight = pd.Series(np.where(np.arange(600) == 7, 0.0, 1.0))
+    bad = y.where(np.arange(600) != 7, -1.0)
+    Xd, (yd,), wd = frames(X, [bad], weight, [0, 300, 599])
+    with distributed.Client(two_workers):
+        for loss in ("poisson", "gamma"):
+            with pytest.raises(ValueError, match=f"loss='{loss}' needs y"):
+                DaskBoostedGAMRegressor(loss=loss, outer_bags=1).fit(Xd, yd)
+            with pytest.raises(ValueError, match=f"loss='{loss}' needs y"):
+                DaskBoostedGAMRegressor(loss=loss, outer_bags=1).fit(X, bad)
+            DaskBoostedGAMRegressor(loss=loss, outer_bags=1, max_rounds=20).fit(Xd, yd, wd)
+
+
 def test_dask_arrays_and_in_memory_targets(two_workers):
     import dask.array as da
     X, y, _, _, _ = table(5000)

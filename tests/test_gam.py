@@ -590,6 +590,26 @@ def test_a_log_link_target_in_other_units_gives_the_same_model(loss):
         np.testing.assert_allclose(model.predict(X) / scale, fits[1].predict(X), rtol=1e-6)
 
 
+def test_a_log_link_target_is_checked_on_the_rows_of_positive_weight():
+    """A row of weight 0 takes no part: its target neither passes nor fails the check."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    y = rng.poisson(2.0, 400).astype(float) + 0.5
+    held_out = (np.arange(400) < 5).astype(float)
+    kept = 1.0 - held_out
+    with pytest.raises(ValueError, match="loss='poisson' needs y >= 0 with a positive sum"):
+        BoostedGAMRegressor(loss="poisson").fit(X, y * held_out, sample_weight=kept)
+    with pytest.raises(ValueError, match="loss='gamma' needs y > 0"):
+        BoostedGAMRegressor(loss="gamma").fit(X, np.where(held_out > 0, 1.0, -y))
+    for loss in ("poisson", "gamma"):
+        odd = np.where(held_out > 0, -1.0, y)  # only on rows of weight 0
+        fitted = BoostedGAMRegressor(loss=loss, outer_bags=1, random_state=0).fit(
+            X, odd, sample_weight=kept)
+        dropped = BoostedGAMRegressor(loss=loss, outer_bags=1, random_state=0).fit(
+            X[5:], y[5:])
+        np.testing.assert_allclose(fitted.predict(X), dropped.predict(X), rtol=1e-12)
+
+
 def test_provenance_keeps_what_auto_and_3x_became_through_a_file(tmp_path):
     X, y = make_risk_cohort(3000, random_state=4)[:2]
     model = BoostedGAMClassifier(outer_bags="auto", min_samples_leaf=7, random_state=0).fit(X, y)

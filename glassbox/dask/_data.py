@@ -26,6 +26,8 @@ class Summary:
     n_rows: int
     targets: np.ndarray
     values: list
+    lowest: float = np.inf  # of a numeric target, over the rows of positive weight
+    any_positive: bool = False  # whether a row of positive weight has y > 0
 
 
 @dataclass
@@ -95,6 +97,7 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
     if len(y) != n_rows:
         raise ValueError(f"y has {len(y)} rows in a partition where X has {n_rows}; {ALIKE}")
     present = partition_weight(sample_weight, n_rows) > 0
+    counted = y[present] if np.issubdtype(y.dtype, np.number) else np.zeros(0)
     rows = np.arange(row0, row0 + n_rows, dtype=np.int64)
     values = []
     for column, kind, seed in zip(columns, kinds, seeds):
@@ -105,7 +108,8 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
         keys = row_keys(seed, rows[keep])
         chosen = smallest_keys(keys, rows[keep], _MAX_QUANTILE_ROWS)
         values.append((keys[chosen], rows[keep][chosen], column[keep][chosen]))
-    return Summary(n_rows, pd.unique(y), values)
+    return Summary(n_rows, pd.unique(y), values, float(counted.min(initial=np.inf)),
+                   bool((counted > 0).any()))
 
 
 def merge_summaries(first, second):
@@ -120,7 +124,8 @@ def merge_summaries(first, second):
         values.append((keys[chosen], rows[chosen], kept[chosen]))
     targets = pd.unique(np.concatenate([np.asarray(first.targets, dtype=object),
                                         np.asarray(second.targets, dtype=object)]))
-    return Summary(first.n_rows + second.n_rows, targets, values)
+    return Summary(first.n_rows + second.n_rows, targets, values,
+                   min(first.lowest, second.lowest), first.any_positive or second.any_positive)
 
 
 def merge_bins(summary, kinds, max_bins, dtypes):

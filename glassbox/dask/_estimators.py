@@ -26,7 +26,8 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         resolve_categorical, table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (BoostedGAMClassifier, BoostedGAMRegressor, _average_bags, _top_pairs,
-                   auto_min_samples_leaf, auto_outer_bags, boost_main_effects, max_step)
+                   auto_min_samples_leaf, auto_outer_bags, boost_main_effects, check_loss_target,
+                   max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -92,6 +93,8 @@ class _DataParallel:
         bins = D.merge_bins(summary, kinds, self.max_bins, dtypes)
         n_classes = len(self.classes_) if classifier and len(self.classes_) > 2 else 0
         loss = L.MULTINOMIAL if n_classes else self._loss_id()
+        if not classifier:
+            check_loss_target(loss, summary.lowest, summary.any_positive)
         binned = _run_binning(client, parts, row0s, names, kinds, bins, target)
         workers = _place_shards(client, binned, lengths, n_rows, int(self.chunk_rows), loss,
                                 n_classes, [b.n_bins for b in bins],
