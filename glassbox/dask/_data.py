@@ -97,7 +97,8 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
     if len(y) != n_rows:
         raise ValueError(f"y has {len(y)} rows in a partition where X has {n_rows}; {ALIKE}")
     present = partition_weight(sample_weight, n_rows) > 0
-    counted = y[present] if np.issubdtype(y.dtype, np.number) else np.zeros(0)
+    counted = (y[present].astype(np.float64) if np.issubdtype(y.dtype, np.number)
+               else np.zeros(0))
     rows = np.arange(row0, row0 + n_rows, dtype=np.int64)
     values = []
     for column, kind, seed in zip(columns, kinds, seeds):
