@@ -1,7 +1,7 @@
 """glassbox: glass-box tabular models for healthcare."""
 
 from ._additive import UnseenValueWarning
-from ._tabular import ConstantFeatureWarning, IdentifierWarning
+from ._tabular import ConstantFeatureWarning, IdentifierWarning, RepeatedRowsWarning
 from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .io import ModelFileError
@@ -12,5 +12,6 @@ __version__ = "0.1.0"
 
 __all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
            "BoostedGAMRegressor", "ConstantFeatureWarning", "IdentifierWarning", "ModelFileError",
-           "MonotonicNetClassifier", "MonotonicNetRegressor", "UnseenValueWarning",
+           "MonotonicNetClassifier", "MonotonicNetRegressor", "RepeatedRowsWarning",
+           "UnseenValueWarning",
            "build_model", "validate_model", "__version__"]

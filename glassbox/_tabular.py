@@ -27,6 +27,17 @@ class IdentifierWarning(UserWarning):
     """A training column looks like a record number: the model would draw a shape over it."""
 
 
+class RepeatedRowsWarning(UserWarning):
+    """Many training rows repeat another row exactly: copies of one record let early stopping
+    run on, since a bag's validation rows then hold copies of its training rows."""
+
+
+REPEATED_SHARE = 0.2
+"""Share of the rows of positive weight repeating another (features and target) that warns."""
+REPEATED_DISTINCT = 20
+"""A numeric column needs this many distinct values for repeats to look like copies."""
+
+
 IDENTIFIER_MIN_ROWS = 100
 """Fewest rows in which a column of distinct whole numbers may be taken for an identifier."""
 
@@ -310,6 +321,32 @@ def warn_identifiers(names, columns):
                       "record number or identifier; if it is one, drop it before fitting (the "
                       "model would otherwise draw a shape over the order the rows were "
                       "numbered in).", IdentifierWarning, stacklevel=outside_stacklevel())
+
+
+def warn_repeated_rows(columns, y, present):
+    """A `RepeatedRowsWarning` when at least REPEATED_SHARE of the rows of positive weight
+    repeat another exactly (`columns` as fitted, and the target) while a numeric column takes
+    at least REPEATED_DISTINCT values: with measurements that fine, equal rows are most likely
+    copies of one record (a table with a row per count) rather than different patients."""
+    if present.sum() < 2:
+        return
+    hashes = pd.util.hash_array(np.asarray(y)[present])
+    fine = False
+    for column in columns:
+        values = column.codes if isinstance(column, pd.Categorical) else np.asarray(column)
+        values = values[present]
+        hashes = hashes * np.uint64(1_000_003) ^ pd.util.hash_array(values)
+        fine = fine or (values.dtype.kind in "fiu" and not isinstance(column, pd.Categorical)
+                        and len(np.unique(values[:10_000])) >= REPEATED_DISTINCT)
+    repeated = int(pd.Series(hashes).duplicated().sum())
+    if fine and repeated >= REPEATED_SHARE * len(hashes):
+        share = repeated / len(hashes)
+        warnings.warn(f"{repeated:,} of the {len(hashes):,} training rows ({share:.0%}) "
+                      "repeat another row exactly, features and target. If they are copies of "
+                      "one record (a table with a row per count), pass one row with the count "
+                      "as sample_weight: copies on both sides of a bag's validation split let "
+                      "early stopping run on, and the model overfits.", RepeatedRowsWarning,
+                      stacklevel=outside_stacklevel())
 
 
 def warn_uninformative_counts(names, described):

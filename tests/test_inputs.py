@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import DataConversionWarning
 
-from glassbox import BoostedGAMClassifier, IdentifierWarning, MonotonicNetClassifier
+from glassbox import (BoostedGAMClassifier, BoostedGAMRegressor, IdentifierWarning,
+                      MonotonicNetClassifier, RepeatedRowsWarning)
 from glassbox._tabular import (CATEGORICAL, CONTINUOUS, ConstantFeatureWarning, _warn_numeric_text,
                               infer_kind, warn_uninformative)
 from glassbox.datasets import make_risk_cohort
@@ -274,6 +275,27 @@ def test_a_column_of_record_numbers_warns_and_measurements_do_not():
     with warnings.catch_warnings():
         warnings.simplefilter("error", IdentifierWarning)
         BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(pd.DataFrame(quiet), y[:300])
+
+
+def test_copies_of_records_warn_and_equal_discrete_rows_do_not():
+    """A table with a row per count (copies of records with fine measurements) warns, naming
+    sample_weight; the same records with the counts as weights, and many equal rows of coarse
+    features (different patients), do not."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"age": rng.normal(60, 10, 600).round(1), "sbp": rng.normal(130, 15, 600)})
+    y = X["age"] / 10 + rng.normal(size=600)
+    counts = rng.integers(1, 4, 600)
+    copies, copied_y = X.loc[X.index.repeat(counts)], np.repeat(y.to_numpy(), counts)
+    with pytest.warns(RepeatedRowsWarning, match=r"training rows \(\d+%\) repeat another row "
+                                                 r"exactly.*sample_weight"):
+        BoostedGAMRegressor(outer_bags=1, max_rounds=5).fit(copies, copied_y)
+    coarse = pd.DataFrame(rng.integers(0, 2, (2000, 4)).astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RepeatedRowsWarning)
+        BoostedGAMRegressor(outer_bags=1, max_rounds=5).fit(X, y, sample_weight=counts)
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(coarse, np.arange(2000) % 2)
+        BoostedGAMRegressor(outer_bags=1, max_rounds=5, validation_fraction=None).fit(
+            copies, copied_y)  # no validation split, nothing to fool
 
 
 def test_pandas_missing_markers_among_numbers_are_missing_values():
