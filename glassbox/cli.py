@@ -113,6 +113,7 @@ def fit(args):
                          f"{', '.join(sorted(known - set(OWN_OPTIONS)))}.")
     model = estimator(**params)
     model._validate_params()  # a bad value stops here, before the fit starts
+    _check_target_for_loss(params.get("loss"), y, args.target)
     _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
     started = time.time()
     printed = bool(model.get_params().get("verbose"))  # a verbose fit printed its note
@@ -599,6 +600,19 @@ def _as_codes(frame, categorical):
         if name in frame.columns:
             frame[name] = frame[name].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
     return frame
+
+
+def _check_target_for_loss(loss, y, name):
+    """The Poisson and gamma losses' check of the target, naming its column."""
+    from . import _losses as L
+    from .gam import check_loss_target
+    loss_id = {"poisson": L.POISSON, "gamma": L.GAMMA}.get(loss)
+    if loss_id is not None:
+        try:
+            check_loss_target(loss_id, float(y.min()), bool((y > 0).any()))
+        except ValueError as error:
+            raise InputError(f"target column {name!r} (lowest value {y.min():g}): "
+                             f"{error}") from None
 
 
 def _plain_number_codes(frame, categorical):
