@@ -197,8 +197,28 @@ class _BoostedGAM(AdditiveModel):
             pairs, pair_bins, pair_results, pair_stage,
             lambda stage, what: stage.bin_sums(sample_weight if what == "weight"
                                                else present.astype(np.float64)))
+        self._leave_out_unused_pairs(explicit)
         self._record_fit(main_results, pair_results, settings)
         return self
+
+    def _leave_out_unused_pairs(self, explicit):
+        """Pairs found by the search that boosting never stepped on in any bag (all their
+        scores 0) leave `terms_`, which they would only lengthen (summary, model file, SQL);
+        `fit_report_["pairs_unused"]` names them. Pairs the user listed stay."""
+        if explicit:
+            return
+        unused = [t.name for t in self.terms_
+                  if t.is_pair and not np.any(t.scores) and not np.any(t.stds)]
+        if not unused:
+            return
+        self.terms_ = [t for t in self.terms_ if t.name not in unused]
+        self.fit_report_["pairs_unused"] = unused
+        note = (f"{len(unused)} of the pairs kept ({', '.join(unused[:5])}"
+                f"{', ...' if len(unused) > 5 else ''}) were never chosen by boosting in any bag "
+                "(every score 0) and are left out of the model.")
+        self.fit_report_["note"] = " ".join(filter(None, [self.fit_report_.get("note"), note]))
+        if self.verbose:
+            print(f"[glassbox] {note}", file=sys.stderr, flush=True)
 
     def _record_fit(self, main_results, pair_results, settings):
         """The fitted attributes every boosted GAM fit ends with: rounds per bag, an empty edit
@@ -482,7 +502,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
         rounds each bag ran per stage, the pairs requested, the candidate pairs, the pairs
         kept (a `note` says why when fewer were kept than `interactions` asks, and how many
-        bags reached `max_rounds` before early stopping, if any did) and, for
+        bags reached `max_rounds` before early stopping, if any did; the kept pairs that
+        boosting never chose in any bag, all their scores 0, are left out of `terms_` and
+        named in `pairs_unused`, unless `interactions` listed them) and, for
         the best-ranked candidates, their gain over chance (`pair_gain_ratios`, compared with
         `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too), the
         smoothing schedule used (`smoothing_schedule`) and, where "auto" boosted both, each

@@ -270,7 +270,24 @@ def test_gain_ratio_keeps_only_pairs_that_stand_out_from_chance():
     assert planted <= kept and len(kept) <= len(planted) + 1, kept
     unfiltered = BoostedGAMClassifier(interactions="3x", min_interaction_gain_ratio=0,
                                       outer_bags=2, max_rounds=20, random_state=0).fit(X, y)
-    assert sum(t.is_pair for t in unfiltered.terms_) == 36
+    assert len(unfiltered.fit_report_["pairs_kept"]) == 36
+
+
+def test_pairs_boosting_never_chose_are_left_out_and_listed_ones_stay():
+    X, y, _ = make_risk_cohort(n_samples=3000, n_features=8, random_state=3)
+    y = np.where(y == 1, np.where(X["age"] > X["age"].median(), 2, 1), 0)  # no pair filter
+    model = BoostedGAMClassifier(interactions="3x", outer_bags=2, max_rounds=30,
+                                 random_state=0).fit(X, y)
+    report = model.fit_report_
+    pairs = [t.name for t in model.terms_ if t.is_pair]
+    assert report["pairs_unused"] and not set(report["pairs_unused"]) & set(pairs)
+    assert sorted(pairs + report["pairs_unused"]) == sorted(report["pairs_kept"])
+    assert all(np.any(t.scores) for t in model.terms_ if t.is_pair)
+    assert f"{len(report['pairs_unused'])} of the pairs kept" in report["note"]
+    listed = BoostedGAMClassifier(interactions=[tuple(p.split(" & ")) for p in
+                                                report["pairs_unused"]],
+                                  outer_bags=2, max_rounds=30, random_state=0).fit(X, y)
+    assert sorted(t.name for t in listed.terms_ if t.is_pair) == sorted(report["pairs_unused"])
 
 
 @pytest.mark.parametrize("interactions, message", [("3y", "interactions='3y'"),

@@ -225,6 +225,7 @@ class _DataParallel:
                                                  "main" if stage is mains else "pairs", what))
         if negative < 1.0:
             self.intercept_ += float(np.log(negative))
+        self._leave_out_unused_pairs(explicit)
         self._record_fit(main_results, pair_results, settings)
 
     def _negative_subsample(self, n_classes):
