@@ -146,15 +146,20 @@ def test_optimism_correction_without_evaluation_data(fitted):
 def test_held_out_rows_alone_are_not_called_development_data(fitted):
     """Rows other than the training rows, given without development data, are reported as
     measured: not "apparent", not corrected for an optimism they do not have."""
-    model, _, _, X_eval, y_eval = fitted
-    with pytest.warns(UserWarning, match="bins count 2,000 training rows and these data hold "
-                                         "1,000, so they are not its development data"):
+    model, X_dev, y_dev, X_eval, y_eval = fitted
+    with pytest.warns(UserWarning, match="These 1,000 rows do not fall into the model's bins as "
+                                         "its 2,000 training rows did"):
         text = audit_report(model, X_eval, y_eval, n_bootstrap=5, optimism_refits=5)
     assert "these are the development data" not in text
     assert "optimism-corrected" not in text.split("<h2>")[0]  # the summary
     metrics = _embedded(text, "model-card-chai")["KeyMetrics"]["UsefulnessUsabilityEfficacy"]
     assert metrics["TestingDataDescription"].startswith("data other than the development data")
     assert all("optimism_corrected" not in r["ValueJson"] for r in metrics["Results"])
+    half = BoostedGAMClassifier(**FAST).fit(X_dev.iloc[:1000], y_dev[:1000])  # as many rows
+    with pytest.warns(UserWarning, match="These 1,000 rows do not fall into the model's bins"):
+        text = audit_report(half, X_dev.iloc[1000:], y_dev[1000:], n_bootstrap=5,
+                            optimism_refits=2)
+    assert "these are the development data" not in text
 
 
 def test_the_report_names_the_model_file_it_describes(fitted, tmp_path):

@@ -24,7 +24,7 @@ from .._model import _Assembled
 from .._tabular import outside_stacklevel, target_array
 from ..io import check_classes, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
-from ..terms import require_terms
+from ..terms import BinnedColumns, require_terms
 from . import _card, _html
 from ._measures import (MIN_CLASS_ROWS, SCALARS, cohort_table, performance,
                         subgroup_table)
@@ -121,7 +121,7 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     development = X_dev is not None
     y_dev = _outcome(y_dev, classes, len(X_dev), "y_dev") if development else None
     trained_on = _training_rows(model)
-    apparent = not development and trained_on in (None, len(X))
+    apparent = not development and (trained_on is None or _fills_training_bins(model, X))
     if not development and not apparent:
         warnings.warn(_not_development_data(len(X), trained_on), UserWarning,
                       stacklevel=outside_stacklevel())
@@ -178,10 +178,23 @@ def _training_rows(model):
     return totals.pop() if len(totals) == 1 and 0 not in totals else None
 
 
+def _fills_training_bins(model, X):
+    """Whether the rows of X fall into every main effect's bins in the numbers its training
+    rows did (the terms' counts): the development data do; held-out rows, even as many,
+    almost never do."""
+    binned = BinnedColumns(model._prediction_columns(X), model.features_)
+    for term in (t for t in model.terms_ if not t.is_pair):
+        counts = np.asarray(term.counts, dtype=float)
+        codes = binned.codes(term.features[0], term.bins[0])
+        if not np.allclose(np.bincount(codes, minlength=len(counts)), counts):
+            return False
+    return True
+
+
 def _not_development_data(rows, trained_on):
-    return (f"The model's bins count {trained_on:,} training rows and these data hold "
-            f"{rows:,}, so they are not its development data: their figures are given as "
-            "measured, without an optimism correction (which corrects figures measured on the "
+    return (f"These {rows:,} rows do not fall into the model's bins as its {trained_on:,} "
+            "training rows did (the bins' counts), so they are not its development data: "
+            "their figures are given as measured, without an optimism correction (which corrects figures measured on the "
             "training rows). Whether they overlap the training rows cannot be told from them; "
             "pass the development data as X_dev (--dev) to show both.")
 
@@ -275,8 +288,8 @@ def _computed(model, perf, development, apparent, optimism, outcome):
     if development:
         tested_on = "separate evaluation data"
     elif not apparent:
-        tested_on = ("data other than the development data (a different number of rows), "
-                     "without an optimism correction")
+        tested_on = ("data other than the development data (they do not fill the model's "
+                     "bins as its training rows did), without an optimism correction")
     elif optimism is not None:
         tested_on = ("development data: apparent estimates and intervals, with optimism-corrected "
                      "estimates (Harrell's bootstrap) where given")
