@@ -68,7 +68,9 @@ def _unseen_note(feature, values):
         here, there = retyped[0], texts[_as_text(retyped[0])]
         note += (f" ({len(retyped)} of them a training category but for its type: "
                  f"{_typed(here)} here, {_typed(there)} in training; give the column one type "
-                 "in training and prediction, e.g. X[column].astype(str))")
+                 "in training and prediction: text read as written, e.g. pd.read_csv(path, "
+                 "dtype={column: str}), as numbers turned back into text lose leading zeros "
+                 "such as 012)")
     return note
 
 

@@ -415,7 +415,7 @@ def test_a_category_of_another_type_is_unseen_and_the_warning_says_why():
     message = str(record[0].message)
     assert "unseen categories ['100', '200', '300'] (2 of them a training category but for " \
            "its type: the number 100 here, the text '100' in training" in message
-    assert "X[column].astype(str)" in message
+    assert "pd.read_csv(path, dtype={column: str})" in message
     assert (contributions["code"].iloc[[0, 1, 3]] == 0).all()
     np.testing.assert_array_equal(model.predict_proba(numbers.astype({"code": str})[:3]),
                                   model.predict_proba(X.head(3).assign(code=["100", "200", "a"])))
