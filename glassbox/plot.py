@@ -252,8 +252,11 @@ def plot_contributions(model, x_row, *, ax=None, top=10, class_=None, background
     if len(order) > top:
         steps = pd.concat([steps, pd.Series({"other": contributions[order[top:]].sum()})])
         names.append(f"other {'features' if network else 'terms'} ({len(order) - top})")
-    longest = max(len(name) for name in names)  # the labels take the width the bars lack
-    ax = _axes(ax, (min(12.0, max(7.0, 4.0 + 0.085 * longest)), 1.4 + 0.36 * (len(steps) + 2)))
+    names = [textwrap.fill(name, _LABEL_WIDTH) for name in names]  # long names: more lines
+    longest = max(len(line) for name in names for line in name.split("\n"))
+    lines = max(name.count("\n") + 1 for name in names)
+    ax = _axes(ax, (max(7.0, 4.0 + 0.085 * longest),
+                    1.4 + (0.36 + 0.2 * (lines - 1)) * (len(steps) + 2)))
     path = base + np.concatenate([[0.0], np.cumsum(steps.to_numpy())])
     positions = np.arange(1, len(steps) + 1)
     ax.barh(positions, steps.to_numpy(), left=path[:-1], gid="contributions",
@@ -628,6 +631,10 @@ class _OddsLocator(Locator):
 # --------------------------------------------------------------------------------------------------
 # drawing helpers
 # --------------------------------------------------------------------------------------------------
+
+_LABEL_WIDTH = 48
+"""Characters per line of a waterfall's row label; longer labels wrap."""
+
 
 def _axes(ax, figsize):
     return ax if ax is not None else plt.subplots(figsize=figsize, layout="tight")[1]

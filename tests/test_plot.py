@@ -520,14 +520,15 @@ def test_a_waterfall_with_long_labels_stays_inside_its_figure():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"average glucose level in the last admission (mg/dL)":
                           rng.normal(100, 20, 800),
-                      "body mass index at the first visit (kg/m²)": rng.normal(27, 5, 800)})
+                      "body mass index at the first visit (kg/m²)": rng.normal(27, 5, 800),
+                      "a" * 160: rng.normal(size=800)})
     y = (X.iloc[:, 0] / 20 + rng.normal(size=800) > 5).astype(int)
     model = BoostedGAMClassifier(outer_bags=1, max_rounds=50, random_state=0).fit(X, y)
     ax = plot_contributions(model, X.iloc[[0]])
     figure = ax.figure
     figure.canvas.draw()
     inside = figure.bbox
-    for text in [ax.xaxis.label, *ax.get_yticklabels()]:
+    for text in [ax.xaxis.label, ax.title, *ax.get_yticklabels()]:
         box = text.get_window_extent()
         assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1, text.get_text()
     plt.close(figure)
