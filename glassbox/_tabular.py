@@ -34,8 +34,8 @@ class RepeatedRowsWarning(UserWarning):
 
 REPEATED_SHARE = 0.2
 """Share of the rows of positive weight repeating another (features and target) that warns."""
-REPEATED_DISTINCT = 20
-"""A numeric column needs this many distinct values for repeats to look like copies."""
+REPEATED_EXCESS = 10.0
+"""How many times the repeats expected by coincidence the observed ones must reach to warn."""
 
 
 IDENTIFIER_MIN_ROWS = 100
@@ -325,27 +325,32 @@ def warn_identifiers(names, columns):
 
 def warn_repeated_rows(columns, y, present):
     """A `RepeatedRowsWarning` when at least REPEATED_SHARE of the rows of positive weight
-    repeat another exactly (`columns` as fitted, and the target) while a numeric column takes
-    at least REPEATED_DISTINCT values: with measurements that fine, equal rows are most likely
-    copies of one record (a table with a row per count) rather than different patients."""
-    if present.sum() < 2:
+    repeat another exactly (`columns` as fitted, and the target), REPEATED_EXCESS times more
+    than coincidence would give: were the columns independent, two rows would agree with the
+    product of each column's chance that two of its values agree. Equal rows of coarse
+    features (different patients) are that coincidence; copies of one record (a table with a
+    row per count) far exceed it."""
+    n = int(present.sum())
+    if n < 2:
         return
-    hashes = pd.util.hash_array(np.asarray(y)[present])
-    fine = False
+    parts = [pd.util.hash_array(np.asarray(y)[present])]
     for column in columns:
         values = column.codes if isinstance(column, pd.Categorical) else np.asarray(column)
-        values = values[present]
-        hashes = hashes * np.uint64(1_000_003) ^ pd.util.hash_array(values)
-        fine = fine or (values.dtype.kind in "fiu" and not isinstance(column, pd.Categorical)
-                        and len(np.unique(values[:10_000])) >= REPEATED_DISTINCT)
+        parts.append(pd.util.hash_array(values[present]))
+    hashes = parts[0]
+    for part in parts[1:]:
+        hashes = hashes * np.uint64(1_000_003) ^ part
     repeated = int(pd.Series(hashes).duplicated().sum())
-    if fine and repeated >= REPEATED_SHARE * len(hashes):
-        share = repeated / len(hashes)
-        warnings.warn(f"{repeated:,} of the {len(hashes):,} training rows ({share:.0%}) "
-                      "repeat another row exactly, features and target. If they are copies of "
-                      "one record (a table with a row per count), pass one row with the count "
-                      "as sample_weight: copies on both sides of a bag's validation split let "
-                      "early stopping run on, and the model overfits.", RepeatedRowsWarning,
+    if repeated < REPEATED_SHARE * n:
+        return
+    agree = np.prod([float(((pd.Series(part).value_counts() / n) ** 2).sum()) for part in parts])
+    if repeated > REPEATED_EXCESS * agree * n * (n - 1) / 2:
+        warnings.warn(f"{repeated:,} of the {n:,} training rows ({repeated / n:.0%}) repeat "
+                      "another row exactly, features and target, far more often than their "
+                      "values coincide by chance. If they are copies of one record (a table "
+                      "with a row per count), fit one row per record with the count as "
+                      "sample_weight: copies on both sides of a validation split let early "
+                      "stopping run on, and the model overfits.", RepeatedRowsWarning,
                       stacklevel=outside_stacklevel())
 
 

@@ -210,6 +210,13 @@ def test_what_cannot_be_estimated_is_said_in_words(fitted):
     visible = re.sub(r"<script.*?</script>|<img[^>]*>", "", text, flags=re.S)
     assert not re.search(r"\bnan\b", visible, flags=re.I)
     assert "all 303 missing" in visible
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nobody = audit_report(model, X_few, y_few, n_bootstrap=5, optimism_refits=0,
+                              threshold=0.999)  # flags no row: no predictive value
+    assert not re.search(r"\bnan\b", re.sub(r"<script.*?</script>|<img[^>]*>", "", nobody,
+                                                flags=re.S), flags=re.I)
+    assert "not estimable (no such rows)" in nobody
     with pytest.raises(ValueError, match="y holds only '0'"):
         audit_report(model, X_few.iloc[:300], y_few[:300], n_bootstrap=5)
 

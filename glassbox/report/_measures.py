@@ -108,8 +108,9 @@ def confusion(y, p, threshold):
     tp, fp = int((y & flagged).sum()), int((~y & flagged).sum())
     fn, tn = int((y & ~flagged).sum()), int((~y & ~flagged).sum())
     counts = [f"{n:,}" for n in (tp, fp, fn, tn)]
-    rates = [f"{r:.3f}" for r in (_ratio(tp, tp + fn), _ratio(tn, tn + fp), _ratio(tp, tp + fp),
-                                  _ratio(tn, tn + fn), _ratio(tp + fp, len(y)))]
+    rates = [f"{r:.3f}" if r == r else "not estimable (no such rows)"
+             for r in (_ratio(tp, tp + fn), _ratio(tn, tn + fp), _ratio(tp, tp + fp),
+                       _ratio(tn, tn + fn), _ratio(tp + fp, len(y)))]
     return pd.DataFrame({"value": counts + rates},
         index=["true positives", "false positives", "false negatives", "true negatives",
                "sensitivity", "specificity", "positive predictive value",
