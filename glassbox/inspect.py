@@ -30,7 +30,8 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     - it is at least `sharpness` times the steps at the cuts just beyond its two sides, and
       there are bins beyond both sides to compare with (a steady slope is not a step; in the
       tails, where bins are wide, equal-count sides make a slope look like one), and
-    - no larger step of the same sign lies within its two sides.
+    - no larger step of the same sign lies within its two sides (of equal ones, the first is
+      reported: a step across bins without training rows is one step).
     A step whose cut point lies within a neighbouring bin's width of a multiple of 5 is flagged
     with that round number (and whether it is a multiple of 10). A feature with training rows at
     no more than two values (a 0/1 flag stored as a number) is left out: its one step is its
@@ -204,9 +205,9 @@ def _step_cuts(steps, min_jump, needed, min_z, sharpness):
     kept = []
     for e in np.flatnonzero(passes):
         lo, hi = steps[e][3], steps[e][4]
-        rivals = [size[c] for c in range(lo, min(hi, len(steps))) if passes[c]
+        rivals = [c for c in range(lo, min(hi, len(steps))) if passes[c]
                   and np.sign(steps[c][0]) == np.sign(steps[e][0])]
-        if size[e] >= max(rivals):
+        if e == max(rivals, key=lambda c: size[c]):  # the first of equals: one step, once
             kept.append(e)
     return kept
 

@@ -144,6 +144,20 @@ def test_a_steady_slope_is_not_a_step_in_the_tails():
     assert sum(len(f) for f in found) == 0, pd.concat(found)
 
 
+def test_a_step_across_empty_bins_is_reported_once():
+    """Every cut between two bins without rows sees the same step; it is one finding."""
+    X, y, _ = make_threshold_cohort(n_samples=4000, random_state=0)
+    model = BoostedGAMClassifier(outer_bags=2, max_rounds=50, random_state=0).fit(X, y)
+    age = next(t for t in model.terms_ if t.name == "age")
+    middle = age.scores.shape[0] // 2
+    age.scores = np.where(np.arange(age.scores.shape[0]) > middle, 1.0, 0.0)
+    age.stds = np.full(age.scores.shape, 0.01)
+    age.counts = age.counts.copy()
+    age.counts[middle - 3:middle + 4] = 0
+    steps = find_discontinuities(model, min_jump=0.5)
+    assert list(steps["term"]).count("age") == 1, steps
+
+
 def test_an_expected_direction_for_categories_is_an_error():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"ward": rng.choice(["icu", "medical", "surgical"], 800),
