@@ -142,9 +142,13 @@ def set_term_scores(model, term, scores, *, bins=None, between=None, reason=""):
     if bins is not None and between is not None:
         raise ValueError("Give bins or between, not both.")
     if between is not None:
-        if isinstance(between, (str, bytes)) or np.ndim(between) != 1 or len(between) != 2:
-            raise ValueError(f"set_term_scores {target.name!r}: between is a (low, high) pair, "
-                             f"None for an open end, e.g. between=(60, None); got {between!r}.")
+        if (isinstance(between, (str, bytes)) or np.ndim(between) != 1 or len(between) != 2
+                or not all(b is None or (isinstance(b, numbers.Real) and not isinstance(b, bool))
+                           for b in between)
+                or (None not in between and between[0] > between[1])):
+            raise ValueError(f"set_term_scores {target.name!r}: between is a (low, high) pair "
+                             "of numbers, low <= high, None for an open end, e.g. "
+                             f"between=(60, None); got {between!r}.")
         bins = _bins_between(target, *between)
     new = target.scores.copy()
     scores = np.asarray(scores, dtype=np.float64)

@@ -198,7 +198,7 @@ def test_edit_errors_name_the_problem():
     for factor in ("2", [1, 2], True):
         with pytest.raises(ValueError, match="scale_term 'age': factor must be one number"):
             edit.scale_term(model, "age", factor)
-    for between in (60, "60", (1, 2, 3)):
+    for between in (60, "60", (1, 2, 3), (70, 60), (60, "x")):
         with pytest.raises(ValueError, match=r"between is a \(low, high\) pair"):
             edit.set_term_scores(model, "age", 0.0, between=between)
     with pytest.raises(ValueError, match="pairs selects no pair"):
