@@ -168,6 +168,10 @@ def report(args):
                             else "."))
     frame = read_table(args.data, _text_columns(model), args.na_value, check_text=False)
     y = _target(frame, args.target, args.data)
+    if y.nunique() < 2:
+        raise InputError(f"target column {args.target!r} of {args.data} holds only "
+                         f"{_category_text(y.iloc[0])}: discrimination and calibration need rows of both "
+                         "classes, so there is nothing to report.")
     X = _model_frame(frame, model, args.data, extra=args.sensitive)
     dev = {}
     if args.dev is not None:

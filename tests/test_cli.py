@@ -290,6 +290,8 @@ def _bad_files(folder, good):
     pd.read_csv(good).to_csv(folder / "semicolons.csv", sep=";", index=False)
     pd.read_csv(good).assign(died=lambda f: f["died"].map({0: "No", 1: "Yes"})).to_csv(
         folder / "yes_no.csv", index=False)
+    frame = pd.read_csv(good)
+    frame[frame["died"] == 0].to_csv(folder / "one_class.csv", index=False)
     repeated = pd.read_csv(good)
     repeated.insert(1, "bun ", repeated["bun"])
     repeated.to_csv(folder / "repeated.csv", index=False)
@@ -353,6 +355,9 @@ BAD = {
                                ["--row 600", "0 to 599"]),
     "a target that is not the model's classes": (["report", "model.json", "test.csv",
                                                   "--target", "age", "-o", "r.html"], ["'age'"]),
+    "a report of one class": (["report", "model.json", "one_class.csv", "--target", "died",
+                               "-o", "r.html"], ["target column 'died' of one_class.csv holds "
+                                                 "only 0", "both classes"]),
     "a report of a regression": (["report", "regressor.json", "test.csv", "--target", "age",
                                   "-o", "r.html"], ["binary classifier", "BoostedGAMRegressor"]),
     "a report of a full network": (["report", "net.json", "test.csv", "--target", "died",
