@@ -235,6 +235,11 @@ def test_misaligned_partitions_are_an_error(two_workers):
         target = dd.from_pandas(pd.Series(y), npartitions=2)
         with pytest.raises(ValueError, match="y must be partitioned like X"):
             DaskBoostedGAMClassifier(**FAST).fit(features, target)
+        unknown = dd.from_pandas(pd.Series(y, dtype=float).where(np.arange(3000) != 2005),
+                                 npartitions=3)
+        with pytest.raises(ValueError, match=r"In the partition of y from row 2000 .*NaN in 1 "
+                                             r"of 1,000 rows \(first at position 5\)"):
+            DaskBoostedGAMClassifier(**FAST).fit(features, unknown)
 
 
 def fit_interrupted(interrupt, timeout=60):

@@ -93,7 +93,11 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
                                         for kind in kinds])
     columns = X if isinstance(X, list) else partition_columns(X, names, kinds, row0)
     n_rows = len(columns[0])
-    y = target_array(y)
+    try:
+        y = target_array(y)
+    except ValueError as error:  # its positions are the partition's: say which one
+        raise ValueError(f"In the partition of y from row {row0} (positions counted within "
+                         f"it): {error}") from None
     if len(y) != n_rows:
         raise ValueError(f"y has {len(y)} rows in a partition where X has {n_rows}; {ALIKE}")
     present = partition_weight(sample_weight, n_rows) > 0
