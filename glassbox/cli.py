@@ -170,8 +170,8 @@ def report(args):
     y = _target(frame, args.target, args.data)
     if y.nunique() < 2:
         raise InputError(f"target column {args.target!r} of {args.data} holds only "
-                         f"{_category_text(y.iloc[0])}: discrimination and calibration need rows of both "
-                         "classes, so there is nothing to report.")
+                         f"{_category_text(y.iloc[0])}: discrimination and calibration need "
+                         "rows of both classes, so there is nothing to report.")
     X = _model_frame(frame, model, args.data, extra=args.sensitive)
     dev = {}
     if args.dev is not None:
@@ -608,12 +608,10 @@ def _as_codes(frame, categorical):
 
 def _check_target_for_loss(loss, y, name):
     """The Poisson and gamma losses' check of the target, naming its column."""
-    from . import _losses as L
-    from .gam import check_loss_target
-    loss_id = {"poisson": L.POISSON, "gamma": L.GAMMA}.get(loss)
-    if loss_id is not None:
+    from .gam import REGRESSION_LOSSES, check_loss_target
+    if loss in REGRESSION_LOSSES:
         try:
-            check_loss_target(loss_id, float(y.min()), bool((y > 0).any()))
+            check_loss_target(REGRESSION_LOSSES[loss], float(y.min()), bool((y > 0).any()))
         except ValueError as error:
             raise InputError(f"target column {name!r} (lowest value {y.min():g}): "
                              f"{error}") from None

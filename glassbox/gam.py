@@ -608,7 +608,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
         """Fit the model to X (DataFrame or array) and the numeric target y."""
         self._validate_params()
         y = numeric_target(y)
-        loss = {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON, "gamma": L.GAMMA}[self.loss]
+        loss = REGRESSION_LOSSES[self.loss]
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         counted = y[weight > 0] if weight is not None and weight.shape == y.shape else y
         check_loss_target(loss, counted.min(initial=np.inf), bool((counted > 0).any()))
@@ -621,6 +621,10 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
 # --------------------------------------------------------------------------------------------------
 # helpers of fit
 # --------------------------------------------------------------------------------------------------
+
+REGRESSION_LOSSES = {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON, "gamma": L.GAMMA}
+"""The regressors' `loss` names and the kernels' ids for them."""
+
 
 def check_loss_target(loss, lowest, any_positive):
     """An error for a target the loss cannot fit, judged on the rows of positive weight

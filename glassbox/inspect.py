@@ -38,8 +38,8 @@ def find_discontinuities(model, *, min_jump=0.2, min_samples=None, min_z=3.0, sh
     whole effect, not a step within a shape.
 
     Returns a DataFrame with columns term, class, location, jump, odds_ratio (exp(jump) for a
-    binary classifier, NaN otherwise), support (training rows on the thinner side), z, round_number
-    (NaN when none) and multiple_of_10, sorted by |jump|.
+    binary classifier, NaN otherwise), support (training rows on the thinner side), z,
+    round_number (NaN when none) and multiple_of_10, sorted by |jump|.
     """
     require_terms(model, "find_discontinuities")
     rows = []
@@ -99,8 +99,8 @@ def find_non_monotone(model, expected, *, min_drop=0.15, min_samples=None):
     Returns a DataFrame with columns term, at (the other feature's bin, for a pair;
     None for a main effect), start (the value where the wrong-way run begins: the upper bound
     of the peak bin), end (the lower bound of the trough bin), drop (positive), odds_ratio
-    (trough over peak for a binary classifier, NaN otherwise) and support (training rows from peak to
-    trough), sorted by drop.
+    (trough over peak for a binary classifier, NaN otherwise) and support (training rows from
+    peak to trough), sorted by drop.
     """
     rows = []
     for index, direction in sorted(_expected_terms(model, expected).items()):

@@ -25,9 +25,9 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
                         resolve_categorical, table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
-from ..gam import (BoostedGAMClassifier, BoostedGAMRegressor, _average_bags, _top_pairs,
-                   auto_min_samples_leaf, auto_outer_bags, boost_main_effects, check_loss_target,
-                   max_step)
+from ..gam import (REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
+                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
+                   check_loss_target, max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -653,5 +653,4 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
         return self._fit_data_parallel(X, y, sample_weight, classifier=False)
 
     def _loss_id(self):
-        return {"squared_error": L.SQUARED_ERROR, "poisson": L.POISSON,
-                "gamma": L.GAMMA}[self.loss]
+        return REGRESSION_LOSSES[self.loss]

@@ -27,10 +27,11 @@ def _require_binary(estimator, y, y_test):
                          f"decisions); {type(estimator).__name__} is not a classifier. For a "
                          "regressor, fit the strategies and use flip_test and gap_decomposition.")
     for name, target in (("y", y), ("y_test", y_test)):
-        if target is not None and len(np.unique(target_array(target))) != 2:
+        n_classes = 2 if target is None else len(np.unique(target_array(target)))
+        if n_classes != 2:
             raise ValueError(f"compare_strategies compares binary classifiers; {name} holds "
-                             f"{len(np.unique(target_array(target)))} classes. For more, fit "
-                             "the strategies and use flip_test and gap_decomposition.")
+                             f"{n_classes} classes. For more, fit the strategies and use "
+                             "flip_test and gap_decomposition.")
 
 
 def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_test=None,

@@ -194,9 +194,10 @@ def _fills_training_bins(model, X):
 def _not_development_data(rows, trained_on):
     return (f"These {rows:,} rows do not fall into the model's bins as its {trained_on:,} "
             "training rows did (the bins' counts), so they are not its development data: "
-            "their figures are given as measured, without an optimism correction (which corrects figures measured on the "
-            "training rows). Whether they overlap the training rows cannot be told from them; "
-            "pass the development data as X_dev (--dev) to show both.")
+            "their figures are given as measured, without an optimism correction (which "
+            "corrects figures measured on the training rows). Whether they overlap the "
+            "training rows cannot be told from them; pass the development data as X_dev "
+            "(--dev) to show both.")
 
 
 def _model_name(model):
@@ -515,7 +516,7 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
     report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
                              n_bootstrap=n_bootstrap, random_state=random_state)
-    given = sensitive_frame(X, sensitive_features).columns
+    given = frame.columns
     names = ("the sensitive values given" if _are_values(X, sensitive_features)
              else ", ".join(map(str, given)))
     several = (" (each alone, written 'feature = value', then their intersections, written "
