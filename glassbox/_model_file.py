@@ -427,12 +427,13 @@ def _network_state(model, state, path):
         _typed(target["mean"], f"{path}.target.mean", "a number")
         if _typed(target["scale"], f"{path}.target.scale", "a number") == 0:
             raise _error(f"{path}.target.scale", "zero")
-    model._restore_family_state(state)
-    first = model.network_.modes[:model.network_.shapes[0, 0]]
-    if not np.array_equal(first, model.encoder_.modes):
+    encoded = model._encoder_from_state(fields["encoder"]).modes
+    first = np.asarray(fields["network"]["modes"])[:fields["network"]["shapes"][0][0]]
+    if not np.array_equal(first, encoded):
         raise _error(f"{path}.network", f"the first layer reads {len(first)} inputs, which are "
-                                        f"not the encoder's {len(model.encoder_.modes)} (its "
-                                        "width and monotone columns)")
+                                        f"not the encoder's {len(encoded)} (its width and "
+                                        "monotone columns)")
+    model._restore_family_state(state)
 
 
 def _layers(value, path, n_outputs):

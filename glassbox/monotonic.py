@@ -579,6 +579,17 @@ class _MonotonicNet(TabularModel):
             state["target"] = {"mean": self.y_mean_, "scale": self.y_scale_}
         return state
 
+    def _encoder_from_state(self, encoder):
+        """The input encoding a model file describes, laid out (its columns' `modes`)."""
+        encoder = _Encoder(
+            encoder["kinds"], np.asarray(encoder["directions"], dtype=np.int64),
+            [f.bins for f in self.features_], [None if c is None else tuple(c)
+                                               for c in encoder["centres"]],
+            encoder["scales"], [None if k is None else np.asarray(k) for k in encoder["knots"]],
+            encoder["missing"])
+        encoder._layout()
+        return encoder
+
     def _restore_family_state(self, state):
         network = state["network"]
         self.network_ = _Network(**{name: np.asarray(network[name],
@@ -586,14 +597,7 @@ class _MonotonicNet(TabularModel):
                                     for name in _NETWORK_FIELDS})
         self.params_ = [np.asarray(p, dtype=float) for p in state["weights"]]
         self.n_iter_ = np.asarray(state["n_iter"], dtype=np.int64)
-        encoder = state["encoder"]
-        self.encoder_ = _Encoder(
-            encoder["kinds"], np.asarray(encoder["directions"], dtype=np.int64),
-            [f.bins for f in self.features_], [None if c is None else tuple(c)
-                                               for c in encoder["centres"]],
-            encoder["scales"], [None if k is None else np.asarray(k) for k in encoder["knots"]],
-            encoder["missing"])
-        self.encoder_._layout()
+        self.encoder_ = self._encoder_from_state(state["encoder"])
         self.interaction_groups_ = _groups_of(self.network_, self.encoder_.column_feature,
                                               [f.name for f in self.features_])
         if "target" in state:

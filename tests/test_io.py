@@ -441,6 +441,10 @@ CONTENT_REJECTIONS = {
                      r"family_state\.network\.unit_offsets: expected \[0, 5, 9, 10\]"),
     "first layer not the encoder's": ("net_full_classifier", set_at(NETWORK + ("modes", 0), 0),
                                       r"family_state\.network: the first layer reads 11 inputs"),
+    "encoder narrower than the first layer": (
+        "net_full_classifier", set_at(ENCODER + ("missing", 1), False),
+        r"family_state\.network: the first layer reads 11 inputs, which are not the "
+        r"encoder's 10"),
     "weights length": ("net_full_classifier", set_at(("family_state", "weights", 1),
                                                    lambda v: v[:-1]),
                        r"family_state\.weights\[1\]: shape \(88,\) does not match the "
