@@ -1,7 +1,8 @@
 """glassbox: glass-box tabular models for healthcare."""
 
 from ._additive import UnseenValueWarning
-from ._tabular import ConstantFeatureWarning, IdentifierWarning, RepeatedRowsWarning
+from ._tabular import (ConstantFeatureWarning, IdentifierWarning, RareClassWarning,
+                       RepeatedRowsWarning)
 from ._model import AdditiveClassifier, AdditiveRegressor, build_model
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor
 from .io import ModelFileError
@@ -12,6 +13,6 @@ __version__ = "0.1.0"
 
 __all__ = ["AdditiveClassifier", "AdditiveRegressor", "BoostedGAMClassifier",
            "BoostedGAMRegressor", "ConstantFeatureWarning", "IdentifierWarning", "ModelFileError",
-           "MonotonicNetClassifier", "MonotonicNetRegressor", "RepeatedRowsWarning",
-           "UnseenValueWarning",
+           "MonotonicNetClassifier", "MonotonicNetRegressor", "RareClassWarning",
+           "RepeatedRowsWarning", "UnseenValueWarning",
            "build_model", "validate_model", "__version__"]

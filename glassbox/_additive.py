@@ -35,7 +35,7 @@ from ._boosting import make_bag
 from ._losses import LOSSES, class_probabilities, link_of
 from ._tabular import (CATEGORICAL, as_kind, class_labels, monotone_directions,
                        outside_stacklevel, resolve_categorical, table_columns,
-                       warn_repeated_rows)
+                       warn_rare_classes, warn_repeated_rows)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, require_terms
@@ -185,6 +185,9 @@ class TabularModel(BaseEstimator):
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max,
                                                               size=n_bags + 1)
         present = weight > 0
+        if stratify:
+            warn_rare_classes(self.classes_, np.bincount(y[present].astype(np.intp),
+                                                         minlength=len(self.classes_)))
         if self.validation_fraction:
             warn_repeated_rows(columns, y, present)
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seeds[-1]).spawn(

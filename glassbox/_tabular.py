@@ -32,6 +32,16 @@ class RepeatedRowsWarning(UserWarning):
     run on, since a bag's validation rows then hold copies of its training rows."""
 
 
+class RareClassWarning(UserWarning):
+    """A class has so few training rows that boosting can fit them as certainties."""
+
+
+RARE_CLASS_ROWS = 10
+"""Fewest training rows of positive weight a class may have without a `RareClassWarning`
+(with 1-3 rows of a class among 2,000, the default classifier gave those rows, and fresh rows
+in the same bins, probabilities near 1; with 5 or more it did not)."""
+
+
 REPEATED_SHARE = 0.2
 """Share of the rows of positive weight repeating another (features and target) that warns."""
 REPEATED_EXCESS = 10.0
@@ -321,6 +331,20 @@ def warn_identifiers(names, columns):
                       "record number or identifier; if it is one, drop it before fitting (the "
                       "model would otherwise draw a shape over the order the rows were "
                       "numbered in).", IdentifierWarning, stacklevel=outside_stacklevel())
+
+
+def warn_rare_classes(classes, counts):
+    """A `RareClassWarning` naming each class with fewer than RARE_CLASS_ROWS training rows of
+    positive weight (`counts`, one per class)."""
+    rare = [f"{(c.item() if isinstance(c, np.generic) else c)!r} "
+            f"({int(k)} row{'s' if k != 1 else ''})"
+            for c, k in zip(classes, counts) if k < RARE_CLASS_ROWS]
+    if rare:
+        warnings.warn(f"Classes with fewer than {RARE_CLASS_ROWS} training rows: "
+                      f"{', '.join(rare)}. Their probabilities cannot be learnt from so few "
+                      "rows: boosting can fit them as near-certainties, on those rows and on "
+                      "new rows that share their bins. Merge such a class with a related one, "
+                      "or drop its rows.", RareClassWarning, stacklevel=outside_stacklevel())
 
 
 def warn_repeated_rows(columns, y, present):

@@ -217,6 +217,30 @@ def test_a_log_link_target_is_checked_as_in_memory(two_workers):
             DaskBoostedGAMRegressor(loss=loss, outer_bags=1, max_rounds=20).fit(Xd, yd, wd)
 
 
+def test_a_rare_class_warns_on_a_cluster_as_in_memory(two_workers):
+    """The partitions' class counts (rows of positive weight) add up across partitions: a class
+    of four rows spread over three partitions warns, as in memory; a regressor's summaries carry
+    no target values at all."""
+    from glassbox import RareClassWarning
+    from glassbox.dask import _data as D
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(900, 2)), columns=["a", "b"])
+    y = pd.Series(np.where(X["a"] > 0, "high", "low"))
+    y[[10, 400, 401, 850]] = "rare"
+    weight = pd.Series(np.where(np.arange(900) == 400, 0.0, 1.0))
+    Xd, (yd,), wd = frames(X, [y], weight, [0, 300, 600, 899])
+    expected = r"fewer than 10 training rows: 'rare' \(3 rows\)"
+    with distributed.Client(two_workers):
+        with pytest.warns(RareClassWarning, match=expected):
+            DaskBoostedGAMClassifier(**FAST).fit(Xd, yd, sample_weight=wd)
+    with pytest.warns(RareClassWarning, match=expected):
+        DaskBoostedGAMClassifier(**FAST).fit(X, y, sample_weight=weight)
+    prepared = [X["a"].to_numpy(), X["b"].to_numpy()]
+    summary = D.summarise(prepared, X["a"].to_numpy(), None, 0, ["a", "b"],
+                          ["continuous", "continuous"], [1, 2], classifier=False)
+    assert summary.classes == {}
+
+
 def test_dask_arrays_and_in_memory_targets(two_workers):
     import dask.array as da
     X, y, _, _, _ = table(5000)

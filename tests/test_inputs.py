@@ -10,7 +10,7 @@ import pytest
 from sklearn.exceptions import DataConversionWarning
 
 from glassbox import (BoostedGAMClassifier, BoostedGAMRegressor, IdentifierWarning,
-                      MonotonicNetClassifier, RepeatedRowsWarning)
+                      MonotonicNetClassifier, RareClassWarning, RepeatedRowsWarning)
 from glassbox._tabular import (CATEGORICAL, CONTINUOUS, ConstantFeatureWarning, _warn_numeric_text,
                               infer_kind, warn_uninformative)
 from glassbox.datasets import make_risk_cohort
@@ -296,6 +296,34 @@ def test_copies_of_records_warn_and_equal_discrete_rows_do_not():
         BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(coarse, np.arange(2000) % 2)
         BoostedGAMRegressor(outer_bags=1, max_rounds=5, validation_fraction=None).fit(
             copies, copied_y)  # no validation split, nothing to fool
+
+
+def test_a_class_of_a_few_rows_warns_naming_it():
+    """A class of three rows among 2,000 is fitted as a near-certainty on its rows (and on new
+    rows in their bins), so the fit warns naming the class and its rows; rows of weight 0 do not
+    count, and classes of ten rows or more do not warn."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(2000, 4)), columns=list("abcd"))
+    y = np.where(X["a"] > 0, "yes", "no").astype(object)
+    rare = rng.choice(2000, 3, replace=False)
+    y[rare] = "rare"
+    with pytest.warns(RareClassWarning, match=r"fewer than 10 training rows: 'rare' \(3 rows\)"):
+        model = BoostedGAMClassifier(random_state=0).fit(X, y)
+    assert model.predict_proba(X)[rare, list(model.classes_).index("rare")].min() > 0.9
+    weight = np.ones(2000)
+    common = np.where(y == "yes")[0]
+    weight[common[:-9]] = 0.0  # nine rows of 'yes' keep their weight
+    with pytest.warns(RareClassWarning, match=r"'rare' \(3 rows\), 'yes' \(9 rows\)"):
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(X, y, sample_weight=weight)
+    y[rng.choice(np.where(y != "rare")[0], 7, replace=False)] = "rare"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RareClassWarning)
+        BoostedGAMClassifier(outer_bags=1, max_rounds=5).fit(X, y)
+        MonotonicNetClassifier(additive=True, max_iter=5, n_seeds=1).fit(X, y)
+    with pytest.warns(RareClassWarning, match=r"\b1 \(1 row\)"):
+        labels = np.where(X["a"] > 0, 2, 0)
+        labels[4] = 1
+        MonotonicNetClassifier(additive=True, max_iter=5, n_seeds=1).fit(X, labels)
 
 
 def test_pandas_missing_markers_among_numbers_are_missing_values():

@@ -24,7 +24,7 @@ class Summary:
     """What the first pass learns from one partition."""
 
     n_rows: int
-    targets: np.ndarray
+    classes: dict  # a classifier's labels -> rows of positive weight; empty for regression
     values: list
     lowest: float = np.inf  # of a numeric target, over the rows of positive weight
     any_positive: bool = False  # whether a row of positive weight has y > 0
@@ -83,11 +83,11 @@ def partition_weight(sample_weight, n_rows):
     return weight
 
 
-def summarise(X, y, sample_weight, row0, names, kinds, seeds):
+def summarise(X, y, sample_weight, row0, names, kinds, seeds, classifier):
     """The first pass over one partition (`Summary`). X may also be its columns already
     prepared (a list, for a table in memory)."""
     if len(X) == 0:
-        return Summary(0, np.zeros(0), [[] if kind == CATEGORICAL else (np.zeros(0, np.uint64),
+        return Summary(0, {}, [[] if kind == CATEGORICAL else (np.zeros(0, np.uint64),
                                                                      np.zeros(0, np.int64),
                                                                      np.zeros(0))
                                         for kind in kinds])
@@ -113,7 +113,10 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds):
         keys = row_keys(seed, rows[keep])
         chosen = smallest_keys(keys, rows[keep], _MAX_QUANTILE_ROWS)
         values.append((keys[chosen], rows[keep][chosen], column[keep][chosen]))
-    return Summary(n_rows, pd.unique(y), values, float(counted.min(initial=np.inf)),
+    classes = (pd.Series(present.astype(np.int64)).groupby(pd.Series(y, dtype=object),
+                                                          sort=False, dropna=False).sum()
+               if classifier else pd.Series(dtype=np.int64))
+    return Summary(n_rows, classes.to_dict(), values, float(counted.min(initial=np.inf)),
                    bool((counted > 0).any()))
 
 
@@ -127,9 +130,10 @@ def merge_summaries(first, second):
         keys, rows, kept = (np.concatenate([a[i], b[i]]) for i in range(3))
         chosen = smallest_keys(keys, rows, _MAX_QUANTILE_ROWS)
         values.append((keys[chosen], rows[chosen], kept[chosen]))
-    targets = pd.unique(np.concatenate([np.asarray(first.targets, dtype=object),
-                                        np.asarray(second.targets, dtype=object)]))
-    return Summary(first.n_rows + second.n_rows, targets, values,
+    classes = dict(first.classes)
+    for label, rows in second.classes.items():
+        classes[label] = classes.get(label, 0) + rows
+    return Summary(first.n_rows + second.n_rows, classes, values,
                    min(first.lowest, second.lowest), first.any_positive or second.any_positive)
 
 

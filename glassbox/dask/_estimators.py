@@ -23,7 +23,8 @@ from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monotone_directions,
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
-                        resolve_categorical, table_columns, warn_uninformative_counts)
+                        resolve_categorical, table_columns, warn_rare_classes,
+                        warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
@@ -85,7 +86,7 @@ class _DataParallel:
             len(names))]
         row0s = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         n_rows = int(np.sum(lengths))
-        summary = _run_summaries(client, parts, row0s, names, kinds, column_seeds)
+        summary = _run_summaries(client, parts, row0s, names, kinds, column_seeds, classifier)
         if classifier:
             target = self._classes_from(summary)
         else:
@@ -120,12 +121,16 @@ class _DataParallel:
         return names, kinds, [(prepared, y, weight)], [len(y_checked)], dtypes
 
     def _classes_from(self, summary):
-        labels = class_labels(np.array(list(summary.targets), dtype=object))
-        classes = np.unique(np.array(labels.tolist()))  # numpy's dtype for them: text as <U
+        labels = class_labels(np.array(list(summary.classes), dtype=object))
+        labels = np.array(labels.tolist())  # numpy's dtype for them: text as <U
+        classes = np.unique(labels)
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
         self.classes_ = classes
+        rows = np.zeros(len(classes), dtype=np.int64)
+        np.add.at(rows, np.searchsorted(classes, labels), list(summary.classes.values()))
+        warn_rare_classes(classes, rows)
         return _ClassIndices(classes)
 
     def _boost(self, workers, started, names, kinds, bins, n_rows, loss, n_classes, bag_seeds):
@@ -449,14 +454,14 @@ def _client():
                          "(distributed.Client(...)) before calling fit.") from None
 
 
-def _run_summaries(client, parts, row0s, names, kinds, seeds):
+def _run_summaries(client, parts, row0s, names, kinds, seeds, classifier):
     """The first pass: the partitions' summaries, merged (on the cluster, in a tree; without a
     client, the one partition in memory)."""
     if client is None:
         (X, y, w), = parts
-        return D.summarise(X, y, w, 0, names, kinds, seeds)
+        return D.summarise(X, y, w, 0, names, kinds, seeds, classifier)
     import dask
-    level = [dask.delayed(D.summarise)(X, y, w, int(r), names, kinds, seeds)
+    level = [dask.delayed(D.summarise)(X, y, w, int(r), names, kinds, seeds, classifier)
              for (X, y, w), r in zip(parts, row0s)]
     while len(level) > 1:
         level = [dask.delayed(D.merge_summaries)(level[i], level[i + 1])
