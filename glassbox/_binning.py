@@ -140,7 +140,13 @@ class Bins:
 
 
 def fit_bins(column, kind, max_bins, rng):
-    """Bins of one training column: at most `max_bins` quantile bins, or one bin per category."""
+    """Bins of one training column: at most `max_bins` quantile bins, or one bin per category.
+
+    Every edge lies halfway between two neighbouring distinct training values, never on one: a
+    quantile that falls among tied values moves down to the midpoint below them, which puts the
+    same training rows in each bin. A value near an edge then bins alike whatever its float
+    precision (a float32 copy of 19.97 is 19.969999..., which an edge at 19.97 would send to the
+    bin below)."""
     if kind == "categorical":
         return Bins("categorical", categories=_observed_categories(column))
     values = column[~np.isnan(column)]
@@ -148,11 +154,13 @@ def fit_bins(column, kind, max_bins, rng):
         values = rng.choice(values, _MAX_QUANTILE_ROWS, replace=False)
     distinct = np.unique(values)
     if len(distinct) <= max_bins:
-        edges = (distinct[:-1] + distinct[1:]) / 2
-    else:
-        quantiles = np.linspace(0, 100, max_bins + 1)[1:-1]
-        edges = np.unique(np.percentile(values, quantiles, method="midpoint"))
-    return Bins("continuous", edges=edges)
+        return Bins("continuous", edges=(distinct[:-1] + distinct[1:]) / 2)
+    quantiles = np.linspace(0, 100, max_bins + 1)[1:-1]
+    edges = np.unique(np.percentile(values, quantiles, method="midpoint"))
+    at = np.searchsorted(distinct, edges)
+    on_value = (at > 0) & (distinct[np.minimum(at, len(distinct) - 1)] == edges)
+    edges[on_value] = (distinct[at[on_value] - 1] + distinct[at[on_value]]) / 2
+    return Bins("continuous", edges=np.unique(edges))
 
 
 def coarsen(bins, value_counts, max_bins):

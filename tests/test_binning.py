@@ -74,3 +74,20 @@ def test_categorical_codes_of_an_all_missing_batch():
     bins = Bins("categorical", categories=["a", "b"])
     np.testing.assert_array_equal(bins.codes(np.array([None], dtype=object)), [0])
     np.testing.assert_array_equal(bins.codes(pd.Categorical([np.nan, np.nan])), [0, 0])
+
+
+def test_quantile_edges_lie_between_values_so_float32_copies_bin_alike():
+    """Quantiles falling among tied values (a BMI recorded to 0.01, many rows per value) move to
+    the midpoint below the ties: no edge equals a training value, each value's rows share a bin
+    as before, and a float32 copy of the column bins as the column does."""
+    rng = np.random.default_rng(0)
+    column = np.round(rng.normal(26, 4, 20_000), 2)
+    bins = fit_bins(column, "continuous", 255, rng)
+    assert not np.isin(bins.edges, column).any()
+    old = np.unique(np.percentile(column, np.linspace(0, 100, 256)[1:-1], method="midpoint"))
+    assert np.isin(old, column).sum() > 100  # the ties the rule is for
+    assert len(bins.edges) == len(old)
+    np.testing.assert_array_equal(bins.codes(column),
+                                  1 + np.searchsorted(old, column, side="right"))
+    np.testing.assert_array_equal(bins.codes(column.astype(np.float32).astype(np.float64)),
+                                  bins.codes(column))
