@@ -34,8 +34,8 @@ from ._binning import fit_bins
 from ._boosting import make_bag
 from ._losses import LOSSES, class_probabilities, link_of
 from ._tabular import (CATEGORICAL, as_kind, class_labels, monotone_directions,
-                       outside_stacklevel, resolve_categorical, table_columns,
-                       warn_rare_classes, warn_repeated_rows)
+                       outside_stacklevel, refuse_pair_names, resolve_categorical,
+                       table_columns, warn_rare_classes, warn_repeated_rows)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, require_terms
@@ -216,6 +216,7 @@ class TabularModel(BaseEstimator):
         validate_data(self, X, skip_check_array=True, reset=True)
         if names is None:
             names = [f"x{j}" for j in range(len(columns))]
+        refuse_pair_names(names)
         if len(columns[0]) != n_targets:
             raise ValueError("Found input variables with inconsistent numbers of samples: "
                              f"[{len(columns[0])}, {n_targets}].")

@@ -333,6 +333,18 @@ def warn_identifiers(names, columns):
                       "numbered in).", IdentifierWarning, stacklevel=outside_stacklevel())
 
 
+def refuse_pair_names(names):
+    """A ValueError naming a column called as glassbox calls the pair of two other columns
+    ("a & b"): its term and the pair's would share a name, the key of explanations and plots."""
+    known = set(map(str, names))
+    for name in map(str, names):
+        parts = name.split(" & ")
+        if len(parts) == 2 and set(parts) <= known and name not in parts:
+            raise ValueError(f"Column {name!r} has the name of the pair term of columns "
+                             f"{parts[0]!r} and {parts[1]!r}, which would make two terms of one "
+                             "name: rename it (for instance with 'and' in place of '&').")
+
+
 def warn_rare_classes(classes, counts):
     """A `RareClassWarning` naming each class with fewer than RARE_CLASS_ROWS training rows of
     positive weight (`counts`, one per class)."""

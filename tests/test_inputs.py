@@ -214,6 +214,18 @@ def test_duplicate_column_names_and_an_empty_fit_are_errors(cohort):
         BoostedGAMClassifier().fit(X.iloc[:0], y[:0])
 
 
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_a_column_named_as_a_pair_of_two_others_is_an_error(cohort, model):
+    """'age & sbp' beside 'age' and 'sbp' would give two terms one name (one of them lost from
+    term_importances); a name with '&' that is no pair's is fine."""
+    X, y = cohort
+    a, b = X.columns[:2]
+    with pytest.raises(ValueError, match=f"Column '{a} & {b}' has the name of the pair term of "
+                                         f"columns '{a}' and '{b}'"):
+        MODELS[model]().fit(X.assign(**{f"{a} & {b}": 1.0 * np.arange(len(X))}), y)
+    MODELS[model]().fit(X.assign(**{"heart & lung": np.arange(len(X)) % 3}), y)
+
+
 @pytest.mark.parametrize("direction", [0.5, -0.3, 2, "+1", True, None])
 @pytest.mark.parametrize("estimator", [BoostedGAMClassifier, MonotonicNetClassifier])
 def test_a_direction_is_exactly_minus_one_zero_or_one(estimator, direction):

@@ -23,8 +23,8 @@ from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monotone_directions,
                         numeric_target, outside_stacklevel, refuse_multiclass_constraints,
-                        resolve_categorical, table_columns, warn_rare_classes,
-                        warn_uninformative_counts)
+                        refuse_pair_names, resolve_categorical, table_columns,
+                        warn_rare_classes, warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
                    _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
@@ -75,6 +75,7 @@ class _DataParallel:
                                                                    classifier)
         else:
             names, kinds, parts, lengths, dtypes = source.schema(self.categorical_features)
+            refuse_pair_names(names)
             self.n_features_in_ = len(names)
             if source.named:
                 self.feature_names_in_ = np.asarray(names, dtype=object)
