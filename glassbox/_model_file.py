@@ -41,6 +41,7 @@ _FIELDS = ("format", "version", "estimator", "params", "provenance", "link", "cl
            "feature_names_in", "features", "intercept", "terms", "edit_log", "family_state")
 _KINDS = ("continuous", "categorical")
 _TUPLE_PARAMS = ("interactions", "monotonic_cst", "categorical_features")
+_SIZES_PARAMS = ("hidden_layer_sizes", "group_hidden_layer_sizes")  # tuples written as lists
 _ADDED_PARAMS = {"smoothing_schedule": "greedy"}
 """Parameters added since version-3 files were first written, with the value that describes
 how a model saved without them was fitted (the regressor's "auto" schedule came later)."""
@@ -205,6 +206,8 @@ def _estimator(name, params):
             raise _error(f"params.{key}", f"not a parameter of {cls.__name__}")
         if key in _TUPLE_PARAMS and isinstance(value, list):
             params[key] = [tuple(v) if isinstance(v, list) else v for v in value]
+        if key in _SIZES_PARAMS and isinstance(value, list):
+            params[key] = tuple(value)
     model = cls(**params)
     try:
         model._validate_params()
@@ -215,7 +218,7 @@ def _estimator(name, params):
 
 def _constrained_features(model):
     """`params.monotonic_cst` names features of the file (a dict's keys: names, or positions,
-    which JSON writes as text) or has one entry per feature."""
+    which JSON writes as text and which become numbers again) or has one entry per feature."""
     constraints = model.get_params().get("monotonic_cst")
     if constraints is None:
         return
@@ -225,12 +228,15 @@ def _constrained_features(model):
             raise _error("params.monotonic_cst", f"{len(constraints)} entries for {len(names)} "
                                                  "features")
         return
-    for key in constraints:
+    restored = {}
+    for key, direction in constraints.items():
         text = str(key)
         position = text.lstrip("-").isdigit() and -len(names) <= int(text) < len(names)
         if key not in names and not position:
             raise _error("params.monotonic_cst", f"{key!r} is not a feature of the model "
                                                  f"({', '.join(map(repr, names))})")
+        restored[key if key in names else int(text)] = direction
+    model.set_params(monotonic_cst=restored)
 
 
 def _features(value):

@@ -30,6 +30,6 @@ def contribution_columns(terms, classes=None):
 
 def importances(terms):
     """Mean absolute contribution of each term on the training data, largest first."""
-    series = pd.Series({term.name: term.importance() for term in terms}, dtype=float,
-                       name="importance")
+    series = pd.Series([term.importance() for term in terms],
+                       index=[term.name for term in terms], dtype=float, name="importance")
     return series.sort_values(ascending=False, kind="stable")

@@ -60,7 +60,7 @@ def model_to_dict(model):
         raise TypeError(f"A model file holds a fitted glassbox model; got an unfitted or other "
                         f"{type(model).__name__}{step}.")
     params = {k: _plain(v) for k, v in model.get_params().items() if k != "random_state"
-              or isinstance(v, (int, type(None)))}
+              or isinstance(v, (int, np.integer, type(None))) and not isinstance(v, bool)}
     features = model.features_
     terms = getattr(model, "terms_", None)
     names = getattr(model, "feature_names_in_", None)

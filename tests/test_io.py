@@ -659,15 +659,27 @@ def assert_predicts(model, rng):
 
 
 def test_names_and_positions_that_fit_accepts_survive_a_file():
-    """A column named like the pair of two others, and a constraint by negative position."""
+    """A name with '&' that is no pair's, a constraint by negative position, and a numpy
+    integer seed."""
     rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "a & b"])
-    y = (X["a"] * X["b"] + X["a & b"] > 0).astype(int)
+    X = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "a & c"])
+    y = (X["a"] * X["b"] + X["a & c"] > 0).astype(int)
     model = BoostedGAMClassifier(interactions=[("a", "b")], monotonic_cst={-1: 1}, outer_bags=2,
-                                 max_rounds=50, random_state=0).fit(X, y)
-    assert [t.name for t in model.terms_] == ["a", "b", "a & b", "a & b"]
+                                 max_rounds=50, random_state=np.int64(3)).fit(X, y)
+    assert [t.name for t in model.terms_] == ["a", "b", "a & c", "a & b"]
     again = model_from_dict(model_to_dict(model))
+    assert again.get_params() == {**model.get_params(), "random_state": 3}
     np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_network_comes_back_with_the_parameters_it_was_given():
+    """Layer sizes are tuples, written as lists: a loaded network's get_params equals the
+    fitted one's."""
+    from glassbox import MonotonicNetRegressor
+    X, y, _ = make_risk_cohort(n_samples=300, n_features=3, random_state=0)
+    model = MonotonicNetRegressor(hidden_layer_sizes=(6, 4), max_iter=3, n_seeds=1,
+                                  random_state=0).fit(X, y.astype(float))
+    assert model_from_dict(model_to_dict(model)).get_params() == model.get_params()
 
 
 def test_saving_a_pipeline_or_an_unfitted_model_says_what_a_file_holds(tmp_path):
