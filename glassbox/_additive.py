@@ -32,7 +32,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._binning import fit_bins
 from ._boosting import make_bag
-from ._losses import LOSSES, class_probabilities, link_of
+from ._losses import LOSSES, class_log_probabilities, class_probabilities, link_of
 from ._tabular import (CATEGORICAL, as_kind, class_labels, monotone_directions,
                        outside_stacklevel, refuse_pair_names, resolve_categorical,
                        table_columns, warn_rare_classes, warn_repeated_rows)
@@ -419,6 +419,9 @@ class LogitClassifierMixin(ClassifierMixin):
 
     def predict_proba(self, X):
         return class_probabilities(self.link_, self.decision_function(X))
+
+    def predict_log_proba(self, X):
+        return class_log_probabilities(self.link_, self.decision_function(X))
 
     def predict(self, X):
         raw = self.decision_function(X)

@@ -11,6 +11,7 @@ ones derive from it; its validation loss is read off the state too (`state_loss`
 
 import numpy as np
 from numba import njit
+from scipy.special import log_expit, log_softmax
 
 from ._jit_cache import drop_stale
 
@@ -70,6 +71,13 @@ def class_probabilities(link, raw):
     for "logit", one logit per class for "softmax")."""
     p = inverse_link(link, raw)
     return np.column_stack([1.0 - p, p]) if link == "logit" else p
+
+
+def class_log_probabilities(link, raw):
+    """`class_probabilities`' logarithms, computed from the raw scores without underflow."""
+    if link == "logit":
+        return np.column_stack([log_expit(-raw), log_expit(raw)])
+    return log_softmax(raw, axis=1)
 
 
 def initial_score(loss, y, weight, n_classes=0):

@@ -632,7 +632,11 @@ def _short(value):
 def _not_json(value):
     if isinstance(value, (int, float)):
         return f"{_short(value)} is not a finite number"
-    return f"a {type(value).__name__} is not a JSON value"
+    kind = type(value)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    return (f"a {name} is not a JSON value" + (" (give Python values: bool, int, float, str, "
+                                               "list, dict)" if kind.__module__ != "builtins"
+                                               else ""))
 
 
 def _describe(value):

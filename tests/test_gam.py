@@ -660,3 +660,24 @@ def test_bags_that_reach_max_rounds_before_early_stopping_are_noted():
     assert "note" not in unvalidated.fit_report_  # max_rounds is then the stopping rule
     converged = BoostedGAMClassifier(outer_bags=3, interactions=0, random_state=0).fit(X, y)
     assert "note" not in converged.fit_report_
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("estimator", [BoostedGAMClassifier, MonotonicNetClassifier])
+def test_log_probabilities_are_the_logs_of_the_probabilities_without_underflow(estimator,
+                                                                               n_classes):
+    """predict_log_proba (which cross_val_predict and some scikit-learn meta-estimators call)
+    equals log(predict_proba), and stays finite where a probability underflows to 0."""
+    from glassbox._losses import class_log_probabilities
+    X, y, _ = make_risk_cohort(n_samples=600, n_features=4, random_state=0)
+    if n_classes == 3:
+        y = np.where(X.iloc[:, 0] > X.iloc[:, 0].quantile(0.7), 2, y)
+    fast = (dict(outer_bags=2, max_rounds=50) if estimator is BoostedGAMClassifier
+            else dict(max_iter=5, n_seeds=1))
+    model = estimator(random_state=0, **fast).fit(X, y)
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(model.predict_proba(X)),
+                               rtol=1e-12, atol=1e-12)
+    link = "logit" if n_classes == 2 else "softmax"
+    extreme = np.array([800.0, -800.0]) if n_classes == 2 else np.array([[800.0, 0.0, -800.0]])
+    logs = class_log_probabilities(link, extreme)
+    assert np.isfinite(logs).all() and logs.min() == (-800.0 if n_classes == 2 else -1600.0)

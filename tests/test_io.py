@@ -480,7 +480,8 @@ def test_bad_content_is_a_model_file_error_naming_the_field(case):
     (float("nan"), r"terms\[0\]\.scores\[2\]: nan is not a finite number"),
     (float("inf"), r"terms\[0\]\.scores\[2\]: inf is not a finite number"),
     (10**400, r"terms\[0\]\.scores\[2\]: 1000000.* is not a finite number"),
-    (np.float32(1.0), r"terms\[0\]\.scores\[2\]: a float32 is not a JSON value"),
+    (np.float32(1.0), r"terms\[0\]\.scores\[2\]: a numpy.float32 is not a JSON value \(give "
+                      r"Python values"),
     ((1.0,), r"terms\[0\]\.scores\[2\]: a tuple is not a JSON value"),
 ])
 def test_a_dict_of_anything_but_plain_json_is_refused_with_the_path(value, message):

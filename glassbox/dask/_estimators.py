@@ -616,6 +616,12 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
         return (self._map_rows("predict_proba", X) if _is_dask(X)
                 else super().predict_proba(X))
 
+    def predict_log_proba(self, X):
+        """Logarithms of the class probabilities; lazy for Dask collections, as
+        `predict_proba`."""
+        return (self._map_rows("predict_log_proba", X) if _is_dask(X)
+                else super().predict_log_proba(X))
+
     def decision_function(self, X):
         """Log-odds (binary) or class logits; for a Dask DataFrame or Array a lazy Dask
         array, one block per partition."""

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .._losses import class_probabilities, inverse_link
+from .._losses import class_log_probabilities, class_probabilities, inverse_link
 from .._tabular import outside_stacklevel
 from ._clean import clean
 from ..terms import model_link
@@ -168,6 +168,12 @@ class _Strategy(MetaEstimatorMixin, BaseEstimator):
         """Class probabilities from X with or without the sensitive columns."""
         raw = self._raw(X)
         return class_probabilities(self._link(), raw)
+
+    @available_if(_inner_has("predict_proba"))
+    def predict_log_proba(self, X):
+        """Logarithms of `predict_proba`, computed from the raw scores."""
+        raw = self._raw(X)
+        return class_log_probabilities(self._link(), raw)
 
     @available_if(_inner_has("predict_proba"))
     def decision_function(self, X):
