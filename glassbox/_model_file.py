@@ -633,10 +633,10 @@ def _not_json(value):
     if isinstance(value, (int, float)):
         return f"{_short(value)} is not a finite number"
     kind = type(value)
-    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-    return (f"a {name} is not a JSON value" + (" (give Python values: bool, int, float, str, "
-                                               "list, dict)" if kind.__module__ != "builtins"
-                                               else ""))
+    if kind.__module__ == "builtins":
+        return f"a {kind.__name__} is not a JSON value"
+    return (f"a {kind.__module__}.{kind.__name__} is not a JSON value (give Python values: "
+            "bool, int, float, str, list, dict)")
 
 
 def _describe(value):

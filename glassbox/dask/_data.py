@@ -88,9 +88,9 @@ def summarise(X, y, sample_weight, row0, names, kinds, seeds, classifier):
     prepared (a list, for a table in memory)."""
     if len(X) == 0:
         return Summary(0, {}, [[] if kind == CATEGORICAL else (np.zeros(0, np.uint64),
-                                                                     np.zeros(0, np.int64),
-                                                                     np.zeros(0))
-                                        for kind in kinds])
+                                                               np.zeros(0, np.int64),
+                                                               np.zeros(0))
+                               for kind in kinds])
     columns = X if isinstance(X, list) else partition_columns(X, names, kinds, row0)
     n_rows = len(columns[0])
     try:
