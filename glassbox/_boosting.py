@@ -210,9 +210,9 @@ class StageBooster:
         self.validate = rows.validates if rows is not None else len(bag.validation_rows) > 0
         self.best_scores = self.scores.copy()
         # the early-stopping books (`_kernels.keep_books`): rounds, best round, best loss,
-        # finished, feasible rounds since the best one
-        self.progress = np.array([0.0, 0.0, self._validation_loss() if self.validate else np.inf,
-                                  0.0, 0.0])
+        # finished, feasible rounds since the best one, first loss
+        first = self._validation_loss() if self.validate else np.inf
+        self.progress = np.array([0.0, 0.0, first, 0.0, 0.0, first])
         self.timed_out = False
 
     @property

@@ -626,9 +626,11 @@ stops even if its penalty's constraint was not met in enough of them to exhaust 
 def keep_books(progress, validates, validation_loss, feasible, scores, best_scores, tol,
                patience, max_rounds):
     """Early stopping after a round; `progress` holds (rounds, best round, best loss, finished,
-    feasible rounds since the best one). If the stage `validates`, a `feasible` round whose
-    validation loss is below the best by more than `tol` of it becomes the best, and `scores`
-    are copied to `best_scores`; the stage finishes `patience` feasible rounds after its best
+    feasible rounds since the best one, the stage's first validation loss). If the stage
+    `validates`, a `feasible` round whose validation loss is below the best by more than `tol`
+    of the first loss becomes the best, and `scores` are copied to `best_scores` (`tol` of the
+    best loss would let a stage run on while held-out rows it separates, whose loss shrinks
+    geometrically, keep improving by a steady share of a vanishing loss); the stage finishes `patience` feasible rounds after its best
     one, or INFEASIBLE_PATIENCE times that many rounds of any kind; any stage finishes at
     `max_rounds`. Returns whether it finished. The compiled rounds and `StageBooster.step`
     (where a penalty's feasibility takes part) both keep their books here."""
@@ -636,7 +638,7 @@ def keep_books(progress, validates, validation_loss, feasible, scores, best_scor
     progress[0] = rounds
     finished = rounds >= max_rounds
     if validates:
-        if feasible and validation_loss < progress[2] - tol * abs(progress[2]):
+        if feasible and validation_loss < progress[2] - tol * abs(progress[5]):
             progress[1] = rounds
             progress[2] = validation_loss
             progress[4] = 0.0

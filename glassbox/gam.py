@@ -409,7 +409,9 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         Stop a stage when the validation loss has not improved by a relative `tol` for this many
         rounds; the best round is kept.
     tol : float, default=1e-5
-        Relative improvement of the validation loss that counts as progress.
+        Improvement of the validation loss that counts as progress, as a share of the
+        stage's first validation loss (not of the best one: held-out rows that a stage
+        separates lose a steady share of a vanishing loss each round, and would never stop it).
     validation_fraction : float or None, default=0.15
         Share of rows held out per bag (stratified) for early stopping; None or 0 trains on all
         rows for exactly `max_rounds` rounds.

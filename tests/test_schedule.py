@@ -499,3 +499,23 @@ def test_stage_codes_wider_than_uint16_are_refused_not_wrapped():
     codes = np.array([[0], [70_000]], dtype=np.int64)
     with pytest.raises(TypeError, match="uint16"):
         _boosting.Stage.build(codes, [(70_001, 1)], [False], [0])
+
+
+def test_early_stopping_measures_progress_against_the_first_loss():
+    """Held-out rows that a stage separates lose loss geometrically (a steady share of a
+    vanishing loss each round): progress is measured against the stage's first loss, so such
+    a stage stops once its gains are negligible, where a tolerance relative to the best loss
+    let it run to max_rounds, its scores growing without bound (iris's logits reached 33)."""
+    def rounds_run(losses, tol=1e-5, patience=50):
+        progress = np.array([0.0, 0.0, losses[0], 0.0, 0.0, losses[0]])
+        scores, best = np.zeros(1), np.zeros(1)
+        for loss in losses[1:]:
+            if K.keep_books(progress, True, loss, True, scores, best, tol, patience, 10**6):
+                break
+        return int(progress[0]), int(progress[1])
+    for losses in (1.1 * 0.97 ** np.arange(20_000),  # separated held-out rows
+                   1.1 - 0.4 * (1 - 0.99 ** np.arange(20_000))):  # an ordinary stage
+        rounds, best = rounds_run(losses)
+        assert rounds == best + 50 < 2000
+        assert losses[best] - losses[rounds] <= 1e-5 * 1.1  # the patience window gained nothing
+        assert losses[best - 50] - losses[best] > 1e-5 * 1.1  # the rounds before it did
