@@ -339,10 +339,12 @@ def refuse_pair_names(names):
     known = set(map(str, names))
     for name in map(str, names):
         parts = name.split(" & ")
-        if len(parts) == 2 and set(parts) <= known and name not in parts:
-            raise ValueError(f"Column {name!r} has the name of the pair term of columns "
-                             f"{parts[0]!r} and {parts[1]!r}, which would make two terms of one "
-                             "name: rename it (for instance with 'and' in place of '&').")
+        for k in range(1, len(parts)):
+            first, second = " & ".join(parts[:k]), " & ".join(parts[k:])
+            if {first, second} <= known and name not in (first, second):
+                raise ValueError(f"Column {name!r} has the name of the pair term of columns "
+                                 f"{first!r} and {second!r}, which would make two terms of one "
+                                 "name: rename it (for instance with 'and' in place of '&').")
 
 
 def warn_rare_classes(classes, counts):

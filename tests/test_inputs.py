@@ -224,6 +224,10 @@ def test_a_column_named_as_a_pair_of_two_others_is_an_error(cohort, model):
                                          f"columns '{a}' and '{b}'"):
         MODELS[model]().fit(X.assign(**{f"{a} & {b}": 1.0 * np.arange(len(X))}), y)
     MODELS[model]().fit(X.assign(**{"heart & lung": np.arange(len(X)) % 3}), y)
+    with pytest.raises(ValueError, match=f"Column '{a} & {b} & x' has the name of the pair "
+                                         f"term of columns '{a}' and '{b} & x'"):
+        MODELS[model]().fit(X.rename(columns={b: f"{b} & x"}).assign(
+            **{f"{a} & {b} & x": 1.0 * np.arange(len(X))}), y)
 
 
 @pytest.mark.parametrize("direction", [0.5, -0.3, 2, "+1", True, None])
