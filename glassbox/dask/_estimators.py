@@ -123,15 +123,14 @@ class _DataParallel:
 
     def _classes_from(self, summary):
         labels = class_labels(np.array(list(summary.classes), dtype=object))
-        labels = np.array(labels.tolist())  # numpy's dtype for them: text as <U
-        classes = np.unique(labels)
+        # numpy's dtype for them: text as <U
+        classes, index = np.unique(np.array(labels.tolist()), return_inverse=True)
         if len(classes) < 2:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
         self.classes_ = classes
-        rows = np.zeros(len(classes), dtype=np.int64)
-        np.add.at(rows, np.searchsorted(classes, labels), list(summary.classes.values()))
-        warn_rare_classes(classes, rows)
+        warn_rare_classes(classes, np.bincount(index, weights=list(summary.classes.values()),
+                                               minlength=len(classes)))
         return _ClassIndices(classes)
 
     def _boost(self, workers, started, names, kinds, bins, n_rows, loss, n_classes, bag_seeds):
