@@ -148,6 +148,9 @@ EQUAL_WORK = [
      "keeps its default smoothing_schedule (greedy for classification, chosen by validation "
      "loss for regression)"),
     ("l2_regularization", "reg_lambda", "same"),
+    ("min_hessian", "min_hessian",
+     "interpret: a cut's leaves need this hessian; glassbox: a leaf needs it to move, in rows "
+     "of the mean weight (the same numbers with unit weights)"),
 ]
 EQUAL_WORK_FIXED = {"min_interaction_gain_ratio": (
     0.0, "interpret keeps its top-ranked pairs without a gain filter")}
@@ -157,7 +160,6 @@ NOT_MAPPED = {
     "cyclic_progress": "glassbox's gain-measuring passes never change the model",
     "interaction_smoothing_rounds": "glassbox's pair stage has no random-cut rounds",
     "inner_bags": "no counterpart",
-    "min_hessian": "no counterpart",
     "reg_alpha": "no counterpart",
     "max_delta_step": "glassbox caps every step at 20 × learning_rate in raw-score units, "
                       "except for squared error",

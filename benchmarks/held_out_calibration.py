@@ -4,11 +4,13 @@ Reads held-out folds, so it explains a benchmark result and chooses nothing: per
 mean held-out AUC (macro one-vs-rest for several classes) and log loss of the boosted GAM at its
 defaults (seeded as `bench_vs_interpret` seeds it), its largest |logit| on the held-out rows and
 the most main-effect rounds a bag ran, beside scikit-learn's HistGradientBoostingClassifier and
-a logistic regression on standardised columns, as references for the log loss.
+a logistic regression on standardised columns, as references for the log loss, and (with
+`--interpret`) interpret's ExplainableBoostingClassifier at its defaults, seeded by the fold.
 
     .venv/bin/python -m benchmarks.held_out_calibration --datasets iris,wine,breast-cancer
     .venv/bin/python -m benchmarks.held_out_calibration --datasets iris \
         --glassbox-params '{"interactions": 0}'
+    .venv/bin/python -m benchmarks.held_out_calibration --datasets iris --interpret
 """
 
 import argparse
@@ -21,6 +23,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from interpret.glassbox import ExplainableBoostingClassifier
 
 from glassbox import BoostedGAMClassifier
 
@@ -42,12 +46,17 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--glassbox-params", type=json.loads, default={},
                         help="JSON object of settings for the boosted GAM")
+    parser.add_argument("--interpret", action="store_true",
+                        help="also fit interpret's EBM at its defaults (slow on some tables)")
     args = parser.parse_args(argv)
+    references = dict(REFERENCES)
+    if args.interpret:
+        references["interpret"] = lambda seed: ExplainableBoostingClassifier(random_state=seed)
     warnings.filterwarnings("ignore", category=UserWarning)
     for name in args.datasets.split(","):
         dataset = _data.DATASETS[name]
         X, y = dataset.load(args.data_dir)
-        measured = {"glassbox": [], **{r: [] for r in REFERENCES}}
+        measured = {"glassbox": [], **{r: [] for r in references}}
         largest_logit, most_rounds = 0.0, 0
         for seed, (train, test) in enumerate(
                 folds_for(dataset, args.folds, args.repeats).split(X, y)):
@@ -58,7 +67,7 @@ def main(argv=None):
                                 float(np.abs(model.decision_function(X.iloc[test])).max()))
             most_rounds = max(most_rounds, int(np.asarray(model.bag_rounds_)[:, 0].max()))
             models = {"glassbox": model, **{r: make(seed).fit(X.iloc[train], y[train])
-                                            for r, make in REFERENCES.items()}}
+                                            for r, make in references.items()}}
             for label, fitted in models.items():
                 measured[label].append((score(dataset, fitted, X.iloc[test], y[test]),
                                         log_loss(y[test], fitted.predict_proba(X.iloc[test]),

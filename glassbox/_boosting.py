@@ -121,6 +121,7 @@ class Settings:
     min_samples_leaf: int
     l2: float
     max_delta: float
+    min_hessian: float
     row_threads: int = 1
 
 
@@ -281,7 +282,7 @@ class StageBooster:
                   stage.monotone, self.scores, counts, state, y, weight, self.grad, self.hess,
                   self.update, self.factors, self.gains, self.chance, self.leader, measure, draws,
                   self.cyclic, st.max_leaves, st.min_samples_leaf, st.l2, st.learning_rate,
-                  st.max_delta, rows, sample_weight, best_scores, progress, st.tol,
+                  st.max_delta, st.min_hessian, rows, sample_weight, best_scores, progress, st.tol,
                   st.early_stopping_rounds, st.max_rounds)
         if self.multiclass:
             return K.boost_greedy_multiclass(*common)
@@ -325,7 +326,7 @@ class StageBooster:
         common = (stage.offsets, stage.dims_a, stage.dims_b, stage.categorical, stage.monotone,
                   self.scores, self.counts, self.grad, self.hess, self.update, self.factors)
         tail = (self.gains, self.chance, st.max_leaves, st.min_samples_leaf, st.l2,
-                st.learning_rate, st.max_delta)
+                st.learning_rate, st.max_delta, st.min_hessian)
         for step, draw in enumerate(draws):
             turn = (draw, self.cyclic, step, len(draws))
             if self.multiclass:
@@ -349,7 +350,7 @@ class StageBooster:
             self.gains[t] = gain(
                 t, self.grad, self.hess, self.counts, stage.offsets, stage.dims_a, stage.dims_b,
                 stage.categorical, stage.monotone, st.max_leaves, st.min_samples_leaf, st.l2,
-                st.learning_rate, st.max_delta, self.update) / self.chance[t]
+                st.learning_rate, st.max_delta, st.min_hessian, self.update) / self.chance[t]
         leader = int(np.argmax(self.gains))
         if leader != stage.n_terms - 1:
             self._pass(False, leader, leader)

@@ -124,8 +124,11 @@ def mean_loss(loss, state, y, weight, rows):
 # --------------------------------------------------------------------------------------------------
 
 @njit(inline="always", **_JIT)
-def _leaf_value(g, h, l2, learning_rate, max_delta):
-    if h + l2 <= 0.0:
+def _leaf_value(g, h, l2, learning_rate, max_delta, min_hessian):
+    """A leaf's step: the Newton value times the learning rate, capped at `max_delta`; zero for
+    a leaf whose hessian is below `min_hessian` (its rows are fitted with near certainty, so
+    their steps would only push them further)."""
+    if h < min_hessian or h + l2 <= 0.0:
         return 0.0
     v = -learning_rate * g / (h + l2)
     v = -max_delta if -max_delta > v else v
@@ -213,12 +216,14 @@ def _random_cut(count, lo, hi, min_leaf, u):
 
 
 @njit(**_INNER)
-def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, order, out):
+def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, min_hessian, order, out):
+    """Set the leaf's bins of `out` to its step; its gradient and hessian sums, or zeros if it
+    does not move (below `min_hessian`)."""
     g, h = _leaf_sums(grad, hess, lo, hi)
-    v = _leaf_value(g, h, l2, learning_rate, max_delta)
+    v = _leaf_value(g, h, l2, learning_rate, max_delta, min_hessian)
     for b in range(lo, hi):
         out[order[b]] = v
-    return g, h
+    return (g, h) if h >= min_hessian else (0.0, 0.0)
 
 
 @njit(**_INNER)
@@ -249,22 +254,23 @@ def _stable_sort(keys, order, lo, hi):
 
 @njit(**_INNER)
 def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
-                max_delta, cut_draw, out):
+                max_delta, min_hessian, cut_draw, out):
     """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
     (categories ordered by gradient ratio), plus its own leaf for the missing bin.
 
     A `cut_draw` in [0, 1) picks the first cut at random (a smoothing step); a negative one picks
     the best cut. A non-zero `direction` keeps every update, hence the sum of all updates,
     monotone over the value bins. Returns the step's gain: the Newton loss reduction of its leaves
-    over one leaf for the same bins (0 when the step changes nothing but a constant).
+    over one leaf for the same bins (0 when the step changes nothing but a constant). A leaf whose
+    hessian is below `min_hessian` stays at zero and adds no gain.
     """
     nb = grad.shape[0]
     out[:] = 0.0
     leaves = 0.0
     cover_g = 0.0
     cover_h = 0.0
-    if count[0] >= min_leaf:
-        out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta)
+    if count[0] >= min_leaf and hess[0] >= min_hessian:
+        out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta, min_hessian)
         leaves += _gain(grad[0], hess[0], l2)
         cover_g += grad[0]
         cover_h += hess[0]
@@ -310,7 +316,8 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     for k in range(3):
         if cuts[k + 1] < 0:
             break
-        gk, hk = _fill_leaf(g, h, cuts[k], cuts[k + 1], l2, learning_rate, max_delta, order, out)
+        gk, hk = _fill_leaf(g, h, cuts[k], cuts[k + 1], l2, learning_rate, max_delta, min_hessian,
+                            order, out)
         leaves += _gain(gk, hk, l2)
         cover_g += gk
         cover_h += hk
@@ -439,9 +446,14 @@ def _best_pair_tree(g2, h2, c2, min_leaf, l2):
 
 
 @njit(**_INNER)
-def _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta, out2):
-    """Set every cell of `out2` to the value of its leaf in a tree of `_best_pair_tree`."""
+def _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta,
+                    min_hessian, out2):
+    """Set every cell of `out2` to the value of its leaf in a tree of `_best_pair_tree`; returns
+    the gain of the leaves that move over one leaf for their cells."""
     na, nb = g2.shape
+    leaves = 0.0
+    cover_g = 0.0
+    cover_h = 0.0
     n_first, n_second = (nb, na) if transposed else (na, nb)
     for leaf in range(4):  # (low, low), (low, high), (high, low), (high, high)
         cut = j_low if leaf < 2 else j_high
@@ -455,14 +467,20 @@ def _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max
             for b in range(b_lo, b_hi):
                 g += g2[a, b]
                 h += h2[a, b]
-        value = _leaf_value(g, h, l2, learning_rate, max_delta)
+        value = _leaf_value(g, h, l2, learning_rate, max_delta, min_hessian)
         for a in range(a_lo, a_hi):
             for b in range(b_lo, b_hi):
                 out2[a, b] = value
+        if h >= min_hessian:
+            leaves += _gain(g, h, l2)
+            cover_g += g
+            cover_h += h
+    return leaves - _gain(cover_g, cover_h, l2)
 
 
 @njit(**_INNER)
-def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, out):
+def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delta, min_hessian,
+                out):
     """The per-cell update of a pair: the best four-leaf tree of either orientation; returns its
     gain over one leaf for the whole pair."""
     g2 = grad.reshape(na, nb)
@@ -472,9 +490,8 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
     if gain < 0.0:
         out[:] = 0.0
         return 0.0
-    _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta,
-                    out.reshape(na, nb))
-    return gain
+    return _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max_delta,
+                           min_hessian, out.reshape(na, nb))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -483,15 +500,15 @@ def pair_update(grad, hess, count, na, nb, min_leaf, l2, learning_rate, max_delt
 
 @njit(**_INNER)
 def _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone, max_leaves,
-                 min_leaf, l2, learning_rate, max_delta, cut_draw, update):
+                 min_leaf, l2, learning_rate, max_delta, min_hessian, cut_draw, update):
     lo = offsets[t]
     size = offsets[t + 1] - lo
     if dims_b[t] == 1:
         return main_update(grad[:size], hess[:size], counts[lo:lo + size], categorical[t],
                            monotone[t], max_leaves, min_leaf, l2, learning_rate, max_delta,
-                           cut_draw, update[:size])
+                           min_hessian, cut_draw, update[:size])
     return pair_update(grad[:size], hess[:size], counts[lo:lo + size], dims_a[t], dims_b[t],
-                       min_leaf, l2, learning_rate, max_delta, update[:size])
+                       min_leaf, l2, learning_rate, max_delta, min_hessian, update[:size])
 
 
 @njit(**_INNER)
@@ -507,7 +524,7 @@ def _best_other(gains, t):
 @njit(inline="always", **_JIT)
 def _greedy_choice(loss, t, draw, cyclic, offsets, dims_a, dims_b, categorical, monotone, scores,
                    counts, grad, hess, update, factors, gains, chance, decay, max_leaves,
-                   min_leaf, l2, learning_rate, max_delta):
+                   min_leaf, l2, learning_rate, max_delta, min_hessian):
     """One greedy step's decision from term t's fresh histogram (see `boost_greedy`): updates
     t's gain and, if t still leads (or the step is a `cyclic` smoothing step, which every term
     with a positive gain takes in turn), applies its update to `scores` and leaves the per-bin
@@ -515,12 +532,13 @@ def _greedy_choice(loss, t, draw, cyclic, offsets, dims_a, dims_b, categorical, 
     lo = offsets[t]
     size = offsets[t + 1] - lo
     gain = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                        max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update) / chance[t]
+                        max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian, -1.0,
+                        update) / chance[t]
     gains[t] = gain
     applied = gain > 0.0 and ((cyclic and draw >= 0.0) or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                     max_leaves, min_leaf, l2, learning_rate, max_delta, draw, update)
+                     max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian, draw, update)
     if applied:
         for b in range(size):
             scores[lo + b] += update[b]
@@ -557,7 +575,7 @@ def _in_turn(cyclic, draw, t, step, steps, n_terms):
 @njit(**_JIT)
 def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts, state,
                  y, weight, grad, hess, update, factors, gains, chance, current, measure,
-                 cut_draws, cyclic, max_leaves, min_leaf, l2, learning_rate, max_delta,
+                 cut_draws, cyclic, max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian,
                  validation_rows, sample_weight, best_scores, progress, tol, patience,
                  max_rounds):
     """Rounds of greedy steps, one row of `cut_draws` (rounds, steps) each, one pass over the
@@ -585,7 +603,7 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
     if measure:
         t = _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts,
                            state, y, weight, grad, hess, update, gains, chance, max_leaves,
-                           min_leaf, l2, learning_rate, max_delta)
+                           min_leaf, l2, learning_rate, max_delta, min_hessian)
     steps = cut_draws.shape[1]
     for r in range(cut_draws.shape[0]):
         for step in range(steps):
@@ -594,7 +612,7 @@ def boost_greedy(loss, codes, offsets, dims_a, dims_b, categorical, monotone, sc
             applied = _greedy_choice(loss, t, draw, cyclic, offsets, dims_a,
                                      dims_b, categorical, monotone, scores, counts, grad, hess,
                                      update, factors, gains, chance, decay, max_leaves, min_leaf,
-                                     l2, learning_rate, max_delta)
+                                     l2, learning_rate, max_delta, min_hessian)
             nxt = turn if turn >= 0 else _next_term(gains)
             size = offsets[t + 1] - offsets[t]
             if nxt < 0:
@@ -656,7 +674,7 @@ def keep_books(progress, validates, validation_loss, feasible, scores, best_scor
 @njit(**_JIT)
 def greedy_choice(loss, t, draw, cyclic, step, steps, offsets, dims_a, dims_b, categorical,
                   monotone, scores, counts, grad, hess, update, factors, gains, chance,
-                  max_leaves, min_leaf, l2, learning_rate, max_delta):
+                  max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian):
     """`boost_greedy`'s decision for step `step` of a round of `steps`, callable on its own:
     the row-block path runs the passes over the rows itself (`block_pass`). Returns
     (applied, next term or -1)."""
@@ -664,16 +682,17 @@ def greedy_choice(loss, t, draw, cyclic, step, steps, offsets, dims_a, dims_b, c
     applied = _greedy_choice(loss, t, draw, cyclic, offsets, dims_a, dims_b,
                              categorical, monotone, scores, counts, grad, hess, update, factors,
                              gains, chance, (1.0 - learning_rate) ** 2, max_leaves, min_leaf, l2,
-                             learning_rate, max_delta)
+                             learning_rate, max_delta, min_hessian)
     return applied, turn if turn >= 0 else _next_term(gains)
 
 
 @njit(**_JIT)
 def term_gain(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone, max_leaves,
-              min_leaf, l2, learning_rate, max_delta, update):
+              min_leaf, l2, learning_rate, max_delta, min_hessian, update):
     """Term t's gain from its histogram `grad` / `hess`, without changing the model."""
     return _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                        max_leaves, min_leaf, l2, learning_rate, max_delta, -1.0, update)
+                        max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian, -1.0,
+                        update)
 
 
 def _pass_block(loss, apply, apply_codes, factors, next_codes, state, y, weight, grad, hess):
@@ -751,7 +770,7 @@ def sum_blocks(part_grad, part_hess, grad, hess):
 @njit(inline="always", **_JIT)
 def _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, counts, state, y,
                    weight, grad, hess, update, gains, chance, max_leaves, min_leaf, l2,
-                   learning_rate, max_delta):
+                   learning_rate, max_delta, min_hessian):
     """Every term's current gain, one histogram pass each, without changing the model; leaves the
     leader's histogram in `grad`/`hess` and returns the leader."""
     n_terms = codes.shape[1]
@@ -759,7 +778,7 @@ def _measure_gains(loss, codes, offsets, dims_a, dims_b, categorical, monotone, 
         histogram(loss, codes[:, t], state, y, weight, grad, hess)
         gains[t] = _term_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
                                 monotone, max_leaves, min_leaf, l2, learning_rate, max_delta,
-                                -1.0, update) / chance[t]
+                                min_hessian, -1.0, update) / chance[t]
     leader = _leader(gains)
     if leader != n_terms - 1:
         histogram(loss, codes[:, leader], state, y, weight, grad, hess)
@@ -840,7 +859,7 @@ def mean_loss_multiclass(state, y, weight, rows):
 
 @njit(**_JIT)
 def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                       max_leaves, min_leaf, l2, rate, max_delta, cut_draw, update):
+                       max_leaves, min_leaf, l2, rate, max_delta, min_hessian, cut_draw, update):
     """Term t's update per class (one tree each) into `update`; returns the summed gain."""
     size = offsets[t + 1] - offsets[t]
     total = 0.0
@@ -849,7 +868,7 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
         gk = np.ascontiguousarray(grad[:size, k])
         hk = np.ascontiguousarray(hess[:size, k])
         total += _term_update(t, gk, hk, counts, offsets, dims_a, dims_b, categorical, monotone,
-                              max_leaves, min_leaf, l2, rate, max_delta, cut_draw, uk)
+                              max_leaves, min_leaf, l2, rate, max_delta, min_hessian, cut_draw, uk)
         update[:size, k] = uk
     return total
 
@@ -857,19 +876,20 @@ def _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categoric
 @njit(inline="always", **_JIT)
 def _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a, dims_b, categorical, monotone,
                               scores, counts, grad, hess, update, factors, gains, chance,
-                              max_leaves, min_leaf, l2, rate, decay, max_delta):
+                              max_leaves, min_leaf, l2, rate, decay, max_delta, min_hessian):
     """`_greedy_choice` for softmax: the step's gain is summed over the classes' trees; an
     applied update is added to `scores` and its probability factors left in `factors`."""
     lo = offsets[t]
     size = offsets[t + 1] - lo
     gain = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                              monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0,
-                              update) / chance[t]
+                              monotone, max_leaves, min_leaf, l2, rate, max_delta, min_hessian,
+                              -1.0, update) / chance[t]
     gains[t] = gain
     applied = gain > 0.0 and ((cyclic and draw >= 0.0) or gain >= _best_other(gains, t))
     if applied and draw >= 0.0:
         _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                           monotone, max_leaves, min_leaf, l2, rate, max_delta, draw, update)
+                           monotone, max_leaves, min_leaf, l2, rate, max_delta, min_hessian, draw,
+                           update)
     if applied:
         for b in range(size):
             for k in range(scores.shape[1]):
@@ -882,7 +902,7 @@ def _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a, dims_b, categori
 @njit(**_JIT)
 def greedy_choice_multiclass(t, draw, cyclic, step, steps, offsets, dims_a, dims_b, categorical,
                              monotone, scores, counts, grad, hess, update, factors, gains, chance,
-                             max_leaves, min_leaf, l2, learning_rate, max_delta):
+                             max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian):
     """`greedy_choice` for softmax. Returns (applied, next term or -1)."""
     n_classes = grad.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
@@ -890,31 +910,32 @@ def greedy_choice_multiclass(t, draw, cyclic, step, steps, offsets, dims_a, dims
     applied = _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a, dims_b,
                                         categorical, monotone, scores, counts, grad, hess, update,
                                         factors, gains, chance, max_leaves, min_leaf, l2, rate,
-                                        (1.0 - rate) ** 2, max_delta)
+                                        (1.0 - rate) ** 2, max_delta, min_hessian)
     return applied, turn if turn >= 0 else _next_term(gains)
 
 
 @njit(**_JIT)
 def term_gain_multiclass(t, grad, hess, counts, offsets, dims_a, dims_b, categorical, monotone,
-                         max_leaves, min_leaf, l2, learning_rate, max_delta, update):
+                         max_leaves, min_leaf, l2, learning_rate, max_delta, min_hessian, update):
     """`term_gain` for softmax."""
     n_classes = grad.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
     return _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b, categorical,
-                              monotone, max_leaves, min_leaf, l2, rate, max_delta, -1.0, update)
+                              monotone, max_leaves, min_leaf, l2, rate, max_delta, min_hessian,
+                              -1.0, update)
 
 
 @njit(inline="always", **_JIT)
 def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, counts, state,
                               y, weight, grad, hess, update, gains, chance, max_leaves, min_leaf,
-                              l2, rate, max_delta):
+                              l2, rate, max_delta, min_hessian):
     """`_measure_gains` for softmax (`rate` is the per-class learning rate)."""
     n_terms = codes.shape[1]
     for t in range(n_terms):
         histogram_multiclass(codes[:, t], state, y, weight, grad, hess)
         gains[t] = _multiclass_update(t, grad, hess, counts, offsets, dims_a, dims_b,
                                       categorical, monotone, max_leaves, min_leaf, l2, rate,
-                                      max_delta, -1.0, update) / chance[t]
+                                      max_delta, min_hessian, -1.0, update) / chance[t]
     leader = _leader(gains)
     if leader != n_terms - 1:
         histogram_multiclass(codes[:, leader], state, y, weight, grad, hess)
@@ -925,8 +946,8 @@ def _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monot
 def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone, scores, counts,
                             state, y, weight, grad, hess, update, factors, gains, chance, current,
                             measure, cut_draws, cyclic, max_leaves, min_leaf, l2, learning_rate,
-                            max_delta, validation_rows, sample_weight, best_scores, progress, tol,
-                            patience, max_rounds):
+                            max_delta, min_hessian, validation_rows, sample_weight, best_scores,
+                            progress, tol, patience, max_rounds):
     """`boost_greedy` for softmax (the gain of a step is summed over the classes' trees)."""
     n_classes = state.shape[1]
     rate = learning_rate * (n_classes - 1) / n_classes
@@ -935,7 +956,7 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
     if measure:
         t = _measure_gains_multiclass(codes, offsets, dims_a, dims_b, categorical, monotone,
                                       counts, state, y, weight, grad, hess, update, gains, chance,
-                                      max_leaves, min_leaf, l2, rate, max_delta)
+                                      max_leaves, min_leaf, l2, rate, max_delta, min_hessian)
     steps = cut_draws.shape[1]
     for r in range(cut_draws.shape[0]):
         for step in range(steps):
@@ -944,7 +965,8 @@ def boost_greedy_multiclass(codes, offsets, dims_a, dims_b, categorical, monoton
             applied = _greedy_choice_multiclass(t, draw, cyclic, offsets, dims_a,
                                                 dims_b, categorical, monotone, scores, counts,
                                                 grad, hess, update, factors, gains, chance,
-                                                max_leaves, min_leaf, l2, rate, decay, max_delta)
+                                                max_leaves, min_leaf, l2, rate, decay, max_delta,
+                                                min_hessian)
             nxt = turn if turn >= 0 else _next_term(gains)
             if nxt < 0:
                 if applied:  # the update reaches the rows before the round ends

@@ -50,6 +50,21 @@ def max_step(loss, learning_rate):
     to them: a target in dollars would move by cents a step."""
     return np.inf if loss == L.SQUARED_ERROR else MAX_NEWTON_STEP * learning_rate
 
+
+MIN_HESSIAN = 0.1
+"""The default `min_hessian`."""
+
+
+def hessian_floor(min_hessian, loss, total_weight, weighted_y, n_positive):
+    """The smallest hessian a leaf needs to move: `min_hessian` rows of the mean positive weight,
+    so that scaling every weight changes nothing. Poisson's hessian is a leaf's expected count,
+    in the target's units, so there a row counts with the mean target, and a target in other
+    units gives the same model."""
+    row = float(total_weight) / max(int(n_positive), 1)
+    if loss == L.POISSON:
+        row *= float(weighted_y) / float(total_weight)
+    return float(min_hessian) * row
+
 _EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
         "Each outer bag draws a random validation split over the rows, so repeating a row is not "
@@ -82,6 +97,7 @@ class _BoostedGAM(AdditiveModel):
         "smoothing_rounds": [Interval(numbers.Integral, 0, None, closed="left")],
         "smoothing_schedule": [StrOptions({"greedy", "cyclic", "auto"})],
         "l2_regularization": [Interval(numbers.Real, 0, None, closed="left")],
+        "min_hessian": [Interval(numbers.Real, 0, None, closed="left")],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
 
@@ -89,9 +105,9 @@ class _BoostedGAM(AdditiveModel):
                  tol=1e-5, validation_fraction=0.15, outer_bags="auto", interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50,
-                 smoothing_schedule="greedy", l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0):
+                 smoothing_schedule="greedy", l2_regularization=0.0, min_hessian=MIN_HESSIAN,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0):
         self.learning_rate = learning_rate
         self.max_rounds = max_rounds
         self.early_stopping_rounds = early_stopping_rounds
@@ -107,6 +123,7 @@ class _BoostedGAM(AdditiveModel):
         self.smoothing_rounds = smoothing_rounds
         self.smoothing_schedule = smoothing_schedule
         self.l2_regularization = l2_regularization
+        self.min_hessian = min_hessian
         self.monotonic_cst = monotonic_cst
         self.categorical_features = categorical_features
         self.max_time = max_time
@@ -140,6 +157,8 @@ class _BoostedGAM(AdditiveModel):
                             if self.min_samples_leaf == "auto" else int(self.min_samples_leaf),
                             float(self.l2_regularization),
                             max_step(loss, float(self.learning_rate)),
+                            hessian_floor(self.min_hessian, loss, sample_weight.sum(),
+                                          sample_weight @ y, np.count_nonzero(sample_weight > 0)),
                             row_threads=_row_threads(self.n_jobs, len(bags)))
         mains = Stage.build(main_codes, [(b.n_bins, 1) for b in feature_bins],
                             [k == CATEGORICAL for k in kinds], monotone)
@@ -475,6 +494,15 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         "auto".
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
+    min_hessian : float, default=0.1
+        A leaf moves only if its rows' hessian reaches this many rows of the mean training
+        weight (scaling every weight changes nothing; for Poisson, rows of the mean weight and
+        the mean target, whose hessian is an expected count). Where the classes separate, a leaf's
+        log-loss hessian vanishes while its steps go on, and held-out probabilities become
+        overconfident; the floor stops such leaves, as interpret's `min_hessian` does. It
+        changes nothing for squared error with equal weights. Chosen by cross-validated log
+        loss on training splits and against simulated truth (docs/benchmarks.md, "A hessian
+        floor for rows fitted with near certainty"); 0 turns it off.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
         Monotone constraints per feature (+1 increasing, -1 decreasing), as in scikit-learn's
         HistGradientBoosting. Constrained features take no part in interactions, so the model is
@@ -590,7 +618,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
-                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
                  random_state=None, verbose=0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
@@ -601,7 +629,7 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
             max_interaction_bins=max_interaction_bins, min_samples_leaf=min_samples_leaf,
             max_leaves=max_leaves, smoothing_rounds=smoothing_rounds,
             smoothing_schedule=smoothing_schedule, l2_regularization=l2_regularization,
-            monotonic_cst=monotonic_cst,
+            min_hessian=min_hessian, monotonic_cst=monotonic_cst,
             categorical_features=categorical_features, max_time=max_time, n_jobs=n_jobs,
             random_state=random_state, verbose=verbose)
         self.loss = loss

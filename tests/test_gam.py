@@ -681,3 +681,39 @@ def test_log_probabilities_are_the_logs_of_the_probabilities_without_underflow(e
     extreme = np.array([800.0, -800.0]) if n_classes == 2 else np.array([[800.0, 0.0, -800.0]])
     logs = class_log_probabilities(link, extreme)
     assert np.isfinite(logs).all() and logs.min() == (-800.0 if n_classes == 2 else -1600.0)
+
+
+def _separable(n=300, seed=0):
+    """Two classes that the first feature separates with a margin, and a noise feature."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = np.column_stack([rng.normal(size=n) + 6.0 * y, rng.normal(size=n)])
+    return X, y
+
+
+def test_rows_fitted_with_near_certainty_stop_moving():
+    """On separable classes a leaf's log-loss hessian vanishes while its steps go on: without a
+    hessian floor the logits run on for as long as validation rows, separated too, reward it
+    (iris's held-out log loss was 0.58 against interpret's 0.21). The default floor stops them;
+    `min_hessian=0` shows the runaway it prevents."""
+    X, y = _separable()
+    X_new, y_new = _separable(seed=1)
+    floored = BoostedGAMClassifier(random_state=0).fit(X, y)
+    free = BoostedGAMClassifier(random_state=0, min_hessian=0.0).fit(X, y)
+    largest = {name: np.abs(model.decision_function(X_new)).max()
+               for name, model in (("floored", floored), ("free", free))}
+    assert largest["floored"] < 0.75 * largest["free"]
+    assert floored.score(X_new, y_new) == free.score(X_new, y_new) == 1.0
+    assert np.sum(floored.bag_rounds_) < np.sum(free.bag_rounds_)  # and it ends sooner
+
+
+def test_the_hessian_floor_is_in_rows_so_scaled_weights_give_the_same_model():
+    """`min_hessian` counts rows of the mean weight: weights of 1,000 each are the same model as
+    weights of 1 (a floor in the hessian's own units would stop every step of the first and
+    none of the second)."""
+    X, y = _separable()
+    unit = BoostedGAMClassifier(random_state=0).fit(X, y, sample_weight=np.ones(len(y)))
+    heavy = BoostedGAMClassifier(random_state=0).fit(X, y, sample_weight=np.full(len(y), 1e3))
+    np.testing.assert_array_equal(heavy.bag_rounds_, unit.bag_rounds_)
+    np.testing.assert_allclose(heavy.decision_function(X), unit.decision_function(X),
+                               rtol=1e-6, atol=1e-9)

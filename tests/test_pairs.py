@@ -111,7 +111,7 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
     out = np.zeros(na * nb)
     gain = term_gain(0, grad.ravel(), hess.ravel(), count.ravel(), np.array([0, na * nb]),
                      np.array([na]), np.array([nb]), np.array([False]), np.array([0]), 3,
-                     min_leaf, l2, 1.0, np.inf, out)
+                     min_leaf, l2, 1.0, np.inf, 0.0, out)
     expected = _best_tree_by_enumeration(grad, hess, count, min_leaf, l2)
     if expected is None or expected < 0:
         assert gain == 0.0 and not out.any()
@@ -125,3 +125,40 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
     # ... and the leaves written are the tree whose gain was reported
     leaf_gains = sum(grad[m].sum() ** 2 / (hess[m].sum() + l2) for m in leaves.values())
     assert leaf_gains - grad.sum() ** 2 / (hess.sum() + l2) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("pair", [False, True])
+def test_a_leaf_below_the_hessian_floor_stays_still_and_adds_no_gain(pair):
+    """A leaf whose hessian is below `min_hessian` (rows fitted with near certainty) gets no step,
+    and the gain reported is that of the leaves that move, so a term cannot lead the greedy
+    schedule on the gain of a step that changes nothing."""
+    from glassbox._kernels import term_gain
+
+    na, nb = (4, 4) if pair else (6, 1)
+    count = np.full((na, nb), 5.0)
+    certain = np.zeros((na, nb), dtype=bool)
+    certain[: na // 2] = True  # nearly certain rows, right on one side: tiny gradient and hessian
+    if not pair:  # a main effect's first bin is its missing bin: give it data like the rest
+        certain[0] = False
+    grad = np.where(certain, -0.01, 0.3)
+    hess = np.where(certain, 0.01, 1.0)
+    grad[na // 2:] = 2.0
+    dims = (np.array([na]), np.array([nb]))
+
+    def step(min_hessian):
+        out = np.zeros(na * nb)
+        gain = term_gain(0, grad.ravel(), hess.ravel(), count.ravel(), np.array([0, na * nb]),
+                         *dims, np.array([False]), np.array([0]), 3, 1.0, 0.0, 1.0, np.inf,
+                         min_hessian, out)
+        return gain, out.reshape(na, nb)
+
+    free_gain, free = step(0.0)
+    gain, out = step(1.5 * hess[certain].sum())  # above every leaf of nearly certain rows
+    assert (free[certain] != 0.0).all() and (out[certain] == 0.0).all()
+    moving = out != 0.0
+    assert (out[moving] == free[moving]).all()  # the other leaves' steps are unchanged
+    leaves = [out == v for v in np.unique(out[moving])]
+    cover = np.logical_or.reduce(leaves)
+    expected = (sum(grad[m].sum() ** 2 / hess[m].sum() for m in leaves)
+                - grad[cover].sum() ** 2 / hess[cover].sum())
+    assert gain == pytest.approx(expected, rel=1e-9) and gain < free_gain

@@ -26,9 +26,9 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         refuse_pair_names, resolve_categorical, table_columns,
                         warn_rare_classes, warn_uninformative_counts)
 from ..explain import contribution_columns
-from ..gam import (REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor, _average_bags,
-                   _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
-                   check_loss_target, max_step)
+from ..gam import (MIN_HESSIAN, REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor,
+                   _average_bags, _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
+                   check_loss_target, hessian_floor, max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -157,7 +157,9 @@ class _DataParallel:
                             auto_min_samples_leaf(int(n_present))
                             if self.min_samples_leaf == "auto" else int(self.min_samples_leaf),
                             float(self.l2_regularization),
-                            max_step(loss, float(self.learning_rate)))
+                            max_step(loss, float(self.learning_rate)),
+                            hessian_floor(self.min_hessian, loss, total_weight, weighted_y,
+                                          n_present))
         monotone = monotone_directions(self.monotonic_cst, names, kinds)
         refuse_multiclass_constraints(monotone, n_classes, names)
         sizes = [b.n_bins for b in bins]
@@ -581,8 +583,8 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
                  tol=1e-5, validation_fraction=0.15, outer_bags="auto", interactions="3x",
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50,
-                 smoothing_schedule="greedy", l2_regularization=0.0, monotonic_cst=None,
-                 categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
+                 smoothing_schedule="greedy", l2_regularization=0.0, min_hessian=MIN_HESSIAN,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
                  verbose=0, subsample=1.0, negative_subsample=1.0,
                  compress="auto", chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
@@ -593,7 +595,8 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
             max_bins=max_bins, max_interaction_bins=max_interaction_bins,
             min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
             smoothing_rounds=smoothing_rounds, smoothing_schedule=smoothing_schedule,
-            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            l2_regularization=l2_regularization, min_hessian=min_hessian,
+            monotonic_cst=monotonic_cst,
             categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
@@ -639,7 +642,7 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
-                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
                  random_state=None, verbose=0, subsample=1.0, compress="auto",
                  chunk_rows=CHUNK_ROWS,
                  timeout=600.0):
@@ -651,7 +654,8 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
             max_bins=max_bins, max_interaction_bins=max_interaction_bins,
             min_samples_leaf=min_samples_leaf, max_leaves=max_leaves,
             smoothing_rounds=smoothing_rounds, smoothing_schedule=smoothing_schedule,
-            l2_regularization=l2_regularization, monotonic_cst=monotonic_cst,
+            l2_regularization=l2_regularization, min_hessian=min_hessian,
+            monotonic_cst=monotonic_cst,
             categorical_features=categorical_features,
             max_time=max_time, n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.subsample = subsample
