@@ -49,6 +49,9 @@ Sources: download each file from its source and save it under the path given.
 * iris and wine (multiclass): bundled with scikit-learn (``load_iris``, ``load_wine``; BSD-3).
   These three tables were added after the defaults were chosen, to check them on data no choice
   was made on.
+* digits (multiclass): scikit-learn's ``load_digits`` (BSD-3): 1,797 8 × 8 images of
+  handwritten digits, 64 pixel counts, 10 classes; added after the hessian floor was chosen, to
+  check held-out probabilities on many classes.
 * simulated (binary): ``glassbox.datasets.make_risk_cohort`` with 20 features and 3 planted
   interactions. simulated-regression: the true log-odds of another such cohort plus Gaussian
   noise (noise SD half the signal's SD, so the best achievable R² is about 0.8).
@@ -61,7 +64,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine
 
 from glassbox.datasets import make_risk_cohort
 
@@ -196,4 +199,5 @@ DATASETS = {d.name: d for d in [
     Dataset("compas", "binary", _compas),
     Dataset("iris", "multiclass", _bundled(load_iris)),
     Dataset("wine", "multiclass", _bundled(load_wine)),
+    Dataset("digits", "multiclass", _bundled(load_digits)),
 ]}
