@@ -65,6 +65,7 @@ def hessian_floor(min_hessian, loss, total_weight, weighted_y, n_positive):
         row *= float(weighted_y) / float(total_weight)
     return float(min_hessian) * row
 
+
 _EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
         "Each outer bag draws a random validation split over the rows, so repeating a row is not "
@@ -618,8 +619,8 @@ class BoostedGAMRegressor(RegressorMixin, _BoostedGAM):
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
-                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
-                 random_state=None, verbose=0):
+                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto",
+                 max_time=None, n_jobs=None, random_state=None, verbose=0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
             early_stopping_rounds=early_stopping_rounds, tol=tol,

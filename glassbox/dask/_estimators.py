@@ -27,8 +27,8 @@ from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monot
                         warn_rare_classes, warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (MIN_HESSIAN, REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor,
-                   _average_bags, _top_pairs, auto_min_samples_leaf, auto_outer_bags, boost_main_effects,
-                   check_loss_target, hessian_floor, max_step)
+                   _average_bags, _top_pairs, auto_min_samples_leaf, auto_outer_bags,
+                   boost_main_effects, check_loss_target, hessian_floor, max_step)
 from ..terms import Feature
 from . import _data as D
 from ._rows import ShardedRows
@@ -584,8 +584,8 @@ class DaskBoostedGAMClassifier(_DataParallel, BoostedGAMClassifier):
                  min_interaction_gain_ratio="auto", max_bins=255, max_interaction_bins=32,
                  min_samples_leaf="auto", max_leaves=2, smoothing_rounds=50,
                  smoothing_schedule="greedy", l2_regularization=0.0, min_hessian=MIN_HESSIAN,
-                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None, random_state=None,
-                 verbose=0, subsample=1.0, negative_subsample=1.0,
+                 monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
+                 random_state=None, verbose=0, subsample=1.0, negative_subsample=1.0,
                  compress="auto", chunk_rows=CHUNK_ROWS, timeout=600.0):
         super().__init__(
             learning_rate=learning_rate, max_rounds=max_rounds,
@@ -642,8 +642,9 @@ class DaskBoostedGAMRegressor(_DataParallel, BoostedGAMRegressor):
                  interactions="3x", min_interaction_gain_ratio="auto", max_bins=255,
                  max_interaction_bins=32, min_samples_leaf="auto", max_leaves=2,
                  smoothing_rounds=500, smoothing_schedule="auto", l2_regularization=0.0,
-                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto", max_time=None, n_jobs=None,
-                 random_state=None, verbose=0, subsample=1.0, compress="auto",
+                 min_hessian=MIN_HESSIAN, monotonic_cst=None, categorical_features="auto",
+                 max_time=None, n_jobs=None, random_state=None, verbose=0, subsample=1.0,
+                 compress="auto",
                  chunk_rows=CHUNK_ROWS,
                  timeout=600.0):
         super().__init__(
