@@ -124,11 +124,19 @@ def mean_loss(loss, state, y, weight, rows):
 # --------------------------------------------------------------------------------------------------
 
 @njit(inline="always", **_JIT)
+def _settled(g, h, min_hessian):
+    """Whether a leaf's rows are fitted with near certainty: its hessian and its gradient are both
+    below `min_hessian`. Its steps would only push them further. A small hessian with a large
+    gradient is a leaf predicted confidently and wrongly (a rare risk factor's carriers at a
+    rare outcome's base rate), which must move."""
+    return h < min_hessian and abs(g) < min_hessian
+
+
+@njit(inline="always", **_JIT)
 def _leaf_value(g, h, l2, learning_rate, max_delta, min_hessian):
     """A leaf's step: the Newton value times the learning rate, capped at `max_delta`; zero for
-    a leaf whose hessian is below `min_hessian` (its rows are fitted with near certainty, so
-    their steps would only push them further)."""
-    if h < min_hessian or h + l2 <= 0.0:
+    a settled leaf (`_settled`)."""
+    if _settled(g, h, min_hessian) or h + l2 <= 0.0:
         return 0.0
     v = -learning_rate * g / (h + l2)
     v = -max_delta if -max_delta > v else v
@@ -218,12 +226,12 @@ def _random_cut(count, lo, hi, min_leaf, u):
 @njit(**_INNER)
 def _fill_leaf(grad, hess, lo, hi, l2, learning_rate, max_delta, min_hessian, order, out):
     """Set the leaf's bins of `out` to its step; its gradient and hessian sums, or zeros if it
-    does not move (below `min_hessian`)."""
+    is settled and does not move."""
     g, h = _leaf_sums(grad, hess, lo, hi)
     v = _leaf_value(g, h, l2, learning_rate, max_delta, min_hessian)
     for b in range(lo, hi):
         out[order[b]] = v
-    return (g, h) if h >= min_hessian else (0.0, 0.0)
+    return (0.0, 0.0) if _settled(g, h, min_hessian) else (g, h)
 
 
 @njit(**_INNER)
@@ -261,15 +269,15 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     A `cut_draw` in [0, 1) picks the first cut at random (a smoothing step); a negative one picks
     the best cut. A non-zero `direction` keeps every update, hence the sum of all updates,
     monotone over the value bins. Returns the step's gain: the Newton loss reduction of its leaves
-    over one leaf for the same bins (0 when the step changes nothing but a constant). A leaf whose
-    hessian is below `min_hessian` stays at zero and adds no gain.
+    over one leaf for the same bins (0 when the step changes nothing but a constant). A settled
+    leaf (`_settled`) stays at zero and adds no gain.
     """
     nb = grad.shape[0]
     out[:] = 0.0
     leaves = 0.0
     cover_g = 0.0
     cover_h = 0.0
-    if count[0] >= min_leaf and hess[0] >= min_hessian:
+    if count[0] >= min_leaf and not _settled(grad[0], hess[0], min_hessian):
         out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta, min_hessian)
         leaves += _gain(grad[0], hess[0], l2)
         cover_g += grad[0]
@@ -471,7 +479,7 @@ def _fill_pair_tree(g2, h2, transposed, i, j_low, j_high, l2, learning_rate, max
         for a in range(a_lo, a_hi):
             for b in range(b_lo, b_hi):
                 out2[a, b] = value
-        if h >= min_hessian:
+        if not _settled(g, h, min_hessian):
             leaves += _gain(g, h, l2)
             cover_g += g
             cover_h += h

@@ -56,8 +56,8 @@ MIN_HESSIAN = 0.1
 
 
 def hessian_floor(min_hessian, loss, total_weight, weighted_y, n_positive):
-    """The smallest hessian a leaf needs to move: `min_hessian` rows of the mean positive weight,
-    so that scaling every weight changes nothing. Poisson's hessian is a leaf's expected count,
+    """The floor below which a leaf's hessian and gradient mark it settled (`_kernels._settled`):
+    `min_hessian` rows of the mean positive weight, so that it scales with the weights. Poisson's hessian is a leaf's expected count,
     in the target's units, so there a row counts with the mean target, and a target in other
     units gives the same model."""
     row = float(total_weight) / max(int(n_positive), 1)
@@ -496,14 +496,16 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     l2_regularization : float, default=0.0
         L2 penalty on leaf values.
     min_hessian : float, default=0.1
-        A leaf moves only if its rows' hessian reaches this many rows of the mean training
-        weight (scaling every weight changes nothing; for Poisson, rows of the mean weight and
-        the mean target, whose hessian is an expected count). Where the classes separate, a leaf's
-        log-loss hessian vanishes while its steps go on, and held-out probabilities become
-        overconfident; the floor stops such leaves, as interpret's `min_hessian` does. It
-        changes nothing for squared error with equal weights. Chosen by cross-validated log
-        loss on training splits and against simulated truth (docs/benchmarks.md, "A hessian
-        floor for rows fitted with near certainty"); 0 turns it off.
+        A leaf stays still when both its rows' hessian and their gradient are below this many
+        rows of the mean training weight (for Poisson, of the mean weight and the mean
+        target): its rows are fitted with near certainty, and where the classes separate their
+        steps would only push the probabilities towards 0 and 1. A leaf predicted confidently
+        but wrongly (a rare risk factor's carriers at a rare outcome's base rate) has a large
+        gradient and moves. The floor scales with the weights. It changes nothing for squared
+        error with equal weights. interpret's `min_hessian` is the same idea. Chosen by
+        cross-validated log loss on training splits and against simulated truth
+        (docs/benchmarks.md, "A hessian floor for rows fitted with near certainty"); 0 turns
+        it off.
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
         Monotone constraints per feature (+1 increasing, -1 decreasing), as in scikit-learn's
         HistGradientBoosting. Constrained features take no part in interactions, so the model is

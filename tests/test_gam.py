@@ -708,12 +708,33 @@ def test_rows_fitted_with_near_certainty_stop_moving():
 
 
 def test_the_hessian_floor_is_in_rows_so_scaled_weights_give_the_same_model():
-    """`min_hessian` counts rows of the mean weight: weights of 1,000 each are the same model as
-    weights of 1 (a floor in the hessian's own units would stop every step of the first and
-    none of the second)."""
+    """`min_hessian` counts rows of the mean weight: on numeric columns and a binary target, where
+    the rest of the fit does not depend on the weights' scale either, weights of 1,000 each are
+    the same model as weights of 1 (a floor in the hessian's own units would stop every step of
+    the first and none of the second)."""
     X, y = _separable()
     unit = BoostedGAMClassifier(random_state=0).fit(X, y, sample_weight=np.ones(len(y)))
     heavy = BoostedGAMClassifier(random_state=0).fit(X, y, sample_weight=np.full(len(y), 1e3))
     np.testing.assert_array_equal(heavy.bag_rounds_, unit.bag_rounds_)
     np.testing.assert_allclose(heavy.decision_function(X), unit.decision_function(X),
                                rtol=1e-6, atol=1e-9)
+
+
+def test_a_rare_risk_factor_at_a_rare_outcome_is_not_held_still_by_the_hessian_floor():
+    """Eight carriers of a strong risk factor (true +4.8 log-odds) at a 1 % outcome: predicted at
+    the base rate, their leaf's hessian (8 × 0.01) is below the floor, but half of them are
+    events, so its gradient is not, and the factor is learned as without a floor (a floor on the
+    hessian alone left it at 0)."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    X = pd.DataFrame({"x1": rng.normal(size=n), "carrier": 0})
+    X.loc[rng.choice(n, 8, replace=False), "carrier"] = 1
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-4.8 + 0.7 * X.x1 + 4.8 * X.carrier)))).astype(int)
+    probe = pd.DataFrame({"x1": [0.0, 0.0], "carrier": [0, 1]})
+    effects = {}
+    for floor in (0.1, 0.0):
+        model = BoostedGAMClassifier(random_state=0, min_samples_leaf=4, min_hessian=floor)
+        contributions = model.fit(X, y).explain(probe)["carrier"]
+        effects[floor] = contributions.iloc[1] - contributions.iloc[0]
+    assert effects[0.0] > 3.0
+    assert effects[0.1] == pytest.approx(effects[0.0], abs=0.3)

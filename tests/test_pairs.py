@@ -129,9 +129,10 @@ def test_pair_tree_is_the_best_four_leaf_tree(seed, l2):
 
 @pytest.mark.parametrize("pair", [False, True])
 def test_a_leaf_below_the_hessian_floor_stays_still_and_adds_no_gain(pair):
-    """A leaf whose hessian is below `min_hessian` (rows fitted with near certainty) gets no step,
-    and the gain reported is that of the leaves that move, so a term cannot lead the greedy
-    schedule on the gain of a step that changes nothing."""
+    """A leaf whose hessian and gradient are below `min_hessian` (rows fitted with near
+    certainty) gets no step, and the gain reported is that of the leaves that move, so a term
+    cannot lead the greedy schedule on the gain of a step that changes nothing; a leaf of small
+    hessian and large gradient (predicted confidently and wrongly) moves."""
     from glassbox._kernels import term_gain
 
     na, nb = (4, 4) if pair else (6, 1)
@@ -153,7 +154,13 @@ def test_a_leaf_below_the_hessian_floor_stays_still_and_adds_no_gain(pair):
         return gain, out.reshape(na, nb)
 
     free_gain, free = step(0.0)
-    gain, out = step(1.5 * hess[certain].sum())  # above every leaf of nearly certain rows
+    floor = 1.5 * hess[certain].sum()  # above every leaf of nearly certain rows
+    wrong = grad.copy()
+    wrong[certain] = -1.0  # the same hessian, but half its rows are events: confidently wrong
+    grad, confident = wrong, grad
+    assert (step(floor)[1] == step(0.0)[1]).all()  # such leaves move as without a floor
+    grad = confident
+    gain, out = step(floor)
     assert (free[certain] != 0.0).all() and (out[certain] == 0.0).all()
     moving = out != 0.0
     assert (out[moving] == free[moving]).all()  # the other leaves' steps are unchanged
