@@ -255,6 +255,19 @@ def folds_for(dataset, n_splits, n_repeats):
     return cls(n_splits=n_splits, n_repeats=n_repeats, random_state=0)
 
 
+def held_out_parser(doc, datasets, which):
+    """The options of a script that reads this benchmark's held-out folds (`folds_for`) of
+    tables that are not simulated: its datasets (`which` says what kind), data folder, folds
+    and repeats."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--datasets", default=datasets,
+                        help=f"comma-separated {which} that are not simulated")
+    parser.add_argument("--data-dir", default=str(DATA_DIR))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=2)
+    return parser
+
+
 def run_dataset(dataset, args, done, save):
     """Per-fold records of one dataset, for every requested mode; folds whose index is in `done`
     (already measured, from --resume) are skipped, and `save` is called after each fold."""

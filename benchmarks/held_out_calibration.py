@@ -13,7 +13,6 @@ a logistic regression on standardised columns, as references for the log loss, a
     .venv/bin/python -m benchmarks.held_out_calibration --datasets iris --interpret
 """
 
-import argparse
 import json
 import warnings
 
@@ -29,7 +28,7 @@ from interpret.glassbox import ExplainableBoostingClassifier
 from glassbox import BoostedGAMClassifier
 
 from . import _data
-from .bench_vs_interpret import folds_for, glassbox_params, score
+from .bench_vs_interpret import folds_for, glassbox_params, held_out_parser, score
 
 REFERENCES = {
     "hist-gradient-boosting": lambda seed: HistGradientBoostingClassifier(random_state=seed),
@@ -38,12 +37,7 @@ REFERENCES = {
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default="iris,wine",
-                        help="comma-separated classification datasets that are not simulated")
-    parser.add_argument("--data-dir", default=str(_data.DATA_DIR))
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser = held_out_parser(__doc__, "iris,wine", "classification datasets")
     parser.add_argument("--glassbox-params", type=json.loads, default={},
                         help="JSON object of settings for the boosted GAM")
     parser.add_argument("--interpret", action="store_true",

@@ -9,24 +9,19 @@ hindsight (the most any choice between the two could score).
     .venv/bin/python -m benchmarks.schedule_folds --datasets auto-mpg,diabetes
 """
 
-import argparse
 import warnings
 
 import numpy as np
 
 from . import _data
-from .bench_vs_interpret import folds_for, glassbox_class, glassbox_params, score
+from .bench_vs_interpret import (folds_for, glassbox_class, glassbox_params, held_out_parser,
+                                 score)
 
 SCHEDULES = ("greedy", "cyclic", "auto")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default="auto-mpg,diabetes",
-                        help="comma-separated datasets that are not simulated")
-    parser.add_argument("--data-dir", default=str(_data.DATA_DIR))
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser = held_out_parser(__doc__, "auto-mpg,diabetes", "datasets")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     for name in args.datasets.split(","):
