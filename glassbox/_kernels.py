@@ -264,7 +264,7 @@ def _stable_sort(keys, order, lo, hi):
 def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf, l2, learning_rate,
                 max_delta, min_hessian, cut_draw, out):
     """The per-bin update of a main effect: a tree of up to `max_leaves` leaves over its value bins
-    (categories ordered by gradient ratio), plus its own leaf for the missing bin.
+    (categories ordered by their shrunk Newton values), plus its own leaf for the missing bin.
 
     A `cut_draw` in [0, 1) picks the first cut at random (a smoothing step); a negative one picks
     the best cut. A non-zero `direction` keeps every update, hence the sum of all updates,
@@ -290,9 +290,14 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     for b in range(nb):
         order[b] = b
     if categorical:
+        # each category's Newton value with one more row of the term's mean hessian and no
+        # gradient, which draws small categories towards zero in any units of weight
+        rows = count.sum()
+        prior = hess.sum() / rows if rows > 0.0 else 0.0
         ratio = np.empty(nb)
         for b in range(lo, hi):
-            ratio[b] = grad[b] / (hess[b] + 1.0) if count[b] > 0 else 0.0
+            shrunk = hess[b] + prior
+            ratio[b] = grad[b] / shrunk if count[b] > 0 and shrunk > 0.0 else 0.0
         _stable_sort(ratio, order, lo, hi)
     g = np.empty(nb)
     h = np.empty(nb)

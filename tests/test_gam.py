@@ -720,6 +720,35 @@ def test_the_hessian_floor_is_in_rows_so_scaled_weights_give_the_same_model():
                                rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_weights_scaled_by_a_power_of_two_give_the_same_model_with_a_categorical_column(task):
+    """A category's place in the order its main effect's cuts run over is its Newton value shrunk
+    by one row of the term's mean hessian, not by one unit of weight: weights of 1,024 each (a
+    power of two, so every sum scales exactly) are the same model as weights of 1, where a
+    unit of weight drew small categories towards zero less as the weights grew (up to 0.04 in
+    a regression's predictions at weights of 1,000, 0.003 in a probability)."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    group = rng.choice(list("abcdefgh"), size=n, p=[0.3, 0.3, 0.2, 0.1, 0.05, 0.03, 0.01, 0.01])
+    effect = rng.normal(size=8)[np.searchsorted(np.array(list("abcdefgh")), group)]
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                      "group": pd.Categorical(group)})
+    if task == "regression":
+        y = X["a"].to_numpy() + effect + rng.normal(size=n)
+        estimator, predict = BoostedGAMRegressor, "predict"
+    else:
+        logits = np.c_[X["a"] + effect, -X["b"], effect * X["a"]][:, :3 if task == "multiclass"
+                                                                    else 2]
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        y = (rng.random(n)[:, None] > np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)).sum(1)
+        estimator, predict = BoostedGAMClassifier, "predict_proba"
+    unit, heavy = (estimator(random_state=0).fit(X, y, sample_weight=np.full(n, w))
+                   for w in (1.0, 1024.0))
+    np.testing.assert_array_equal(heavy.bag_rounds_, unit.bag_rounds_)
+    np.testing.assert_allclose(getattr(heavy, predict)(X), getattr(unit, predict)(X),
+                               rtol=1e-9, atol=1e-12)
+
+
 def test_a_rare_risk_factor_at_a_rare_outcome_is_not_held_still_by_the_hessian_floor():
     """Eight carriers of a strong risk factor (true +4.8 log-odds) at a 1 % outcome: predicted at
     the base rate, their leaf's hessian (8 × 0.01) is below the floor, but half of them are
