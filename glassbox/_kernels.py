@@ -274,21 +274,20 @@ def main_update(grad, hess, count, categorical, direction, max_leaves, min_leaf,
     """
     nb = grad.shape[0]
     out[:] = 0.0
+    order = np.empty(nb, dtype=np.int64)
+    for b in range(nb):
+        order[b] = b
     leaves = 0.0
     cover_g = 0.0
     cover_h = 0.0
-    if count[0] >= min_leaf and not _settled(grad[0], hess[0], min_hessian):
-        out[0] = _leaf_value(grad[0], hess[0], l2, learning_rate, max_delta, min_hessian)
-        leaves += _gain(grad[0], hess[0], l2)
-        cover_g += grad[0]
-        cover_h += hess[0]
+    if count[0] >= min_leaf:  # the missing bin's own leaf
+        cover_g, cover_h = _fill_leaf(grad, hess, 0, 1, l2, learning_rate, max_delta,
+                                      min_hessian, order, out)
+        leaves = _gain(cover_g, cover_h, l2)
     lo = np.int64(1)  # not a literal: one compiled specialisation of the helpers
     hi = nb - 1
     if hi - lo < 2:
         return 0.0
-    order = np.empty(nb, dtype=np.int64)
-    for b in range(nb):
-        order[b] = b
     if categorical:
         # each category's Newton value with one more row of the term's mean hessian and no
         # gradient, which draws small categories towards zero in any units of weight
