@@ -355,7 +355,8 @@ def explain(model, X):
 
 def term_importances(model, X=None):
     """Mean absolute contribution of each term of `model`, largest first: over the training
-    data (from the bins' training weights), or over the rows of `X` (averaged over the classes
+    data, weighted by the sample weights (from the bins' training weights), or over the rows of
+    `X`, each row counting once (averaged over the classes
     of a multiclass model, as on the training data; a score all classes share in a bin moves
     no probability but counts here). The index is named "term"."""
     require_terms(model, "term_importances")
@@ -394,8 +395,9 @@ class AdditiveModel(TabularModel):
         return explain(self, X)
 
     def term_importances(self, X=None):
-        """Mean absolute contribution of each term over the training data, or over the rows of
-        `X` (e.g. a test set), largest first."""
+        """Mean absolute contribution of each term over the training data (weighted by the
+        sample weights of the fit), or over the rows of `X` (e.g. a test set, unweighted),
+        largest first."""
         return term_importances(self, X)
 
     def summary(self):
