@@ -33,9 +33,9 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._binning import fit_bins
 from ._boosting import make_bag
 from ._losses import LOSSES, class_log_probabilities, class_probabilities, link_of
-from ._tabular import (CATEGORICAL, as_kind, class_labels, monotone_directions,
-                       outside_stacklevel, refuse_pair_names, resolve_categorical,
-                       table_columns, warn_rare_classes, warn_repeated_rows)
+from ._tabular import (CATEGORICAL, as_kind, check_class_rows, class_labels,
+                       monotone_directions, outside_stacklevel, refuse_pair_names,
+                       resolve_categorical, table_columns, warn_repeated_rows)
 from .display import html_summary, summary_frame
 from .explain import explain_frame, importances
 from .terms import BinnedColumns, Feature, require_terms
@@ -186,7 +186,7 @@ class TabularModel(BaseEstimator):
                                                               size=n_bags + 1)
         present = weight > 0
         if stratify:
-            warn_rare_classes(self.classes_, np.bincount(y[present].astype(np.intp),
+            check_class_rows(self.classes_, np.bincount(y[present].astype(np.intp),
                                                          minlength=len(self.classes_)))
         if self.validation_fraction:
             warn_repeated_rows(columns, y, present)

@@ -347,10 +347,17 @@ def refuse_pair_names(names):
                                  "name: rename it (for instance with 'and' in place of '&').")
 
 
-def warn_rare_classes(classes, counts):
-    """A `RareClassWarning` naming each class with fewer than RARE_CLASS_ROWS training rows of
-    positive weight (`counts`, one per class)."""
-    rare = [f"{(c.item() if isinstance(c, np.generic) else c)!r} "
+def check_class_rows(classes, counts):
+    """The training rows of positive weight per class (`counts`): a `ValueError` when fewer
+    than two classes have any, as removing the rows of weight 0 would leave one class (weight 0
+    is the same as a removed row), and a `RareClassWarning` naming each class with fewer than
+    RARE_CLASS_ROWS."""
+    weighted = [c for c, k in zip(classes, counts) if k > 0]
+    if len(weighted) < 2:
+        raise ValueError(f"sample_weight leaves only class(es) {[_plain(c) for c in weighted]} "
+                         "with rows of positive weight; a classifier needs rows of at least two "
+                         "classes.")
+    rare = [f"{_plain(c)!r} "
             f"({int(k)} row{'s' if k != 1 else ''})"
             for c, k in zip(classes, counts) if k < RARE_CLASS_ROWS]
     if rare:
@@ -359,6 +366,11 @@ def warn_rare_classes(classes, counts):
                       "rows: boosting can fit them as near-certainties, on those rows and on "
                       "new rows that share their bins. Merge such a class with a related one, "
                       "or drop its rows.", RareClassWarning, stacklevel=outside_stacklevel())
+
+
+def _plain(value):
+    """A class label as Python shows it, without numpy's type around it."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def warn_repeated_rows(columns, y, present):

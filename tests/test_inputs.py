@@ -342,6 +342,23 @@ def test_a_class_of_a_few_rows_warns_naming_it():
         MonotonicNetClassifier(additive=True, max_iter=5, n_seeds=1).fit(X, labels)
 
 
+@pytest.mark.parametrize("estimator", [BoostedGAMClassifier(outer_bags=1, max_rounds=5),
+                                       MonotonicNetClassifier(max_iter=5, n_seeds=1)],
+                         ids=["gam", "network"])
+def test_weights_that_leave_one_class_are_an_error_as_removed_rows_would_be(estimator):
+    """A row of weight 0 is the same as a removed row, and removing every row of a class leaves
+    one class, which is an error: so is weighting every row of a class 0 (it fitted, warning
+    of a class of "0 rows")."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc"))
+    y = np.where(X["a"] > 0, "event", "none")
+    with pytest.raises(ValueError, match=r"leaves only class\(es\) \['none'\] with rows of "
+                                         "positive weight"):
+        estimator.fit(X, y, sample_weight=(y == "none").astype(float))
+    with pytest.raises(ValueError, match="at least two classes"):
+        estimator.fit(X[y == "none"], y[y == "none"])
+
+
 def test_pandas_missing_markers_among_numbers_are_missing_values():
     """pd.NA, NaT and None in a column of numbers (an object column, as replacing a sentinel
     code with pd.NA makes one) fit and predict as NaN does."""

@@ -21,10 +21,10 @@ from .. import _kernels as K
 from .. import _losses as L
 from .._additive import UnseenValueWarning, collect_unseen
 from .._boosting import Settings, Stage, StageBooster, boost_lockstep
-from .._tabular import (CATEGORICAL, ConstantFeatureWarning, class_labels, monotone_directions,
-                        numeric_target, outside_stacklevel, refuse_multiclass_constraints,
-                        refuse_pair_names, resolve_categorical, table_columns,
-                        warn_rare_classes, warn_uninformative_counts)
+from .._tabular import (CATEGORICAL, ConstantFeatureWarning, check_class_rows, class_labels,
+                        monotone_directions, numeric_target, outside_stacklevel,
+                        refuse_multiclass_constraints, refuse_pair_names, resolve_categorical,
+                        table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (MIN_HESSIAN, REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor,
                    _average_bags, _top_pairs, auto_min_samples_leaf, auto_outer_bags,
@@ -129,7 +129,7 @@ class _DataParallel:
             raise ValueError(f"The target needs at least two classes; got {len(classes)} "
                              "class(es).")
         self.classes_ = classes
-        warn_rare_classes(classes, np.bincount(index, weights=list(summary.classes.values()),
+        check_class_rows(classes, np.bincount(index, weights=list(summary.classes.values()),
                                                minlength=len(classes)))
         return _ClassIndices(classes)
 
