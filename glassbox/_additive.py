@@ -187,7 +187,7 @@ class TabularModel(BaseEstimator):
         present = weight > 0
         if stratify:
             check_class_rows(self.classes_, np.bincount(y[present].astype(np.intp),
-                                                         minlength=len(self.classes_)))
+                                                        minlength=len(self.classes_)))
         if self.validation_fraction:
             warn_repeated_rows(columns, y, present)
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seeds[-1]).spawn(
@@ -356,9 +356,9 @@ def explain(model, X):
 def term_importances(model, X=None):
     """Mean absolute contribution of each term of `model`, largest first: over the training
     data, weighted by the sample weights (from the bins' training weights), or over the rows of
-    `X`, each row counting once (averaged over the classes
-    of a multiclass model, as on the training data; a score all classes share in a bin moves
-    no probability but counts here). The index is named "term"."""
+    `X`, each row counting once (averaged over the classes of a multiclass model, as on the
+    training data; a score all classes share in a bin moves no probability but counts here).
+    The index is named "term"."""
     require_terms(model, "term_importances")
     if X is None:
         return importances(model.terms_).rename_axis("term")

@@ -130,7 +130,7 @@ class _DataParallel:
                              "class(es).")
         self.classes_ = classes
         check_class_rows(classes, np.bincount(index, weights=list(summary.classes.values()),
-                                               minlength=len(classes)))
+                                              minlength=len(classes)))
         return _ClassIndices(classes)
 
     def _boost(self, workers, started, names, kinds, bins, n_rows, loss, n_classes, bag_seeds):
