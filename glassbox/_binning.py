@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._kernels import bin_continuous
+from ._tabular import plain_value
 
 _MAX_QUANTILE_ROWS = 200_000
 
@@ -46,8 +47,7 @@ class Bins:
                 return "Bins(continuous, 1 value bin)"
             return (f"Bins(continuous, {self.n_values} value bins, edges "
                     f"{self.edges[0]:.4g}..{self.edges[-1]:.4g})")
-        shown = ", ".join(repr(c.item() if isinstance(c, np.generic) else c)
-                          for c in self.categories[:4])
+        shown = ", ".join(repr(plain_value(c)) for c in self.categories[:4])
         more = ", ..." if len(self.categories) > 4 else ""
         grouped = f" in {self.n_values} groups" if self.groups else ""
         return (f"Bins(categorical, {len(self.categories)} categories{grouped}: "

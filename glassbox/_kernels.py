@@ -662,9 +662,9 @@ def keep_books(progress, validates, validation_loss, feasible, scores, best_scor
     best loss would let a stage run on while held-out rows it separates, whose loss shrinks
     geometrically, keep improving by a steady share of a vanishing loss); the stage finishes
     `patience` feasible rounds after its best one, or INFEASIBLE_PATIENCE times that many rounds
-    of any kind; any stage finishes at
-    `max_rounds`. Returns whether it finished. The compiled rounds and `StageBooster.step`
-    (where a penalty's feasibility takes part) both keep their books here."""
+    of any kind; any stage finishes at `max_rounds`. Returns whether it finished. The compiled
+    rounds and `StageBooster.step` (where a penalty's feasibility takes part) both keep their
+    books here."""
     rounds = progress[0] + 1.0
     progress[0] = rounds
     finished = rounds >= max_rounds

@@ -354,10 +354,10 @@ def check_class_rows(classes, counts):
     RARE_CLASS_ROWS."""
     weighted = [c for c, k in zip(classes, counts) if k > 0]
     if len(weighted) < 2:
-        raise ValueError(f"sample_weight leaves only class(es) {[_plain(c) for c in weighted]} "
-                         "with rows of positive weight; a classifier needs rows of at least two "
-                         "classes.")
-    rare = [f"{_plain(c)!r} "
+        kept = [plain_value(c) for c in weighted]
+        raise ValueError(f"sample_weight leaves only class(es) {kept} with rows of positive "
+                         "weight; a classifier needs rows of at least two classes.")
+    rare = [f"{plain_value(c)!r} "
             f"({int(k)} row{'s' if k != 1 else ''})"
             for c, k in zip(classes, counts) if k < RARE_CLASS_ROWS]
     if rare:
@@ -368,8 +368,9 @@ def check_class_rows(classes, counts):
                       "or drop its rows.", RareClassWarning, stacklevel=outside_stacklevel())
 
 
-def _plain(value):
-    """A class label as Python shows it, without numpy's type around it."""
+def plain_value(value):
+    """A value as Python shows it, without numpy's scalar type around it (a label, a category,
+    a cell written to JSON)."""
     return value.item() if isinstance(value, np.generic) else value
 
 

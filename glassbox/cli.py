@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._tabular import plain_value
+
 BAD_INPUT = 2
 MAX_CLASSES_OF_NUMBERS = 10  # a numeric target with this many values or fewer is a class label
 MAX_LISTED = 12  # column names an error message lists
@@ -717,7 +719,7 @@ def _json_value(value):
     """A cell as JSON has it: None for missing, a number or a string."""
     if pd.isna(value):
         return None
-    return value.item() if isinstance(value, np.generic) else value
+    return plain_value(value)
 
 
 def _value_text(value):

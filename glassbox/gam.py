@@ -57,9 +57,9 @@ MIN_HESSIAN = 0.1
 
 def hessian_floor(min_hessian, loss, total_weight, weighted_y, n_positive):
     """The floor below which a leaf's hessian and gradient mark it settled (`_kernels._settled`):
-    `min_hessian` rows of the mean positive weight, so that it scales with the weights. Poisson's hessian is a leaf's expected count,
-    in the target's units, so there a row counts with the mean target, and a target in other
-    units gives the same model."""
+    `min_hessian` rows of the mean positive weight, so that it scales with the weights.
+    Poisson's hessian is a leaf's expected count, in the target's units, so there a row counts
+    with the mean target, and a target in other units gives the same model."""
     row = float(total_weight) / max(int(n_positive), 1)
     if loss == L.POISSON:
         row *= float(weighted_y) / float(total_weight)
