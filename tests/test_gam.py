@@ -737,8 +737,8 @@ def test_weights_scaled_by_a_power_of_two_give_the_same_model_with_a_categorical
         y = X["a"].to_numpy() + effect + rng.normal(size=n)
         estimator, predict = BoostedGAMRegressor, "predict"
     else:
-        logits = np.c_[X["a"] + effect, -X["b"], effect * X["a"]][:, :3 if task == "multiclass"
-                                                                    else 2]
+        n_classes = 3 if task == "multiclass" else 2
+        logits = np.c_[X["a"] + effect, -X["b"], effect * X["a"]][:, :n_classes]
         p = np.exp(logits - logits.max(axis=1, keepdims=True))
         y = (rng.random(n)[:, None] > np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)).sum(1)
         estimator, predict = BoostedGAMClassifier, "predict_proba"

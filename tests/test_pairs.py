@@ -146,7 +146,7 @@ def test_a_leaf_below_the_hessian_floor_stays_still_and_adds_no_gain(pair):
     grad[na // 2:] = 2.0
     dims = (np.array([na]), np.array([nb]))
 
-    def step(min_hessian):
+    def step(min_hessian, grad=grad):
         out = np.zeros(na * nb)
         gain = term_gain(0, grad.ravel(), hess.ravel(), count.ravel(), np.array([0, na * nb]),
                          *dims, np.array([False]), np.array([0]), 3, 1.0, 0.0, 1.0, np.inf,
@@ -155,11 +155,8 @@ def test_a_leaf_below_the_hessian_floor_stays_still_and_adds_no_gain(pair):
 
     free_gain, free = step(0.0)
     floor = 1.5 * hess[certain].sum()  # above every leaf of nearly certain rows
-    wrong = grad.copy()
-    wrong[certain] = -1.0  # the same hessian, but half its rows are events: confidently wrong
-    grad, confident = wrong, grad
-    assert (step(floor)[1] == step(0.0)[1]).all()  # such leaves move as without a floor
-    grad = confident
+    wrong = np.where(certain, -1.0, grad)  # the same hessian, but half its rows are events
+    assert (step(floor, wrong)[1] == step(0.0, wrong)[1]).all()  # confidently wrong leaves move
     gain, out = step(floor)
     assert (free[certain] != 0.0).all() and (out[certain] == 0.0).all()
     moving = out != 0.0
