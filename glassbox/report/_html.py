@@ -32,9 +32,17 @@ pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.8em; }
 
 
 def figure_html(figure, caption, *, alt=None, dpi=80):
-    """A matplotlib figure as an inline PNG <figure> (the figure is closed)."""
+    """A matplotlib figure as an inline PNG <figure> (the figure is closed). Every figure of the
+    report has a tight layout, which fits it to its canvas: the layout is laid out once and the
+    figure drawn once (saving a figure that still has its layout engine, or with a tight bounding
+    box, draws it twice)."""
+    engine = figure.get_layout_engine()
+    if engine is None:
+        raise ValueError("a report figure needs a layout engine (layout='tight')")
+    engine.execute(figure)
+    figure.set_layout_engine("none")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt or caption)}">'
