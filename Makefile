@@ -22,8 +22,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/python case_studies/pneumonia/pneumonia.py
 
+# The suite runs on two processes, each taking half of the tests in order (a module's fixtures are
+# mostly built once) and then work the other has not reached; the tests that time themselves run
+# afterwards, alone, so that the other process's load cannot move them.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not timing"
+	$(BIN)/python -m pytest -q -m timing
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_vs_interpret --output benchmarks/results/bench_vs_interpret.md

@@ -1,7 +1,10 @@
-"""The `glassbox` command on temporary CSV files: run for real in a subprocess, except where many
-cases check one behaviour of `glassbox.cli.main` (bad input, help), which run in this process
-(one of each also as a subprocess, so the console script's exit code is checked too)."""
+"""The `glassbox` command on temporary CSV files. Most tests run `glassbox.cli.main`, the whole
+command, in this process (a new process would spend seconds importing before each command); the
+console script itself runs as a subprocess where the process is what is tested: the first fit and
+its predictions, help, exit codes, warnings printed once per process, readers that stop early,
+and every command of docs/cli.md in a shell."""
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -23,8 +26,9 @@ COMMAND = Path(sys.executable).with_name("glassbox")
 FAST = ["--param", "outer_bags=2", "--param", "max_rounds=300"]
 
 
-def run(*args, cwd=None, ok=True):
-    """Run `glassbox args...`; returns the completed process (stdout and stderr as text)."""
+def run_command(*args, cwd=None, ok=True):
+    """Run the console script `glassbox args...`; returns the completed process (stdout and
+    stderr as text)."""
     if not COMMAND.exists():
         pytest.skip(f"the console script is not installed next to {sys.executable}: "
                     "pip install -e .")
@@ -36,15 +40,31 @@ def run(*args, cwd=None, ok=True):
     return done
 
 
-def run_here(*args, cwd, capsys, monkeypatch):
-    """`glassbox args...` in this process; returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(cwd)
+class Terminal(StringIO):
+    """stderr as a terminal shows it: the command draws its progress there."""
+
+    def isatty(self):
+        return True
+
+
+def run(*args, cwd=None, ok=True, terminal=False):
+    """`glassbox args...` run by `cli.main` in this process, in `cwd`; returns it as a completed
+    process (exit code, stdout and stderr as text), as `run_command` does."""
+    out, err = StringIO(), Terminal() if terminal else StringIO()
+    here = os.getcwd()
     try:
-        code = cli.main([str(a) for a in args])
-    except SystemExit as done:  # argparse's --help and usage errors
-        code = done.code
-    out, err = capsys.readouterr()
-    return code, out, err
+        os.chdir(cwd or here)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main([str(a) for a in args])
+            except SystemExit as done:  # argparse's --help and usage errors
+                code = done.code
+    finally:
+        os.chdir(here)
+    done = subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    if ok:
+        assert done.returncode == 0, done.stderr
+    return done
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +77,14 @@ def files(tmp_path_factory):
     dev, test = frame.iloc[:1000], frame.iloc[1000:]
     dev.to_csv(folder / "dev.csv", index=False)
     test.to_csv(folder / "test.csv", index=False)
-    run("fit", folder / "dev.csv", "--target", "died", "--drop", "id", "--monotone", "age=+1",
-        *FAST, "-o", folder / "model.json")
+    run_command("fit", folder / "dev.csv", "--target", "died", "--drop", "id",
+                "--monotone", "age=+1", *FAST, "-o", folder / "model.json")
     return folder
 
 
 def test_fit_then_predict_gives_the_models_own_probabilities(files):
-    done = run("predict", files / "model.json", files / "test.csv", "--keep", "id",
-               "-o", files / "scores.csv")
+    done = run_command("predict", files / "model.json", files / "test.csv", "--keep", "id",
+                       "-o", files / "scores.csv")
     assert "wrote 600 rows" in done.stderr
     scores = pd.read_csv(files / "scores.csv")
     model = load_model(files / "model.json")
@@ -109,17 +129,13 @@ def test_fit_with_a_sensitive_column_saves_a_model_that_cannot_use_it(files, tmp
                                model.predict_proba(test)[:, 1], rtol=0, atol=1e-15)
 
 
-def test_fit_uses_every_core_and_says_its_note_once_on_a_terminal(tmp_path, capsys,
-                                                                   monkeypatch):
+def test_fit_uses_every_core_and_says_its_note_once_on_a_terminal(tmp_path):
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
     frame["y"] = (frame["a"] + rng.normal(size=300) > 0).astype(int)
     frame.to_csv(tmp_path / "t.csv", index=False)
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    code, _, err = run_here("fit", "t.csv", "--target", "y", "--param", "outer_bags=2",
-                            "--param", "max_rounds=20", "-o", "m.json", cwd=tmp_path,
-                            capsys=capsys, monkeypatch=monkeypatch)
-    assert code == 0, err
+    err = run("fit", "t.csv", "--target", "y", "--param", "outer_bags=2", "--param",
+              "max_rounds=20", "-o", "m.json", cwd=tmp_path, terminal=True).stderr
     assert "[glassbox]" in err  # the fit printed its progress, and its note
     assert err.count("reached max_rounds=20 in the main-effect stage") == 1, err
     assert err.count("requested interactions") == 1, err
@@ -250,18 +266,16 @@ def test_demo_writes_a_model_a_report_and_scores(cohort, rows, load, tmp_path):
 
 
 @pytest.mark.parametrize("command", ["fit", "predict", "report", "explain", "export-sql", "demo"])
-def test_every_command_has_help(command, tmp_path, capsys, monkeypatch):
-    code, out, _ = run_here(command, "--help", cwd=tmp_path, capsys=capsys,
-                            monkeypatch=monkeypatch)
-    assert code == 0 and out.startswith(f"usage: glassbox {command}")
+def test_every_command_has_help(command):
+    assert run(command, "--help").stdout.startswith(f"usage: glassbox {command}")
 
 
 def test_the_console_script_prints_help():
-    assert run("fit", "--help").stdout.startswith("usage: glassbox fit")
+    assert run_command("fit", "--help").stdout.startswith("usage: glassbox fit")
 
 
 def test_no_command_prints_the_usage_and_fails():
-    done = run(ok=False)
+    done = run_command(ok=False)
     assert done.returncode == 2 and "fit" in done.stderr and "export-sql" in done.stderr
 
 
@@ -392,15 +406,14 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case, capsys,
-                                                     monkeypatch):
+def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case):
     _bad_files(files, files / "dev.csv")
     for leftover in ("x.json", "x.csv"):
         (files / leftover).unlink(missing_ok=True)
     args, phrases = BAD[case]
-    code, _, stderr = run_here(*args, cwd=files, capsys=capsys, monkeypatch=monkeypatch)
-    assert code == 2, stderr
-    last = stderr.strip().splitlines()[-1]
+    done = run(*args, cwd=files, ok=False)
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
     assert last.startswith(f"glassbox {args[0]}: error: ")
     for phrase in phrases:
         assert phrase in last, last
@@ -408,14 +421,14 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(files, other_models, case, 
     assert not list(files.glob("*.partial"))
 
 
-def test_a_bad_parameter_is_refused_before_the_fit_starts(files, capsys, monkeypatch):
-    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--param", "learning_rate=-1",
-                               "-o", "x.json", cwd=files, capsys=capsys, monkeypatch=monkeypatch)
-    assert code == 2 and "learning_rate" in stderr.splitlines()[-1]
-    assert "fitting" not in stderr
-    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--param", "bag=2", "-o",
-                               "x.json", cwd=files, capsys=capsys, monkeypatch=monkeypatch)
-    listed = stderr.splitlines()[-1].split("the ones --param sets: ")[1]
+def test_a_bad_parameter_is_refused_before_the_fit_starts(files):
+    done = run("fit", "dev.csv", "--target", "died", "--param", "learning_rate=-1", "-o",
+               "x.json", cwd=files, ok=False)
+    assert done.returncode == 2 and "learning_rate" in done.stderr.splitlines()[-1]
+    assert "fitting" not in done.stderr
+    done = run("fit", "dev.csv", "--target", "died", "--param", "bag=2", "-o", "x.json",
+               cwd=files, ok=False)
+    listed = done.stderr.splitlines()[-1].split("the ones --param sets: ")[1]
     assert "outer_bags" in listed and "random_state" not in listed and "n_jobs" not in listed
 
 
@@ -440,26 +453,24 @@ def test_a_parameter_value_is_json_or_text_and_none_is_no_value():
         "additive": True}
 
 
-def test_a_parameter_of_the_other_task_names_the_task_to_pass(files, capsys, monkeypatch):
+def test_a_parameter_of_the_other_task_names_the_task_to_pass(files):
     """A count target of few values reads as classes; asking for a regression loss says to pass
     --task regression instead of only listing the classifier's parameters."""
-    code, _, stderr = run_here("fit", "dev.csv", "--target", "died", "--drop", "id", "--param",
-                               "loss=poisson", "-o", "x.json", cwd=files, capsys=capsys,
-                               monkeypatch=monkeypatch)
-    assert code == 2
+    done = run("fit", "dev.csv", "--target", "died", "--drop", "id", "--param", "loss=poisson",
+               "-o", "x.json", cwd=files, ok=False)
+    assert done.returncode == 2
     assert ("has no parameter 'loss' (a parameter of regression: pass --task regression)"
-            in stderr.splitlines()[-1])
+            in done.stderr.splitlines()[-1])
 
 
-def test_predict_on_a_semicolon_separated_file_says_so(files, capsys, monkeypatch):
+def test_predict_on_a_semicolon_separated_file_says_so(files):
     pd.read_csv(files / "test.csv").to_csv(files / "semi.csv", sep=";", index=False)
-    code, _, stderr = run_here("predict", "model.json", "semi.csv", cwd=files, capsys=capsys,
-                               monkeypatch=monkeypatch)
-    assert code == 2 and "seem separated by ';'" in stderr.splitlines()[-1]
+    done = run("predict", "model.json", "semi.csv", cwd=files, ok=False)
+    assert done.returncode == 2 and "seem separated by ';'" in done.stderr.splitlines()[-1]
 
 
 def test_the_console_script_exits_with_code_2_on_bad_input(files):
-    done = run(*BAD["missing target column"][0], cwd=files, ok=False)
+    done = run_command(*BAD["missing target column"][0], cwd=files, ok=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("glassbox fit: error: ") and "no column 'dead'" in last
@@ -586,7 +597,8 @@ def test_each_warning_is_printed_once(files, tmp_path):
     test = pd.read_csv(files / "test.csv")
     test.loc[:, "race"] = "never seen"
     test.to_csv(tmp_path / "unseen.csv", index=False)
-    done = run("predict", files / "model.json", tmp_path / "unseen.csv", "--chunk-size", 100)
+    done = run_command("predict", files / "model.json", tmp_path / "unseen.csv",
+                       "--chunk-size", 100)
     assert done.stderr.count("warning:") == 1 and "race" in done.stderr
 
 

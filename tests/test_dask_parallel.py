@@ -299,6 +299,7 @@ def fit_interrupted(interrupt, timeout=60):
         return outcome
 
 
+@pytest.mark.timing
 def test_a_lost_worker_ends_the_fit_with_an_error():
     """A worker killed mid-fit: WorkerLostError naming it, well within the timeout."""
     def kill(cluster, client):
@@ -309,6 +310,7 @@ def test_a_lost_worker_ends_the_fit_with_an_error():
     assert outcome["seconds"] < 60
 
 
+@pytest.mark.timing
 def test_a_worker_that_stops_answering_ends_the_fit_after_the_timeout():
     """A frozen worker (SIGSTOP: still in the cluster, silent): WorkerLostError naming it once
     a request has waited `timeout` seconds, not before and not much after."""
@@ -329,6 +331,7 @@ def test_a_worker_that_stops_answering_ends_the_fit_after_the_timeout():
     assert 6 + 3 <= outcome["seconds"] < 6 + 3 + 5
 
 
+@pytest.mark.timing
 def test_a_client_closed_mid_fit_ends_it_with_an_error():
     """Closing the client (or its cluster) mid-fit: WorkerLostError saying so, not an error
     from inside Dask, and not after the timeout."""
@@ -338,6 +341,7 @@ def test_a_client_closed_mid_fit_ends_it_with_an_error():
     assert outcome["seconds"] < 60
 
 
+@pytest.mark.timing
 def test_rows_for_a_worker_that_left_end_the_fit_with_an_error(two_workers):
     """A shard sent to a worker that is no longer in the cluster (it died between the
     scheduler's answer and the shard's arrival) is not waited for: WorkerLostError naming it."""
@@ -352,6 +356,7 @@ def test_rows_for_a_worker_that_left_end_the_fit_with_an_error(two_workers):
         assert time.monotonic() - started < 10
 
 
+@pytest.mark.timing
 def test_waiting_for_rows_ends_when_the_client_closes_or_the_timeout_passes(two_workers):
     """Shards whose rows are slow to come: `timeout` bounds the wait, and closing the client
     ends it at once with WorkerLostError (not Dask's CancelledError)."""

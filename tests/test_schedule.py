@@ -38,6 +38,7 @@ def _fit_seconds(**params):
     return min(times), model
 
 
+@pytest.mark.timing
 def test_budget_of_a_third_cuts_main_effects_in_lockstep():
     X, y = _linear_data(60_000)
     params = dict(interactions=0, outer_bags=4, n_jobs=2, random_state=0)
@@ -65,6 +66,7 @@ def test_a_third_of_the_rounds_keeps_the_slope():
     assert _linear_slope(short, X) == pytest.approx(_linear_slope(full, X), rel=0.15)
 
 
+@pytest.mark.timing
 def test_budgeted_bags_advance_together():
     X, y = _linear_data(20_000, seed=1)
     with warnings.catch_warnings():
