@@ -227,7 +227,6 @@ def test_early_stopping_ends_every_stage(cohort):
     assert (model.bag_rounds_ < 100_000).all()
 
 
-@pytest.mark.timing
 def test_max_time_is_honoured():
     X, y, _ = make_risk_cohort(n_samples=20_000, n_features=10, random_state=0)
     budget = dict(outer_bags=1, validation_fraction=None, max_rounds=3000, interactions=0,
