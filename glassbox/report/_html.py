@@ -33,9 +33,9 @@ pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.8em; }
 
 def figure_html(figure, caption, *, alt=None, dpi=80):
     """A matplotlib figure as an inline PNG <figure> (the figure is closed). Every figure of the
-    report has a tight layout, which fits it to its canvas: the layout is laid out once and the
-    figure drawn once (saving a figure that still has its layout engine, or with a tight bounding
-    box, draws it twice)."""
+    report has a tight layout, which fits it to its canvas: the layout is computed once, then the
+    figure drawn once (saving a figure that keeps its layout engine, or with a tight bounding box,
+    draws it twice)."""
     engine = figure.get_layout_engine()
     if engine is None:
         raise ValueError("a report figure needs a layout engine (layout='tight')")
