@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._model_file import FORMAT, VERSION, ModelFileError, check_json, digest, read_model
+from ._tabular import plain_value
 from .terms import model_link
 
 __all__ = ["FORMAT", "MAX_BYTES", "VERSION", "ModelFileError", "load_model", "model_from_dict",
@@ -194,6 +195,4 @@ def _plain(value):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return plain_value(value)
