@@ -35,26 +35,22 @@ CONCAVE = 2
 SATURATED = 3
 
 
-@njit(inline="always", **_JIT)
-def _activate(kind, z):
-    if kind == RELU:
-        return max(z, 0.0)
-    if kind == CONCAVE:
-        return min(z, 0.0)
-    if kind == SATURATED:
-        return min(max(z, -1.0), 1.0)
-    return z
-
-
-@njit(inline="always", **_JIT)
-def _slope(kind, z):
-    if kind == RELU:
-        return 1.0 if z > 0.0 else 0.0
-    if kind == CONCAVE:
-        return 1.0 if z < 0.0 else 0.0
-    if kind == SATURATED:
-        return 1.0 if -1.0 < z < 1.0 else 0.0
-    return 1.0
+@njit(**_JIT)
+def _bounds(activations, u, n_out):
+    """Every activation is a clip of z to [lo, hi] (IDENTITY: none; RELU: [0, inf); CONCAVE:
+    (-inf, 0]; SATURATED: [-1, 1]), of slope 1 strictly inside and 0 outside: per unit of the
+    layer starting at unit `u`, its (lo, hi), so the loops over units do not branch on kinds."""
+    lo = np.full(n_out, -np.inf)
+    hi = np.full(n_out, np.inf)
+    for i in range(n_out):
+        kind = activations[u + i]
+        if kind == RELU:
+            lo[i] = 0.0
+        elif kind == CONCAVE:
+            hi[i] = 0.0
+        elif kind == SATURATED:
+            lo[i], hi[i] = -1.0, 1.0
+    return lo, hi
 
 
 @njit(**_JIT)
@@ -107,11 +103,12 @@ def forward(params, mask, shapes, modes, mode_offsets, activations, unit_offsets
             z = np.ascontiguousarray(a) @ np.ascontiguousarray(w.T)
         else:
             z = _spanned_product(a, w, spans, u)
+        lo, hi = _bounds(activations, u, n_out)
         for r in range(z.shape[0]):
             for i in range(n_out):
                 zi = z[r, i] + b[i]
                 pre[r, u + i] = zi
-                post[r, u + i] = _activate(activations[u + i], zi)
+                post[r, u + i] = min(max(zi, lo[i]), hi[i])
         a = post[:, u:u + n_out]
     return np.ascontiguousarray(a)
 
@@ -150,9 +147,10 @@ def backward(params, mask, shapes, modes, mode_offsets, activations, unit_offset
         n_in, n_out, offset = shapes[layer, 0], shapes[layer, 1], shapes[layer, 2]
         u = unit_offsets[layer]
         dz = np.empty_like(delta)
+        lo, hi = _bounds(activations, u, n_out)
         for r in range(delta.shape[0]):
             for i in range(n_out):
-                dz[r, i] = delta[r, i] * _slope(activations[u + i], pre[r, u + i])
+                dz[r, i] = delta[r, i] if lo[i] < pre[r, u + i] < hi[i] else 0.0
         a_in = x if layer == 0 else post[:, unit_offsets[layer - 1]:unit_offsets[layer - 1]
                                           + n_in]
         dense = _is_dense(spans, u, n_out, n_in)
