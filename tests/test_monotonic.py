@@ -62,7 +62,7 @@ def test_a_network_of_groups_adds_up_separate_networks():
               if not N._is_dense(network.spans, network.unit_offsets[layer],
                                  network.shapes[layer, 1], network.shapes[layer, 0])]
     assert len(sparse) >= 2  # the span loops, not the dense products, are what is tested
-    a, b = rng.normal(size=(2, 30, 5))
+    a, b = rng.normal(size=(2, 600, 5))  # rows over three of forward's blocks, the last partial
     for group in GROUPS:
         rest = [j for j in range(5) if j not in group]
         mixed = a.copy()
