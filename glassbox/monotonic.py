@@ -31,7 +31,8 @@ from . import _losses as L
 from . import _netkernels as N
 from . import _network_views as V
 from ._additive import LogitClassifierMixin, TabularModel
-from ._tabular import CATEGORICAL, feature_index, numeric_target
+from ._tabular import (CATEGORICAL, feature_index, numeric_target,
+                       refuse_multiclass_constraints)
 from .gam import BoostedGAMClassifier, BoostedGAMRegressor, _pair_count
 from .terms import Term, center
 
@@ -390,6 +391,8 @@ class _MonotonicNet(TabularModel):
                              "layers would add up to one linear model; give at least one layer.")
         data = self._training_data(X, y, sample_weight, n_bags=self.n_seeds, max_bins=255,
                                    stratify=classes is not None)
+        if classes is not None:
+            refuse_multiclass_constraints(data.directions, len(classes), data.names)
         columns, sample_weight, present = data.columns, data.weight, data.present
         self.__dict__.pop("interaction_search_", None)  # a refit without a search keeps none
         groups = self._interaction_groups(X, y, sample_weight, data.names, classes) \
@@ -684,7 +687,9 @@ class MonotonicNetClassifier(LogitClassifierMixin, _MonotonicNet):
     ----------
     monotonic_cst : array-like of {-1, 0, 1} or dict, default=None
         +1: the output never decreases as the feature rises (all else fixed); -1: never
-        increases. A constraint on a categorical feature is an error.
+        increases. A constraint on a categorical feature is an error, and so is any constraint
+        with more than two classes (a class's probability need not follow a direction that
+        every class's logit follows).
     additive : bool, default=False
         A glass-box variant: one piecewise-linear function per feature (monotone where
         constrained) over `n_knots` quantile knots, summed; exposes `terms_` like a boosted GAM.

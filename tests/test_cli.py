@@ -346,6 +346,10 @@ BAD = {
     "a direction through --param": (["fit", "dev.csv", "--target", "died", "--param",
                                      'monotonic_cst={"age": 1}', "-o", "x.json"],
                                     ["--param monotonic_cst", "--monotone"]),
+    "a direction with more than two classes": (["fit", "dev.csv", "--target", "race", "--model",
+                                                "monotonic-net", "--monotone", "age=+1", "-o",
+                                                "x.json"], ["['age']", "monotone constraints "
+                                                            "need a binary or numeric target"]),
     "a dropped column constrained": (["fit", "dev.csv", "--target", "died", "--drop", "age",
                                       "--monotone", "age=+1", "-o", "x.json"],
                                      ["'age'", "--drop", "--monotone"]),

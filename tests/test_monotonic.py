@@ -217,7 +217,9 @@ def test_multiclass_and_regression():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=1500), "b": rng.normal(size=1500)})
     label = np.digitize(X["a"] + 0.3 * rng.normal(size=1500), [-0.5, 0.5])
-    clf = MonotonicNetClassifier(monotonic_cst={"a": 1}, random_state=0).fit(X, label)
+    with pytest.raises(ValueError, match=r"constrains \['a'\], but the target has 3 classes"):
+        MonotonicNetClassifier(monotonic_cst={"a": 1}).fit(X, label)  # as the boosted GAM
+    clf = MonotonicNetClassifier(random_state=0).fit(X, label)
     assert (clf.predict(X) == label).mean() > 0.8
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
     target = 3 * np.tanh(X["a"]) + X["b"] ** 2 + 0.1 * rng.normal(size=1500)
