@@ -427,6 +427,8 @@ class _MonotonicNet(TabularModel):
         or the top pairs of a boosted GAM's pair search), then every feature in no group alone."""
         n = len(names)
         if isinstance(self.interactions, (numbers.Integral, str)):
+            if _pair_count(self.interactions, n) == 0:
+                return [(j,) for j in range(n)]  # no pairs asked for: no search
             search = (BoostedGAMClassifier if classes is not None else BoostedGAMRegressor)(
                 interactions=self.interactions, min_interaction_gain_ratio=0.0,
                 smoothing_schedule="greedy",  # pairs ranked on greedy main effects, once

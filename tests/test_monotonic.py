@@ -394,6 +394,19 @@ def test_found_pairs_make_a_network_of_separate_networks():
     assert additive.interaction_groups_ == [(name,) for name in X.columns]
 
 
+def test_no_pairs_asked_for_make_no_pair_search():
+    """interactions=0 (or "0x") is interactions=[]: one network per feature, without the
+    boosted GAM's pair search, which would find pairs only to keep none."""
+    X, y = make_interacting_cohort(n_samples=600, random_state=3)
+    fast = dict(max_iter=3, n_seeds=1, random_state=0)
+    listed = MonotonicNetClassifier(interactions=[], **fast).fit(X, y)
+    for zero in (0, "0x"):
+        model = MonotonicNetClassifier(interactions=zero, **fast).fit(X, y)
+        assert not hasattr(model, "interaction_search_")
+        assert model.interaction_groups_ == listed.interaction_groups_
+        np.testing.assert_array_equal(model.predict_proba(X), listed.predict_proba(X))
+
+
 def test_given_groups_and_their_errors():
     X, y = make_interacting_cohort(n_samples=600, random_state=3)
     fast = dict(max_iter=3, n_seeds=1, random_state=0)
