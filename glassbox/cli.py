@@ -115,6 +115,9 @@ def fit(args):
                          f"{', '.join(sorted(known - set(OWN_OPTIONS)))}.")
     model = estimator(**params)
     model._validate_params()  # a bad value stops here, before the fit starts
+    if sensitive and args.strategy == "clean":
+        _require_terms(model, "--sensitive with --strategy clean",
+                       ", or leave the column out with --strategy drop")
     _check_target_for_loss(params.get("loss"), y, args.target)
     _say(args, f"fitting {type(model).__name__} on {len(X):,} rows and {X.shape[1]} columns...")
     started = time.time()
@@ -127,7 +130,6 @@ def fit(args):
             _say(args, report[key])
     if sensitive and args.strategy == "clean":
         from .fairness import clean
-        _require_terms(model, "--sensitive with --strategy clean")
         model = clean(model, sensitive, reason="glassbox fit --sensitive (train, then clean)")
         _say(args, f"removed what the model learned from {sensitive} (train, then clean)")
     save_model(model, args.output)
@@ -453,11 +455,13 @@ def _writable(path):
         raise InputError(f"cannot write {path}: the folder {folder} does not exist.")
 
 
-def _require_terms(model, what):
-    if not hasattr(model, "terms_"):
+def _require_terms(model, what, other_remedy=""):
+    """An error unless `model` is made of terms; `model` may be fitted or only configured."""
+    if not (hasattr(model, "terms_") or model.get_params().get("additive", True)):
         raise InputError(f"{what} needs a model made of terms (a boosted GAM or an additive "
-                         f"monotonic network); this {type(model).__name__} is a full network. "
-                         "Fit one with --param additive=true, or --model gam.")
+                         f"monotonic network); this {type(model).__name__} has none "
+                         "(additive=False). Fit one with --param additive=true, or --model gam"
+                         f"{other_remedy}.")
 
 
 def _target(frame, target, path):

@@ -353,6 +353,10 @@ BAD = {
     "a dropped column constrained": (["fit", "dev.csv", "--target", "died", "--drop", "age",
                                       "--monotone", "age=+1", "-o", "x.json"],
                                      ["'age'", "--drop", "--monotone"]),
+    "a sensitive column to clean out of a network without terms": (
+        ["fit", "dev.csv", "--target", "died", "--model", "monotonic-net", "--sensitive", "race",
+         "-o", "x.json"], ["--sensitive with --strategy clean needs a model made of terms",
+                           "(additive=False)", "--strategy drop"]),
     "the target as sensitive": (["fit", "dev.csv", "--target", "died", "--sensitive", "died",
                                  "-o", "x.json"], ["--sensitive died", "is the target"]),
     "a missing-value code not declared": (["fit", "na_text.csv", "--target", "died", "-o",
