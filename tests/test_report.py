@@ -67,6 +67,18 @@ def test_report_is_self_contained_and_carries_its_model(fitted, report):
     assert len(text) < 300_000 + 30_000 * len(model.terms_)  # the budget: 1.8 MB at 50 terms
 
 
+def test_the_shape_bands_say_what_they_spread_over(fitted, report):
+    """A boosted GAM's bands are its bags' spread, an additive network's its seeds'."""
+    from glassbox import MonotonicNetClassifier
+    from glassbox.report._audit import _glass_box_section
+    assert "± 1 standard deviation over the bags" in report[0]
+    _, X_dev, y_dev, _, _ = fitted
+    columns = ["age", "bun", "sex"]
+    net = MonotonicNetClassifier(additive=True, n_seeds=2, max_iter=5, random_state=0).fit(
+        X_dev[columns], y_dev)
+    assert "± 1 standard deviation over the seeds" in _glass_box_section(net)
+
+
 def test_parameters_say_what_auto_became(fitted, report):
     model, X_dev, _, _, _ = fitted
     text, _ = report

@@ -578,8 +578,9 @@ def _glass_box_section(model):
         else:
             plot_shape(model, term.name, ax=ax, scale="odds")
         shapes.append(_html.figure_html(figure, term.name, alt=f"shape of {term.name}", dpi=72))
-    return ("<p>Every term on the odds-ratio scale, with ± 1 standard deviation over the bags, "
-            "the training data's density and the missing-value bin.</p>"
+    spread = "seeds" if "n_seeds" in model.get_params() else "bags"  # a network's, a GAM's
+    return (f"<p>Every term on the odds-ratio scale, with ± 1 standard deviation over the "
+            f"{spread}, the training data's density and the missing-value bin.</p>"
             + "".join(parts) + '<div class="shapes">' + "".join(shapes) + "</div>")
 
 
