@@ -5,9 +5,10 @@ Every function draws with plain matplotlib on the `ax` (or `fig`) it is given, o
 and returns it; nothing calls `plt.show`, so any backend works. Only the public terms structure is
 read (the contract of `glassbox.terms`: `terms_`, `intercept_`, `features_`, `link_`,
 `classes_` for classifiers, `explain`, `term_importances`), so any model exposing it can be
-plotted. A full monotonic network has no terms: `plot_shape`, `plot_interaction` and
-`plot_contributions` draw what it gives instead (its `partial_dependence`, `pair_dependence` and
-Shapley-value `explain`); the other plots need terms and say so with a TypeError.
+plotted. A full monotonic network has no terms: `plot_shape`, `plot_interaction`,
+`plot_contributions` and `plot_importances` draw what it gives instead (its `partial_dependence`,
+`pair_dependence`, Shapley-value `explain` and `term_importances`); the other plots need terms
+and say so with a TypeError.
 
 Artists carry a `gid` naming what they show, with ":<class>" appended for one class of a
 multiclass model:
@@ -183,8 +184,12 @@ def plot_shapes(model, terms=None, *, ncols=3, fig=None, scale="logit", interval
 
 def plot_importances(model, X=None, *, ax=None, top=None):
     """Horizontal bars of the terms' importances (mean |contribution|), largest at the top:
-    over the training data, or over the rows of `X` (`term_importances(X)`)."""
-    require_terms(model, "plot_importances")
+    over the training data, or over the rows of `X` (`term_importances(X)`). A full network's
+    bars are its features' mean |Shapley value| over the rows of `X` (default: rows drawn from
+    its fitted bins)."""
+    network = _is_network(model)
+    if not network:
+        require_terms(model, "plot_importances")
     _check_top(top, none="every term")
     importances = _importances(model, X).iloc[:top]
     ax = _axes(ax, (6.4, 0.8 + 0.32 * len(importances)))
@@ -194,8 +199,10 @@ def plot_importances(model, X=None, *, ax=None, top=None):
     ax.set_yticks(positions, importances.index)
     ax.set_ylim(len(importances) - 0.4, -0.6)
     ax.margins(x=0.12)
-    ax.set_xlabel(f"mean |{_value_label(model, 'logit')}|")
-    ax.set_title("Term importance" + (f" over {len(X):,} rows" if X is not None else ""))
+    scale = _value_label(model, "logit")
+    ax.set_xlabel(f"mean |Shapley value| ({scale})" if network else f"mean |{scale}|")
+    ax.set_title(("Feature importance" if network else "Term importance")
+                 + (f" over {len(X):,} rows" if X is not None else ""))
     return ax
 
 

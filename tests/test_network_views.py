@@ -315,6 +315,18 @@ def test_plot_shape_draws_the_partial_dependence_and_its_ice_curves(models, data
     plt.close("all")
 
 
+def test_plot_importances_of_a_full_network_draws_its_shapley_importances(models, data):
+    X, _ = data
+    model, rows = models["binary"], X.iloc[:30]
+    ax = plot.plot_importances(model, rows, top=3)
+    expected = model.term_importances(rows).iloc[:3]
+    bars = [patch for patch in ax.patches if patch.get_gid() == "importance"]
+    np.testing.assert_allclose([bar.get_width() for bar in bars], expected.to_numpy())
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(expected.index)
+    assert "Shapley" in ax.get_xlabel() and ax.get_title() == "Feature importance over 30 rows"
+    plt.close("all")
+
+
 def test_plot_interaction_and_contributions_on_a_full_network(models, data):
     X, _ = data
     model = models["binary"]

@@ -216,12 +216,11 @@ def test_edit_and_plot_read_a_negative_index_as_the_same_term(binary):
 # --- models without terms ------------------------------------------------------------------------
 
 def test_a_full_network_is_a_clear_type_error_wherever_terms_are_needed(cohort):
-    """(Its shapes, contributions and explanations are read off the network instead: see
-    tests/test_network_views.py.)"""
+    """(Its shapes, contributions, importances and explanations are read off the network
+    instead: see tests/test_network_views.py.)"""
     X, y, _ = cohort
     model = MonotonicNetClassifier(max_iter=3, hidden_layer_sizes=(4,), random_state=0).fit(X, y)
-    calls = [lambda: plot.plot_importances(model),
-             lambda: model.summary(), lambda: edit.scale_term(model, "age", 2),
+    calls = [lambda: model.summary(), lambda: edit.scale_term(model, "age", 2),
              lambda: inspect.find_discontinuities(model), lambda: find_term(model, "age")]
     for call in calls:
         with pytest.raises(TypeError, match="needs an additive model.*additive=True"):
