@@ -238,6 +238,21 @@ def test_what_cannot_be_estimated_is_said_in_words(fitted):
         audit_report(model, X_few.iloc[:300], y_few[:300], n_bootstrap=5)
 
 
+def test_a_text_event_that_most_rows_have_is_questioned(fitted):
+    """"died" / "survived" sort "survived" second, so it is the report's event: the report
+    warns that most rows have it and names the other class as the likely event."""
+    _, X_dev, y_dev, X_eval, y_eval = fitted
+    words, columns = {0: "survived", 1: "died"}, ["age", "bun", "race"]
+    model = BoostedGAMClassifier(outer_bags=2, max_rounds=50, random_state=0).fit(
+        X_dev[columns], pd.Series(y_dev).map(words))
+    with pytest.warns(UserWarning, match=r"takes 'survived'.* 9\d\.\d% of the rows of y have "
+                                         r"it\. If the event is 'died'"):
+        text = audit_report(model, X_eval[columns], pd.Series(y_eval).map(words), X_dev=X_dev[
+            columns], y_dev=pd.Series(y_dev).map(words), sensitive_features=["race"],
+            n_bootstrap=5)
+    assert "Every term, largest gap first" in text  # fewer terms than the table's 15
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUIET = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -116,6 +116,12 @@ def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None
     if y.min() == y.max():
         raise ValueError(f"y holds only {str(classes[int(y[0])])!r}: discrimination and "
                          "calibration need rows of both classes, so there is nothing to report.")
+    if isinstance(classes[1], str) and y.mean() > 0.5:
+        warnings.warn(f"The report takes {classes[1]!r}, the second of the model's classes in "
+                      f"sorted order, as the event, and {y.mean():.1%} of the rows of y have it. "
+                      f"If the event is {classes[0]!r}, code the outcome 0/1 with the event as "
+                      f"1 and refit: every risk, flag and fairness figure here is of "
+                      f"{classes[1]!r}.", UserWarning, stacklevel=outside_stacklevel())
     fields, complete = _card.card_status(_card.read_model_card(model_card))
     outcome = str(classes[1]) if outcome is None else str(outcome)
     development = X_dev is not None
@@ -543,9 +549,11 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     gaps = gap_decomposition(model, X, sensitive_features)
     terms = gaps.drop(index="total")
     top = terms.loc[terms.abs().max(axis=1).sort_values(ascending=False).index[:15]]
+    shown = (f"The {len(top)} terms with the largest gaps" if len(top) < len(terms)
+             else "Every term, largest gap first")
     parts += ["<h3>Which terms carry the gap between groups (log-odds)</h3>"
-              "<p class=\"note\">The 15 terms with the largest gaps; the last row is the whole "
-              "gap in mean log-odds, which all terms add up to.</p>",
+              f"<p class=\"note\">{shown}; the last row is the whole gap in mean log-odds, "
+              "which all terms add up to.</p>",
               _html.table_html(pd.concat([top, gaps.loc[["total"]]]))]
     return "".join(parts)
 
