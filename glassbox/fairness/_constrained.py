@@ -273,7 +273,7 @@ class ConstrainedLoss(_Strategy):
                           "capacity.", UserWarning, stacklevel=outside_stacklevel())
         if self.tolerance is not None and report["training_gap"] > self.tolerance:
             warnings.warn(f"The fitted model's {self.constraint.replace('_', ' ')} gap on the "
-                          f"training rows is {report['training_gap']:.3f}, above tolerance="
+                          f"training rows is {report['training_gap']:.4f}, above tolerance="
                           f"{self.tolerance}: each bag meets it on its own rows, but their "
                           "average does not. More outer_bags, a smaller tolerance or a larger "
                           "multiplier_step narrow it.", UserWarning,
