@@ -281,6 +281,27 @@ def test_small_and_unseen_groups_warn_rather_than_fail(cohort):
     assert flips["max_abs_logit_change"] <= 1e-12
 
 
+def test_a_group_of_few_events_does_not_decide_the_true_positive_gap(cohort):
+    """A group of 60 rows with 3 events has a true-positive rate of 0, 1/3, 2/3 or 1: it stays
+    in the table and in the selection and false-positive gaps, not in the true-positive one."""
+    X, y = cohort
+    model = BoostedGAMClassifier(**FAST).fit(X, y)
+    rows = np.r_[np.flatnonzero(y == 1)[:3], np.flatnonzero(y == 0)[:57]]
+    group = X["group"].astype(str).to_numpy()
+    group[rows] = "C"
+    with pytest.warns(SmallGroupWarning, match=r"fewer than 10 events or non-events \('C': 3 "
+                                               r"events\)"):
+        report = fairness_report(model, X, y, group, capacity=0.2, n_bootstrap=20)
+    table, gaps = report.by_group, report.differences["value"]
+    assert table.loc["C", "events"] == 3 and np.isfinite(table.loc["C", "tpr"])
+    spread = {rate: (table.loc[groups, rate].max() - table.loc[groups, rate].min())
+              for rate, groups in (("tpr", ["A", "B"]), ("fpr", ["A", "B", "C"]),
+                                   ("selection_rate", ["A", "B", "C"]))}
+    assert gaps["equal_opportunity_difference"] == pytest.approx(spread["tpr"])
+    assert gaps["equalized_odds_difference"] == pytest.approx(max(spread["tpr"], spread["fpr"]))
+    assert gaps["demographic_parity_difference"] == pytest.approx(spread["selection_rate"])
+
+
 def test_fairness_report_intervals_and_capacity(cohort):
     X, y = cohort
     model = BoostedGAMClassifier(**FAST).fit(X, y)

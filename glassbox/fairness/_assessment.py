@@ -23,6 +23,9 @@ from ._sensitive import (MAX_GROUPS, SMALL_GROUP, SensitiveColumns, SmallGroupWa
                          group_labels, logits, sensitive_frame, warn_small_groups)
 
 RATES = ("selection_rate", "tpr", "fpr", "fnr")
+MIN_GROUP_EVENTS = 10
+"""Fewest events (non-events) of a group whose true- (false-) positive rate enters the
+differences between groups."""
 
 
 @dataclass
@@ -49,7 +52,7 @@ class FairnessReport:
 
 def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity=None,
                     n_bootstrap=200, confidence=0.95, min_group_rows=SMALL_GROUP,
-                    random_state=0):
+                    min_group_events=MIN_GROUP_EVENTS, random_state=0):
     """Outcomes per group of a fitted binary classifier, with bootstrap intervals.
 
     Parameters
@@ -75,6 +78,12 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity
     min_group_rows : int, default=30
         Groups with fewer rows stay in `by_group` but are left out of the differences between
         groups (a SmallGroupWarning names them): one row's rate would decide the difference.
+    min_group_events : int, default=10
+        Groups with fewer events are also left out of the differences in the true-positive
+        rate (equal opportunity, equalized odds), and groups with fewer non-events out of
+        those in the false-positive rate (equalized odds): three events allow a true-positive
+        rate of 0, 1/3, 2/3 or 1 only, which would decide the difference (a SmallGroupWarning
+        names them).
     random_state : int, default=0
 
     Returns
@@ -111,6 +120,20 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity
         warnings.warn(f"Fewer than two groups have {min_group_rows} rows or more: the "
                       "differences between groups are NaN.", SmallGroupWarning,
                       stacklevel=outside_stacklevel())
+    events = pd.Series(positive).groupby(labels.to_numpy()).sum().reindex(compared)
+    non_events = counts.reindex(compared) - events
+    rates = {"tpr": compared[(events >= min_group_events).to_numpy()],
+             "fpr": compared[(non_events >= min_group_events).to_numpy()]}
+    few = {g: f"{int(events[g])} events" if events[g] < min_group_events
+           else f"{int(non_events[g])} non-events" for g in compared
+           if g not in rates["tpr"] or g not in rates["fpr"]}
+    if few:
+        listed = "; ".join(f"{g!r}: {why}" for g, why in few.items())
+        warnings.warn(f"Groups with fewer than {min_group_events} events or non-events ({listed}) "
+                      "are left out of the differences in the true- or false-positive rate: a "
+                      "handful of rows would decide them.", SmallGroupWarning,
+                      stacklevel=outside_stacklevel())
+    compared = {"selection_rate": compared, **rates}
     by_group, differences = _measure(positive, risk, risk >= threshold, labels, compared)
     if n_bootstrap:
         low, high = (1 - confidence) / 2, 1 - (1 - confidence) / 2
@@ -133,14 +156,14 @@ MEASURES = ("rows", "events", "prevalence", "mean_risk", "observed_expected",
 
 
 def _measure(positive, risk, selected, labels, compared):
-    """Per-group measures, and the differences between the `compared` groups, for one
-    sample."""
+    """Per-group measures, and the differences between the groups `compared` for each rate
+    (selection_rate, tpr, fpr), for one sample."""
     groups, codes = np.unique(labels.to_numpy(), return_inverse=True)
     members = [codes == k for k in range(len(groups))]
     by_group = pd.DataFrame([_group_measures(positive[m], risk[m], selected[m]) for m in members],
                             index=pd.Index(groups, name="group"), columns=MEASURES, dtype=float)
-    spread = {rate: _spread(by_group.loc[compared, rate]) for rate in ("selection_rate", "tpr",
-                                                                      "fpr")}
+    spread = {rate: _spread(by_group.loc[groups_compared, rate])
+              for rate, groups_compared in compared.items()}
     differences = pd.DataFrame({"value": [
         spread["selection_rate"], spread["tpr"], np.fmax(spread["tpr"], spread["fpr"])]},
         index=["demographic_parity_difference", "equal_opportunity_difference",

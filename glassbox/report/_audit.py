@@ -530,7 +530,8 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     parts = [f"<p>Groups by <b>{html.escape(names)}</b>{several}. Groups of fewer than "
              f"{SMALL_GROUP} rows, or with one outcome class, are not estimable; nor are the "
              f"AUROC and calibration slope of a group with fewer than {MIN_CLASS_ROWS} events or "
-             f"{MIN_CLASS_ROWS} non-events.</p>",
+             f"{MIN_CLASS_ROWS} non-events, which also leave it out of the differences in the "
+             "true- and false-positive rates below.</p>",
              _html.table_html(table),
              f"<h3>Fairness at risk ≥ {threshold:.3f}</h3>",
              _html.table_html(report.differences),
