@@ -253,6 +253,19 @@ def test_a_text_event_that_most_rows_have_is_questioned(fitted):
     assert "Every term, largest gap first" in text  # fewer terms than the table's 15
 
 
+def test_the_gaps_of_a_group_of_few_rows_are_read_as_single_cases(fitted):
+    from glassbox.report._audit import _subgroup_section
+    model, _, _, X_eval, y_eval = fitted
+    race = X_eval["race"].to_numpy()
+    rows = np.r_[np.flatnonzero(race != "Other"), np.flatnonzero(race == "Other")[:10]]
+    X, y = X_eval.iloc[rows], np.asarray(y_eval)[rows].astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the small group's own warnings, tested elsewhere
+        text = _subgroup_section(model, X, y, model.predict_proba(X)[:, 1], ["race"], 0.5, 5, 0)
+    assert ("The columns of &#x27;Other&#x27; (fewer than 30 rows) rest on those rows alone"
+            in text)
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUIET = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

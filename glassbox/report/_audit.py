@@ -552,9 +552,14 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     top = terms.loc[terms.abs().max(axis=1).sort_values(ascending=False).index[:15]]
     shown = (f"The {len(top)} terms with the largest gaps" if len(top) < len(terms)
              else "Every term, largest gap first")
+    sizes = group_labels(frame).value_counts()
+    few = [str(g) for g in sizes.index[sizes < SMALL_GROUP]]
+    caveat = (f" The columns of {', '.join(map(repr, few))} (fewer than {SMALL_GROUP} rows) "
+              "rest on those rows alone: read them as single cases, not as a group's gap."
+              if few else "")
     parts += ["<h3>Which terms carry the gap between groups (log-odds)</h3>"
               f"<p class=\"note\">{shown}; the last row is the whole gap in mean log-odds, "
-              "which all terms add up to.</p>",
+              f"which all terms add up to.{html.escape(caveat)}</p>",
               _html.table_html(pd.concat([top, gaps.loc[["total"]]]))]
     return "".join(parts)
 
