@@ -289,8 +289,8 @@ def test_a_group_of_few_events_does_not_decide_the_true_positive_gap(cohort):
     rows = np.r_[np.flatnonzero(y == 1)[:3], np.flatnonzero(y == 0)[:57]]
     group = X["group"].astype(str).to_numpy()
     group[rows] = "C"
-    with pytest.warns(SmallGroupWarning, match=r"fewer than 10 events or non-events \('C': 3 "
-                                               r"events\)"):
+    with pytest.warns(SmallGroupWarning, match=r"too few events or non-events \(fewer than "
+                                               r"10: 'C': 3 events\)"):
         report = fairness_report(model, X, y, group, capacity=0.2, n_bootstrap=20)
     table, gaps = report.by_group, report.differences["value"]
     assert table.loc["C", "events"] == 3 and np.isfinite(table.loc["C", "tpr"])

@@ -26,6 +26,8 @@ RATES = ("selection_rate", "tpr", "fpr", "fnr")
 MIN_GROUP_EVENTS = 10
 """Fewest events (non-events) of a group whose true- (false-) positive rate enters the
 differences between groups."""
+FEW_EVENTS_WARNING = "Groups with too few events or non-events"
+"""The start of the SmallGroupWarning naming such groups (for warning filters)."""
 
 
 @dataclass
@@ -129,9 +131,9 @@ def fairness_report(model, X, y, sensitive_features, *, threshold=None, capacity
            if g not in rates["tpr"] or g not in rates["fpr"]}
     if few:
         listed = "; ".join(f"{g!r}: {why}" for g, why in few.items())
-        warnings.warn(f"Groups with fewer than {min_group_events} events or non-events ({listed}) "
-                      "are left out of the differences in the true- or false-positive rate: a "
-                      "handful of rows would decide them.", SmallGroupWarning,
+        warnings.warn(f"{FEW_EVENTS_WARNING} (fewer than {min_group_events}: {listed}) are left "
+                      "out of the differences in the true- or false-positive rate: a handful "
+                      "of rows would decide them.", SmallGroupWarning,
                       stacklevel=outside_stacklevel())
     compared = {"selection_rate": compared, **rates}
     by_group, differences = _measure(positive, risk, risk >= threshold, labels, compared)

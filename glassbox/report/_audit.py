@@ -19,7 +19,9 @@ from sklearn.base import clone
 from .. import __version__
 from .. import inspect as anomalies
 from ..fairness import fairness_report, flip_test, gap_decomposition
-from ..fairness._sensitive import SMALL_GROUP, _are_values, group_labels, sensitive_frame
+from ..fairness._assessment import FEW_EVENTS_WARNING
+from ..fairness._sensitive import (SMALL_GROUP, SmallGroupWarning, _are_values, group_labels,
+                                   sensitive_frame)
 from .._model import _Assembled
 from .._tabular import outside_stacklevel, target_array
 from ..io import check_classes, model_to_dict
@@ -520,8 +522,11 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
                                       n_bootstrap=n_bootstrap, random_state=random_state)
                        for labels in _subgroup_labels(frame)])
     outcome = np.where(y == 1, model.classes_[1], model.classes_[0])
-    report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
-                             n_bootstrap=n_bootstrap, random_state=random_state)
+    with warnings.catch_warnings():  # the text below states the rule; the table, the events
+        warnings.filterwarnings("ignore", FEW_EVENTS_WARNING, SmallGroupWarning)
+        report = fairness_report(model, X, outcome, sensitive_features, threshold=threshold,
+                                 n_bootstrap=n_bootstrap, min_group_events=MIN_CLASS_ROWS,
+                                 random_state=random_state)
     given = frame.columns
     names = ("the sensitive values given" if _are_values(X, sensitive_features)
              else ", ".join(map(str, given)))
