@@ -557,7 +557,7 @@ def _subgroup_section(model, X, y, risk, sensitive_features, threshold, n_bootst
     top = terms.loc[terms.abs().max(axis=1).sort_values(ascending=False).index[:15]]
     shown = (f"The {len(top)} terms with the largest gaps" if len(top) < len(terms)
              else "Every term, largest gap first")
-    sizes = group_labels(frame).value_counts()
+    sizes = report.by_group["rows"]  # the groups whose columns the gap table has
     few = [str(g) for g in sizes.index[sizes < SMALL_GROUP]]
     caveat = (f" The columns of {', '.join(map(repr, few))} (fewer than {SMALL_GROUP} rows) "
               "rest on those rows alone: read them as single cases, not as a group's gap."
