@@ -5,6 +5,7 @@ a pandas Categorical or an object array. Every error names the offending column.
 """
 
 import datetime
+import functools
 import numbers
 import sys
 import warnings
@@ -64,6 +65,28 @@ def outside_stacklevel():
     while frame is not None and frame.f_globals.get("__name__", "").startswith("glassbox."):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def each_warning_once(function):
+    """`function` with each of its warnings (category and text) shown once: a report or a
+    comparison scores the same rows many times (bootstraps, subgroups, refits, strategies), and
+    a warning about those rows, such as an unseen category, would otherwise repeat for every
+    pass (the warnings module's once-per-line memory is reset whenever any code changes the
+    filters, as scikit-learn does)."""
+    @functools.wraps(function)
+    def once(*args, **kwargs):
+        caught = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                return function(*args, **kwargs)
+        finally:  # shown once the filters are the caller's again
+            shown = set()
+            for w in caught:
+                if (w.category, str(w.message)) not in shown:
+                    shown.add((w.category, str(w.message)))
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return once
 
 
 def table_columns(X, select=None):

@@ -348,6 +348,20 @@ def test_compare_strategies_table(cohort):
     assert other["decision"].tolist() == ["capacity 0.2", "capacity 0.2", "threshold 0.5"]
 
 
+def test_compare_strategies_warns_once_about_the_test_rows(cohort):
+    X, y = cohort
+    X_test = X.iloc[:600].astype({"insurance": object})
+    X_test.iloc[0, X_test.columns.get_loc("insurance")] = "unknown"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # what a reset once-per-line memory amounts to
+        compare_strategies(BoostedGAMClassifier(**FAST), X.iloc[600:], y[600:], ["group"],
+                           X_test=X_test, y_test=y[:600],
+                           strategies=("DropSensitive", "TestTimeBlind"))
+    unseen = [w for w in caught if "never saw" in str(w.message)]
+    assert len(unseen) == 1 and "'unknown'" in str(unseen[0].message)
+    assert unseen[0].filename == __file__  # pointed at the caller's line
+
+
 def test_tradeoff_plot_labels_every_strategy_once():
     import matplotlib
     matplotlib.use("Agg")

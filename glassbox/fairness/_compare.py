@@ -12,7 +12,7 @@ from ._assessment import fairness_report, flip_test, gap_decomposition, sensitiv
 from ._constrained import ConstrainedLoss
 from ._sensitive import group_labels, logits, sensitive_frame
 from ._strategies import DropSensitive, TestTimeBlind, TrainThenClean
-from .._tabular import target_array
+from .._tabular import each_warning_once, target_array
 from ..gam import BoostedGAMClassifier
 
 REFERENCE = "with sensitive features"
@@ -34,6 +34,7 @@ def _require_binary(estimator, y, y_test):
                              "flip_test and gap_decomposition.")
 
 
+@each_warning_once
 def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_test=None,
                        test_size=0.3, strategies=STRATEGIES, constraint="demographic_parity",
                        tolerance=0.02, threshold=0.5, capacity=None, proxies=(),
@@ -55,7 +56,8 @@ def compare_strategies(estimator, X, y, sensitive_features, *, X_test=None, y_te
     `tolerance` the peer, which constrains its own class predictions, so its parity columns
     count those (probability above 0.5), as do ConstrainedLoss's when the estimator is not a
     BoostedGAMClassifier (it then falls back to the same reduction). The `decision` column
-    says which decision each row's parity columns count.
+    says which decision each row's parity columns count. A warning about the rows (an unseen
+    category, a small group) is shown once, not once per strategy and measure.
     """
     _require_binary(estimator, y, y_test)
     decision = {"threshold": None if capacity is not None else threshold, "capacity": capacity}

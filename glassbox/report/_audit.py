@@ -1,6 +1,5 @@
 """audit_report: one self-contained HTML file a model-review board can read, print and keep."""
 
-import functools
 import hashlib
 import html
 import json
@@ -23,7 +22,7 @@ from ..fairness._assessment import FEW_EVENTS_WARNING
 from ..fairness._sensitive import (SMALL_GROUP, SmallGroupWarning, _are_values, group_labels,
                                    sensitive_frame)
 from .._model import _Assembled
-from .._tabular import outside_stacklevel, target_array
+from .._tabular import each_warning_once, outside_stacklevel, target_array
 from ..io import check_classes, model_to_dict
 from ..plot import plot_importances, plot_interaction, plot_shape
 from ..terms import BinnedColumns, require_terms
@@ -35,27 +34,7 @@ DEFAULT_THRESHOLDS = np.round(np.arange(0.01, 0.51, 0.01), 2)
 OPTIMISM_REFITS = 20
 
 
-def _each_warning_once(function):
-    """`function` with each of its warnings (category and text) shown once: a report scores the
-    same rows many times (bootstraps, subgroups, refits), and a warning about those rows, such
-    as an unseen category, would otherwise repeat for every pass."""
-    @functools.wraps(function)
-    def once(*args, **kwargs):
-        caught = []
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                return function(*args, **kwargs)
-        finally:  # shown once the filters are the caller's again
-            shown = set()
-            for w in caught:
-                if (w.category, str(w.message)) not in shown:
-                    shown.add((w.category, str(w.message)))
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return once
-
-
-@_each_warning_once
+@each_warning_once
 def audit_report(model, X, y, *, X_dev=None, y_dev=None, sensitive_features=None,
                  model_card=None, threshold=None, capacity=None, thresholds=DEFAULT_THRESHOLDS,
                  expected_directions=None, n_bootstrap=200, optimism_refits=OPTIMISM_REFITS,
