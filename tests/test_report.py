@@ -120,9 +120,12 @@ def test_draft_until_the_card_is_complete(fitted, report):
 def test_model_card_from_a_flat_yaml_file(fitted, tmp_path):
     model, _, _, X_eval, y_eval = fitted
     card = tmp_path / "card.yaml"
-    card.write_text("# the model card\nModelName: Pneumonia triage\nReleaseStage: 'research'\n")
-    text = audit_report(model, X_eval, y_eval, n_bootstrap=5, optimism_refits=0,
-                        model_card=card)
+    card.write_text("# the model card\nModelName: Pneumonia triage\nReleaseStage: 'research'\n"
+                    "IntendedUse: triage\n")
+    with pytest.warns(UserWarning, match="'IntendedUse' \\(did you mean "
+                                         "'IntendedUseAndWorkflow'\\?\\) are not card fields"):
+        text = audit_report(model, X_eval, y_eval, n_bootstrap=5, optimism_refits=0,
+                            model_card=card)
     assert _embedded(text, "model-card-chai")["ReleaseInfo"]["ReleaseStage"] == "research"
     card.write_text("ModelName:\n  nested: no\n")
     with pytest.raises(ValueError, match="line 2: expected 'Field: text'"):

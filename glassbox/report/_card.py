@@ -5,6 +5,7 @@ Field names follow the element names of the Coalition for Health AI's Applied Mo
 (v0.2), so the card exports to JSON under the names review tools expect.
 """
 
+import difflib
 import json
 import warnings
 from pathlib import Path
@@ -87,11 +88,20 @@ def card_status(fields):
     field the card does not know is a warning naming it (a misspelling would drop it)."""
     unknown = sorted(set(fields) - set(HUMAN_FIELDS))
     if unknown:
-        warnings.warn(f"Model-card fields {unknown} are not card fields and are ignored; the "
+        named = ", ".join(repr(name) + _did_you_mean(name) for name in unknown)
+        warnings.warn(f"Model-card fields {named} are not card fields and are ignored; the "
                       f"fields are {list(HUMAN_FIELDS)}.", UserWarning,
                       stacklevel=outside_stacklevel())
     filled = {name: fields.get(name, "").strip() or NEEDS_INPUT for name in HUMAN_FIELDS}
     return filled, all(value != NEEDS_INPUT for value in filled.values())
+
+
+def _did_you_mean(name):
+    """' (did you mean ...?)' naming the card field `name` abbreviates or misspells, or ''."""
+    lowered = {field.lower(): field for field in HUMAN_FIELDS}
+    close = ([field for low, field in lowered.items() if low.startswith(name.lower())]
+             or [lowered[low] for low in difflib.get_close_matches(name.lower(), lowered, n=1)])
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def crosswalk(complete):
