@@ -471,6 +471,17 @@ def boost_stage(stage, raw, y, weight, bag, settings, smoothing_rounds, rng, pen
     return booster.result()
 
 
+def past(deadline):
+    """Whether the wall clock has passed `deadline` (None: no deadline)."""
+    return deadline is not None and time.time() > deadline
+
+
+def unless_past(deadline, function, *args):
+    """`function(*args)`, or None without calling it once the wall clock has passed `deadline`:
+    work queued behind a budget (one bag's pair ranking) is skipped rather than overrun it."""
+    return None if past(deadline) else function(*args)
+
+
 def boost_lockstep(boosters, deadline, n_jobs):
     """Advance every booster one round at a time, all together, on `n_jobs` threads, until all
     have finished or the wall clock passes `deadline` (the unfinished ones are then marked
@@ -480,7 +491,7 @@ def boost_lockstep(boosters, deadline, n_jobs):
         while active:
             list(pool.map(lambda b: b.step(), active))
             active = [b for b in active if not b.finished]
-            if active and time.time() > deadline:
+            if active and past(deadline):
                 for b in active:
                     b.timed_out = True
                 break

@@ -31,7 +31,7 @@ from . import _losses as L
 from ._additive import AdditiveModel, LogitClassifierMixin
 from ._binning import coarsen
 from ._boosting import (Settings, Stage, StageBooster, boost_lockstep, boost_stage,
-                        pair_cells, pair_gains)
+                        pair_cells, pair_gains, past, unless_past)
 from ._tabular import (CATEGORICAL, feature_index, numeric_target,
                        refuse_multiclass_constraints)
 from .terms import Term, center
@@ -182,18 +182,14 @@ class _BoostedGAM(AdditiveModel):
         cut = "main effects" if any(r.timed_out for r in main_results) else None
         main_raws = ([mains.raw_scores(r.scores, raw_init.copy()) for r in main_results]
                      if cut is None and (explicit or (candidates and n_pairs)) else [])
-        if not explicit and candidates and n_pairs and cut is None:
-            gains = self._run_parallel(
+        pairs, pair_ratios, cut = self._choose_pairs(
+            cut, deadline, explicit, candidates, n_pairs, loss, names,
+            lambda: self._run_parallel(
                 "pair ranking", started,
-                (delayed(pair_gains)(pair_codes, pair_sizes, candidates, raw, y, bag,
-                                     settings.loss, settings.min_samples_leaf, settings.l2,
-                                     settings.row_threads)
-                 for raw, bag in zip(main_raws, bags)), len(bags), "bags")
-            pairs, pair_ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
-                                            self._gain_ratio(loss), names)
-        else:
-            pairs = list(explicit) if explicit and cut is None else []
-            pair_ratios = {}
+                (delayed(unless_past)(deadline, pair_gains, pair_codes, pair_sizes, candidates,
+                                      raw, y, bag, settings.loss, settings.min_samples_leaf,
+                                      settings.l2, settings.row_threads)
+                 for raw, bag in zip(main_raws, bags)), len(bags), "bags"))
         pair_results = [None] * len(bags)
         pair_stage = None
         if pairs:
@@ -220,6 +216,24 @@ class _BoostedGAM(AdditiveModel):
         self._leave_out_unused_pairs(explicit)
         self._record_fit(main_results, pair_results, settings)
         return self
+
+    def _choose_pairs(self, cut, deadline, explicit, candidates, n_pairs, loss, names, rank):
+        """(pairs, their gains over chance, the stage a budget cut) once the main effects are
+        boosted: none after a cut, the listed pairs, or the best candidates by `rank()`'s gains
+        per bag (None for a bag whose ranking the deadline skipped, which skips the pairs).
+        Pairs the deadline leaves no time to boost are skipped too."""
+        pairs, ratios = [], {}
+        if cut is None and explicit:
+            pairs = list(explicit)
+        elif cut is None and candidates and n_pairs:
+            gains = rank()
+            if any(g is None for g in gains):
+                return [], {}, "pair ranking"
+            pairs, ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
+                                       self._gain_ratio(loss), names)
+        if pairs and past(deadline):
+            return [], {}, "interactions"
+        return pairs, ratios, cut
 
     def _leave_out_unused_pairs(self, explicit):
         """Pairs found by the search that boosting never stepped on in any bag (all their
@@ -300,7 +314,7 @@ class _BoostedGAM(AdditiveModel):
         if not self.smoothing_rounds:  # the schedules do not differ
             return ("greedy",), None
         if deadline is not None:
-            reason = "max_time is set, and boosting the main effects twice would halve its budget"
+            reason = "max_time is set, and a budget is not split between two runs of the main effects"
         elif len(validates) < SCHEDULE_MIN_BAGS:
             reason = (f"{len(validates)} bag{'s' if len(validates) > 1 else ''} cannot measure "
                       f"the spread between bags (it takes {SCHEDULE_MIN_BAGS})")
@@ -341,16 +355,11 @@ class _BoostedGAM(AdditiveModel):
         notes = [] if unchecked is None else [
             f"smoothing_schedule='auto' used greedy smoothing without trying cyclic: {unchecked}."]
         if cut is not None:
-            skipped = (" and the interaction stage was skipped" if cut == "main effects"
-                       and n_pairs else "")
-            rounds = report["rounds_run_main" if cut == "main effects" else "rounds_run_pairs"]
-            span = (f"{min(rounds)}" if min(rounds) == max(rounds)
-                    else f"{min(rounds)}-{max(rounds)}")
-            warnings.warn(
-                f"max_time={self.max_time} s was reached while boosting {cut}{skipped}: every "
-                f"bag stopped after {span} rounds of that stage, before "
-                "early stopping; shapes may be shrunk towards zero. Raise max_time for a "
-                "converged model (see fit_report_).", ConvergenceWarning)
+            warnings.warn(f"max_time={self.max_time:g} s was reached "
+                          + _cut_text(cut, main_results if cut == "main effects"
+                                      else pair_results, bool(n_pairs or explicit))
+                          + " Raise max_time for a converged model (see fit_report_).",
+                          ConvergenceWarning)
         elif not explicit and len(pairs) < n_pairs:
             reasons = []
             if n_candidates < n_pairs:
@@ -517,10 +526,15 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     max_time : float or None, default=None
         Wall-clock budget in seconds. Under a budget all bags advance in lockstep, one round at
         a time, so when the budget runs out every bag has done the same rounds; each keeps its
-        best round so far, the interaction stage is skipped if the main effects were cut, and a
-        ConvergenceWarning says which stage was cut after how many rounds. The fit overruns the
-        budget by at most one round per bag plus binning and averaging. `fit_report_` records
-        what happened. A budget makes `smoothing_schedule="auto"` greedy (a note says so).
+        best round so far, the interaction stage is skipped if the main effects were cut or
+        the deadline passes before it begins (a bag's ranking of the candidate pairs that has
+        not started by then is not run), and a ConvergenceWarning says which stage was cut
+        after how many rounds. The fit overruns the budget by at most one round per bag or one
+        bag's pair ranking, plus binning and averaging. `fit_report_` records what happened
+        (`cut_stage`: "main effects", "pair ranking", "interactions" or None). The rounds a
+        budget allows depend on the machine's speed and load, so `random_state` alone does
+        not reproduce a budgeted model. A budget makes `smoothing_schedule="auto"` greedy (a
+        note says so).
     n_jobs : int or None, default=None
         Bags fitted in parallel (joblib semantics: -1 uses every core). Under
         `joblib.parallel_config(backend="dask")` the bags run on a Dask cluster.
@@ -537,9 +551,10 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
         kept (a `note` says why when fewer were kept than `interactions` asks, and how many
         bags reached `max_rounds` before early stopping, if any did; the kept pairs that
         boosting never chose in any bag, all their scores 0, are left out of `terms_` and
-        named in `pairs_unused`, unless `interactions` listed them) and, for
-        the best-ranked candidates, their gain over chance (`pair_gain_ratios`, compared with
-        `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too), the
+        named in `pairs_unused`, unless `interactions` listed them) and, for the best-ranked
+        candidates in order of their gains, their gain over chance (`pair_gain_ratios`,
+        compared with `min_interaction_gain_ratio`, whose value, with "auto" resolved, is
+        reported too), the
         smoothing schedule used (`smoothing_schedule`) and, where "auto" boosted both, each
         one's mean best validation loss over the bags and how many standard errors the cyclic
         one lies below the greedy one (`smoothing_validation_loss`), with a sentence saying
@@ -785,6 +800,26 @@ def _top_pairs(candidates, gains, n_pairs, min_gain_ratio, names):
     ratios = {" & ".join(names[f] for f in candidates[i]): _ratio(gain[i], chance[i])
               for i in order}
     return kept, ratios
+
+
+def _cut_text(cut, results, has_pairs):
+    """What a budget's cut left of the stage `cut`, from that stage's per-bag `results`."""
+    if cut == "pair ranking":
+        return ("while ranking the candidate pairs, after the main effects had converged: the "
+                "interaction stage was skipped, and the model has main effects only.")
+    stopped = [r.rounds_run for r in results if r is not None and r.timed_out]
+    if not stopped:
+        return ("before the interaction stage began, after the main effects had converged: "
+                "it was skipped, and the model has main effects only.")
+    span = (f"{stopped[0]}" if min(stopped) == max(stopped)
+            else f"{min(stopped)}-{max(stopped)}")
+    bags = ("every bag" if len(stopped) == len(results)
+            else f"{len(stopped)} of the {len(results)} bags (the others had stopped early)")
+    skipped = (" and the interaction stage was skipped" if cut == "main effects" and has_pairs
+               else "")
+    return (f"while boosting {cut}{skipped}: {bags} stopped after {span} "
+            f"round{'' if span == '1' else 's'} of that stage, before early stopping; shapes "
+            "may be shrunk towards zero.")
 
 
 def _capped(rounds, max_rounds, stage):

@@ -83,6 +83,36 @@ def test_budgeted_bags_advance_together():
     assert (best <= run).all()
 
 
+@pytest.mark.parametrize("jump_after, cut, said", [
+    (1, "pair ranking", "while ranking the candidate pairs, after the main effects had converged"),
+    (2, "interactions", "before the interaction stage began, after the main effects had converged"),
+])
+def test_a_deadline_after_the_main_effects_skips_the_pairs(monkeypatch, jump_after, cut, said):
+    """The clock jumps past the deadline after the `jump_after`-th bag's pair ranking: the other
+    bag's ranking, or the pair stage, is not started, and the main effects are those of a fit
+    without pairs (each bag converged before the deadline)."""
+    X, y = _pair_data(4, [(0, 1)], n=3000)
+    params = dict(outer_bags=2, n_jobs=1, random_state=0)
+    jump, calls, real_gains = [0.0], [], _boosting.pair_gains
+
+    def ranked_then_late(*args):
+        calls.append(1)
+        gains = real_gains(*args)
+        if len(calls) == jump_after:
+            jump[0] = 1e6
+        return gains
+    clock = type("Clock", (), {"time": staticmethod(lambda: time.time() + jump[0])})
+    monkeypatch.setattr(_boosting, "time", clock)
+    monkeypatch.setattr("glassbox.gam.pair_gains", ranked_then_late)
+    with pytest.warns(ConvergenceWarning, match=said):
+        model = BoostedGAMClassifier(**params, max_time=60.0).fit(X, y)
+    assert len(calls) == jump_after
+    assert model.fit_report_["cut_stage"] == cut
+    assert not any(t.is_pair for t in model.terms_)
+    mains = BoostedGAMClassifier(**params, interactions=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), mains.predict_proba(X))
+
+
 def _pair_data(n_features, pairs, n=8000, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, n_features))

@@ -20,14 +20,14 @@ from sklearn.utils.validation import check_random_state
 from .. import _kernels as K
 from .. import _losses as L
 from .._additive import UnseenValueWarning, collect_unseen
-from .._boosting import Settings, Stage, StageBooster, boost_lockstep
+from .._boosting import Settings, Stage, StageBooster, boost_lockstep, unless_past
 from .._tabular import (CATEGORICAL, ConstantFeatureWarning, check_class_rows, class_labels,
                         monotone_directions, numeric_target, outside_stacklevel,
                         refuse_multiclass_constraints, refuse_pair_names, resolve_categorical,
                         table_columns, warn_uninformative_counts)
 from ..explain import contribution_columns
 from ..gam import (MIN_HESSIAN, REGRESSION_LOSSES, BoostedGAMClassifier, BoostedGAMRegressor,
-                   _average_bags, _top_pairs, auto_min_samples_leaf, auto_outer_bags,
+                   _average_bags, auto_min_samples_leaf, auto_outer_bags,
                    boost_main_effects, check_loss_target, hessian_floor, max_step)
 from ..terms import Feature
 from . import _data as D
@@ -198,15 +198,11 @@ class _DataParallel:
         candidates, n_pairs, explicit = self._pair_choice(names, monotone)
         lookups = [coarse.lookup_from(fine) for coarse, fine in zip(pair_bins, bins)]
         pair_sizes = [b.n_bins for b in pair_bins]
-        pairs, pair_ratios = [], {}
-        if cut is None and explicit:
-            pairs = list(explicit)
-        elif cut is None and candidates and n_pairs:
-            gains = [self._pair_gains(workers, n_chunks, b, int(seed) + 2, candidates, lookups,
-                                      pair_sizes, settings)
-                     for b, seed in zip(bags, bag_seeds)]
-            pairs, pair_ratios = _top_pairs(candidates, np.mean(gains, axis=0), n_pairs,
-                                            self._gain_ratio(loss), names)
+        pairs, pair_ratios, cut = self._choose_pairs(
+            cut, deadline, explicit, candidates, n_pairs, loss, names,
+            lambda: [unless_past(deadline, self._pair_gains, workers, n_chunks, b, int(seed) + 2,
+                                 candidates, lookups, pair_sizes, settings)
+                     for b, seed in zip(bags, bag_seeds)])
         pair_results = [None] * len(bags)
         pair_stage = None
         if pairs:
