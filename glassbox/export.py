@@ -15,7 +15,9 @@ materialized so that no expression is evaluated twice per row:
 
 A value is placed in its bin by a balanced tree of CASE comparisons over the bin edges, with
 neighbouring bins of equal score merged; a value equal to an edge goes to the bin above it, as
-in `glassbox._binning.Bins`. A category is looked up among the categories of each bin (merged
+in `glassbox._binning.Bins`. A pair's score is read off its index by a CASE on the first
+feature's bin whose branches are CASEs on the second's (equality with constants, which
+databases prepare quickly even for a pair of 256 × 256 cells). A category is looked up among the categories of each bin (merged
 categories share their bin), and compared as stored: the number 1 is not the category "1". A
 missing value (NULL, and in PostgreSQL a float 'NaN') scores the missing bin, and any category
 training never saw the unseen bin, exactly as `predict` does. Where Python refuses a row, text
@@ -28,6 +30,7 @@ same double (SQLite misreads some shortest representations), and exp's argument 
 as identifiers and strings as literals, so no name or category can change the statement.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from textwrap import indent
 
@@ -245,7 +248,8 @@ def _raw_scores(model, n_outputs, sql):
                       np.reshape(term.scores, (int(np.prod(term.bin_shape)), -1))[:, c]]
             if term.is_pair:  # a NULL index (text in a numeric column) scores NULL
                 index = f'"t{t}"'
-                found = _steps(index, [str(i) for i in range(1, len(scores))], scores)
+                width = term.bin_shape[1]
+                found = _cell(index, [scores[i:i + width] for i in range(0, len(scores), width)])
                 parts.append(f"CASE WHEN {index} IS NULL THEN NULL ELSE {found} END")
             else:
                 feature = model.features_[term.features[0]]
@@ -317,6 +321,20 @@ def _category(value, name, sql):
         return sql.string(value)
     raise ValueError(f"model: feature {name!r} has the category {value!r}; only strings without "
                      "NUL characters, numbers and booleans can be written as SQL literals.")
+
+
+def _cell(index, grid):
+    """grid[i][j] at the flat `index` i * (columns) + j: a CASE on i whose branches are CASEs on
+    j, each with its most frequent score as ELSE. Simple CASEs (equality with a constant) keep
+    a large pair preparable: SQLite took 22 s to prepare a tree of comparisons for 252 × 252
+    cells, and its parser's stack overflowed when that query was wrapped in CREATE TABLE AS."""
+    width = len(grid[0])
+
+    def case(operand, leaves):
+        common = Counter(leaves).most_common(1)[0][0]
+        whens = [f"WHEN {k} THEN {leaf}" for k, leaf in enumerate(leaves) if leaf != common]
+        return f"CASE {operand} {' '.join(whens)} ELSE {common} END" if whens else common
+    return case(f"{index} / {width}", [case(f"{index} % {width}", row) for row in grid])
 
 
 def _steps(value, cuts, leaves):

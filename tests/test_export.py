@@ -215,6 +215,37 @@ def test_random_models_score_alike_in_postgresql(postgres, seed):
     assert_parity(model, X, score_postgres(postgres, model, X))
 
 
+@lru_cache(maxsize=None)
+def fine_pair():
+    """(model, rows) of a pair of 252 × 252 bins whose every cell has a score of its own, as an
+    imported pyGAM tensor term has."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(3000, 2)), columns=["a", "b"])
+    model = BoostedGAMRegressor(interactions=[("a", "b")], max_interaction_bins=250, outer_bags=1,
+                                max_rounds=20, random_state=0).fit(X, X["a"] * X["b"])
+    pair = next(t for t in model.terms_ if t.is_pair)
+    assert pair.bin_shape == (252, 252)
+    model = edit.set_term_scores(model, pair.name, rng.normal(size=pair.scores.shape),
+                                 reason="every cell its own score")
+    return model, X
+
+
+@needs_exp
+def test_a_fine_pair_scores_alike_in_sqlite_within_create_table_as():
+    model, X = fine_pair()
+    connection = sqlite3.connect(":memory:")
+    X.assign(row_id=np.arange(len(X))).to_sql("patients", connection, index=False)
+    connection.execute("CREATE TABLE scores AS " + to_sql(model, "patients", keep="row_id"))
+    assert_parity(model, X, pd.read_sql_query('SELECT * FROM scores ORDER BY "row_id"',
+                                              connection))
+
+
+def test_a_fine_pair_scores_alike_in_postgresql(postgres):
+    model, X = fine_pair()
+    postgres.execute("SET jit = off")  # as docs/sql.md advises: LLVM would compile for minutes
+    assert_parity(model, X, score_postgres(postgres, model, X))
+
+
 # --------------------------------------------------------------------------------------------------
 # names, quoting and errors
 # --------------------------------------------------------------------------------------------------
