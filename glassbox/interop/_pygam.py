@@ -25,7 +25,7 @@ from .._additive import UnseenValueWarning
 from .._binning import Bins
 from .._model_file import MAX_VALUE_BINS
 from .._tabular import outside_stacklevel, table_columns
-from ..terms import Feature, Term, center
+from ..terms import Feature, Term, center, find_term
 from ._common import check_version, imported_model, is_estimator, json_ready
 
 SUPPORTED_VERSIONS = ((0, 9), (0, 12))
@@ -173,10 +173,14 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         worst = max(by_term, key=by_term.get)
         point = ", ".join(f"{v:.6g}" for v in errors[worst][2])
         where = f" (most in term {worst!r}: {by_term[worst]:.3g} at {point})"
+        remedy = ("a larger pair_grid_size brings that tensor term closer, at a cost that grows "
+                  "with its square (pair_grid_size² scores per tensor term in the model file "
+                  "and the SQL query)" if model.terms_[find_term(model, worst)].is_pair else
+                  "a larger grid_size brings that term closer")
         warnings.warn(f"The imported model differs from the pyGAM model by up to {on_rows:.3g} "
                       f"on the link scale on X_reference's rows and by up to {between:.3g} "
-                      f"between its values{where}; a larger grid_size (main effects) or "
-                      "pair_grid_size (tensor terms), up to 65534, brings it closer.",
+                      f"between its values{where}; {remedy}. A feature's bins from both grids "
+                      "together number at most 65534.",
                       UserWarning, stacklevel=outside_stacklevel())
     return model
 
