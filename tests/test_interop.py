@@ -251,6 +251,7 @@ def test_audit_report_of_a_numeric_category(cohort, imported, tmp_path):
     text = audit_report(imported["binary"], X, y, path=tmp_path / "audit.html", n_bootstrap=20,
                         optimism_refits=0, threshold=0.2)
     assert "stage" in text
+    assert "AdditiveClassifier from an ExplainableBoostingClassifier" in text
 
 
 @pytest.mark.parametrize("name", ["binary", "multiclass", "regression", "poisson"])

@@ -192,7 +192,9 @@ def _model_name(model):
     fitted as, e.g. "AdditiveClassifier from a BoostedGAMClassifier"."""
     name = type(model).__name__
     source = (getattr(model, "provenance_", None) or {}).get("estimator")
-    return f"{name} from a {source}" if source and source != name else name
+    if not source or source == name:
+        return name
+    return f"{name} from {'an' if source[0] in 'AEIOU' else 'a'} {source}"
 
 
 def _frame(X, model):
