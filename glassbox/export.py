@@ -16,13 +16,13 @@ materialized so that no expression is evaluated twice per row:
 A value is placed in its bin by a balanced tree of CASE comparisons over the bin edges, with
 neighbouring bins of equal score merged; a value equal to an edge goes to the bin above it, as
 in `glassbox._binning.Bins`. A pair's score is read off its index by a CASE on the first
-feature's bin whose branches are CASEs on the second's (equality with constants, which
-databases prepare quickly even for a pair of 256 × 256 cells). A category is looked up among the categories of each bin (merged
-categories share their bin), and compared as stored: the number 1 is not the category "1". A
-missing value (NULL, and in PostgreSQL a float 'NaN') scores the missing bin, and any category
-training never saw the unseen bin, exactly as `predict` does. Where Python refuses a row, text
-in a numeric column (which SQLite keeps when it cannot convert it, such as 'N/A' in a REAL
-column), the query scores the row NULL.
+feature's bin whose branches are CASEs on the second's (equality with constants, which databases
+prepare quickly even for a pair of 256 × 256 cells). A category is looked up among the
+categories of each bin (merged categories share their bin), and compared as stored: the number 1
+is not the category "1". A missing value (NULL, and in PostgreSQL a float 'NaN') scores the
+missing bin, and any category training never saw the unseen bin, exactly as `predict` does.
+Where Python refuses a row, text in a numeric column (which SQLite keeps when it cannot convert
+it, such as 'N/A' in a REAL column), the query scores the row NULL.
 
 Numbers are written with 17 significant digits so that every edge and score is read back as the
 same double (SQLite misreads some shortest representations), and exp's argument is kept within

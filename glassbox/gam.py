@@ -314,7 +314,8 @@ class _BoostedGAM(AdditiveModel):
         if not self.smoothing_rounds:  # the schedules do not differ
             return ("greedy",), None
         if deadline is not None:
-            reason = "max_time is set, and a budget is not split between two runs of the main effects"
+            reason = ("max_time is set, and a budget is not split between two runs of the main "
+                      "effects")
         elif len(validates) < SCHEDULE_MIN_BAGS:
             reason = (f"{len(validates)} bag{'s' if len(validates) > 1 else ''} cannot measure "
                       f"the spread between bags (it takes {SCHEDULE_MIN_BAGS})")
@@ -547,19 +548,18 @@ class BoostedGAMClassifier(LogitClassifierMixin, _BoostedGAM):
     ----------
     fit_report_ : dict
         What the fit did: elapsed seconds, the stage a `max_time` budget cut (or None), the
-        rounds each bag ran per stage, the pairs requested, the candidate pairs, the pairs
-        kept (a `note` says why when fewer were kept than `interactions` asks, and how many
-        bags reached `max_rounds` before early stopping, if any did; the kept pairs that
-        boosting never chose in any bag, all their scores 0, are left out of `terms_` and
-        named in `pairs_unused`, unless `interactions` listed them) and, for the best-ranked
-        candidates in order of their gains, their gain over chance (`pair_gain_ratios`,
-        compared with `min_interaction_gain_ratio`, whose value, with "auto" resolved, is
-        reported too), the
+        rounds each bag ran per stage, the pairs requested, the candidate pairs, the pairs kept
+        (a `note` says why when fewer were kept than `interactions` asks, and how many bags
+        reached `max_rounds` before early stopping, if any did; the kept pairs that boosting
+        never chose in any bag, all their scores 0, are left out of `terms_` and named in
+        `pairs_unused`, unless `interactions` listed them) and, for the best-ranked candidates
+        in order of their gains, their gain over chance (`pair_gain_ratios`, compared with
+        `min_interaction_gain_ratio`, whose value, with "auto" resolved, is reported too), the
         smoothing schedule used (`smoothing_schedule`) and, where "auto" boosted both, each
         one's mean best validation loss over the bags and how many standard errors the cyclic
-        one lies below the greedy one (`smoothing_validation_loss`), with a sentence saying
-        so (`smoothing_choice`; a `note` says why when "auto" could not compare them). Not
-        saved in model files.
+        one lies below the greedy one (`smoothing_validation_loss`), with a sentence saying so
+        (`smoothing_choice`; a `note` says why when "auto" could not compare them). Not saved in
+        model files.
     terms_ : list of Term
         Main effects, then pairs: names, features, bins, scores, stds, counts, weights.
     intercept_ : float or ndarray of shape (n_classes,)
