@@ -358,7 +358,7 @@ class _BoostedGAM(AdditiveModel):
         if cut is not None:
             warnings.warn(f"max_time={self.max_time:g} s was reached "
                           + _cut_text(cut, main_results if cut == "main effects"
-                                      else pair_results, bool(n_pairs or explicit))
+                                      else pair_results, n_pairs > 0)
                           + " Raise max_time for a converged model (see fit_report_).",
                           ConvergenceWarning)
         elif not explicit and len(pairs) < n_pairs:
