@@ -326,8 +326,9 @@ def _category(value, name, sql):
 def _cell(index, grid):
     """grid[i][j] at the flat `index` i * (columns) + j: a CASE on i whose branches are CASEs on
     j, each with its most frequent score as ELSE. Simple CASEs (equality with a constant) keep
-    a large pair preparable: SQLite took 22 s to prepare a tree of comparisons for 252 × 252
-    cells, and its parser's stack overflowed when that query was wrapped in CREATE TABLE AS."""
+    a large pair preparable: SQLite's time to prepare a tree of comparisons grows faster than
+    the tree (docs/benchmarks.md), and its parser's stack overflowed when a 252 × 252 pair's
+    tree was wrapped in CREATE TABLE AS."""
     width = len(grid[0])
 
     def case(operand, leaves):
