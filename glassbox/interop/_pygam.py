@@ -7,8 +7,10 @@ variation over the reference range (so bins are narrow where the curve is steep 
 it is flat), together with a cut halfway between neighbouring reference values when there are
 few enough of them (so each reference value has a bin of its own and is scored exactly). Each bin
 is scored with the pyGAM term at the centre of the reference values it holds, or at its own
-centre when it holds none. A factor's categories are its levels in the reference data, each
-scored exactly as pyGAM scores it.
+centre when it holds none. A tensor term's grid, a score per pair of bins, is then split where
+it scores reference rows too far off, and its scores moved to within the tolerance of the
+reference rows they hold when every cell's rows allow it. A factor's categories are its levels
+in the reference data, each scored exactly as pyGAM scores it.
 
 The result approximates pyGAM within the grid's resolution; the largest difference is measured
 on the reference rows and at probe points between them (between neighbouring reference values,
@@ -47,6 +49,8 @@ FEW_VALUES = 5
 _LINKS = {"IdentityLink": "identity", "LogitLink": "logit", "LogLink": "log"}
 _BLOCK_ROWS = 65536  # grid points evaluated at a time (bounds memory for large pair grids)
 _CURVE_SHARE = 0.8  # share of the cut measure given to the curve's variation (rest: range, rows)
+_PAIR_SPLIT_ROOM = 2  # splits may take a tensor term to twice pair_grid_size² value cells
+_MAX_ROUNDS = 60  # rounds of splitting a tensor term's bins
 _PAIR_LINES = 33  # lines across the other feature along which a surface's variation is probed
 
 
@@ -81,17 +85,23 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         features); with at most grid_size / 4 distinct reference values, each value also gets
         a bin of its own centred on it (exact on the reference rows).
     pair_grid_size : int, default=256
-        Largest number of bins per continuous feature of a tensor (pair) term, up to 65534
-        (a pair holds up to pair_grid_size² scores), laid out the same way from the surface's
-        largest variation along that feature.
+        Number of bins per continuous feature of a tensor (pair) term that follow the
+        surface's largest variation along it, laid out as the main effects' are (up to
+        65534). The grid is then split where it scores reference rows more than
+        1e-3 / (2 × number of tensor terms) off, up to 2 × pair_grid_size² value cells per
+        tensor term: first the cells whose rows' values spread more than twice that, then the
+        bins whose centres are too far from a row's values.
 
     Returns
     -------
     AdditiveClassifier or AdditiveRegressor
         Made by `glassbox.build_model`. Each bin is scored with the pyGAM term at the centre of
-        the reference values it holds (at its own centre when it holds none); the scores are
-        centred on the reference data, the means going to the intercept, so a missing value or
-        an unseen factor level scores 0 (the term's reference average). A value outside the
+        the reference values it holds (at its own centre when it holds none); a tensor term
+        whose every cell holds reference rows within 2 × 1e-3 / (2 × number of tensor terms)
+        of each other has each such cell's score moved the least that puts it within half that
+        of each of its rows. The scores are centred on the reference data, the means going to
+        the intercept, so a missing value or an unseen factor level scores 0 (the term's
+        reference average). A value outside the
         reference range scores as the nearest edge bin: constant extrapolation, where pyGAM
         extrapolates its curves. `stds` are the terms' standard errors from pyGAM's coefficient
         covariance; `counts` and `weights` are reference rows per bin. The provenance records
@@ -141,7 +151,8 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         name = name if name not in used else f"{name} ({term!r})"
         used.add(name)
         term_features[repr(term)] = [labels[j] for j in feature_idx]
-        scores, stds = _evaluate(gam, i, term, feature_idx, bins, X)
+        scores, stds = _evaluate(gam, i, term, feature_idx, bins, X,
+                                 _row_tolerance(pieces) if len(feature_idx) == 2 else None)
         low, high, at = _term_error(gam, i, term, feature_idx, bins, scores, X)
         errors[name] = (low, high, at)
         weights = _reference_counts(X, feature_idx, bins)
@@ -174,8 +185,8 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         point = ", ".join(f"{v:.6g}" for v in errors[worst][2])
         where = f" (most in term {worst!r}: {by_term[worst]:.3g} at {point})"
         remedy = ("a larger pair_grid_size brings that tensor term closer, at a cost that grows "
-                  "with its square (pair_grid_size² scores per tensor term in the model file "
-                  "and the SQL query)" if model.terms_[find_term(model, worst)].is_pair else
+                  "with its square (pair_grid_size² scores per tensor term, and up to as many "
+                  "again where the grid is split, in the model file and the SQL query)" if model.terms_[find_term(model, worst)].is_pair else
                   "a larger grid_size brings that term closer")
         warnings.warn(f"The imported model differs from the pyGAM model by up to {on_rows:.3g} "
                       f"on the link scale on X_reference's rows and by up to {between:.3g} "
@@ -353,23 +364,21 @@ def _features(gam, X, labels, pieces, levels, grid_size, pair_grid_size):
                 pairs.setdefault(j, []).append((i, term, margins, axis))
     continuous = [j for j in mains if j not in levels]
     step = TOLERANCE / max(len(continuous) + len(pairs), 1)
+    tensors = [(i, term, margins) for i, term, margins in pieces if len(margins) == 2]
+    tensor_cuts = _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step)
     features, pair_bins = [], {}
     for j, label in enumerate(labels):
         column = X[:, j]
         if j in levels:
             bins = pair = Bins("categorical", categories=levels[j].tolist())
         else:
-            main = tensor = np.empty(0)
+            main = np.empty(0)
+            tensor = tensor_cuts.get(j, np.empty(0))
             if j in mains:
                 probe = _probe(column, grid_size)
                 curve = sum(_term_values(gam, i, term, _points(X, (j,), (probe,)))[0]
                             for i, term in mains[j])
                 main = _cuts(column, probe, curve, grid_size, step)
-            if j in pairs:
-                probe = _probe(column, pair_grid_size)
-                steepness = sum(_surface_variation(gam, X, j, probe, *entry)
-                                for entry in pairs[j])
-                tensor = _cuts(column, probe, None, pair_grid_size, step, steepness)
             edges = np.union1d(main, tensor)
             if len(edges) >= MAX_VALUE_BINS:
                 raise ValueError(f"grid_size and pair_grid_size together give feature "
@@ -432,6 +441,175 @@ def _cuts(column, probe, curve, n_bins, step, steepness=None):
     return cuts[(cuts > low) & (cuts <= high)]
 
 
+def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step):
+    """{continuous feature of a tensor term: its cuts for them}.
+
+    The grid first follows the surfaces with pair_grid_size bins per feature, as the main
+    effects' grid follows their curves. Then it is split where it scores reference rows more
+    than `_row_tolerance` off, up to 2 × pair_grid_size² value cells per term: first the cells
+    whose rows' values spread more than twice the tolerance (a cell whose rows spread less can
+    be scored within the tolerance of each, see `_evaluate`), then, with the cells left, the
+    bins whose centres lie too far from a row's values (so that fewer scores need moving).
+    """
+    if not tensors:
+        return {}
+    curves = {}
+    for j in pairs:
+        if j not in levels:
+            probe = _probe(X[:, j], pair_grid_size)
+            steepness = sum(_surface_variation(gam, X, j, probe, *entry) for entry in pairs[j])
+            curves[j] = (probe, steepness)
+    cuts = {j: _cuts(X[:, j], probe, None, pair_grid_size, step, steepness)
+            for j, (probe, steepness) in curves.items()}
+    split = _PairSplits(gam, X, tensors, levels, curves, _PAIR_SPLIT_ROOM * pair_grid_size ** 2,
+                        _row_tolerance(tensors))
+    cuts, _ = split.run(cuts, split.spread_out)
+    cuts, _ = split.run(cuts, split.off_centre)
+    return cuts
+
+
+def _row_tolerance(pieces):
+    """How far off a tensor term may score a reference row: half the tolerance, shared among
+    the tensor terms."""
+    return TOLERANCE / (2 * max(sum(len(margins) == 2 for _, _, margins in pieces), 1))
+
+
+class _PairSplits:
+    """Splits of tensor terms' bins where they score reference rows too far off.
+
+    A split cuts one feature's bin between two neighbouring reference values at the middle of
+    the surfaces' variation over a range of its values. `run` splits round after round, the
+    worst first, until nothing is off or a term would hold more than `max_cells` value cells.
+    `curves` holds each continuous feature's probe points and the surfaces' steepness between
+    them.
+    """
+
+    def __init__(self, gam, X, tensors, levels, curves, max_cells, tolerance):
+        self.X, self.tensors, self.levels = X, tensors, levels
+        self.max_cells, self.tolerance = max_cells, tolerance
+        self.variation = {j: (probe, np.concatenate([[0.0], np.cumsum(steepness)]))
+                          for j, (probe, steepness) in curves.items()}
+        self.values = {j: np.unique(X[:, j]) for j in curves}
+        self.at_values = {j: np.interp(self.values[j], *self.variation[j]) for j in curves}
+        self.positions = {j: np.searchsorted(self.values[j], X[:, j]) for j in curves}
+        self.pygam = {i: _term_values(gam, i, term, X)[0] for i, term, _ in tensors}
+        self.gam = gam
+
+    def run(self, cuts, off):
+        """(cuts with splits added, whether no reference row is off any more); `off` gives,
+        for a term's grid, {(feature, lowest, highest index into its distinct values): how far
+        off} of the value ranges to split."""
+        for _ in range(_MAX_ROUNDS):
+            bins = {j: Bins("continuous", edges=c) for j, c in cuts.items()}
+            bins.update({j: Bins("categorical", categories=self.levels[j].tolist())
+                         for j in self.levels})
+            wanted = {}
+            for i, term, margins in self.tensors:
+                feature_idx = tuple(j for j, _, _ in margins)
+                for key, by in off(i, term, feature_idx, [bins[j] for j in feature_idx]).items():
+                    wanted[key] = max(wanted.get(key, 0.0), by)
+            if not wanted:
+                return cuts, True
+            n_values = {j: b.n_values for j, b in bins.items()}
+            added = {j: [] for j in cuts}
+            for (j, lower, upper), _ in sorted(wanted.items(), key=lambda item: -item[1]):
+                grown = {**n_values, j: n_values[j] + 1}
+                if any(grown[m[0][0]] * grown[m[1][0]] > self.max_cells
+                       for _, _, m in self.tensors):
+                    continue
+                n_values = grown
+                added[j].append(self._middle(j, lower, upper))
+            if not any(added.values()):
+                return cuts, False
+            cuts = {j: np.union1d(c, added[j]) for j, c in cuts.items()}
+        return cuts, False
+
+    def _middle(self, j, lower, upper):
+        """The cut between two neighbouring values of feature j, from index `lower` to `upper`
+        of its distinct values, nearest the middle of the surfaces' variation over them."""
+        at = self.at_values[j]
+        if at[upper] > at[lower]:
+            k = np.searchsorted(at[lower:upper + 1], (at[lower] + at[upper]) / 2,
+                                side="right") - 1 + lower
+        else:
+            k = (lower + upper) // 2
+        k = min(max(k, lower), upper - 1)
+        return (self.values[j][k] + self.values[j][k + 1]) / 2
+
+    def _value_span(self, j, code, bins):
+        """(lowest, highest) index into feature j's distinct values of those in bin `code`."""
+        edges = bins.edges
+        lower = np.searchsorted(self.values[j], edges[code - 2]) if code > 1 else 0
+        upper = (np.searchsorted(self.values[j], edges[code - 1]) - 1 if code <= len(edges)
+                 else len(self.values[j]) - 1)
+        return int(lower), int(upper)
+
+    def off_centre(self, i, term, feature_idx, bins):
+        """The bins of rows scored more than the tolerance off at the centres of their bins,
+        each split along the feature whose variation between the row's value and the bin's
+        centre is larger."""
+        codes = [b.codes(self.X[:, j] if j in self.variation else self.X[:, j].astype(object))
+                 .astype(np.intp) for j, b in zip(feature_idx, bins)]
+        inside = np.all([(c >= 1) & (c <= b.n_values) for c, b in zip(codes, bins)], axis=0)
+        centres = [_centres(b, self.X[:, j])[np.clip(c - 1, 0, b.n_values - 1)]
+                   for j, b, c in zip(feature_idx, bins, codes)]
+        error = np.abs(_term_values(self.gam, i, term, _points(self.X, feature_idx, centres))[0]
+                       - self.pygam[i])
+        rows = np.flatnonzero(inside & (error > self.tolerance))
+        shift = np.stack([np.abs(np.interp(self.X[rows, j], *self.variation[j])
+                                 - np.interp(centre[rows], *self.variation[j]))
+                          if j in self.variation else np.full(len(rows), -1.0)
+                          for j, centre in zip(feature_idx, centres)])
+        off = {}
+        for row, axis in zip(rows, np.argmax(shift, axis=0)):
+            j = feature_idx[axis]
+            lower, upper = self._value_span(j, codes[axis][row], bins[axis])
+            if upper > lower:
+                off[j, lower, upper] = max(off.get((j, lower, upper), 0.0), error[row])
+        return off
+
+    def spread_out(self, i, term, feature_idx, bins):
+        """The cells whose rows' pyGAM values spread more than twice the tolerance, each split
+        between its rows along the feature over whose range of the rows' values the surface
+        varies more."""
+        cell = _cells(self.X, feature_idx, bins)
+        low, high = _cell_range(cell, self.pygam[i], bins)
+        cells = np.flatnonzero(high - low > 2 * self.tolerance)
+        spans = [_cell_range(cell, self.positions[j], bins) if j in self.variation else None
+                 for j in feature_idx]
+        extent = np.stack([self.at_values[j][span[1][cells].astype(int)]
+                           - self.at_values[j][span[0][cells].astype(int)]
+                           if j in self.variation else np.full(len(cells), -1.0)
+                           for j, span in zip(feature_idx, spans)])
+        off = {}
+        for flat, axis in zip(cells, np.argmax(extent, axis=0)):
+            j, span = feature_idx[axis], spans[axis]
+            key = (j, int(span[0][flat]), int(span[1][flat]))
+            off[key] = max(off.get(key, 0.0), high[flat] - low[flat])
+        return off
+
+
+def _cells(X, feature_idx, bins):
+    """Each row's cell in the grid of `bins` (missing and unseen bins included), as a flat
+    index."""
+    codes = [b.codes(X[:, j] if b.kind == "continuous" else X[:, j].astype(object))
+             .astype(np.intp) for j, b in zip(feature_idx, bins)]
+    return np.ravel_multi_index(codes, tuple(b.n_bins for b in bins))
+
+
+def _cell_range(cell, values, bins):
+    """(smallest, largest) of `values` over the rows in each value cell of the grid of `bins`
+    (inf, -inf in cells without rows and in the missing and unseen bins), flat."""
+    size = int(np.prod([b.n_bins for b in bins]))
+    inside = np.zeros(tuple(b.n_bins for b in bins), dtype=bool)
+    inside[tuple(slice(1, -1) for _ in bins)] = True
+    rows = inside.reshape(-1)[cell]
+    low, high = np.full(size, np.inf), np.full(size, -np.inf)
+    np.minimum.at(low, cell[rows], np.asarray(values, dtype=float)[rows])
+    np.maximum.at(high, cell[rows], np.asarray(values, dtype=float)[rows])
+    return low, high
+
+
 def _surface_variation(gam, X, j, probe, index, term, margins, axis):
     """Absolute change of a tensor term between neighbouring `probe` points of feature j, the
     largest over lines across the other feature (its levels, or points spread over its
@@ -470,9 +648,13 @@ def _centres(bins, column):
     return centres
 
 
-def _evaluate(gam, index, term, feature_idx, bins, X):
+def _evaluate(gam, index, term, feature_idx, bins, X, tolerance=None):
     """(scores, stds) of pyGAM term `index` on every cell of `bins`: its value at the cells'
-    centres and its standard error there; 0 in the missing and unseen bins."""
+    centres and its standard error there; 0 in the missing and unseen bins.
+
+    With a `tolerance`, when the reference rows in each cell lie within twice it of each other,
+    each cell's score moves the least that puts it within the tolerance of each of its rows.
+    """
     grids = np.meshgrid(*(_centres(b, X[:, j]) for b, j in zip(bins, feature_idx)),
                         indexing="ij")
     values, errors = _term_values(gam, index, term, _points(X, feature_idx, grids), errors=True)
@@ -481,6 +663,13 @@ def _evaluate(gam, index, term, feature_idx, bins, X):
     scores, stds = np.zeros(shape), np.zeros(shape)
     scores[inner] = values.reshape(grids[0].shape)
     stds[inner] = np.sqrt(np.clip(errors, 0, None)).reshape(grids[0].shape)
+    if tolerance is not None:
+        low, high = _cell_range(_cells(X, feature_idx, bins),
+                                _term_values(gam, index, term, X)[0], bins)
+        held = np.isfinite(low)
+        if (high[held] - low[held] <= 2 * tolerance).all():
+            flat = scores.reshape(-1)
+            flat[held] = np.clip(flat[held], high[held] - tolerance, low[held] + tolerance)
     return scores, stds
 
 
@@ -512,12 +701,9 @@ def _term_values(gam, index, term, points, errors=False):
 
 def _reference_counts(X, feature_idx, bins):
     """Reference rows per cell of `bins`."""
-    flat = 0
-    for j, b in zip(feature_idx, bins):
-        column = X[:, j] if b.kind == "continuous" else X[:, j].astype(object)
-        flat = flat * b.n_bins + b.codes(column).astype(np.intp)
     shape = tuple(b.n_bins for b in bins)
-    return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape).astype(float)
+    return (np.bincount(_cells(X, feature_idx, bins), minlength=int(np.prod(shape)))
+            .reshape(shape).astype(float))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -559,11 +745,7 @@ def _term_error(gam, index, term, feature_idx, bins, scores, X):
     grids = np.meshgrid(*axes, indexing="ij")
     points = _points(X, feature_idx, grids)
     pygam_values = _term_values(gam, index, term, points)[0]
-    cells = 0
-    for j, b in zip(feature_idx, bins):
-        column = points[:, j] if b.kind == "continuous" else points[:, j].astype(object)
-        cells = cells * b.n_bins + b.codes(column).astype(np.intp)
-    error = scores.reshape(-1)[cells] - pygam_values
+    error = scores.reshape(-1)[_cells(points, feature_idx, bins)] - pygam_values
     at = int(np.argmax(np.abs(error)))
     return float(error.min()), float(error.max()), tuple(float(points[at, j])
                                                           for j in feature_idx)
