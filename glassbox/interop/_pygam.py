@@ -463,9 +463,7 @@ def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step):
             for j, (probe, steepness) in curves.items()}
     split = _PairSplits(gam, X, tensors, levels, curves, _PAIR_SPLIT_ROOM * pair_grid_size ** 2,
                         _row_tolerance(tensors))
-    cuts, _ = split.run(cuts, split.spread_out)
-    cuts, _ = split.run(cuts, split.off_centre)
-    return cuts
+    return split.run(split.run(cuts, split.spread_out), split.off_centre)
 
 
 def _row_tolerance(pieces):
@@ -496,9 +494,8 @@ class _PairSplits:
         self.gam = gam
 
     def run(self, cuts, off):
-        """(cuts with splits added, whether no reference row is off any more); `off` gives,
-        for a term's grid, {(feature, lowest, highest index into its distinct values): how far
-        off} of the value ranges to split."""
+        """`cuts` with splits added; `off` gives, for a term's grid, {(feature, lowest, highest
+        index into its distinct values): how far off} of the value ranges to split."""
         for _ in range(_MAX_ROUNDS):
             bins = {j: Bins("continuous", edges=c) for j, c in cuts.items()}
             bins.update({j: Bins("categorical", categories=self.levels[j].tolist())
@@ -509,7 +506,7 @@ class _PairSplits:
                 for key, by in off(i, term, feature_idx, [bins[j] for j in feature_idx]).items():
                     wanted[key] = max(wanted.get(key, 0.0), by)
             if not wanted:
-                return cuts, True
+                return cuts
             n_values = {j: b.n_values for j, b in bins.items()}
             added = {j: [] for j in cuts}
             for (j, lower, upper), _ in sorted(wanted.items(), key=lambda item: -item[1]):
@@ -520,9 +517,9 @@ class _PairSplits:
                 n_values = grown
                 added[j].append(self._middle(j, lower, upper))
             if not any(added.values()):
-                return cuts, False
+                return cuts
             cuts = {j: np.union1d(c, added[j]) for j, c in cuts.items()}
-        return cuts, False
+        return cuts
 
     def _middle(self, j, lower, upper):
         """The cut between two neighbouring values of feature j, from index `lower` to `upper`
@@ -556,8 +553,9 @@ class _PairSplits:
         error = np.abs(_term_values(self.gam, i, term, _points(self.X, feature_idx, centres))[0]
                        - self.pygam[i])
         rows = np.flatnonzero(inside & (error > self.tolerance))
-        shift = np.stack([np.abs(np.interp(self.X[rows, j], *self.variation[j])
-                                 - np.interp(centre[rows], *self.variation[j]))
+        shift = np.stack([np.where(self.X[rows, j] == centre[rows], -1.0,
+                                   np.abs(np.interp(self.X[rows, j], *self.variation[j])
+                                          - np.interp(centre[rows], *self.variation[j])))
                           if j in self.variation else np.full(len(rows), -1.0)
                           for j, centre in zip(feature_idx, centres)])
         off = {}
@@ -577,15 +575,16 @@ class _PairSplits:
         cells = np.flatnonzero(high - low > 2 * self.tolerance)
         spans = [_cell_range(cell, self.positions[j], bins) if j in self.variation else None
                  for j in feature_idx]
-        extent = np.stack([self.at_values[j][span[1][cells].astype(int)]
-                           - self.at_values[j][span[0][cells].astype(int)]
+        extent = np.stack([np.where(span[1][cells] > span[0][cells],
+                                    self.at_values[j][span[1][cells].astype(int)]
+                                    - self.at_values[j][span[0][cells].astype(int)], -1.0)
                            if j in self.variation else np.full(len(cells), -1.0)
                            for j, span in zip(feature_idx, spans)])
         off = {}
         for flat, axis in zip(cells, np.argmax(extent, axis=0)):
             j, span = feature_idx[axis], spans[axis]
-            key = (j, int(span[0][flat]), int(span[1][flat]))
-            off[key] = max(off.get(key, 0.0), high[flat] - low[flat])
+            lower, upper = int(span[0][flat]), int(span[1][flat])
+            off[j, lower, upper] = max(off.get((j, lower, upper), 0.0), high[flat] - low[flat])
         return off
 
 
