@@ -127,7 +127,8 @@ def measure(name, gam, X, y, stratified):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", default=DATA_DIR, help="folder of the public datasets")
+    parser.add_argument("--data-dir", default=DATA_DIR,
+                        help="data directory holding benchmarks/ (default: %(default)s)")
     parser.add_argument("--output", metavar="PATH", help="also write the report to this file")
     args = parser.parse_args(argv)
     import pygam

@@ -186,12 +186,19 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         where = f" (most in term {worst!r}: {by_term[worst]:.3g} at {point})"
         remedy = ("a larger pair_grid_size brings that tensor term closer, at a cost that grows "
                   "with its square (pair_grid_size² scores per tensor term, and up to as many "
-                  "again where the grid is split, in the model file and the SQL query)" if model.terms_[find_term(model, worst)].is_pair else
-                  "a larger grid_size brings that term closer")
-        warnings.warn(f"The imported model differs from the pyGAM model by up to {on_rows:.3g} "
-                      f"on the link scale on X_reference's rows and by up to {between:.3g} "
-                      f"between its values{where}; {remedy}. A feature's bins from both grids "
-                      "together number at most 65534.",
+                  "again where the grid is split, in the model file and the SQL query)"
+                  if model.terms_[find_term(model, worst)].is_pair
+                  else "a larger grid_size brings that term closer")
+        if on_rows > TOLERANCE:
+            found = (f"differs from the pyGAM model by up to {on_rows:.3g} on the link scale on "
+                     f"X_reference's rows and by up to {between:.3g} between its values{where}")
+        else:
+            found = (f"is within {on_rows:.3g} of the pyGAM model on the link scale on "
+                     f"X_reference's rows, but differs by up to {between:.3g} between its "
+                     f"values{where}, so rows with other values (such as new patients') can "
+                     "score that far from pyGAM's")
+        warnings.warn(f"The imported model {found}; {remedy}. The bins a feature gets from "
+                      "grid_size and pair_grid_size can number at most 65534 together.",
                       UserWarning, stacklevel=outside_stacklevel())
     return model
 
