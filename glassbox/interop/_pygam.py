@@ -89,8 +89,8 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
         surface's largest variation along it, laid out as the main effects' are (up to
         65534). The grid is then split where it scores reference rows more than
         1e-3 / (2 × number of tensor terms) off, up to 2 × pair_grid_size² value cells per
-        tensor term: first the cells whose rows' values spread more than twice that, then the
-        bins whose centres are too far from a row's values.
+        tensor term and 65534 bins per feature: first the cells whose rows' values spread more
+        than twice that, then the bins whose centres are too far from a row's values.
 
     Returns
     -------
@@ -359,8 +359,8 @@ def _features(gam, X, labels, pieces, levels, grid_size, pair_grid_size):
 
     A factor's bins are its levels. A continuous feature's cuts are those of its main effects
     (`_cuts` of their summed curve, at most `grid_size` bins) together with those of its tensor
-    terms (`_cuts` of the surfaces' variation along it, at most `pair_grid_size` bins); a
-    feature no term reads has a single bin.
+    terms (`_pair_cuts`, which leaves room for the main effects' within the 65534 bins a feature
+    holds); a feature no term reads has a single bin.
     """
     mains, pairs = {}, {}
     for i, term, margins in pieces:
@@ -371,22 +371,22 @@ def _features(gam, X, labels, pieces, levels, grid_size, pair_grid_size):
                 pairs.setdefault(j, []).append((i, term, margins, axis))
     continuous = [j for j in mains if j not in levels]
     step = TOLERANCE / max(len(continuous) + len(pairs), 1)
+    main_cuts = {}
+    for j in continuous:
+        probe = _probe(X[:, j], grid_size)
+        curve = sum(_term_values(gam, i, term, _points(X, (j,), (probe,)))[0]
+                    for i, term in mains[j])
+        main_cuts[j] = _cuts(X[:, j], probe, curve, grid_size, step)
     tensors = [(i, term, margins) for i, term, margins in pieces if len(margins) == 2]
-    tensor_cuts = _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step)
+    room = {j: MAX_VALUE_BINS - 1 - len(main_cuts.get(j, ())) for j in pairs}
+    tensor_cuts = _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step, room)
     features, pair_bins = [], {}
     for j, label in enumerate(labels):
-        column = X[:, j]
         if j in levels:
             bins = pair = Bins("categorical", categories=levels[j].tolist())
         else:
-            main = np.empty(0)
             tensor = tensor_cuts.get(j, np.empty(0))
-            if j in mains:
-                probe = _probe(column, grid_size)
-                curve = sum(_term_values(gam, i, term, _points(X, (j,), (probe,)))[0]
-                            for i, term in mains[j])
-                main = _cuts(column, probe, curve, grid_size, step)
-            edges = np.union1d(main, tensor)
+            edges = np.union1d(main_cuts.get(j, np.empty(0)), tensor)
             if len(edges) >= MAX_VALUE_BINS:
                 raise ValueError(f"grid_size and pair_grid_size together give feature "
                                  f"{label!r} {len(edges) + 1} bins; a feature holds at most "
@@ -448,12 +448,13 @@ def _cuts(column, probe, curve, n_bins, step, steepness=None):
     return cuts[(cuts > low) & (cuts <= high)]
 
 
-def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step):
-    """{continuous feature of a tensor term: its cuts for them}.
+def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step, room):
+    """{continuous feature of a tensor term: its cuts for them}, at most `room[feature]`.
 
     The grid first follows the surfaces with pair_grid_size bins per feature, as the main
     effects' grid follows their curves. Then it is split where it scores reference rows more
-    than `_row_tolerance` off, up to 2 × pair_grid_size² value cells per term: first the cells
+    than `_row_tolerance` off, each split taking a term to at most 2 × pair_grid_size² value
+    cells (or keeping it within its factor's levels): first the cells
     whose rows' values spread more than twice the tolerance (a cell whose rows spread less can
     be scored within the tolerance of each, see `_evaluate`), then, with the cells left, the
     bins whose centres lie too far from a row's values (so that fewer scores need moving).
@@ -469,7 +470,7 @@ def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step):
     cuts = {j: _cuts(X[:, j], probe, None, pair_grid_size, step, steepness)
             for j, (probe, steepness) in curves.items()}
     split = _PairSplits(gam, X, tensors, levels, curves, _PAIR_SPLIT_ROOM * pair_grid_size ** 2,
-                        _row_tolerance(tensors))
+                        room, _row_tolerance(tensors))
     return split.run(split.run(cuts, split.spread_out), split.off_centre)
 
 
@@ -484,14 +485,15 @@ class _PairSplits:
 
     A split cuts one feature's bin between two neighbouring reference values at the middle of
     the surfaces' variation over a range of its values. `run` splits round after round, the
-    worst first, until nothing is off or a term would hold more than `max_cells` value cells.
-    `curves` holds each continuous feature's probe points and the surfaces' steepness between
-    them.
+    worst first, leaving out a split that would take a term reading the feature past
+    `max_cells` value cells or the feature past `room` cuts, until nothing is off, no split
+    fits or `_MAX_ROUNDS` rounds have run. `curves` holds each continuous feature's probe
+    points and the surfaces' steepness between them.
     """
 
-    def __init__(self, gam, X, tensors, levels, curves, max_cells, tolerance):
+    def __init__(self, gam, X, tensors, levels, curves, max_cells, room, tolerance):
         self.X, self.tensors, self.levels = X, tensors, levels
-        self.max_cells, self.tolerance = max_cells, tolerance
+        self.max_cells, self.room, self.tolerance = max_cells, room, tolerance
         self.variation = {j: (probe, np.concatenate([[0.0], np.cumsum(steepness)]))
                           for j, (probe, steepness) in curves.items()}
         self.values = {j: np.unique(X[:, j]) for j in curves}
@@ -518,8 +520,9 @@ class _PairSplits:
             added = {j: [] for j in cuts}
             for (j, lower, upper), _ in sorted(wanted.items(), key=lambda item: -item[1]):
                 grown = {**n_values, j: n_values[j] + 1}
-                if any(grown[m[0][0]] * grown[m[1][0]] > self.max_cells
-                       for _, _, m in self.tensors):
+                if grown[j] - 1 > self.room[j] or any(
+                        grown[m[0][0]] * grown[m[1][0]] > self.max_cells
+                        for _, _, m in self.tensors if j in (m[0][0], m[1][0])):
                     continue
                 n_values = grown
                 added[j].append(self._middle(j, lower, upper))
@@ -538,7 +541,9 @@ class _PairSplits:
         else:
             k = (lower + upper) // 2
         k = min(max(k, lower), upper - 1)
-        return (self.values[j][k] + self.values[j][k + 1]) / 2
+        below, above = self.values[j][k], self.values[j][k + 1]
+        middle = (below + above) / 2
+        return middle if middle > below else above  # neighbours too close for a middle
 
     def _value_span(self, j, code, bins):
         """(lowest, highest) index into feature j's distinct values of those in bin `code`."""
