@@ -453,11 +453,11 @@ def _pair_cuts(gam, X, pairs, tensors, levels, pair_grid_size, step, room):
 
     The grid first follows the surfaces with pair_grid_size bins per feature, as the main
     effects' grid follows their curves. Then it is split where it scores reference rows more
-    than `_row_tolerance` off, each split taking a term to at most 2 × pair_grid_size² value
-    cells (or keeping it within its factor's levels): first the cells
-    whose rows' values spread more than twice the tolerance (a cell whose rows spread less can
-    be scored within the tolerance of each, see `_evaluate`), then, with the cells left, the
-    bins whose centres lie too far from a row's values (so that fewer scores need moving).
+    than `_row_tolerance` off, no split taking a term past 2 × pair_grid_size² value cells:
+    first the cells whose rows' values spread more than twice the tolerance (a cell whose rows
+    spread less can be scored within the tolerance of each, see `_evaluate`), then, with the
+    cells left, the bins whose centres lie too far from a row's values (so that fewer scores
+    need moving).
     """
     if not tensors:
         return {}
