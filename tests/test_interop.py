@@ -558,8 +558,21 @@ def test_continuous_tensor_term_is_approximate_and_says_so(steep_tensor):
     measured = np.abs(link_scale(finer, columns) - gam._linear_predictor(columns)).max()
     assert measured == finer.provenance_["max_discrepancy_link"]
     assert finer.provenance_["max_discrepancy_link"] < coarse.provenance_["max_discrepancy_link"]
-    # 2,000 distinct values each: the splits fill the room they have, twice 256² cells
     assert 256 ** 2 < np.prod([b.n_values for b in finer.terms_[0].bins]) <= 2 * 256 ** 2
+
+
+def test_a_grid_too_coarse_for_its_rows_scores_each_within_half_the_widest_spread(steep_tensor):
+    """With 2 x 16² cells for 2,000 rows, rows sharing a cell differ by more than the tolerance
+    allows; each cell's score then moves the least that puts it within half the widest spread
+    of pyGAM's values among a cell's rows of each of its rows."""
+    columns, gam, _ = steep_tensor
+    with pytest.warns(UserWarning, match="differs from the pyGAM model by up to"):
+        model = from_pygam(gam, columns, pair_grid_size=16)
+    term = model.terms_[0]
+    cells = np.ravel_multi_index([b.codes(columns[:, j]) for j, b in enumerate(term.bins)],
+                                 term.bin_shape)
+    spread = pd.Series(gam.partial_dependence(0, columns)).groupby(cells).agg(np.ptp).max()
+    assert 5e-4 < model.provenance_["max_discrepancy_link"] <= spread / 2 + 1e-12
 
 
 def test_tensor_term_of_recorded_values_is_within_1e_3_on_the_rows(reference):

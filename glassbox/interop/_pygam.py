@@ -8,9 +8,10 @@ it is flat), together with a cut halfway between neighbouring reference values w
 few enough of them (so each reference value has a bin of its own and is scored exactly). Each bin
 is scored with the pyGAM term at the centre of the reference values it holds, or at its own
 centre when it holds none. A tensor term's grid, a score per pair of bins, is then split where
-it scores reference rows too far off, and its scores moved to within the tolerance of the
-reference rows they hold when every cell's rows allow it. A factor's categories are its levels
-in the reference data, each scored exactly as pyGAM scores it.
+it scores reference rows too far off, and each cell's score moved towards the reference rows
+it holds, to within the tolerance of each (or within half the widest spread of pyGAM's values
+among a cell's rows, where the splits could not narrow them that far). A factor's categories
+are its levels in the reference data, each scored exactly as pyGAM scores it.
 
 The result approximates pyGAM within the grid's resolution; the largest difference is measured
 on the reference rows and at probe points between them (between neighbouring reference values,
@@ -97,12 +98,12 @@ def from_pygam(gam, X_reference, *, feature_names=None, grid_size=GRID_SIZE,
     AdditiveClassifier or AdditiveRegressor
         Made by `glassbox.build_model`. Each bin is scored with the pyGAM term at the centre of
         the reference values it holds (at its own centre when it holds none); a tensor term
-        whose every cell holds reference rows within 2 × 1e-3 / (2 × number of tensor terms)
-        of each other has each such cell's score moved the least that puts it within half that
-        of each of its rows. The scores are centred on the reference data, the means going to
-        the intercept, so a missing value or an unseen factor level scores 0 (the term's
-        reference average). A value outside the
-        reference range scores as the nearest edge bin: constant extrapolation, where pyGAM
+        then has each cell's score moved the least that puts it within 1e-3 / (2 × number of
+        tensor terms) of each reference row it holds, or within half the widest spread of the
+        term's values among a cell's rows where that is wider. The scores are centred on the
+        reference data, the means going to the intercept, so a missing value or an unseen
+        factor level scores 0 (the term's reference average). A value outside the reference
+        range scores as the nearest edge bin: constant extrapolation, where pyGAM
         extrapolates its curves. `stds` are the terms' standard errors from pyGAM's coefficient
         covariance; `counts` and `weights` are reference rows per bin. The provenance records
         `max_discrepancy_link`, the largest absolute difference between the model's and pyGAM's
@@ -663,8 +664,9 @@ def _evaluate(gam, index, term, feature_idx, bins, X, tolerance=None):
     """(scores, stds) of pyGAM term `index` on every cell of `bins`: its value at the cells'
     centres and its standard error there; 0 in the missing and unseen bins.
 
-    With a `tolerance`, when the reference rows in each cell lie within twice it of each other,
-    each cell's score moves the least that puts it within the tolerance of each of its rows.
+    With a `tolerance`, each cell's score moves the least that puts it within the tolerance of
+    each reference row it holds, or within half the widest spread of the term's values among a
+    cell's rows where that is wider (no score can be closer to all of that cell's rows).
     """
     grids = np.meshgrid(*(_centres(b, X[:, j]) for b, j in zip(bins, feature_idx)),
                         indexing="ij")
@@ -678,9 +680,10 @@ def _evaluate(gam, index, term, feature_idx, bins, X, tolerance=None):
         low, high = _cell_range(_cells(X, feature_idx, bins),
                                 _term_values(gam, index, term, X)[0], bins)
         held = np.isfinite(low)
-        if (high[held] - low[held] <= 2 * tolerance).all():
-            flat = scores.reshape(-1)
-            flat[held] = np.clip(flat[held], high[held] - tolerance, low[held] + tolerance)
+        low, high = low[held], high[held]
+        reach = max(tolerance, float((high - low).max(initial=0.0)) / 2)
+        flat = scores.reshape(-1)
+        flat[held] = np.clip(flat[held], high - reach, low + reach)
     return scores, stds
 
 
