@@ -493,7 +493,7 @@ class _PairSplits:
     """
 
     def __init__(self, gam, X, tensors, levels, curves, max_cells, room, tolerance):
-        self.X, self.tensors, self.levels = X, tensors, levels
+        self.X, self.tensors = X, tensors
         self.max_cells, self.room, self.tolerance = max_cells, room, tolerance
         self.variation = {j: (probe, np.concatenate([[0.0], np.cumsum(steepness)]))
                           for j, (probe, steepness) in curves.items()}
@@ -502,14 +502,15 @@ class _PairSplits:
         self.positions = {j: np.searchsorted(self.values[j], X[:, j]) for j in curves}
         self.pygam = {i: _term_values(gam, i, term, X)[0] for i, term, _ in tensors}
         self.gam = gam
+        self.factor_bins = {j: Bins("categorical", categories=levels[j].tolist())
+                            for j in levels}
 
     def run(self, cuts, off):
         """`cuts` with splits added; `off` gives, for a term's grid, {(feature, lowest, highest
         index into its distinct values): how far off} of the value ranges to split."""
         for _ in range(_MAX_ROUNDS):
-            bins = {j: Bins("continuous", edges=c) for j, c in cuts.items()}
-            bins.update({j: Bins("categorical", categories=self.levels[j].tolist())
-                         for j in self.levels})
+            bins = {**{j: Bins("continuous", edges=c) for j, c in cuts.items()},
+                    **self.factor_bins}
             wanted = {}
             for i, term, margins in self.tensors:
                 feature_idx = tuple(j for j, _, _ in margins)
@@ -558,8 +559,7 @@ class _PairSplits:
         """The bins of rows scored more than the tolerance off at the centres of their bins,
         each split along the feature whose variation between the row's value and the bin's
         centre is larger."""
-        codes = [b.codes(self.X[:, j] if j in self.variation else self.X[:, j].astype(object))
-                 .astype(np.intp) for j, b in zip(feature_idx, bins)]
+        codes = _codes(self.X, feature_idx, bins)
         inside = np.all([(c >= 1) & (c <= b.n_values) for c, b in zip(codes, bins)], axis=0)
         centres = [_centres(b, self.X[:, j])[np.clip(c - 1, 0, b.n_values - 1)]
                    for j, b, c in zip(feature_idx, bins, codes)]
@@ -601,12 +601,17 @@ class _PairSplits:
         return off
 
 
+def _codes(X, feature_idx, bins):
+    """Each row's bin code in each of the term's features (0 missing, then the value bins, then
+    unseen)."""
+    return [b.codes(X[:, j] if b.kind == "continuous" else X[:, j].astype(object))
+            .astype(np.intp) for j, b in zip(feature_idx, bins)]
+
+
 def _cells(X, feature_idx, bins):
     """Each row's cell in the grid of `bins` (missing and unseen bins included), as a flat
     index."""
-    codes = [b.codes(X[:, j] if b.kind == "continuous" else X[:, j].astype(object))
-             .astype(np.intp) for j, b in zip(feature_idx, bins)]
-    return np.ravel_multi_index(codes, tuple(b.n_bins for b in bins))
+    return np.ravel_multi_index(_codes(X, feature_idx, bins), tuple(b.n_bins for b in bins))
 
 
 def _cell_range(cell, values, bins):
